@@ -1,0 +1,163 @@
+# NØNOS top-level build: the UEFI loader, the kernel, the boot image,
+# host tools and host tests. `make run` boots in QEMU; `make check` runs
+# every test. Every object goes under build/; nothing is written elsewhere.
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+B := build
+CC := clang
+LD := ld.lld
+OBJCOPY := llvm-objcopy
+NM := llvm-nm
+
+# Warnings are errors everywhere. Paths in debug info are made relative so
+# that two builds in different folders give the same bytes.
+WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+REPRO := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
+
+# Portable library code shared by everything. lib/libc supplies the few
+# C library functions a freestanding target lacks; the host has its own.
+# The kernel links only the library folders it uses, listed here.
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
+KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font
+LIB_FREESTANDING_SRC := $(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))
+LIB_HOST_SRC := $(filter-out lib/libc/%,$(LIB_SRC))
+
+# Extra archives (e.g. libraries built from Debian source by mk/*.mk).
+HOST_EXTRA_LIBS :=
+HOST_EXTRA_DEPS :=
+
+# Per-component fragments (libraries from Debian source, host tools). They
+# may append to HOST_EXTRA_LIBS/DEPS and to TOOLS.
+TOOLS :=
+include $(sort $(wildcard mk/*.mk))
+
+# --- UEFI loader (PE/COFF, no library) --------------------------------------
+EFI_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-windows -ffreestanding \
+	-fshort-wchar -mno-red-zone -fno-stack-protector -mno-stack-arg-probe \
+	-mgeneral-regs-only -fno-builtin -O2 -I.
+EFI_SRC := $(sort $(wildcard boot/*.c)) lib/libc/string.c lib/elf/elf64.c
+EFI_OBJ := $(EFI_SRC:%.c=$(B)/efi/%.o)
+
+$(B)/efi/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/BOOTX64.EFI: $(EFI_OBJ)
+	@# -brepro: no time stamp in the PE header, so builds are reproducible.
+	lld-link -brepro -subsystem:efi_application -entry:efi_main \
+		-nodefaultlib -out:$@ $(EFI_OBJ)
+
+# --- Kernel (ELF64, higher half) --------------------------------------------
+KERNEL_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-none-elf \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -mgeneral-regs-only \
+	-fno-omit-frame-pointer -fno-stack-protector -fno-tree-loop-distribute-patterns \
+	-fno-asynchronous-unwind-tables -O2 -g -I.
+KERNEL_SRC := $(sort $(wildcard kernel/*.c kernel/*/*.c kernel/arch/x86_64/*.c))
+KERNEL_ASM := $(sort $(wildcard kernel/arch/x86_64/*.S))
+KERNEL_OBJ := $(KERNEL_SRC:%.c=$(B)/kernel/%.o) $(KERNEL_ASM:%.S=$(B)/kernel/%.o) \
+	$(LIB_FREESTANDING_SRC:%.c=$(B)/kernel/%.o) $(B)/kernel/font.o
+KERNEL_LDS := kernel/arch/x86_64/kernel.ld
+FONT := /usr/share/consolefonts/Lat15-VGA16.psf.gz
+
+$(B)/kernel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/kernel/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The console font comes from Debian's console-setup-linux at build time.
+$(B)/kernel/font.psf: $(FONT)
+	@mkdir -p $(@D)
+	gzip -dc $< > $@
+
+$(B)/kernel/font.o: $(B)/kernel/font.psf
+	cd $(B)/kernel && $(LD) -r -b binary -o font.o font.psf
+
+# The kernel is linked twice: the second link adds the symbol table built
+# from the first. The table sits in its own segment after every other one,
+# so adding it moves no code.
+$(B)/kernel/pass1.elf: $(KERNEL_OBJ) $(B)/kernel/nosyms.o $(KERNEL_LDS)
+	$(LD) -T $(KERNEL_LDS) -nostdlib -z max-page-size=4096 --build-id=none \
+		-o $@ $(KERNEL_OBJ) $(B)/kernel/nosyms.o
+
+$(B)/kernel/nosyms.o: tools/ksyms.py
+	@mkdir -p $(@D)
+	python3 tools/ksyms.py /dev/null > $(B)/kernel/nosyms.S
+	$(CC) $(KERNEL_CFLAGS) -c $(B)/kernel/nosyms.S -o $@
+
+$(B)/kernel/syms.o: $(B)/kernel/pass1.elf tools/ksyms.py
+	$(NM) -n --defined-only $< | python3 tools/ksyms.py - > $(B)/kernel/syms.S
+	$(CC) $(KERNEL_CFLAGS) -c $(B)/kernel/syms.S -o $@
+
+$(B)/kernel.elf: $(KERNEL_OBJ) $(B)/kernel/syms.o $(KERNEL_LDS)
+	$(LD) -T $(KERNEL_LDS) -nostdlib -z max-page-size=4096 --build-id=none \
+		-o $@ $(KERNEL_OBJ) $(B)/kernel/syms.o
+
+# --- Boot image --------------------------------------------------------------
+BOOT_MODULES := $(sort $(wildcard user/modules/*))
+
+$(B)/nonos.img: $(B)/BOOTX64.EFI $(B)/kernel.elf $(BOOT_MODULES) scripts/mkimage
+	scripts/mkimage $@ $(B)/BOOTX64.EFI $(B)/kernel.elf $(BOOT_MODULES)
+
+image: $(B)/nonos.img
+
+# --- Host library, unit tests, tools ----------------------------------------
+HOST_CFLAGS := $(WARN) $(REPRO) -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -I. -DNONOS_HOST
+HOST_LIB_OBJ := $(LIB_HOST_SRC:%.c=$(B)/host/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/host/tests/%)
+
+$(B)/host/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/host/libnonos.a: $(HOST_LIB_OBJ)
+	@rm -f $@
+	llvm-ar rcsD $@ $^
+
+$(B)/host/tests/%: tests/unit/%.c $(B)/host/libnonos.a $(HOST_EXTRA_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -MMD -MP $< $(B)/host/libnonos.a $(HOST_EXTRA_LIBS) -lcmocka -o $@
+
+# Fuzz targets: one per parser, built with libFuzzer.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_CFLAGS := $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -I. -DNONOS_HOST
+
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_HOST_SRC) $(HOST_EXTRA_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_CFLAGS) $< $(LIB_HOST_SRC) $(HOST_EXTRA_LIBS) -o $@
+
+unit: $(UNIT_BIN)
+fuzz: $(FUZZ_BIN)
+
+# --- Entry points -------------------------------------------------------------
+$(B)/.setup-done: scripts/setup
+	scripts/setup
+
+all: $(B)/.setup-done image unit fuzz $(TOOLS)
+
+run: $(B)/.setup-done image
+	tests/qemu/run.py --interactive $(B)/nonos.img
+
+check: $(B)/.setup-done image unit fuzz $(TOOLS)
+	tests/run-all
+
+bench: $(B)/.setup-done image
+	bench/run-all
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all image unit fuzz run check bench clean
+.DEFAULT_GOAL := all
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
