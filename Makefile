@@ -22,7 +22,7 @@ REPRO := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 # C library functions a freestanding target lacks; the host has its own.
 # The kernel links only the library folders it uses, listed here.
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
-KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font
+KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo
 LIB_FREESTANDING_SRC := $(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))
 LIB_HOST_SRC := $(filter-out lib/libc/%,$(LIB_SRC))
 
@@ -39,7 +39,7 @@ include $(sort $(wildcard mk/*.mk))
 EFI_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-windows -ffreestanding \
 	-fshort-wchar -mno-red-zone -fno-stack-protector -mno-stack-arg-probe \
 	-mgeneral-regs-only -fno-builtin -O2 -I.
-EFI_SRC := $(sort $(wildcard boot/*.c)) lib/libc/string.c lib/elf/elf64.c
+EFI_SRC := $(sort $(wildcard boot/*.c)) lib/libc/string.c lib/elf/elf64.c lib/fmt/fmt.c
 EFI_OBJ := $(EFI_SRC:%.c=$(B)/efi/%.o)
 
 $(B)/efi/%.o: %.c

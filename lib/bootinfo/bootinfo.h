@@ -1,0 +1,97 @@
+/*
+ * The boot-info structure: everything the UEFI loader hands the kernel.
+ * The loader fills it, exits boot services and passes its physical
+ * address in %rdi. All addresses in it are physical. Layout is fixed
+ * (explicit widths, no pointers) so that the loader (PE/COFF, MS ABI) and
+ * the kernel (ELF, SysV ABI) agree; docs/architecture.md describes it.
+ */
+#ifndef LIB_BOOTINFO_BOOTINFO_H
+#define LIB_BOOTINFO_BOOTINFO_H
+
+#include <stdint.h>
+
+#define BOOTINFO_MAGIC		0x4f464e49534f4e4eULL	/* "NNOSINFO" */
+#define BOOTINFO_VERSION	1
+
+#define BOOTINFO_MAX_MEMMAP	512
+#define BOOTINFO_MAX_MODULES	32
+#define BOOTINFO_NAME_LEN	48
+#define BOOTINFO_ENTROPY_LEN	64
+
+/* Memory region types, simplified from UEFI's. */
+enum bootinfo_mem_type {
+	BOOTINFO_MEM_FREE = 1,		/* usable RAM, including boot services memory */
+	BOOTINFO_MEM_LOADER = 2,	/* kernel image, modules, boot info, page tables */
+	BOOTINFO_MEM_RESERVED = 3,	/* never touch */
+	BOOTINFO_MEM_ACPI_RECLAIM = 4,	/* ACPI tables; free once parsed */
+	BOOTINFO_MEM_ACPI_NVS = 5,
+	BOOTINFO_MEM_MMIO = 6,
+	BOOTINFO_MEM_RUNTIME = 7,	/* UEFI runtime services code and data */
+	BOOTINFO_MEM_BAD = 8,
+};
+
+struct bootinfo_mem {
+	uint64_t base;			/* page aligned */
+	uint64_t pages;			/* 4 KiB pages */
+	uint32_t type;			/* enum bootinfo_mem_type */
+	uint32_t pad;
+};
+
+struct bootinfo_module {
+	char name[BOOTINFO_NAME_LEN];	/* NUL-terminated file name */
+	uint64_t base;			/* page aligned */
+	uint64_t size;			/* bytes */
+};
+
+enum bootinfo_fb_format {
+	BOOTINFO_FB_NONE = 0,
+	BOOTINFO_FB_RGBX = 1,		/* byte order R, G, B, reserved */
+	BOOTINFO_FB_BGRX = 2,		/* byte order B, G, R, reserved */
+};
+
+struct bootinfo_fb {
+	uint64_t base;
+	uint64_t size;
+	uint32_t width;
+	uint32_t height;
+	uint32_t pitch;			/* bytes per scan line */
+	uint32_t format;		/* enum bootinfo_fb_format */
+};
+
+/* Where the entropy seed came from (bit mask). */
+#define BOOTINFO_ENTROPY_EFI_RNG	0x1
+#define BOOTINFO_ENTROPY_RDSEED		0x2
+#define BOOTINFO_ENTROPY_RDRAND		0x4
+
+struct bootinfo {
+	uint64_t magic;			/* BOOTINFO_MAGIC */
+	uint32_t version;		/* BOOTINFO_VERSION */
+	uint32_t size;			/* sizeof(struct bootinfo) */
+
+	uint64_t kernel_phys;		/* physical base of the loaded image */
+	uint64_t kernel_virt;		/* lowest virtual address of the image */
+	uint64_t kernel_size;		/* bytes, page rounded */
+
+	uint64_t acpi_rsdp;		/* 0 when the firmware gave none */
+	struct bootinfo_fb fb;
+
+	uint64_t tsc_loader_entry;	/* TSC when efi_main started */
+	uint64_t tsc_exit_boot;		/* TSC just before ExitBootServices */
+
+	uint32_t entropy_sources;
+	uint32_t mem_count;
+	uint32_t module_count;
+	uint32_t pad;
+	uint8_t entropy[BOOTINFO_ENTROPY_LEN];
+
+	struct bootinfo_mem mem[BOOTINFO_MAX_MEMMAP];
+	struct bootinfo_module modules[BOOTINFO_MAX_MODULES];
+};
+
+/*
+ * Checks the header and every count and range in bi. Returns 0 when the
+ * structure is sound, or a short reason for the panic message.
+ */
+const char *bootinfo_check(const struct bootinfo *bi);
+
+#endif
