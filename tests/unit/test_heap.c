@@ -118,7 +118,9 @@ test_freed_memory_is_zeroed_and_reused(void **state)
 	assert_int_equal(heap_free(&h, a), HEAP_OK);
 	assert_true(all_zero(a, 128));	/* still mapped: the slab holds b */
 	assert_ptr_equal(heap_alloc(&h, 120), a);
+	assert_int_equal(heap_free(&h, a), HEAP_OK);
 	assert_int_equal(heap_free(&h, b), HEAP_OK);
+	assert_int_equal(s.out, 0);
 }
 
 static void
@@ -166,12 +168,12 @@ test_foreign_pointers(void **state)
 {
 	struct heap h;
 	struct source s;
-	uint8_t *a;
+	uint8_t *a, *b;
 	void *page = aligned_alloc(HEAP_PAGE, HEAP_PAGE);
 
 	make_heap(&h, &s, 16);
 	a = heap_alloc(&h, 64);
-	heap_alloc(&h, 64);
+	b = heap_alloc(&h, 64);
 	assert_int_equal(heap_free(&h, a + 1), HEAP_EINVAL);
 	/* A pointer into the slab header is no object. */
 	assert_int_equal(heap_free(&h, (uint8_t *)((uintptr_t)a & ~(uintptr_t)4095) + 8), HEAP_EINVAL);
@@ -179,6 +181,9 @@ test_foreign_pointers(void **state)
 	assert_int_equal(heap_free(&h, (uint8_t *)page + 256), HEAP_EINVAL);
 	assert_int_equal(heap_size(&h, (uint8_t *)page + 256), 0);
 	free(page);
+	assert_int_equal(heap_free(&h, a), HEAP_OK);
+	assert_int_equal(heap_free(&h, b), HEAP_OK);
+	assert_int_equal(s.out, 0);
 }
 
 static void
