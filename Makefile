@@ -44,7 +44,8 @@ EFI_OBJ := $(EFI_SRC:%.c=$(B)/efi/%.o)
 
 $(B)/efi/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC [efi]    $<"
+	@$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/BOOTX64.EFI: $(EFI_OBJ)
 	@# -brepro: no time stamp in the PE header, so builds are reproducible.
@@ -55,7 +56,7 @@ $(B)/BOOTX64.EFI: $(EFI_OBJ)
 KERNEL_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-none-elf \
 	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -mgeneral-regs-only \
-	-fno-omit-frame-pointer -fno-stack-protector -fno-tree-loop-distribute-patterns \
+	-fno-omit-frame-pointer -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -O2 -g -I.
 KERNEL_SRC := $(sort $(wildcard kernel/*.c kernel/*/*.c kernel/arch/x86_64/*.c))
 KERNEL_ASM := $(sort $(wildcard kernel/arch/x86_64/*.S))
@@ -66,11 +67,13 @@ FONT := /usr/share/consolefonts/Lat15-VGA16.psf.gz
 
 $(B)/kernel/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC [kernel] $<"
+	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  AS [kernel] $<"
+	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
 # The console font comes from Debian's console-setup-linux at build time.
 $(B)/kernel/font.psf: $(FONT)
@@ -78,7 +81,7 @@ $(B)/kernel/font.psf: $(FONT)
 	gzip -dc $< > $@
 
 $(B)/kernel/font.o: $(B)/kernel/font.psf
-	cd $(B)/kernel && $(LD) -r -b binary -o font.o font.psf
+	cd $(B)/kernel && $(LD) -m elf_x86_64 -r -b binary -o font.o font.psf
 
 # The kernel is linked twice: the second link adds the symbol table built
 # from the first. The table sits in its own segment after every other one,
@@ -110,14 +113,15 @@ image: $(B)/nonos.img
 
 # --- Host library, unit tests, tools ----------------------------------------
 HOST_CFLAGS := $(WARN) $(REPRO) -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -I. -DNONOS_HOST
+	-fsanitize=address,undefined -fno-sanitize-recover=all -I. -DNONOS_HOST -D_DEFAULT_SOURCE
 HOST_LIB_OBJ := $(LIB_HOST_SRC:%.c=$(B)/host/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/host/tests/%)
 
 $(B)/host/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC [host]   $<"
+	@$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/host/libnonos.a: $(HOST_LIB_OBJ)
 	@rm -f $@
@@ -125,7 +129,8 @@ $(B)/host/libnonos.a: $(HOST_LIB_OBJ)
 
 $(B)/host/tests/%: tests/unit/%.c $(B)/host/libnonos.a $(HOST_EXTRA_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -MMD -MP $< $(B)/host/libnonos.a $(HOST_EXTRA_LIBS) -lcmocka -o $@
+	@echo "  LD [test]   $@"
+	@$(CC) $(HOST_CFLAGS) -MMD -MP $< $(B)/host/libnonos.a $(HOST_EXTRA_LIBS) -lcmocka -o $@
 
 # Fuzz targets: one per parser, built with libFuzzer.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -134,7 +139,8 @@ FUZZ_CFLAGS := $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -I. -DNONOS_HO
 
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_HOST_SRC) $(HOST_EXTRA_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(FUZZ_CFLAGS) $< $(LIB_HOST_SRC) $(HOST_EXTRA_LIBS) -o $@
+	@echo "  LD [fuzz]   $@"
+	@$(CC) $(FUZZ_CFLAGS) $< $(LIB_HOST_SRC) $(HOST_EXTRA_LIBS) -o $@
 
 unit: $(UNIT_BIN)
 fuzz: $(FUZZ_BIN)

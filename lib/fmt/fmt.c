@@ -9,6 +9,7 @@
 
 struct spec {
 	int left;		/* '-': pad on the right */
+	int alt;		/* '#': 0x prefix for x, 0 for o */
 	int zero;		/* '0': pad with zeros */
 	char sign;		/* '+', ' ' or 0 */
 	int width;
@@ -89,7 +90,7 @@ emit_number(struct out *o, const struct spec *sp, uint64_t v, int base,
 static const char *
 parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
-	sp->left = sp->zero = 0;
+	sp->left = sp->zero = sp->alt = 0;
 	sp->sign = 0;
 	sp->width = 0;
 	sp->precision = -1;
@@ -99,6 +100,8 @@ parse_spec(const char *f, struct spec *sp, va_list *ap)
 			sp->left = 1;
 		else if (*f == '0')
 			sp->zero = 1;
+		else if (*f == '#')
+			sp->alt = 1;
 		else if (*f == '+')
 			sp->sign = '+';
 		else if (*f == ' ' && sp->sign != '+')
@@ -193,14 +196,20 @@ fmt_vformat(fmt_put_fn put, void *ctx, const char *fmt, va_list ap0)
 		case 'u':
 			emit_number(&o, &sp, unsigned_arg(sp.length, &ap), 10, 0, 0, "");
 			break;
-		case 'o':
-			emit_number(&o, &sp, unsigned_arg(sp.length, &ap), 8, 0, 0, "");
+		case 'o': {
+			uint64_t v = unsigned_arg(sp.length, &ap);
+			emit_number(&o, &sp, v, 8, 0, 0, sp.alt && v != 0 ? "0" : "");
 			break;
+		}
 		case 'x':
-		case 'X':
-			emit_number(&o, &sp, unsigned_arg(sp.length, &ap), 16,
-			    *fmt == 'X', 0, "");
+		case 'X': {
+			uint64_t v = unsigned_arg(sp.length, &ap);
+			const char *prefix = "";
+			if (sp.alt && v != 0)
+				prefix = *fmt == 'X' ? "0X" : "0x";
+			emit_number(&o, &sp, v, 16, *fmt == 'X', 0, prefix);
 			break;
+		}
 		case 'p':
 			emit_number(&o, &sp, (uintptr_t)va_arg(ap, void *), 16, 0, 0, "0x");
 			break;

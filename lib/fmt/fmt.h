@@ -1,6 +1,6 @@
 /*
  * Formatted output for every NØNOS component: a subset of printf
- * (%d %i %u %x %X %o %p %s %c %%, flags '-' '0' '+' ' ', width,
+ * (%d %i %u %x %X %o %p %s %c %%, flags '-' '0' '+' ' ' '#', width,
  * precision, length modifiers hh h l ll z) with no floating point.
  * Unknown conversions are printed literally, never trusted.
  */

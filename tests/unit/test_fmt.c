@@ -45,6 +45,9 @@ test_widths_and_flags(void **state)
 	SAME("[%05d][%+05d][%-+6d]", -42, 42, -3);
 	SAME("[%*d][%-*d][%.*d]", 6, 1, 6, 2, 4, 3);
 	SAME("[%016llx]", 0x1234ULL);
+	SAME("[%#x][%#X][%#llx][%#x][%#10x][%#-10x][%#010x]", 255u, 255u,
+	    0xffffffff80000000ULL, 0u, 0xabu, 0xabu, 0xabu);
+	SAME("[%#o][%#o]", 8u, 0u);
 }
 
 static void

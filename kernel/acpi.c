@@ -1,0 +1,66 @@
+/*
+ * Finds the MADT through the firmware's RSDP and XSDT (or RSDT) and
+ * records the processors and I/O APICs it lists.
+ */
+#include "kernel/acpi.h"
+#include "kernel/kernel.h"
+
+struct acpi_madt_info acpi_madt;
+
+/* Returns the table at physical address pa after checking it, or NULL. */
+static const void *
+table_at(uint64_t pa, const char sig[4])
+{
+	const void *t;
+
+	if (pa == 0)
+		return NULL;
+	t = phys_to_virt(pa);
+	/* The length is checked against a sane bound before the checksum reads it. */
+	if (acpi_table_length(t) > (1u << 20))
+		return NULL;
+	if (acpi_check_table(t, acpi_table_length(t), sig) != NULL)
+		return NULL;
+	return t;
+}
+
+static const void *
+find_table(const struct acpi_rsdp_info *r, const char sig[4])
+{
+	const void *list;
+	size_t esz;
+
+	if ((list = table_at(r->xsdt, "XSDT")) != NULL)
+		esz = 8;
+	else if ((list = table_at(r->rsdt, "RSDT")) != NULL)
+		esz = 4;
+	else
+		return NULL;
+	for (size_t i = 0; i < acpi_list_count(list, esz); i++) {
+		uint64_t pa = acpi_list_entry(list, esz, i);
+		const char *t;
+
+		if (pa == 0)
+			continue;
+		t = phys_to_virt(pa);
+		if (t[0] == sig[0] && t[1] == sig[1] && t[2] == sig[2] && t[3] == sig[3])
+			return table_at(pa, sig);
+	}
+	return NULL;
+}
+
+const char *
+acpi_init(const struct bootinfo *bi)
+{
+	struct acpi_rsdp_info r;
+	const void *madt;
+	const char *err;
+
+	if (bi->acpi_rsdp == 0)
+		return "the firmware gave no ACPI tables";
+	if ((err = acpi_parse_rsdp(phys_to_virt(bi->acpi_rsdp), 36, &r)) != NULL)
+		return err;
+	if ((madt = find_table(&r, "APIC")) == NULL)
+		return "no valid MADT";
+	return acpi_parse_madt(madt, acpi_table_length(madt), &acpi_madt);
+}

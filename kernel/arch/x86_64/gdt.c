@@ -1,0 +1,84 @@
+/*
+ * Global descriptor table and task-state segment. Long mode ignores most
+ * of the GDT; we still need code and data selectors for ring 0 and ring 3
+ * and a TSS whose interrupt stack table gives double faults, NMIs and
+ * machine checks a known-good stack even when the current one is broken.
+ */
+#include "kernel/arch/x86_64/gdt.h"
+#include "lib/libc/string.h"
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+#define IST_STACK_SIZE 8192
+
+static struct tss tss;
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+/* Null, kernel code, kernel data, user data, user code, TSS (two slots). */
+static uint64_t gdt[7];
+
+struct gdtr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static uint64_t
+tss_low(uint64_t base, uint32_t limit)
+{
+	return (limit & 0xffffULL) | ((base & 0xffffffULL) << 16) |
+	    (0x89ULL << 40) |			/* present, 64-bit TSS available */
+	    ((uint64_t)(limit >> 16) & 0xf) << 48 |
+	    ((base >> 24) & 0xffULL) << 56;
+}
+
+void
+gdt_init(void)
+{
+	struct gdtr r;
+
+	gdt[0] = 0;
+	gdt[1] = 0x00af9a000000ffffULL;		/* kernel code: 64-bit, DPL 0 */
+	gdt[2] = 0x00cf92000000ffffULL;		/* kernel data */
+	gdt[3] = 0x00cff2000000ffffULL;		/* user data, DPL 3 */
+	gdt[4] = 0x00affa000000ffffULL;		/* user code: 64-bit, DPL 3 */
+	memset(&tss, 0, sizeof(tss));
+	for (int i = 0; i < 3; i++)
+		tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+	tss.iomap_base = sizeof(tss);		/* no I/O bitmap: ring 3 gets no ports */
+	gdt[5] = tss_low((uint64_t)&tss, sizeof(tss) - 1);
+	gdt[6] = (uint64_t)&tss >> 32;
+
+	r.limit = sizeof(gdt) - 1;
+	r.base = (uint64_t)gdt;
+	__asm__ volatile(
+	    "lgdt %0\n\t"
+	    "pushq %1\n\t"
+	    "leaq 1f(%%rip), %%rax\n\t"
+	    "pushq %%rax\n\t"
+	    "lretq\n"
+	    "1:\n\t"
+	    "mov %2, %%ds\n\t"
+	    "mov %2, %%es\n\t"
+	    "mov %2, %%ss\n\t"
+	    "xor %%eax, %%eax\n\t"
+	    "mov %%ax, %%fs\n\t"
+	    "mov %%ax, %%gs\n\t"
+	    "ltr %w3"
+	    : : "m"(r), "i"(GDT_KERNEL_CS), "r"((uint64_t)GDT_KERNEL_DS),
+	      "r"((uint16_t)GDT_TSS) : "rax", "memory");
+}
+
+/* Address of the top of an IST stack, for tests that check them. */
+uint64_t
+gdt_ist_top(int ist)
+{
+	return tss.ist[ist - 1];
+}

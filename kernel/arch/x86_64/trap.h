@@ -1,0 +1,29 @@
+/* The saved state of an interrupted context, and interrupt set-up. */
+#ifndef KERNEL_ARCH_X86_64_TRAP_H
+#define KERNEL_ARCH_X86_64_TRAP_H
+
+#include <stdint.h>
+
+/* Layout fixed by isr.S (pushed last = lowest address = first field). */
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector;
+	uint64_t error;
+	/* Pushed by the CPU. */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+#define VEC_TIMER	32
+#define VEC_SPURIOUS	255
+
+void idt_init(void);
+void trap(struct trapframe *tf);
+
+/* Prints a full report of tf: registers, decoded error, backtrace. */
+void trap_report(const struct trapframe *tf, const char *title);
+
+/* Number of faults recovered through the fixup table (for tests). */
+extern uint64_t trap_fixups;
+
+#endif

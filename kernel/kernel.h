@@ -1,0 +1,53 @@
+/*
+ * Kernel-wide declarations: console output, panic, the direct map of
+ * physical memory, and the boot-time facts every subsystem may read.
+ */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/bootinfo/bootinfo.h"
+
+/* Every physical byte is mapped (NX) at HHDM_BASE + its address. */
+#define HHDM_BASE	0xffff800000000000ULL
+#define PAGE_SIZE	4096ULL
+
+static inline void *
+phys_to_virt(uint64_t pa)
+{
+	return (void *)(HHDM_BASE + pa);
+}
+
+static inline uint64_t
+virt_to_phys(const void *va)
+{
+	return (uint64_t)va - HHDM_BASE;
+}
+
+/* console.c */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void console_init(const struct bootinfo *bi);
+void console_putc(char c);
+
+/* panic.c */
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+/* Prints the chain of return addresses starting at frame pointer rbp. */
+void backtrace_from(uint64_t rbp);
+/* Ends the machine: under the test harness, QEMU exits with code. */
+__attribute__((noreturn)) void machine_halt(int code);
+
+/* ksyms.c: "name+0xoff" for a kernel text address, or NULL. */
+const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+
+/* cmdline.c: options from QEMU's fw_cfg ("opt/nonos/cmdline"). */
+void cmdline_init(void);
+int cmdline_has(const char *word);
+
+/* Set once at boot, read-only afterwards. */
+extern const struct bootinfo *boot_info;
+extern uint64_t tsc_per_us;		/* measured by the LAPIC timer set-up */
+extern uint64_t tsc_kernel_entry;
+
+#endif

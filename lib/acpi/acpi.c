@@ -1,0 +1,147 @@
+/*
+ * ACPI parsing. All multi-byte fields are read byte by byte (tables are
+ * packed and may be misaligned) and every offset is checked against the
+ * table's checked length.
+ */
+#include "lib/acpi/acpi.h"
+#include "lib/libc/string.h"
+
+static uint32_t
+rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static uint8_t
+sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+const char *
+acpi_parse_rsdp(const void *buf, size_t len, struct acpi_rsdp_info *out)
+{
+	const uint8_t *p = buf;
+	uint32_t xlen;
+
+	memset(out, 0, sizeof(*out));
+	if (len < 20 || memcmp(p, "RSD PTR ", 8) != 0)
+		return "no RSDP signature";
+	if (sum(p, 20) != 0)
+		return "RSDP checksum mismatch";
+	out->revision = p[15];
+	out->rsdt = rd32(p + 16);
+	if (out->revision < 2)
+		return NULL;
+	if (len < 36)
+		return "RSDP too short for revision 2";
+	xlen = rd32(p + 20);
+	if (xlen < 36 || xlen > len)
+		return "bad RSDP length";
+	if (sum(p, xlen) != 0)
+		return "extended RSDP checksum mismatch";
+	out->xsdt = rd64(p + 24);
+	return NULL;
+}
+
+uint32_t
+acpi_table_length(const void *hdr)
+{
+	return rd32((const uint8_t *)hdr + 4);
+}
+
+const char *
+acpi_check_table(const void *buf, size_t len, const char sig[4])
+{
+	const uint8_t *p = buf;
+	uint32_t tlen;
+
+	if (len < ACPI_SDT_HEADER_LEN)
+		return "table shorter than its header";
+	if (memcmp(p, sig, 4) != 0)
+		return "wrong table signature";
+	tlen = acpi_table_length(p);
+	if (tlen < ACPI_SDT_HEADER_LEN || tlen > len)
+		return "bad table length";
+	if (sum(p, tlen) != 0)
+		return "table checksum mismatch";
+	return NULL;
+}
+
+size_t
+acpi_list_count(const void *table, size_t entry_size)
+{
+	return (acpi_table_length(table) - ACPI_SDT_HEADER_LEN) / entry_size;
+}
+
+uint64_t
+acpi_list_entry(const void *table, size_t entry_size, size_t i)
+{
+	const uint8_t *e = (const uint8_t *)table + ACPI_SDT_HEADER_LEN + i * entry_size;
+
+	return entry_size == 8 ? rd64(e) : rd32(e);
+}
+
+/* MADT entry types and flags (ACPI 6.x, section 5.2.12). */
+#define MADT_LAPIC		0
+#define MADT_IOAPIC		1
+#define MADT_X2APIC		9
+#define LAPIC_ENABLED		0x1
+#define LAPIC_ONLINE_CAPABLE	0x2
+
+static void
+add_cpu(struct acpi_madt_info *out, uint32_t apic_id, uint32_t flags)
+{
+	if (!(flags & (LAPIC_ENABLED | LAPIC_ONLINE_CAPABLE)))
+		return;
+	if (out->cpu_count < ACPI_MAX_CPUS)
+		out->apic_id[out->cpu_count++] = apic_id;
+}
+
+const char *
+acpi_parse_madt(const void *buf, size_t len, struct acpi_madt_info *out)
+{
+	const uint8_t *p = buf;
+	const char *err;
+	uint32_t tlen, off;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = acpi_check_table(buf, len, "APIC")) != NULL)
+		return err;
+	tlen = acpi_table_length(p);
+	if (tlen < ACPI_SDT_HEADER_LEN + 8)
+		return "MADT too short";
+	out->lapic_addr = rd32(p + 36);
+	out->flags = rd32(p + 40);
+	for (off = ACPI_SDT_HEADER_LEN + 8; off + 2 <= tlen; off += p[off + 1]) {
+		const uint8_t *e = p + off;
+
+		if (e[1] < 2 || off + e[1] > tlen)
+			return "MADT entry with a bad length";
+		if (e[0] == MADT_LAPIC && e[1] >= 8) {
+			add_cpu(out, e[3], rd32(e + 4));
+		} else if (e[0] == MADT_X2APIC && e[1] >= 16) {
+			add_cpu(out, rd32(e + 4), rd32(e + 8));
+		} else if (e[0] == MADT_IOAPIC && e[1] >= 12 &&
+		    out->ioapic_count < ACPI_MAX_IOAPICS) {
+			struct acpi_ioapic *io = &out->ioapic[out->ioapic_count++];
+			io->id = e[2];
+			io->addr = rd32(e + 4);
+			io->gsi_base = rd32(e + 8);
+		}
+	}
+	if (out->cpu_count == 0)
+		return "MADT lists no usable processor";
+	return NULL;
+}

@@ -1,0 +1,7 @@
+/* time.h for the freestanding libsodium build: included, nothing used. */
+#ifndef LIB_CRYPTO_SHIM_TIME_H
+#define LIB_CRYPTO_SHIM_TIME_H
+
+#include <stddef.h>
+
+#endif

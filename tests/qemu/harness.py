@@ -1,0 +1,194 @@
+"""QEMU harness for NØNOS: boots an image under OVMF, reads the serial
+console, types commands on it and collects the guest's exit code.
+
+Every wait is bounded. Output of each guest is kept in build/test-logs/.
+The guest ends QEMU through isa-debug-exit: writing v to port 0xf4 makes
+QEMU exit with (v << 1) | 1, so codes are always odd; 0 means the guest
+reset or triple-faulted (-no-reboot).
+"""
+import os
+import re
+import select
+import subprocess
+import time
+
+OVMF = "/usr/share/ovmf/OVMF.fd"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+KVM_PROBE = os.path.join(ROOT, "build", ".kvm-probe")
+
+
+def accel():
+    """'kvm' only if a real trial boot under KVM reached the kernel, else 'tcg'.
+
+    /dev/kvm may exist and still fail under OVMF (paravirtual KVM without
+    VMX), so its presence proves nothing. The verdict is cached per build.
+    """
+    forced = os.environ.get("NONOS_ACCEL")
+    if forced:
+        return forced
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return "tcg"
+    if os.path.exists(KVM_PROBE):
+        return open(KVM_PROBE).read().strip()
+    verdict = "tcg"
+    image = os.path.join(ROOT, "build", "nonos.img")
+    try:
+        g = Guest(image, name="kvm-probe", accel_name="kvm", cmdline="qemu-exit")
+        if g.wait_for(r"\bready\b", timeout=30, fail=False):
+            verdict = "kvm"
+        g.kill()
+    except OSError:
+        pass
+    with open(KVM_PROBE, "w") as f:
+        f.write(verdict + "\n")
+    return verdict
+
+
+def qemu_command(image, accel_name, cmdline, smp, memory, extra):
+    cmd = [
+        "qemu-system-x86_64", "-machine", "q35", "-m", memory,
+        "-smp", str(smp), "-bios", OVMF,
+        "-drive", "if=none,id=boot,format=raw,snapshot=on,file=" + image,
+        "-device", "virtio-blk-pci,drive=boot,bootindex=0",
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-no-reboot", "-net", "none",
+    ]
+    if accel_name == "kvm":
+        cmd += ["-accel", "kvm", "-cpu", "host"]
+    else:
+        cmd += ["-accel", "tcg", "-cpu", "max"]
+    if cmdline:
+        cmd += ["-fw_cfg", "name=opt/nonos/cmdline,string=" + cmdline]
+    return cmd + extra
+
+
+class Guest:
+    """One running QEMU with its serial console on our pipes."""
+
+    def __init__(self, image, name, cmdline="qemu-exit", smp=2, memory="512M",
+                 extra=(), accel_name=None):
+        os.makedirs(LOG_DIR, exist_ok=True)
+        self.name = name
+        self.log = open(os.path.join(LOG_DIR, name + ".log"), "wb")
+        self.out = ""
+        self.pos = 0
+        self.started = time.monotonic()
+        cmd = qemu_command(image, accel_name or accel(), cmdline, smp, memory,
+                           ["-display", "none", "-serial", "stdio",
+                            "-monitor", "none"] + list(extra))
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.stamps = []  # (seconds since start, offset in self.out)
+
+    def _pump(self, timeout):
+        """Reads what the guest printed within timeout; False at EOF."""
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            return True
+        data = os.read(self.proc.stdout.fileno(), 65536)
+        if not data:
+            return False
+        self.log.write(data)
+        self.log.flush()
+        self.stamps.append((time.monotonic() - self.started, len(self.out)))
+        self.out += data.decode("utf-8", "replace").replace("\r", "")
+        return True
+
+    def wait_for(self, pattern, timeout=30, fail=True):
+        """Waits for pattern after the previous match; returns the match.
+
+        Returns None (or raises TimeoutError when fail) if the pattern did
+        not appear within timeout seconds or the guest stopped first.
+        """
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.out, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._pump(min(left, 0.5)):
+                m = rx.search(self.out, self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+                if fail:
+                    raise TimeoutError("%s: no /%s/ within %ss; last output:\n%s"
+                                       % (self.name, pattern, timeout,
+                                          self.out[-1500:]))
+                return None
+
+    def time_of(self, pattern):
+        """Seconds after QEMU start when the text matching pattern arrived."""
+        m = re.search(pattern, self.out)
+        if not m:
+            return None
+        for t, off in self.stamps:
+            if off + 1 > m.start():
+                return t
+        return self.stamps[-1][0] if self.stamps else None
+
+    def send(self, line):
+        """Types line and Enter (the kernel reads '\\r' as Enter)."""
+        self.proc.stdin.write(line.encode() + b"\r")
+        self.proc.stdin.flush()
+
+    def command(self, line, timeout=20):
+        """Types a command at the prompt; returns its output up to the next prompt."""
+        self.send(line)
+        start = self.pos
+        self.wait_for(r"nonos> ", timeout)
+        text = self.out[start:self.pos - len("nonos> ")]
+        return text.split("\n", 1)[1] if "\n" in text else ""
+
+    def wait_exit(self, timeout=30):
+        """Waits for QEMU to end; returns its exit code, or None on timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self._pump(0.2) and self.proc.poll() is not None:
+                break
+            if self.proc.poll() is not None:
+                while self._pump(0.05):
+                    if self.proc.stdout.closed:
+                        break
+                    if not select.select([self.proc.stdout], [], [], 0)[0]:
+                        break
+                break
+        if self.proc.poll() is None:
+            self.kill()
+            return None
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+class Results:
+    """Counts checks and prints one line per check."""
+
+    def __init__(self, suite):
+        self.suite = suite
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print("PASS %s: %s" % (self.suite, name), flush=True)
+        else:
+            self.failed += 1
+            print("FAIL %s: %s%s" % (self.suite, name,
+                                      (" -- " + detail) if detail else ""),
+                  flush=True)
+        return ok
+
+    def summary(self):
+        print("%s: %d passed, %d failed" % (self.suite, self.passed, self.failed),
+              flush=True)
+        return 0 if self.failed == 0 else 1

@@ -1,0 +1,156 @@
+/*
+ * Host tests for ACPI parsing on tables built here: a good RSDP and MADT,
+ * then each kind of damage (checksum, lengths, truncated entries).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "lib/acpi/acpi.h"
+
+static void
+fix_checksum(uint8_t *p, size_t n, size_t at)
+{
+	uint8_t s = 0;
+
+	p[at] = 0;
+	for (size_t i = 0; i < n; i++)
+		s = (uint8_t)(s + p[i]);
+	p[at] = (uint8_t)-s;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* An MADT with two enabled CPUs, one disabled, one x2APIC and an I/O APIC. */
+static size_t
+build_madt(uint8_t *t)
+{
+	size_t n = 44;
+
+	memset(t, 0, 256);
+	memcpy(t, "APIC", 4);
+	put32(t + 36, 0xfee00000);
+	put32(t + 40, 1);
+	uint8_t lapic[3][8] = {
+		{ 0, 8, 0, 0, 1, 0, 0, 0 },
+		{ 0, 8, 1, 1, 1, 0, 0, 0 },
+		{ 0, 8, 2, 2, 0, 0, 0, 0 },	/* disabled: not counted */
+	};
+	for (int i = 0; i < 3; i++, n += 8)
+		memcpy(t + n, lapic[i], 8);
+	uint8_t x2[16] = { 9, 16, 0, 0 };
+	put32(x2 + 4, 300);
+	put32(x2 + 8, 1);
+	memcpy(t + n, x2, 16);
+	n += 16;
+	uint8_t io[12] = { 1, 12, 7, 0 };
+	put32(io + 4, 0xfec00000);
+	memcpy(t + n, io, 12);
+	n += 12;
+	put32(t + 4, (uint32_t)n);
+	fix_checksum(t, n, 9);
+	return n;
+}
+
+static void
+test_madt(void **state)
+{
+	uint8_t t[256];
+	size_t n = build_madt(t);
+	struct acpi_madt_info m;
+
+	assert_null(acpi_parse_madt(t, n, &m));
+	assert_int_equal(m.cpu_count, 3);
+	assert_int_equal(m.apic_id[0], 0);
+	assert_int_equal(m.apic_id[1], 1);
+	assert_int_equal(m.apic_id[2], 300);
+	assert_int_equal(m.lapic_addr, 0xfee00000);
+	assert_int_equal(m.ioapic_count, 1);
+	assert_int_equal(m.ioapic[0].id, 7);
+	assert_int_equal(m.ioapic[0].addr, 0xfec00000);
+}
+
+static void
+test_madt_damage(void **state)
+{
+	uint8_t t[256];
+	size_t n = build_madt(t);
+	struct acpi_madt_info m;
+
+	t[50] ^= 1;
+	assert_string_equal(acpi_parse_madt(t, n, &m), "table checksum mismatch");
+	n = build_madt(t);
+	assert_string_equal(acpi_parse_madt(t, n - 1, &m), "bad table length");
+	n = build_madt(t);
+	t[45] = 0;	/* first entry claims length 0: would loop forever */
+	fix_checksum(t, n, 9);
+	assert_string_equal(acpi_parse_madt(t, n, &m), "MADT entry with a bad length");
+	n = build_madt(t);
+	t[45] = 200;	/* entry runs past the table */
+	fix_checksum(t, n, 9);
+	assert_string_equal(acpi_parse_madt(t, n, &m), "MADT entry with a bad length");
+	n = build_madt(t);
+	memcpy(t, "FACP", 4);
+	assert_string_equal(acpi_parse_madt(t, n, &m), "wrong table signature");
+	assert_non_null(acpi_parse_madt(t, 10, &m));
+}
+
+static void
+test_rsdp(void **state)
+{
+	uint8_t r[36] = "RSD PTR ";
+	struct acpi_rsdp_info info;
+
+	r[15] = 2;
+	put32(r + 16, 0x1000);
+	put32(r + 20, 36);
+	put32(r + 24, 0x2000);
+	fix_checksum(r, 20, 8);
+	fix_checksum(r, 36, 32);
+	assert_null(acpi_parse_rsdp(r, sizeof(r), &info));
+	assert_int_equal(info.revision, 2);
+	assert_int_equal(info.rsdt, 0x1000);
+	assert_int_equal(info.xsdt, 0x2000);
+	r[25] ^= 0x10;
+	assert_string_equal(acpi_parse_rsdp(r, sizeof(r), &info),
+	    "extended RSDP checksum mismatch");
+	r[0] = 'X';
+	assert_string_equal(acpi_parse_rsdp(r, sizeof(r), &info), "no RSDP signature");
+	assert_non_null(acpi_parse_rsdp(r, 10, &info));
+}
+
+static void
+test_xsdt_entries(void **state)
+{
+	uint8_t t[36 + 16] = "XSDT";
+
+	put32(t + 4, sizeof(t));
+	put32(t + 36, 0x1234);
+	put32(t + 44, 0x5678);
+	t[48] = 1;
+	fix_checksum(t, sizeof(t), 9);
+	assert_null(acpi_check_table(t, sizeof(t), "XSDT"));
+	assert_int_equal(acpi_list_count(t, 8), 2);
+	assert_int_equal(acpi_list_entry(t, 8, 0), 0x1234);
+	assert_int_equal(acpi_list_entry(t, 8, 1), 0x100005678ULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_madt),
+		cmocka_unit_test(test_madt_damage),
+		cmocka_unit_test(test_rsdp),
+		cmocka_unit_test(test_xsdt_entries),
+	};
+	return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);
+}
