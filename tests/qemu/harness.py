@@ -6,6 +6,7 @@ The guest ends QEMU through isa-debug-exit: writing v to port 0xf4 makes
 QEMU exit with (v << 1) | 1, so codes are always odd; 0 means the guest
 reset or triple-faulted (-no-reboot).
 """
+import codecs
 import os
 import re
 import select
@@ -81,6 +82,8 @@ class Guest:
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.stamps = []  # (seconds since start, offset in self.out)
+        # Reads may split a UTF-8 sequence; decode across them.
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     def _pump(self, timeout):
         """Reads what the guest printed within timeout; False at EOF."""
@@ -93,7 +96,7 @@ class Guest:
         self.log.write(data)
         self.log.flush()
         self.stamps.append((time.monotonic() - self.started, len(self.out)))
-        self.out += data.decode("utf-8", "replace").replace("\r", "")
+        self.out += self.decoder.decode(data).replace("\r", "")
         return True
 
     def wait_for(self, pattern, timeout=30, fail=True):

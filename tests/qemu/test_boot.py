@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""In-guest tests of the foundation: boot, kernel self-tests, the monitor,
+fault reports, and the loader refusing bad kernels.
+
+Each scenario is one boot; many checks share a boot because OVMF alone
+costs seconds. At most two guests run at once.
+"""
+import concurrent.futures
+import os
+import shutil
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+ROOT = harness.ROOT
+BUILD = os.path.join(ROOT, "build")
+IMAGE = os.path.join(BUILD, "nonos.img")
+WORK = os.path.join(BUILD, "test-images")
+
+
+def exit_code(guest_code):
+    """QEMU's exit status for a guest writing guest_code to isa-debug-exit."""
+    return (guest_code << 1) | 1
+
+
+def scenario_main():
+    """A normal boot with the in-kernel tests, then the monitor."""
+    checks = []
+    g = harness.Guest(IMAGE, "boot-main", cmdline="qemu-exit ktest", smp=2)
+    try:
+        g.wait_for(r"nonos-loader: NONOS UEFI loader", 60)
+        checks.append(("loader runs and reports", True, ""))
+        m = g.wait_for(r"N\u00d8NOS [0-9.]+ \(x86_64\)", 30)
+        checks.append(("kernel banner", m is not None, ""))
+        m = g.wait_for(r"cpus: (\d+) \(LAPIC ids", 10)
+        checks.append(("CPU count from the MADT", m.group(1) == "2",
+                       "saw " + m.group(1)))
+        m = g.wait_for(r"memory: (\d+) MiB usable, (\d+) MiB free", 10)
+        checks.append(("memory map summary", 400 < int(m.group(1)) <= 512,
+                       m.group(0)))
+        m = g.wait_for(r"boot: loader (\d+) us, hand-over (\d+) us, kernel (\d+) us", 10)
+        checks.append(("boot timings from TSC stamps", int(m.group(3)) > 0, m.group(0)))
+        m = g.wait_for(r"ktest: (\d+) passed, (\d+) failed", 60)
+        for line in g.out.splitlines():
+            if line.startswith("ktest: ") and " ... " in line:
+                name = line[len("ktest: "):].split(" ... ")[0]
+                checks.append(("in-kernel " + name, line.endswith("... ok"), line))
+        checks.append(("in-kernel tests all pass", m.group(2) == "0", m.group(0)))
+        report = g.out[:m.start()]
+        checks.append(("write to kernel text is reported",
+                       "error 0x3: write, protection violation, kernel mode" in report
+                       and "<probe_write8" in report, ""))
+        checks.append(("NX fetch is reported",
+                       "instruction fetch, protection violation" in report, ""))
+        g.wait_for(r"\bready\b", 10)
+        g.wait_for(r"nonos> ", 10)
+        out = g.command("help")
+        checks.append(("help lists commands", "ktest" in out and "halt" in out, out))
+        out = g.command("mem")
+        checks.append(("mem reports frames", "frames:" in out and "heap:" in out, out))
+        out = g.command("uptime")
+        checks.append(("uptime advances", "ticks at 100 Hz" in out, out))
+        out = g.command("frobnicate")
+        checks.append(("unknown command gets a clear error",
+                       "unknown command 'frobnicate'" in out, out))
+        out = g.command("x" * 300)
+        checks.append(("over-long line refused", "line too long" in out, out))
+        g.send("\x01\x02\x1b[A\x7f\x7fhel\x00p")
+        g.wait_for(r"nonos> ", 20)
+        out = g.out[g.pos - 400:g.pos]
+        checks.append(("control characters ignored", "ktest" in out, out))
+        out = g.command("cpus")
+        checks.append(("cpus command", "cpus: 2" in out, out))
+        g.send("halt")
+        code = g.wait_exit(20)
+        checks.append(("halt ends QEMU cleanly", code == exit_code(1), str(code)))
+    except TimeoutError as e:
+        checks.append(("boot-main completed", False, str(e)))
+    finally:
+        g.kill()
+    return checks
+
+
+def scenario_crash():
+    """A deliberate kernel fault gives a readable report and a clean stop."""
+    checks = []
+    g = harness.Guest(IMAGE, "boot-crash", cmdline="qemu-exit")
+    try:
+        g.wait_for(r"nonos> ", 60)
+        g.send("crash")
+        g.wait_for(r"system halted", 20)
+        out = g.out
+        checks.append(("fault report names the exception",
+                       "*** kernel exception: #PF page fault (vector 14)" in out, ""))
+        checks.append(("fault report decodes the error code",
+                       "write, page not present, kernel mode" in out, ""))
+        checks.append(("fault report shows cr2", "cr2 000000000dead000" in out, ""))
+        checks.append(("fault report shows registers",
+                       "rax " in out and "r15 " in out and "cr3 " in out, ""))
+        checks.append(("backtrace is symbolized",
+                       "<cmd_crash+" in out and "<monitor_run+" in out
+                       and "<kmain+" in out, ""))
+        checks.append(("panic says why",
+                       "PANIC: unhandled #PF page fault in the kernel" in out, ""))
+        code = g.wait_exit(20)
+        checks.append(("panic exits with the panic code", code == exit_code(3),
+                       str(code)))
+    except TimeoutError as e:
+        checks.append(("boot-crash completed", False, str(e)))
+    finally:
+        g.kill()
+    return checks
+
+
+def make_image(name, kernel_bytes):
+    """An image like build/nonos.img but with another kernel file (or none)."""
+    os.makedirs(WORK, exist_ok=True)
+    img = os.path.join(WORK, name + ".img")
+    args = [os.path.join(ROOT, "scripts", "mkimage"), img,
+            os.path.join(BUILD, "BOOTX64.EFI")]
+    kpath = os.path.join(WORK, name + ".elf")
+    with open(kpath, "wb") as f:
+        f.write(kernel_bytes)
+    subprocess.run(args + [kpath], check=True)
+    return img
+
+
+def image_without_kernel():
+    img = os.path.join(WORK, "no-kernel.img")
+    shutil.copy(IMAGE, img)
+    subprocess.run(["mdel", "-i", img + "@@1M", "::/nonos/kernel.elf"], check=True,
+                   env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+    return img
+
+
+def wx_kernel(kernel):
+    """The kernel with its first PT_LOAD marked writable as well (RWX)."""
+    data = bytearray(kernel)
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phnum, = struct.unpack_from("<H", data, 56)
+    for i in range(phnum):
+        off = phoff + 56 * i
+        ptype, flags = struct.unpack_from("<II", data, off)
+        if ptype == 1 and flags & 1:
+            struct.pack_into("<I", data, off + 4, flags | 2)
+            break
+    return bytes(data)
+
+
+def refused(name, img, expect):
+    """Boots img and checks the loader stops with the expected message."""
+    g = harness.Guest(img, "loader-" + name, cmdline="qemu-exit")
+    try:
+        g.wait_for(r"nonos-loader: error: " + expect, 60)
+        g.wait_for(r"the kernel was not started", 10)
+        started = "N\u00d8NOS" in g.out
+        return [("loader refuses " + name, not started, g.out[-400:])]
+    except TimeoutError as e:
+        return [("loader refuses " + name, False, str(e))]
+    finally:
+        g.kill()
+
+
+def loader_scenarios():
+    kernel = open(os.path.join(BUILD, "kernel.elf"), "rb").read()
+    bad_magic = b"\x7fELG" + kernel[4:]
+    truncated = kernel[:200]
+    return [
+        ("a corrupt kernel", make_image("bad-magic", bad_magic),
+         r"/nonos/kernel.elf: malformed kernel: not an ELF file \(bad magic\)"),
+        ("a truncated kernel", make_image("truncated", truncated),
+         r"/nonos/kernel.elf: malformed kernel: program headers outside the file"),
+        ("a writable+executable segment", make_image("wx", wx_kernel(kernel)),
+         r"/nonos/kernel.elf: malformed kernel: segment both writable and "
+         r"executable \(W\^X\)"),
+        ("a missing kernel", image_without_kernel(),
+         r"/nonos/kernel.elf: not found"),
+    ]
+
+
+def main():
+    results = harness.Results("qemu-boot")
+    jobs = [scenario_main, scenario_crash]
+    jobs += [lambda a=a: refused(*a) for a in loader_scenarios()]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for checks in pool.map(lambda f: f(), jobs):
+            for name, ok, detail in checks:
+                results.check(name, ok, detail)
+    return results.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
