@@ -38,12 +38,14 @@ nc_init(void)
 	/*
 	 * libsodium's random source is already ours at build time (see
 	 * mk/sodium.mk), so there is no randombytes_set_implementation()
-	 * call to race with. sodium_init() is itself idempotent and locked.
+	 * call to race with. Seed first: sodium_init() draws random bytes
+	 * (its canary), and a draw that finds no entropy aborts.
+	 * sodium_init() is itself idempotent and locked.
 	 */
-	if (sodium_init() < 0)
-		return NC_EINTERNAL;
 	if (nonos_random_seed() != 0)
 		return NC_EENTROPY;
+	if (sodium_init() < 0)
+		return NC_EINTERNAL;
 	atomic_store_explicit(&ready, 1, memory_order_release);
 	return NC_OK;
 }
@@ -57,7 +59,8 @@ nc_random_bytes(void *buf, size_t len)
 		return NC_EINVAL;
 	if ((r = nc_init()) != NC_OK)
 		return r;
-	randombytes_buf(buf, len);
+	if (len > 0)
+		randombytes_buf(buf, len);
 	return NC_OK;
 }
 
