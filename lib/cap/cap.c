@@ -1,0 +1,156 @@
+/*
+ * Capability slots and the derivation tree (see cap.h for invariants).
+ */
+#include <stddef.h>
+
+#include "lib/cap/cap.h"
+
+static void
+link_child(struct cap *parent, struct cap *c)
+{
+	c->parent = parent;
+	c->prev = NULL;
+	c->next = parent ? parent->child : NULL;
+	if (c->next)
+		c->next->prev = c;
+	if (parent)
+		parent->child = c;
+}
+
+static void
+unlink_node(struct cap *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else if (c->parent)
+		c->parent->child = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->parent = c->next = c->prev = NULL;
+}
+
+static void
+clear(struct cap *c)
+{
+	c->obj = NULL;
+	c->rights = 0;
+	c->badge = 0;
+	c->parent = c->child = c->next = c->prev = NULL;
+}
+
+int
+cap_install(struct cap *dst, struct kobj *obj, uint32_t rights)
+{
+	if (dst->obj != NULL)
+		return E_BUSY;
+	if (obj == NULL || (rights & ~(uint32_t)RIGHTS_ALL))
+		return E_INVAL;
+	clear(dst);
+	dst->obj = obj;
+	dst->rights = rights;
+	obj->caps++;
+	return E_OK;
+}
+
+static int
+takes_badge(uint32_t type)
+{
+	return type == CAP_ENDPOINT || type == CAP_NOTIFICATION;
+}
+
+int
+cap_derive(struct cap *src, struct cap *dst, uint32_t rights, uint64_t badge)
+{
+	if (src == dst || (rights & ~(uint32_t)RIGHTS_ALL))
+		return E_INVAL;
+	if (src->obj == NULL)
+		return E_NOCAP;
+	if (dst->obj != NULL)
+		return E_BUSY;
+	if (badge != 0 && !takes_badge(src->obj->type))
+		return E_INVAL;
+	if (badge != 0 && src->badge != 0 && badge != src->badge)
+		return E_BADGE;
+	clear(dst);
+	dst->obj = src->obj;
+	dst->rights = src->rights & rights;
+	dst->badge = src->badge ? src->badge : badge;
+	link_child(src, dst);
+	src->obj->caps++;
+	return E_OK;
+}
+
+int
+cap_move(struct cap *src, struct cap *dst)
+{
+	struct cap *ch;
+
+	if (src == dst)
+		return E_INVAL;
+	if (src->obj == NULL)
+		return E_NOCAP;
+	if (dst->obj != NULL)
+		return E_BUSY;
+	*dst = *src;
+	/* Point every neighbour at the new slot. */
+	if (dst->prev)
+		dst->prev->next = dst;
+	else if (dst->parent)
+		dst->parent->child = dst;
+	if (dst->next)
+		dst->next->prev = dst;
+	for (ch = dst->child; ch; ch = ch->next)
+		ch->parent = dst;
+	clear(src);
+	return E_OK;
+}
+
+void
+cap_delete(struct cap *c, const struct cap_ops *ops)
+{
+	struct kobj *obj = c->obj;
+	struct cap *ch;
+
+	if (obj == NULL)
+		return;
+	/* The children keep their rights; they now hang off our parent. */
+	while ((ch = c->child) != NULL) {
+		unlink_node(ch);
+		link_child(c->parent, ch);
+	}
+	unlink_node(c);
+	clear(c);
+	if (--obj->caps == 0 && ops && ops->release)
+		ops->release(ops->ctx, obj);
+}
+
+uint64_t
+cap_revoke(struct cap *c, const struct cap_ops *ops)
+{
+	uint64_t n = 0;
+
+	if (c->obj == NULL)
+		return 0;
+	/* Walk down to a leaf and delete it, until c has no children. */
+	while (c->child) {
+		struct cap *leaf = c->child;
+
+		while (leaf->child)
+			leaf = leaf->child;
+		cap_delete(leaf, ops);
+		n++;
+	}
+	return n;
+}
+
+int
+cap_check(const struct cap *c, uint32_t type, uint32_t need)
+{
+	if (c->obj == NULL)
+		return E_NOCAP;
+	if (type != CAP_NULL && c->obj->type != type)
+		return E_TYPE;
+	if ((c->rights & need) != need)
+		return E_RIGHTS;
+	return E_OK;
+}

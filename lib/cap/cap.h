@@ -1,0 +1,76 @@
+/*
+ * Capabilities and the derivation tree. A capability is a slot holding a
+ * reference to a kernel object, a set of rights and an optional badge.
+ * Every capability except an object's original one was derived from
+ * another, and remembers it: revoking a capability deletes everything
+ * derived from it, transitively. This file knows nothing of the objects
+ * themselves; the kernel supplies a release function that is called when
+ * the last capability to an object goes away.
+ *
+ * Invariants:
+ *  - an empty slot has obj == NULL, rights == 0, badge == 0 and no links;
+ *  - a derived capability's rights are a subset of its parent's, and its
+ *    badge equals its parent's when the parent has one;
+ *  - obj->caps counts the slots that refer to obj;
+ *  - the tree links are consistent: c->child's parent is c; siblings are
+ *    a doubly linked list.
+ */
+#ifndef LIB_CAP_CAP_H
+#define LIB_CAP_CAP_H
+
+#include <stdint.h>
+
+#include "lib/abi/nonos.h"
+
+/* Header at the start of every kernel object. */
+struct kobj {
+	uint32_t type;		/* enum cap_type */
+	uint32_t caps;		/* slots referring to this object */
+	uint64_t id;		/* unique for the boot; never reused */
+};
+
+struct cap {
+	struct kobj *obj;	/* NULL: empty slot */
+	uint32_t rights;
+	uint32_t pad;
+	uint64_t badge;		/* 0: none */
+	struct cap *parent;
+	struct cap *child;	/* first child */
+	struct cap *next;	/* siblings */
+	struct cap *prev;
+};
+
+/* Called with an object whose last capability was deleted. */
+typedef void (*cap_release_fn)(void *ctx, struct kobj *obj);
+
+struct cap_ops {
+	cap_release_fn release;
+	void *ctx;
+};
+
+/* Installs the original capability to a new object in the empty slot dst. */
+int cap_install(struct cap *dst, struct kobj *obj, uint32_t rights);
+
+/*
+ * Derives into the empty slot dst a capability to src's object with the
+ * rights src->rights & rights and the given badge (0 keeps src's). Only
+ * endpoints and notifications take badges, and a badge once set stays.
+ */
+int cap_derive(struct cap *src, struct cap *dst, uint32_t rights, uint64_t badge);
+
+/* Moves src into the empty slot dst, keeping its place in the tree. */
+int cap_move(struct cap *src, struct cap *dst);
+
+/*
+ * Empties c. Its children stay valid and move up to c's parent. Releases
+ * the object if this was its last capability.
+ */
+void cap_delete(struct cap *c, const struct cap_ops *ops);
+
+/* Deletes every capability derived from c (not c itself); returns how many. */
+uint64_t cap_revoke(struct cap *c, const struct cap_ops *ops);
+
+/* Checks that c holds an object of type (CAP_NULL: any) with all of need. */
+int cap_check(const struct cap *c, uint32_t type, uint32_t need);
+
+#endif
