@@ -129,10 +129,13 @@ class Guest:
         m = re.search(pattern, self.out)
         if not m:
             return None
+        # The read that delivered the match's last character.
+        when = None
         for t, off in self.stamps:
-            if off + 1 > m.start():
-                return t
-        return self.stamps[-1][0] if self.stamps else None
+            if off >= m.end():
+                break
+            when = t
+        return when
 
     def send(self, line):
         """Types line and Enter (the kernel reads '\\r' as Enter)."""
