@@ -22,8 +22,8 @@ REPRO := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 # C library functions a freestanding target lacks; the host has its own.
 # The kernel links only the library folders it uses, listed here.
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
-KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo
-LIB_FREESTANDING_SRC := $(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))
+KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap
+LIB_FREESTANDING_SRC := $(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC)) lib/crypto/blake3.c
 LIB_HOST_SRC := $(filter-out lib/libc/%,$(LIB_SRC))
 
 # Extra archives (e.g. libraries built from Debian source by mk/*.mk).
@@ -103,8 +103,37 @@ $(B)/kernel.elf: $(KERNEL_OBJ) $(B)/kernel/syms.o $(KERNEL_LDS)
 	$(LD) -T $(KERNEL_LDS) -nostdlib -z max-page-size=4096 --build-id=none \
 		-o $@ $(KERNEL_OBJ) $(B)/kernel/syms.o
 
+# --- User programs (boot modules) -------------------------------------------
+# Every folder under user/ except lib/ is one program; user/lib is the
+# runtime linked into each. The ELF file's name is the module's name.
+USER_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-none-elf \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -O2 -g -I.
+USER_RT_SRC := $(sort $(wildcard user/lib/*.c user/lib/*.S)) lib/libc/string.c lib/fmt/fmt.c
+USER_RT_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename $(USER_RT_SRC))))
+USER_PROGS := $(filter-out lib,$(notdir $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c))))))
+USER_BINS := $(USER_PROGS:%=$(B)/modules/%)
+
+$(B)/user/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC [user]   $<"
+	@$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/user/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS [user]   $<"
+	@$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+.SECONDEXPANSION:
+$(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard user/$$*/*.c user/$$*/*.S)))) $(USER_RT_OBJ) user/user.ld
+	@mkdir -p $(@D)
+	@echo "  LD [user]   $@"
+	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
+		-o $@ $(filter %.o,$^)
+
 # --- Boot image --------------------------------------------------------------
-BOOT_MODULES := $(sort $(wildcard user/modules/*))
+BOOT_MODULES := $(USER_BINS)
 
 $(B)/nonos.img: $(B)/BOOTX64.EFI $(B)/kernel.elf $(BOOT_MODULES) scripts/mkimage
 	scripts/mkimage $@ $(B)/BOOTX64.EFI $(B)/kernel.elf $(BOOT_MODULES)

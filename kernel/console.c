@@ -7,7 +7,17 @@
 #include "kernel/arch/x86_64/serial.h"
 #include "kernel/fbcon.h"
 #include "kernel/kernel.h"
+#include "lib/abi/nonos.h"
+#include "lib/cap/cap.h"
 #include "lib/fmt/fmt.h"
+
+static struct kobj console_obj = { CAP_CONSOLE, 0, 0 };
+
+struct kobj *
+console_kobj(void)
+{
+	return &console_obj;
+}
 
 void
 console_init(const struct bootinfo *bi)

@@ -31,6 +31,9 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_init(const struct bootinfo *bi);
 void console_putc(char c);
 
+/* The console as a kernel object, for SLOT_CONSOLE capabilities. */
+struct kobj *console_kobj(void);
+
 /* panic.c */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 /* Prints the chain of return addresses starting at frame pointer rbp. */
@@ -44,6 +47,8 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset);
 /* cmdline.c: options from QEMU's fw_cfg ("opt/nonos/cmdline"). */
 void cmdline_init(void);
 int cmdline_has(const char *word);
+/* Copies the value of option key=value into buf (NUL-terminated); 0 if absent. */
+int cmdline_value(const char *key, char *buf, size_t size);
 
 /* Set once at boot, read-only afterwards. */
 extern const struct bootinfo *boot_info;

@@ -15,6 +15,14 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/monitor.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/seal.h"
+#include "kernel/usercopy.h"
+#include "lib/libc/string.h"
+
+#define ROOT_TASK_MEMORY	(64ULL << 20)
+#define ROOT_TASK_PRIORITY	10
 
 #define NONOS_VERSION "0.1"
 
@@ -92,6 +100,28 @@ print_platform(const struct bootinfo *bi)
 		    (unsigned long long)bi->modules[i].size);
 }
 
+/* Starts the boot module named by the option init=NAME (default "init"). */
+static void
+start_root_task(const struct bootinfo *bi)
+{
+	char name[BOOTINFO_NAME_LEN] = "init", arg[24] = "0";
+	uint64_t argv = 0;
+
+	cmdline_value("init", name, sizeof(name));
+	/* initarg=N reaches the root task's main() as its argument (tests). */
+	cmdline_value("initarg", arg, sizeof(arg));
+	for (const char *p = arg; *p >= '0' && *p <= '9'; p++)
+		argv = argv * 10 + (uint64_t)(*p - '0');
+	for (uint32_t i = 0; i < bi->module_count; i++) {
+		if (strcmp(bi->modules[i].name, name) == 0) {
+			proc_spawn_module(&bi->modules[i], ROOT_TASK_MEMORY,
+			    ROOT_TASK_PRIORITY, argv);
+			return;
+		}
+	}
+	printk("no root task module '%s'; the kernel monitor has the console\n", name);
+}
+
 void kmain(uint64_t bootinfo_phys);
 
 void
@@ -116,6 +146,9 @@ kmain(uint64_t bootinfo_phys)
 	printk("\nN\xc3\x98NOS %s (x86_64) - RAM-only capability microkernel\n",
 	    NONOS_VERSION);
 	kmalloc_init();
+	usercopy_init();
+	sched_init();
+	seal_init(bi);
 	lapic_init();
 	sti();
 	print_platform(bi);
@@ -124,5 +157,6 @@ kmain(uint64_t bootinfo_phys)
 	if (cmdline_has("ktest"))
 		ktest_run_all();
 	printk("ready\n");
+	start_root_task(bi);
 	monitor_run();
 }

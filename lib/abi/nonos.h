@@ -40,7 +40,7 @@ enum cap_type {
 	CAP_IRQ = 7,		/* an interrupt line */
 	CAP_IOPORT = 8,		/* a range of I/O ports */
 	CAP_MEMORY = 9,		/* a kernel-memory quota to create objects from */
-	CAP_SEAL = 10,		/* internal: the anchor of a sealed token */
+	CAP_CONSOLE = 10,	/* the kernel console: write (log) and read (debug input) */
 	CAP_TYPE_COUNT
 };
 

@@ -73,7 +73,7 @@ mac(const uint8_t key[CAP_TOKEN_KEY_LEN], const uint8_t fields[FIELDS_LEN],
 	blake3_update(&h, DOMAIN, sizeof(DOMAIN) - 1);
 	blake3_update(&h, fields, FIELDS_LEN);
 	blake3_final(&h, out, MAC_LEN);
-	memset(&h, 0, sizeof(h));
+	explicit_bzero(&h, sizeof(h));
 }
 
 /* Constant time: the time taken says nothing about where a forgery differs. */

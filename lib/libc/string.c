@@ -92,3 +92,12 @@ strncmp(const char *a, const char *b, size_t n)
 	}
 	return 0;
 }
+
+void
+explicit_bzero(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}

@@ -15,5 +15,7 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
+/* Zeroes n bytes at p; the stores are volatile, so they are never elided. */
+void explicit_bzero(void *p, size_t n);
 
 #endif

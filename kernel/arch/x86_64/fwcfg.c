@@ -95,3 +95,29 @@ cmdline_has(const char *word)
 	}
 	return 0;
 }
+
+int
+cmdline_value(const char *key, char *buf, size_t size)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = cmdline; *p; ) {
+		size_t n = 0;
+
+		while (p[n] && p[n] != ' ')
+			n++;
+		if (n > kl && p[kl] == '=' && strncmp(p, key, kl) == 0) {
+			size_t vl = n - kl - 1;
+
+			if (vl >= size)
+				vl = size - 1;
+			memcpy(buf, p + kl + 1, vl);
+			buf[vl] = 0;
+			return 1;
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}

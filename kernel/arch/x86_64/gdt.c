@@ -82,3 +82,10 @@ gdt_ist_top(int ist)
 {
 	return tss.ist[ist - 1];
 }
+
+/* The stack the CPU switches to on an interrupt from ring 3. */
+void
+gdt_set_kernel_stack(uint64_t top)
+{
+	tss.rsp[0] = top;
+}

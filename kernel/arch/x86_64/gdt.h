@@ -17,5 +17,6 @@
 
 void gdt_init(void);
 uint64_t gdt_ist_top(int ist);
+void gdt_set_kernel_stack(uint64_t top);
 
 #endif

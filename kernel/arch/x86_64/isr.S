@@ -22,7 +22,11 @@ isr_stubs:
 	.endr
 
 isr_common:
-	pushq	%rax
+	/* From ring 3 (CS at 24(%rsp)): switch to the kernel's GS base. */
+	testb	$3, 24(%rsp)
+	jz	1f
+	swapgs
+1:	pushq	%rax
 	pushq	%rbx
 	pushq	%rcx
 	pushq	%rdx
@@ -40,6 +44,10 @@ isr_common:
 	cld
 	movq	%rsp, %rdi
 	call	trap
+
+/* Returns to the context saved in the trapframe at %rsp. */
+	.globl trap_return
+trap_return:
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -55,5 +63,8 @@ isr_common:
 	popq	%rcx
 	popq	%rbx
 	popq	%rax
-	addq	$16, %rsp	/* vector and error code */
+	testb	$3, 24(%rsp)
+	jz	2f
+	swapgs
+2:	addq	$16, %rsp	/* vector and error code */
 	iretq

@@ -141,7 +141,56 @@ enable_protections(void)
 		cr4 |= CR4_SMAP;
 	if (r[2] & (1u << 2))
 		cr4 |= CR4_UMIP;
-	write_cr4(cr4 | (1ULL << 7));	/* PGE: global pages */
+	/*
+	 * PGE: global pages. OSFXSR/OSXMMEXCPT: SSE for user space, saved per
+	 * thread by FXSAVE. OSXSAVE off: without it AVX is unavailable, so no
+	 * register state exists that FXSAVE would not cover.
+	 */
+	cr4 |= (1ULL << 7) | (1ULL << 9) | (1ULL << 10);
+	cr4 &= ~(1ULL << 18);
+	write_cr4(cr4);
+	write_cr0((read_cr0() & ~(1ULL << 2)) | (1ULL << 1));	/* EM off, MP on */
+}
+
+/*
+ * Gives every kernel-half top-level entry a table now, so that address
+ * spaces made later can copy the entries once and still see every kernel
+ * mapping added afterwards.
+ */
+static void
+prefill_kernel_half(void)
+{
+	for (unsigned i = 256; i < 512; i++) {
+		uint64_t table;
+
+		if (pml4[i] & PTE_P)
+			continue;
+		if ((table = pmm_alloc()) == 0)
+			panic("paging: out of memory for kernel tables");
+		pml4[i] = table | PTE_P | PTE_W;
+	}
+}
+
+uint64_t
+paging_kernel_root(void)
+{
+	return virt_to_phys(pml4);
+}
+
+void
+paging_unmap_page(uint64_t va)
+{
+	uint64_t *t = pml4, *e = NULL;
+
+	for (int shift = 39; shift >= 12; shift -= 9) {
+		e = &t[(va >> shift) & 511];
+		if (!(*e & PTE_P) || ((*e & PTE_PS) && shift > 12))
+			return;		/* not mapped, or a huge page: not ours to split */
+		if (shift > 12)
+			t = phys_to_virt(*e & PTE_ADDR);
+	}
+	*e = 0;
+	invlpg(va);
 }
 
 void
@@ -159,6 +208,7 @@ paging_init(const struct bootinfo *bi)
 	map_section(bi, __data_start, boot_stack_guard, PTE_W | PTE_NX);
 	map_section(bi, boot_stack_guard + PAGE_SIZE, __data_end, PTE_W | PTE_NX);
 	map_section(bi, __ksyms_start, __ksyms_end, PTE_NX);
+	prefill_kernel_half();
 	enable_protections();
 	write_cr3(root);
 }

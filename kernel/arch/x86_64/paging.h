@@ -29,6 +29,12 @@ void paging_init(const struct bootinfo *bi);
 /* Maps [va, va+len) to [pa, ...) in the kernel tables; returns 0 or -1 (no memory). */
 int paging_map_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags);
 
+/* Physical address of the kernel's top-level table. */
+uint64_t paging_kernel_root(void);
+
+/* Unmaps one 4 KiB kernel page (kernel stacks) and flushes it from this CPU's TLB. */
+void paging_unmap_page(uint64_t va);
+
 /*
  * Walks the kernel tables for va. Returns 1 and the leaf entry's
  * effective flags (W only if every level allows it, NX if any level sets

@@ -9,6 +9,8 @@
 #include "kernel/arch/x86_64/probe.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/kernel.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
 
 struct fixup {
 	uint64_t insn;
@@ -135,8 +137,11 @@ trap_fixup(struct trapframe *tf)
 	}
 	for (const struct fixup *f = __fixup_start; f < __fixup_end; f++) {
 		if (f->insn == tf->rip) {
-			/* Backtrace reads fault quietly; tests report theirs. */
-			if (f->insn != (uint64_t)probe_read64)
+			/*
+			 * Tests of page protections report their faults; the
+			 * backtrace reader and user copies fail quietly.
+			 */
+			if (f->insn == (uint64_t)probe_write8)
 				trap_report(tf, "recovered kernel fault (probe)");
 			tf->rip = f->resume;
 			trap_fixups++;
@@ -146,16 +151,39 @@ trap_fixup(struct trapframe *tf)
 	return 0;
 }
 
+/*
+ * An exception in user mode ends the thread that caused it, never the
+ * kernel: one line on the console says which thread and why.
+ */
+static void
+user_fault(struct trapframe *tf)
+{
+	struct thread *t = sched_current();
+
+	printk("fault: %s[tid %u]: %s at rip %#llx", t->proc->name, t->tid,
+	    exception_names[tf->vector], (unsigned long long)tf->rip);
+	if (tf->vector == 14)
+		printk(" addr %#llx (%s)", (unsigned long long)read_cr2(),
+		    (tf->error & 0x10) ? "fetch" : (tf->error & 2) ? "write" : "read");
+	printk("; thread killed\n");
+	thread_kill(t);
+}
+
 void
 trap(struct trapframe *tf)
 {
 	if (tf->vector == VEC_TIMER) {
 		lapic_timer_tick();
 		lapic_eoi();
+		sched_tick();
 		return;
 	}
 	if (tf->vector == VEC_SPURIOUS)
 		return;
+	if (tf->vector < 32 && (tf->cs & 3)) {
+		user_fault(tf);
+		return;
+	}
 	if (tf->vector < 32) {
 		if (trap_fixup(tf))
 			return;

@@ -1,0 +1,34 @@
+/*
+ * Per-CPU state, reached through the GS base. The first fields are read
+ * by syscall.S at fixed offsets; keep them in this order.
+ */
+#ifndef KERNEL_ARCH_X86_64_PERCPU_H
+#define KERNEL_ARCH_X86_64_PERCPU_H
+
+#include <stdint.h>
+
+struct thread;
+
+struct cpu {
+	struct cpu *self;		/* %gs:0 */
+	uint64_t kstack_top;		/* %gs:8: stack for SYSCALL entry */
+	uint64_t user_rsp;		/* %gs:16: scratch during entry */
+	struct thread *current;		/* %gs:24 */
+	struct thread *idle;
+	uint32_t id;
+	uint32_t apic_id;
+};
+
+/* Sets up this CPU's GS base and the SYSCALL MSRs. */
+void percpu_init(struct cpu *c, uint32_t id);
+
+static inline struct cpu *
+this_cpu(void)
+{
+	struct cpu *c;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * Frame objects and their mapping records (see frame.h).
+ */
+#include "kernel/kernel.h"
+#include "kernel/mm/pmm.h"
+#include "kernel/obj/frame.h"
+
+struct frame *
+frame_create(struct memory *m)
+{
+	struct frame *f;
+
+	if (memory_charge(m, PAGE_SIZE) != E_OK)
+		return NULL;
+	if ((f = memory_alloc(m, sizeof(*f))) == NULL) {
+		memory_refund(m, PAGE_SIZE);
+		return NULL;
+	}
+	if ((f->pa = pmm_alloc()) == 0) {
+		memory_free(m, f, sizeof(*f));
+		memory_refund(m, PAGE_SIZE);
+		return NULL;
+	}
+	f->hdr.type = CAP_FRAME;
+	f->hdr.id = kobj_new_id();
+	f->mem = m;
+	return f;
+}
+
+int
+frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights)
+{
+	struct mapping *m = memory_alloc(vs->mem, sizeof(*m));
+	int err;
+
+	if (m == NULL)
+		return E_NOMEM;
+	if ((err = vspace_map(vs, va, f->pa, rights)) != E_OK) {
+		memory_free(vs->mem, m, sizeof(*m));
+		return err;
+	}
+	m->frame = f;
+	m->vs = vs;
+	m->va = va;
+	m->fnext = f->maps;
+	f->maps = m;
+	m->vnext = vs->maps;
+	vs->maps = m;
+	return E_OK;
+}
+
+static void
+unlink_from_vspace(struct mapping *m)
+{
+	struct mapping **pp = &m->vs->maps;
+
+	while (*pp != m)
+		pp = &(*pp)->vnext;
+	*pp = m->vnext;
+}
+
+static void
+unlink_from_frame(struct mapping *m)
+{
+	struct mapping **pp = &m->frame->maps;
+
+	while (*pp != m)
+		pp = &(*pp)->fnext;
+	*pp = m->fnext;
+}
+
+int
+frame_unmap(struct frame *f, struct vspace *vs, uint64_t va)
+{
+	for (struct mapping *m = f->maps; m; m = m->fnext) {
+		if (m->vs == vs && m->va == va) {
+			vspace_unmap(vs, va);
+			unlink_from_frame(m);
+			unlink_from_vspace(m);
+			memory_free(vs->mem, m, sizeof(*m));
+			return E_OK;
+		}
+	}
+	return E_RANGE;
+}
+
+void
+frame_destroy(struct frame *f)
+{
+	while (f->maps)
+		frame_unmap(f, f->maps->vs, f->maps->va);
+	pmm_free(f->pa);		/* zeroes the page */
+	memory_refund(f->mem, PAGE_SIZE);
+	memory_free(f->mem, f, sizeof(*f));
+}
+
+void
+frame_forget_vspace(struct vspace *vs)
+{
+	while (vs->maps) {
+		struct mapping *m = vs->maps;
+
+		vspace_unmap(vs, m->va);
+		unlink_from_frame(m);
+		vs->maps = m->vnext;
+		memory_free(vs->mem, m, sizeof(*m));
+	}
+}

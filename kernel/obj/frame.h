@@ -1,0 +1,38 @@
+/*
+ * Frame objects: one physical page, charged to a memory quota, mapped
+ * into any number of address spaces. The frame remembers its mappings so
+ * that deleting its last capability unmaps it everywhere before the page
+ * is zeroed and freed: no address space can keep a page its owner gave up.
+ */
+#ifndef KERNEL_OBJ_FRAME_H
+#define KERNEL_OBJ_FRAME_H
+
+#include "kernel/arch/x86_64/vspace.h"
+#include "kernel/obj/memory.h"
+
+struct frame;
+
+struct mapping {
+	struct frame *frame;
+	struct vspace *vs;
+	uint64_t va;
+	struct mapping *fnext;	/* next mapping of the same frame */
+	struct mapping *vnext;	/* next mapping in the same address space */
+};
+
+struct frame {
+	struct kobj hdr;
+	uint64_t pa;
+	struct memory *mem;
+	struct mapping *maps;
+};
+
+struct frame *frame_create(struct memory *m);
+int frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights);
+int frame_unmap(struct frame *f, struct vspace *vs, uint64_t va);
+/* Unmaps everywhere, zeroes and frees the page and the object. */
+void frame_destroy(struct frame *f);
+/* Drops every mapping record of vs (before vs itself is destroyed). */
+void frame_forget_vspace(struct vspace *vs);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * What happens to a kernel object when its last capability is deleted.
+ * Address spaces, capability spaces, root memory quotas and the console
+ * belong to a process for its whole life and are kept; processes do not
+ * end in this version of the kernel (their threads do).
+ */
+#include "kernel/kernel.h"
+#include "kernel/obj/cnode.h"
+#include "kernel/obj/endpoint.h"
+#include "kernel/obj/frame.h"
+#include "kernel/obj/notification.h"
+#include "kernel/obj/thread.h"
+
+static void
+release(void *ctx, struct kobj *obj)
+{
+	(void)ctx;
+	switch (obj->type) {
+	case CAP_ENDPOINT:
+		endpoint_destroy((struct endpoint *)obj);
+		break;
+	case CAP_NOTIFICATION:
+		notification_destroy((struct notification *)obj);
+		break;
+	case CAP_FRAME:
+		frame_destroy((struct frame *)obj);
+		break;
+	case CAP_THREAD:
+		thread_release((struct thread *)obj);
+		break;
+	case CAP_MEMORY:
+		memory_release((struct memory *)obj);
+		break;
+	default:
+		break;
+	}
+}
+
+const struct cap_ops kobj_ops = { release, NULL };
+
+/* Capabilities point at the header; every object must start with it. */
+_Static_assert(__builtin_offsetof(struct thread, hdr) == 0, "thread header");
+_Static_assert(__builtin_offsetof(struct endpoint, hdr) == 0, "endpoint header");
+_Static_assert(__builtin_offsetof(struct notification, hdr) == 0, "notification header");
+_Static_assert(__builtin_offsetof(struct frame, hdr) == 0, "frame header");
+_Static_assert(__builtin_offsetof(struct memory, hdr) == 0, "memory header");
+_Static_assert(__builtin_offsetof(struct cnode, hdr) == 0, "cnode header");

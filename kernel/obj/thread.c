@@ -1,0 +1,212 @@
+/*
+ * Threads (see thread.h). Kernel stacks live in their own region of the
+ * kernel half, one 32 KiB slot per thread: an unmapped guard page, then
+ * KSTACK_PAGES mapped pages, then unmapped space. An overflow hits the
+ * guard page and faults instead of corrupting a neighbour.
+ */
+#include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/paging.h"
+#include "kernel/kernel.h"
+#include "kernel/mm/pmm.h"
+#include "kernel/obj/endpoint.h"
+#include "kernel/obj/notification.h"
+#include "kernel/obj/thread.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "lib/libc/string.h"
+
+#define KSTACK_REGION	0xffffff0000000000ULL
+#define KSTACK_SLOT	(8 * PAGE_SIZE)
+#define KSTACK_SLOTS	4096
+#define KSTACK_BYTES	(KSTACK_PAGES * PAGE_SIZE)
+#define USER_RFLAGS	0x202ULL	/* IF set, everything else clear */
+#define USER_CS		0x23
+#define USER_DS		0x1b
+
+extern char trap_return[];
+
+static uint64_t slot_used[KSTACK_SLOTS / 64];
+static uint32_t next_tid = 1;
+static struct thread *zombies;		/* dead; stack or object still to free */
+
+/* Maps a fresh stack into a free slot; returns its base, or 0. */
+static uint64_t
+kstack_alloc(uint64_t *pa_out)
+{
+	for (unsigned i = 0; i < KSTACK_SLOTS; i++) {
+		uint64_t base, pa;
+
+		if (slot_used[i / 64] & (1ULL << (i % 64)))
+			continue;
+		if ((pa = pmm_alloc_contig(KSTACK_PAGES, 1)) == 0)
+			return 0;
+		base = KSTACK_REGION + (uint64_t)i * KSTACK_SLOT + PAGE_SIZE;
+		if (paging_map_range(base, pa, KSTACK_BYTES, PTE_W | PTE_NX | PTE_G) < 0) {
+			for (unsigned p = 0; p < KSTACK_PAGES; p++)
+				pmm_free(pa + p * PAGE_SIZE);
+			return 0;
+		}
+		slot_used[i / 64] |= 1ULL << (i % 64);
+		*pa_out = pa;
+		return base;
+	}
+	return 0;
+}
+
+static void
+kstack_free(uint64_t base, uint64_t pa)
+{
+	unsigned i = (unsigned)((base - PAGE_SIZE - KSTACK_REGION) / KSTACK_SLOT);
+
+	for (unsigned p = 0; p < KSTACK_PAGES; p++) {
+		paging_unmap_page(base + p * PAGE_SIZE);
+		pmm_free(pa + p * PAGE_SIZE);
+	}
+	slot_used[i / 64] &= ~(1ULL << (i % 64));
+}
+
+/*
+ * Lays out a new stack so that the first switch_context into it "returns"
+ * to trap_return, which enters user mode from the trapframe.
+ */
+static void
+build_first_frame(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg)
+{
+	uint64_t top = t->kstack + KSTACK_BYTES;
+	uint64_t *sp;
+
+	t->tf = (struct trapframe *)(top - sizeof(struct trapframe));
+	memset(t->tf, 0, sizeof(*t->tf));
+	t->tf->rip = entry;
+	t->tf->cs = USER_CS;
+	t->tf->rflags = USER_RFLAGS;
+	t->tf->rsp = stack;
+	t->tf->ss = USER_DS;
+	t->tf->rdi = arg;
+	sp = (uint64_t *)t->tf;
+	*--sp = (uint64_t)trap_return;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;		/* rbp, rbx, r12..r15 */
+	t->ksp = (uint64_t)sp;
+}
+
+struct thread *
+thread_create(struct process *p, struct memory *m, uint64_t entry, uint64_t stack,
+    uint64_t arg, int priority)
+{
+	struct thread *t;
+	uint64_t pa;
+
+	if (memory_charge(m, KSTACK_BYTES) != E_OK)
+		return NULL;
+	if ((t = memory_alloc(m, sizeof(*t))) == NULL) {
+		memory_refund(m, KSTACK_BYTES);
+		return NULL;
+	}
+	if ((t->kstack = kstack_alloc(&pa)) == 0) {
+		memory_free(m, t, sizeof(*t));
+		memory_refund(m, KSTACK_BYTES);
+		return NULL;
+	}
+	t->mem = m;
+	/* FXSAVE image of a clean FPU: default control word and MXCSR. */
+	t->fpu[0] = 0x7f;
+	t->fpu[1] = 0x03;
+	t->fpu[24] = 0x80;
+	t->fpu[25] = 0x1f;
+	t->hdr.type = CAP_THREAD;
+	t->hdr.id = kobj_new_id();
+	t->tid = next_tid++;
+	t->priority = priority;
+	t->proc = p;
+	t->has_caps = 1;		/* the caller installs a capability at once */
+	t->kstack_pa = pa;
+	p->threads++;
+	build_first_frame(t, entry, stack, arg);
+	sched_ready(t);
+	return t;
+}
+
+/* Breaks every IPC relation t is part of. */
+static void
+detach_ipc(struct thread *t)
+{
+	if (t->state == T_BLOCKED_SEND || t->state == T_BLOCKED_RECV)
+		endpoint_dequeue(t->waiting_on, t);
+	else if (t->state == T_BLOCKED_WAIT)
+		notification_dequeue(t->waiting_on, t);
+	if (t->replier) {
+		t->replier->reply_to = NULL;
+		t->replier = NULL;
+	}
+	if (t->reply_to) {
+		/* Our caller would wait for ever: wake it with an error. */
+		struct thread *caller = t->reply_to;
+
+		caller->replier = NULL;
+		caller->ipc_result = E_DEAD;
+		caller->tf->rax = (uint64_t)E_DEAD;
+		t->reply_to = NULL;
+		sched_ready(caller);
+	}
+	t->waiting_on = NULL;
+}
+
+void
+thread_kill(struct thread *t)
+{
+	if (t->state == T_DEAD)
+		return;
+	if (t->state == T_READY)
+		sched_remove(t);
+	detach_ipc(t);
+	t->state = T_DEAD;
+	t->proc->threads--;
+	t->qnext = zombies;
+	zombies = t;
+	if (t == sched_current())
+		schedule();	/* never returns: the stack is freed by the reaper */
+	else
+		thread_reap();
+}
+
+void
+thread_release(struct thread *t)
+{
+	t->has_caps = 0;
+	if (t->state != T_DEAD)
+		thread_kill(t);		/* the reaper frees the object too */
+	else if (t->kstack == 0)
+		memory_free(t->mem, t, sizeof(*t));	/* reaped already */
+	else
+		thread_reap();
+}
+
+void
+thread_reap(void)
+{
+	struct thread **pp = &zombies;
+
+	while (*pp) {
+		struct thread *t = *pp;
+		struct memory *m = t->mem;
+
+		if (t == sched_current()) {
+			pp = &t->qnext;
+			continue;
+		}
+		if (t->kstack) {
+			kstack_free(t->kstack, t->kstack_pa);
+			memory_refund(m, KSTACK_BYTES);
+			t->kstack = 0;
+		}
+		if (t->has_caps) {
+			/* Capabilities still name it: keep the dead object. */
+			*pp = t->qnext;
+			t->qnext = NULL;
+			continue;
+		}
+		*pp = t->qnext;
+		memory_free(m, t, sizeof(*t));
+	}
+}

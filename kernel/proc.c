@@ -1,0 +1,122 @@
+/*
+ * Starting a process from an ELF boot module: a memory quota, an address
+ * space with the image and a stack (a guard page below it), a capability
+ * space with the well-known slots, and a first thread. A module that
+ * fails to load leaves its partial process behind (boot modules are
+ * signed by the build; this only happens with a broken build).
+ */
+#include "kernel/kernel.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/obj/frame.h"
+#include "kernel/obj/thread.h"
+#include "kernel/proc.h"
+#include "lib/elf/elf64.h"
+#include "lib/libc/string.h"
+
+#define STACK_TOP	0x00007fff00000000ULL
+#define STACK_PAGES	16
+
+static uint32_t next_pid = 1;
+
+/* Maps fresh frames over [va, va+len), copying from src (src_len bytes). */
+static int
+map_copy(struct process *p, uint64_t va, uint64_t len, const uint8_t *src,
+    uint64_t src_len, uint32_t rights)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		struct frame *f = frame_create(p->mem);
+		int err;
+
+		if (f == NULL)
+			return E_NOMEM;
+		if (off < src_len) {
+			uint64_t n = src_len - off < PAGE_SIZE ? src_len - off : PAGE_SIZE;
+			memcpy(phys_to_virt(f->pa), src + off, n);
+		}
+		/* Image frames have no capability: their mappings own them. */
+		if ((err = frame_map(f, p->vs, va + off, rights)) != E_OK) {
+			frame_destroy(f);
+			return err;
+		}
+	}
+	return E_OK;
+}
+
+static uint32_t
+segment_rights(uint32_t flags)
+{
+	uint32_t r = RIGHT_READ;
+
+	if (flags & ELF64_PF_W)
+		r |= RIGHT_WRITE;
+	if (flags & ELF64_PF_X)
+		r |= RIGHT_EXEC;
+	return r;
+}
+
+static int
+load_image(struct process *p, const uint8_t *image, uint64_t size,
+    struct elf64_image *img)
+{
+	const char *why;
+	int err;
+
+	if ((why = elf64_parse(image, size, ELF64_LOWER_HALF, img)) != NULL) {
+		printk("proc: module %s refused: %s\n", p->name, why);
+		return E_INVAL;
+	}
+	for (int i = 0; i < img->nsegments; i++) {
+		const struct elf64_segment *s = &img->seg[i];
+		uint64_t len = (s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+
+		err = map_copy(p, s->vaddr, len, image + s->offset, s->filesz,
+		    segment_rights(s->flags));
+		if (err != E_OK)
+			return err;
+	}
+	/* The page below the stack stays unmapped: the guard. */
+	return map_copy(p, STACK_TOP - STACK_PAGES * PAGE_SIZE,
+	    STACK_PAGES * PAGE_SIZE, NULL, 0, RIGHT_READ | RIGHT_WRITE);
+}
+
+static void
+fill_slots(struct process *p, struct thread *t)
+{
+	cap_install(&p->cn->slots[SLOT_CNODE], &p->cn->hdr, RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_VSPACE], &p->vs->hdr, RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_THREAD], &t->hdr, RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_MEMORY], &p->mem->hdr, RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_CONSOLE], console_kobj(),
+	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+}
+
+struct process *
+proc_spawn_module(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
+    uint64_t arg)
+{
+	struct process *p = kmalloc(sizeof(*p));
+	struct elf64_image img;
+	struct thread *t;
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p->name, mod->name, strnlen(mod->name, sizeof(p->name) - 1));
+	p->pid = next_pid++;
+	if ((p->mem = memory_create(mem_limit)) == NULL ||
+	    (p->vs = vspace_create(p->mem)) == NULL ||
+	    (p->cn = cnode_create(p->mem)) == NULL) {
+		printk("proc: no memory for %s\n", p->name);
+		return NULL;
+	}
+	if (load_image(p, phys_to_virt(mod->base), mod->size, &img) != E_OK)
+		return NULL;
+	if ((t = thread_create(p, p->mem, img.entry, STACK_TOP, arg, prio)) == NULL) {
+		printk("proc: no memory for the first thread of %s\n", p->name);
+		return NULL;
+	}
+	fill_slots(p, t);
+	printk("proc: started %s (pid %u, entry %#llx, %llu KiB quota)\n", p->name,
+	    p->pid, (unsigned long long)img.entry,
+	    (unsigned long long)mem_limit / 1024);
+	return p;
+}

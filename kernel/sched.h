@@ -1,0 +1,31 @@
+/*
+ * The scheduler: strict priorities (0..31), round robin within a
+ * priority, preemption by the LAPIC timer. The boot context becomes the
+ * idle thread, which runs only when nothing else is ready.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include "kernel/obj/thread.h"
+
+#define SLICE_TICKS 2		/* 20 ms at 100 Hz */
+
+void sched_init(void);
+/* Makes t ready to run (state T_READY, end of its priority's queue). */
+void sched_ready(struct thread *t);
+/* Removes a ready thread from its queue. */
+void sched_remove(struct thread *t);
+/*
+ * Gives up the CPU. A running caller stays ready; a caller that set
+ * itself blocked or dead does not come back until woken.
+ */
+void schedule(void);
+/* Runs next now if it may (direct hand-over for IPC); else makes it ready. */
+void sched_switch_to(struct thread *next);
+void sched_tick(void);
+/* Called at the end of each system call: reschedules if a higher priority woke. */
+void sched_check_preempt(void);
+struct thread *sched_current(void);
+struct thread *sched_idle(void);
+
+#endif

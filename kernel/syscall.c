@@ -1,0 +1,547 @@
+/*
+ * System call dispatch. Every handler first decodes and checks all of its
+ * arguments (slots, rights, user pointers), then acts; a failed check
+ * changes nothing. Handlers return the value for rax. The table of calls,
+ * rights and errors is docs/syscalls.md.
+ */
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/kernel.h"
+#include "kernel/obj/cnode.h"
+#include "kernel/obj/endpoint.h"
+#include "kernel/obj/frame.h"
+#include "kernel/obj/notification.h"
+#include "kernel/obj/thread.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/seal.h"
+#include "kernel/usercopy.h"
+#include "lib/abi/syscall.h"
+#include "lib/cap/token.h"
+#include "lib/libc/string.h"
+
+#define CONSOLE_WRITE_MAX 4096
+
+typedef int64_t (*syscall_fn)(struct trapframe *tf);
+
+static struct cnode *
+my_cnode(void)
+{
+	return sched_current()->proc->cn;
+}
+
+/* Looks up a slot of the caller's capability space. */
+static int
+lookup(uint64_t slot, uint32_t type, uint32_t need, struct cap **out)
+{
+	return cnode_lookup(my_cnode(), slot, type, need, out);
+}
+
+/* An empty slot of the caller's space other than the null slot. */
+static int
+empty_slot(uint64_t slot, struct cap **out)
+{
+	struct cap *c = cnode_slot(my_cnode(), slot);
+
+	if (c == NULL || slot == SLOT_NULL)
+		return E_RANGE;
+	if (c->obj != NULL)
+		return E_BUSY;
+	*out = c;
+	return E_OK;
+}
+
+static int64_t
+sys_null(struct trapframe *tf)
+{
+	(void)tf;
+	return E_OK;
+}
+
+static int64_t
+sys_console_write(struct trapframe *tf)
+{
+	char buf[256];
+	uint64_t len = tf->rdx, done = 0;
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_CONSOLE, RIGHT_WRITE, &c)) != E_OK)
+		return err;
+	if (len > CONSOLE_WRITE_MAX)
+		return E_INVAL;
+	if (!user_range_ok(tf->rsi, len))
+		return E_FAULT;
+	while (done < len) {
+		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+
+		if (copy_from_user(buf, tf->rsi + done, n) != E_OK)
+			return E_FAULT;
+		for (uint64_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)buf[i];
+			/* Control characters could drive the terminal: show them as '?'. */
+			console_putc(ch == '\n' || ch == '\t' || (ch >= 0x20 && ch != 0x7f) ?
+			    (char)ch : '?');
+		}
+		done += n;
+	}
+	return (int64_t)len;
+}
+
+static int64_t
+sys_cap_info(struct trapframe *tf)
+{
+	struct cap_info info;
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NULL, 0, &c)) != E_OK)
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.type = c->obj->type;
+	info.rights = c->rights;
+	info.badge = c->badge;
+	info.object_id = c->obj->id;
+	return copy_to_user(tf->rsi, &info, sizeof(info));
+}
+
+static int64_t
+sys_cap_derive(struct trapframe *tf)
+{
+	struct cap *src, *dst;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NULL, 0, &src)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	if (tf->rdx > RIGHTS_ALL)
+		return E_INVAL;
+	return cap_derive(src, dst, (uint32_t)tf->rdx, tf->r10);
+}
+
+static int64_t
+sys_cap_move(struct trapframe *tf)
+{
+	struct cap *src, *dst;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NULL, 0, &src)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	return cap_move(src, dst);
+}
+
+static int64_t
+sys_cap_delete(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NULL, 0, &c)) != E_OK)
+		return err;
+	cap_delete(c, &kobj_ops);
+	return E_OK;
+}
+
+static int64_t
+sys_cap_revoke(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NULL, 0, &c)) != E_OK)
+		return err;
+	return (int64_t)cap_revoke(c, &kobj_ops);
+}
+
+static int64_t
+sys_cap_seal(struct trapframe *tf)
+{
+	uint8_t token[CAP_TOKEN_LEN];
+	uint64_t now = timer_ticks, lifetime = tf->rdx, expiry = 0;
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NULL, RIGHT_GRANT, &c)) != E_OK)
+		return err;
+	if (tf->rsi > RIGHTS_ALL || lifetime > (1ULL << 40))
+		return E_INVAL;
+	if (lifetime)
+		expiry = now + lifetime;
+	/* Check the output first, so a bad pointer leaves no seal behind. */
+	memset(token, 0, sizeof(token));
+	if ((err = copy_to_user(tf->r10, token, sizeof(token))) != E_OK)
+		return err;
+	if ((err = cap_seal(&seal_table, c, (uint32_t)tf->rsi, expiry, now, token,
+	    &kobj_ops)) != E_OK)
+		return err;
+	return copy_to_user(tf->r10, token, sizeof(token));
+}
+
+static int64_t
+sys_cap_unseal(struct trapframe *tf)
+{
+	uint8_t token[CAP_TOKEN_LEN];
+	struct cap *dst;
+	int err;
+
+	if ((err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	if ((err = copy_from_user(token, tf->rdi, sizeof(token))) != E_OK)
+		return err;
+	return cap_unseal(&seal_table, token, timer_ticks, dst);
+}
+
+/* Shared by the three object-creating calls: checks, then makes the object. */
+static int64_t
+create_object(struct trapframe *tf, struct kobj *(*make)(struct memory *))
+{
+	struct cap *mem, *dst;
+	struct kobj *obj;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_MEMORY, RIGHT_WRITE, &mem)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	if ((obj = make((struct memory *)mem->obj)) == NULL)
+		return E_NOMEM;
+	return cap_install(dst, obj, RIGHTS_ALL);
+}
+
+static struct kobj *
+make_endpoint(struct memory *m)
+{
+	struct endpoint *ep = endpoint_create(m);
+
+	return ep ? &ep->hdr : NULL;
+}
+
+static struct kobj *
+make_notification(struct memory *m)
+{
+	struct notification *n = notification_create(m);
+
+	return n ? &n->hdr : NULL;
+}
+
+static struct kobj *
+make_frame(struct memory *m)
+{
+	struct frame *f = frame_create(m);
+
+	return f ? &f->hdr : NULL;
+}
+
+static int64_t
+sys_endpoint_create(struct trapframe *tf)
+{
+	return create_object(tf, make_endpoint);
+}
+
+static int64_t
+sys_notification_create(struct trapframe *tf)
+{
+	return create_object(tf, make_notification);
+}
+
+static int64_t
+sys_frame_create(struct trapframe *tf)
+{
+	return create_object(tf, make_frame);
+}
+
+static int64_t
+sys_map(struct trapframe *tf)
+{
+	uint64_t rights = tf->rdx;
+	struct cap *c;
+	int err;
+
+	if (rights & ~(uint64_t)(RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC))
+		return E_INVAL;
+	if ((rights & RIGHT_WRITE) && (rights & RIGHT_EXEC))
+		return E_INVAL;		/* W^X */
+	if ((err = lookup(tf->rdi, CAP_FRAME, (uint32_t)rights | RIGHT_READ, &c)) != E_OK)
+		return err;
+	return frame_map((struct frame *)c->obj, sched_current()->proc->vs, tf->rsi,
+	    (uint32_t)rights);
+}
+
+static int64_t
+sys_unmap(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_FRAME, 0, &c)) != E_OK)
+		return err;
+	return frame_unmap((struct frame *)c->obj, sched_current()->proc->vs, tf->rsi);
+}
+
+static int64_t
+sys_thread_create(struct trapframe *tf)
+{
+	struct thread *self = sched_current(), *t;
+	struct cap *mem, *dst;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_MEMORY, RIGHT_WRITE, &mem)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	if (tf->rdx >= USER_TOP || tf->r10 > USER_TOP)
+		return E_RANGE;
+	t = thread_create(self->proc, (struct memory *)mem->obj, tf->rdx, tf->r10,
+	    tf->r8, self->priority);
+	if (t == NULL)
+		return E_NOMEM;
+	return cap_install(dst, &t->hdr, RIGHTS_ALL);
+}
+
+static int64_t
+sys_thread_exit(struct trapframe *tf)
+{
+	(void)tf;
+	thread_kill(sched_current());
+	return E_OK;		/* not reached */
+}
+
+static int64_t
+sys_thread_kill(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_THREAD, RIGHT_CONTROL, &c)) != E_OK)
+		return err;
+	thread_kill((struct thread *)c->obj);
+	return E_OK;
+}
+
+static int64_t
+sys_yield(struct trapframe *tf)
+{
+	(void)tf;
+	schedule();
+	return E_OK;
+}
+
+static void
+msg_from(const struct trapframe *tf, uint64_t msg[5], int first_is_ep)
+{
+	if (first_is_ep) {
+		msg[0] = tf->rsi;
+		msg[1] = tf->rdx;
+		msg[2] = tf->r10;
+		msg[3] = tf->r8;
+		msg[4] = tf->r9;
+	} else {
+		msg[0] = tf->rdi;
+		msg[1] = tf->rsi;
+		msg[2] = tf->rdx;
+		msg[3] = tf->r10;
+		msg[4] = tf->r8;
+	}
+}
+
+static int64_t
+do_send(struct trapframe *tf, int is_call, int block)
+{
+	uint64_t msg[5];
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_ENDPOINT, RIGHT_WRITE, &c)) != E_OK)
+		return err;
+	msg_from(tf, msg, 1);
+	if (is_call)
+		sched_current()->recv_slot = TAG_RECV_SLOT(msg[0]);
+	return ipc_send((struct endpoint *)c->obj, c->badge,
+	    (c->rights & RIGHT_GRANT) != 0, msg, is_call, block);
+}
+
+static int64_t
+sys_send(struct trapframe *tf)
+{
+	return do_send(tf, 0, 1);
+}
+
+static int64_t
+sys_nbsend(struct trapframe *tf)
+{
+	return do_send(tf, 0, 0);
+}
+
+static int64_t
+sys_call(struct trapframe *tf)
+{
+	return do_send(tf, 1, 1);
+}
+
+static int64_t
+do_recv(struct trapframe *tf, uint64_t recv_slot, int block)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_ENDPOINT, RIGHT_READ, &c)) != E_OK)
+		return err;
+	return ipc_recv((struct endpoint *)c->obj, recv_slot, block);
+}
+
+static int64_t
+sys_recv(struct trapframe *tf)
+{
+	return do_recv(tf, tf->rsi, 1);
+}
+
+static int64_t
+sys_nbrecv(struct trapframe *tf)
+{
+	return do_recv(tf, tf->rsi, 0);
+}
+
+static int64_t
+sys_reply(struct trapframe *tf)
+{
+	uint64_t msg[5];
+
+	msg_from(tf, msg, 0);
+	return ipc_reply(msg);
+}
+
+static int64_t
+sys_reply_recv(struct trapframe *tf)
+{
+	uint64_t msg[5];
+	struct cap *c;
+	int err;
+
+	/* Check the endpoint before replying, so a bad one changes nothing. */
+	if ((err = lookup(tf->rdi, CAP_ENDPOINT, RIGHT_READ, &c)) != E_OK)
+		return err;
+	msg_from(tf, msg, 1);
+	if (sched_current()->reply_to != NULL)
+		ipc_reply(msg);
+	return ipc_recv((struct endpoint *)c->obj, TAG_RECV_SLOT(msg[0]), 1);
+}
+
+static int64_t
+sys_signal(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NOTIFICATION, RIGHT_WRITE, &c)) != E_OK)
+		return err;
+	notification_signal((struct notification *)c->obj, c->badge ? c->badge : 1);
+	return E_OK;
+}
+
+static int64_t
+do_wait(struct trapframe *tf, int block)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NOTIFICATION, RIGHT_READ, &c)) != E_OK)
+		return err;
+	return notification_wait((struct notification *)c->obj, block);
+}
+
+static int64_t
+sys_wait(struct trapframe *tf)
+{
+	return do_wait(tf, 1);
+}
+
+static int64_t
+sys_poll(struct trapframe *tf)
+{
+	return do_wait(tf, 0);
+}
+
+static int64_t
+sys_ticks(struct trapframe *tf)
+{
+	(void)tf;
+	return (int64_t)timer_ticks;
+}
+
+static int64_t
+sys_memory_info(struct trapframe *tf)
+{
+	uint64_t out[2];
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_MEMORY, 0, &c)) != E_OK)
+		return err;
+	out[0] = ((struct memory *)c->obj)->limit;
+	out[1] = ((struct memory *)c->obj)->used;
+	return copy_to_user(tf->rsi, out, sizeof(out));
+}
+
+static int64_t
+sys_memory_split(struct trapframe *tf)
+{
+	struct cap *c, *dst;
+	struct memory *m;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_MEMORY, RIGHT_WRITE, &c)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	if (tf->rdx == 0)
+		return E_INVAL;
+	if ((m = memory_split((struct memory *)c->obj, tf->rdx)) == NULL)
+		return E_NOMEM;
+	return cap_install(dst, &m->hdr, RIGHTS_ALL);
+}
+
+static const syscall_fn syscalls[SYS_COUNT] = {
+	[SYS_NULL] = sys_null,
+	[SYS_CONSOLE_WRITE] = sys_console_write,
+	[SYS_CAP_INFO] = sys_cap_info,
+	[SYS_CAP_DERIVE] = sys_cap_derive,
+	[SYS_CAP_MOVE] = sys_cap_move,
+	[SYS_CAP_DELETE] = sys_cap_delete,
+	[SYS_CAP_REVOKE] = sys_cap_revoke,
+	[SYS_CAP_SEAL] = sys_cap_seal,
+	[SYS_CAP_UNSEAL] = sys_cap_unseal,
+	[SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+	[SYS_NOTIFICATION_CREATE] = sys_notification_create,
+	[SYS_FRAME_CREATE] = sys_frame_create,
+	[SYS_MAP] = sys_map,
+	[SYS_UNMAP] = sys_unmap,
+	[SYS_THREAD_CREATE] = sys_thread_create,
+	[SYS_THREAD_EXIT] = sys_thread_exit,
+	[SYS_THREAD_KILL] = sys_thread_kill,
+	[SYS_YIELD] = sys_yield,
+	[SYS_SEND] = sys_send,
+	[SYS_NBSEND] = sys_nbsend,
+	[SYS_RECV] = sys_recv,
+	[SYS_NBRECV] = sys_nbrecv,
+	[SYS_CALL] = sys_call,
+	[SYS_REPLY] = sys_reply,
+	[SYS_REPLY_RECV] = sys_reply_recv,
+	[SYS_SIGNAL] = sys_signal,
+	[SYS_WAIT] = sys_wait,
+	[SYS_POLL] = sys_poll,
+	[SYS_TICKS] = sys_ticks,
+	[SYS_MEMORY_INFO] = sys_memory_info,
+	[SYS_MEMORY_SPLIT] = sys_memory_split,
+};
+
+void syscall_dispatch(struct trapframe *tf);
+
+void
+syscall_dispatch(struct trapframe *tf)
+{
+	uint64_t nr = tf->rax;
+
+	if (nr >= SYS_COUNT || syscalls[nr] == NULL)
+		tf->rax = (uint64_t)E_NOSYS;
+	else
+		tf->rax = (uint64_t)syscalls[nr](tf);
+	sched_check_preempt();
+}

@@ -1,0 +1,81 @@
+/*
+ * System call numbers and register conventions. docs/syscalls.md has the
+ * table of arguments, rights and errors.
+ *
+ * Entry: SYSCALL with the number in rax and arguments in rdi, rsi, rdx,
+ * r10, r8, r9. Exit: rax holds the result (>= 0) or an E_* error; IPC
+ * calls also return the badge in rdi and the message in rsi, rdx, r10,
+ * r8, r9. Every other register comes back as the caller left it, except
+ * rcx and r11, which the instruction itself uses (return address, flags).
+ */
+#ifndef LIB_ABI_SYSCALL_H
+#define LIB_ABI_SYSCALL_H
+
+enum nonos_syscall {
+	SYS_NULL = 0,		/* does nothing; for measuring entry and exit */
+	SYS_CONSOLE_WRITE,	/* (console, buf, len) */
+	SYS_CAP_INFO,		/* (slot, struct cap_info *out) */
+	SYS_CAP_DERIVE,		/* (src, dst, rights, badge) */
+	SYS_CAP_MOVE,		/* (src, dst) */
+	SYS_CAP_DELETE,		/* (slot) */
+	SYS_CAP_REVOKE,		/* (slot) -> number deleted */
+	SYS_CAP_SEAL,		/* (slot, rights, lifetime ticks, uint8_t out[80]) */
+	SYS_CAP_UNSEAL,		/* (const uint8_t in[80], dst) */
+	SYS_ENDPOINT_CREATE,	/* (memory, dst) */
+	SYS_NOTIFICATION_CREATE, /* (memory, dst) */
+	SYS_FRAME_CREATE,	/* (memory, dst) */
+	SYS_MAP,		/* (frame, vaddr, rights) */
+	SYS_UNMAP,		/* (vaddr) */
+	SYS_THREAD_CREATE,	/* (memory, dst, entry, stack top, arg) */
+	SYS_THREAD_EXIT,	/* () never returns */
+	SYS_THREAD_KILL,	/* (thread) */
+	SYS_YIELD,		/* () */
+	SYS_SEND,		/* (endpoint, tag, m0, m1, m2, m3) */
+	SYS_NBSEND,		/* like SEND but E_AGAIN instead of blocking */
+	SYS_RECV,		/* (endpoint, recv slot) -> badge, tag, m0..m3 */
+	SYS_NBRECV,		/* like RECV but E_AGAIN instead of blocking */
+	SYS_CALL,		/* (endpoint, tag, m0..m3) -> reply */
+	SYS_REPLY,		/* (tag, m0..m3) to the last caller */
+	SYS_REPLY_RECV,		/* reply, then receive on (endpoint) */
+	SYS_SIGNAL,		/* (notification) */
+	SYS_WAIT,		/* (notification) -> bits */
+	SYS_POLL,		/* (notification) -> bits, never blocks */
+	SYS_TICKS,		/* () -> timer ticks since boot */
+	SYS_MEMORY_INFO,	/* (memory, uint64_t out[2]) limit and used bytes */
+	SYS_MEMORY_SPLIT,	/* (memory, dst, bytes): a child quota carved from memory */
+	SYS_COUNT
+};
+
+/*
+ * Message tag (rsi): a label in bits 0..31; TAG_CAP offers the capability
+ * in the slot given by bits 40..47; for SYS_CALL, bits 48..55 name the
+ * empty slot where a capability in the reply may go.
+ */
+#define TAG_CAP			(1ULL << 32)
+#define TAG_CAP_SLOT(t)		(((t) >> 40) & 0xff)
+#define TAG_RECV_SLOT(t)	(((t) >> 48) & 0xff)
+#define TAG_SLOTS_MASK		(0xffffULL << 40)
+#define TAG_LABEL(t)		((t) & 0xffffffffULL)
+/* Set by the kernel in a received tag when a capability was offered but not delivered. */
+#define TAG_CAP_DROPPED	(1ULL << 33)
+
+struct cap_info {
+	unsigned int type;	/* enum cap_type */
+	unsigned int rights;
+	unsigned long long badge;
+	unsigned long long object_id;
+};
+
+/* Well-known slots of the root task's capability space. */
+#define SLOT_NULL	0
+#define SLOT_CNODE	1	/* its own capability space */
+#define SLOT_VSPACE	2	/* its own address space */
+#define SLOT_THREAD	3	/* its first thread */
+#define SLOT_MEMORY	4	/* its kernel-memory quota */
+#define SLOT_CONSOLE	5	/* the kernel console */
+#define SLOT_FIRST_FREE	8
+
+#define CNODE_SLOTS	256	/* slots per capability space */
+#define USER_TOP	0x00007ffffffff000ULL	/* first byte above user space */
+
+#endif

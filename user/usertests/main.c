@@ -1,0 +1,847 @@
+/*
+ * usertests: an adversarial user program in the spirit of xv6's usertests.
+ * It tries, from ring 3, every way it knows to read or run kernel memory,
+ * use capabilities it lacks or has lost, forge tokens, hand the kernel bad
+ * pointers and lengths, and exhaust memory, slots and threads. Each
+ * attempt must fail cleanly, and the kernel must still serve the next
+ * test. A last group throws random system calls at the kernel.
+ *
+ * Output: one line per group ("usertests: NAME ... ok" or "... FAIL"),
+ * with the failed expectations above it, then "usertests: N passed, M
+ * failed". main's argument is the fuzzer's iteration count (0: default).
+ */
+#include "user/lib/nonos.h"
+
+#define SLOT_A		8
+#define SLOT_B		9
+#define SLOT_C		10
+#define SLOT_D		11
+#define SLOT_THREAD_TMP	12
+#define SLOT_QUOTA	13
+#define SLOT_STORM	32	/* storm threads use slots 32..255 */
+#define KERNEL_TEXT	0xffffffff80000000ULL
+#define KERNEL_DATA	0xffffffff80010000ULL
+#define SCRATCH_VA	0x0000100000000000ULL
+#define FUZZ_DEFAULT	3000
+
+static int group_failures;
+static int groups_passed, groups_failed;
+
+static void
+expect(const char *what, int64_t got, int64_t want)
+{
+	if (got == want)
+		return;
+	printf("usertests:   %s: got %lld (%s), want %lld (%s)\n", what,
+	    (long long)got, strerror(got), (long long)want, strerror(want));
+	group_failures++;
+}
+
+static void
+expect_true(const char *what, int ok)
+{
+	if (!ok) {
+		printf("usertests:   %s: not so\n", what);
+		group_failures++;
+	}
+}
+
+static void
+run_group(const char *name, void (*fn)(void))
+{
+	group_failures = 0;
+	fn();
+	if (group_failures == 0) {
+		printf("usertests: %s ... ok\n", name);
+		groups_passed++;
+	} else {
+		printf("usertests: %s ... FAIL (%d)\n", name, group_failures);
+		groups_failed++;
+	}
+}
+
+/* --- Faults: each runs in a child thread that the kernel must kill. ---- */
+
+static volatile int reached;
+static uint8_t child_stack[16384] __attribute__((aligned(16)));
+static uint8_t data_code[16] = { 0xc3 };	/* ret, in a writable (NX) page */
+
+static void
+sleep_ticks(uint64_t n)
+{
+	uint64_t t0 = ticks();
+
+	while (ticks() < t0 + n)
+		yield();
+}
+
+/* Runs fn in a thread on stack; 1 when it died before setting reached. */
+static int
+dies_on(void (*fn)(uint64_t), void *stack_top)
+{
+	int64_t err;
+
+	reached = 0;
+	err = thread_create(SLOT_MEMORY, SLOT_THREAD_TMP, fn, stack_top, 0);
+	if (err != E_OK) {
+		printf("usertests:   thread_create: %s\n", strerror(err));
+		return 0;
+	}
+	sleep_ticks(3);
+	cap_delete(SLOT_THREAD_TMP);
+	return reached == 0;
+}
+
+static void do_stack_overflow_entry(uint64_t a);
+
+static int
+dies(void (*fn)(uint64_t))
+{
+	return dies_on(fn, child_stack + sizeof(child_stack));
+}
+
+#define GUARDED_STACK_VA 0x0000200000000000ULL
+
+/*
+ * The stack-overflow case needs a stack with nothing mapped below it:
+ * one page of its own, far from everything else.
+ */
+static int
+overflow_dies(void)
+{
+	int ok;
+
+	if (frame_create(SLOT_MEMORY, SLOT_C) != E_OK ||
+	    map(SLOT_C, GUARDED_STACK_VA, RIGHT_READ | RIGHT_WRITE) != E_OK)
+		return 0;
+	ok = dies_on(do_stack_overflow_entry, (void *)(GUARDED_STACK_VA + 4096));
+	cap_delete(SLOT_C);
+	return ok;
+}
+
+static void
+read_kernel_text(uint64_t a)
+{
+	(void)a;
+	reached = (int)*(volatile uint64_t *)KERNEL_TEXT + 1;
+	thread_exit();
+}
+
+static void
+write_kernel_data(uint64_t a)
+{
+	(void)a;
+	*(volatile uint64_t *)KERNEL_DATA = 0;
+	reached = 1;
+	thread_exit();
+}
+
+static void
+read_direct_map(uint64_t a)
+{
+	(void)a;
+	reached = (int)*(volatile uint64_t *)0xffff800000100000ULL + 1;
+	thread_exit();
+}
+
+static void
+jump_into_kernel(uint64_t a)
+{
+	(void)a;
+	((void (*)(void))KERNEL_TEXT)();
+	reached = 1;
+	thread_exit();
+}
+
+static void
+run_data(uint64_t a)
+{
+	(void)a;
+	((void (*)(void))(uintptr_t)data_code)();
+	reached = 1;
+	thread_exit();
+}
+
+static void
+write_own_text(uint64_t a)
+{
+	(void)a;
+	*(volatile uint8_t *)(uintptr_t)write_own_text = 0xcc;
+	reached = 1;
+	thread_exit();
+}
+
+static void
+read_null(uint64_t a)
+{
+	(void)a;
+	reached = (int)*(volatile uint64_t *)0 + 1;
+	thread_exit();
+}
+
+static void
+read_noncanonical(uint64_t a)
+{
+	(void)a;
+	reached = (int)*(volatile uint64_t *)0x0000900000000000ULL + 1;
+	thread_exit();
+}
+
+static void
+do_cli(uint64_t a)
+{
+	(void)a;
+	__asm__ volatile("cli");
+	reached = 1;
+	thread_exit();
+}
+
+static void
+do_hlt(uint64_t a)
+{
+	(void)a;
+	__asm__ volatile("hlt");
+	reached = 1;
+	thread_exit();
+}
+
+static void
+do_read_cr3(uint64_t a)
+{
+	uint64_t v;
+
+	(void)a;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	reached = (int)v + 1;
+	thread_exit();
+}
+
+static void
+do_rdmsr(uint64_t a)
+{
+	uint32_t lo, hi;
+
+	(void)a;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000082));
+	reached = (int)(lo + hi) + 1;
+	thread_exit();
+}
+
+static void
+do_port_io(uint64_t a)
+{
+	(void)a;
+	__asm__ volatile("outb %0, %1" : : "a"((uint8_t)'!'), "Nd"((uint16_t)0x3f8));
+	reached = 1;
+	thread_exit();
+}
+
+static void
+do_int80(uint64_t a)
+{
+	(void)a;
+	__asm__ volatile("int $0x80");
+	reached = 1;
+	thread_exit();
+}
+
+static void
+do_int_timer(uint64_t a)
+{
+	(void)a;
+	__asm__ volatile("int $32");
+	reached = 1;
+	thread_exit();
+}
+
+static void
+do_ud2(uint64_t a)
+{
+	(void)a;
+	__asm__ volatile("ud2");
+	reached = 1;
+	thread_exit();
+}
+
+static void
+do_divide_by_zero(uint64_t a)
+{
+	volatile uint64_t zero = 0;
+
+	reached = (int)(a / zero) + 1;
+	thread_exit();
+}
+
+/* Recurses until the stack runs into unmapped memory (depth is bounded by a). */
+static void do_stack_overflow(uint64_t a);
+static void
+do_stack_overflow(uint64_t a)
+{
+	volatile uint8_t big[4096];
+
+	big[0] = (uint8_t)a;
+	if (a < (1ULL << 40))
+		do_stack_overflow(a + 1 + big[0]);
+	reached = 1;
+}
+
+static void
+do_stack_overflow_entry(uint64_t a)
+{
+	do_stack_overflow(a);
+	thread_exit();
+}
+
+static void
+do_sgdt_lgdt(uint64_t a)
+{
+	uint8_t gdtr[10] = { 0 };
+
+	(void)a;
+	__asm__ volatile("lgdt %0" : : "m"(gdtr));
+	reached = 1;
+	thread_exit();
+}
+
+static void
+test_faults(void)
+{
+	struct { const char *what; void (*fn)(uint64_t); } cases[] = {
+		{ "read kernel text", read_kernel_text },
+		{ "write kernel data", write_kernel_data },
+		{ "read the direct map", read_direct_map },
+		{ "jump into kernel text", jump_into_kernel },
+		{ "execute a data page (NX)", run_data },
+		{ "write own text (W^X)", write_own_text },
+		{ "read address 0", read_null },
+		{ "read a non-canonical address", read_noncanonical },
+		{ "cli", do_cli },
+		{ "hlt", do_hlt },
+		{ "read cr3", do_read_cr3 },
+		{ "rdmsr", do_rdmsr },
+		{ "port I/O", do_port_io },
+		{ "int $0x80", do_int80 },
+		{ "int $32 (the timer vector)", do_int_timer },
+		{ "ud2", do_ud2 },
+		{ "divide by zero", do_divide_by_zero },
+		{ "lgdt", do_sgdt_lgdt },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_true(cases[i].what, dies(cases[i].fn));
+	expect_true("overflow the stack into unmapped memory", overflow_dies());
+}
+
+/* --- Register hygiene --------------------------------------------------- */
+
+extern uint64_t regs_seen[16];
+extern char regs_return_point[];
+void regs_probe(uint64_t nr);
+
+static void
+check_regs(const char *call)
+{
+	static const uint64_t want[12] = {
+		0x1111111111111111ULL, 0x2222222222222222ULL, 0x3333333333333333ULL,
+		0x4444444444444444ULL, 0x5555555555555555ULL, 0x6666666666666666ULL,
+		0x7777777777777777ULL, 0x8888888888888888ULL, 0x9999999999999999ULL,
+		0xaaaaaaaaaaaaaaaaULL, 0xbbbbbbbbbbbbbbbbULL, 0xccccccccccccccccULL,
+	};
+	static const char *const names[12] = {
+		"rbx", "rbp", "rdi", "rsi", "rdx", "r8", "r9", "r10", "r12", "r13",
+		"r14", "r15",
+	};
+
+	for (int i = 0; i < 12; i++) {
+		if (regs_seen[i] != want[i]) {
+			printf("usertests:   after %s, %s = %#llx\n", call, names[i],
+			    (unsigned long long)regs_seen[i]);
+			group_failures++;
+		}
+	}
+	expect_true("rcx holds the return address",
+	    regs_seen[13] == (uint64_t)(uintptr_t)regs_return_point);
+	expect_true("r11 holds the caller's flags",
+	    (regs_seen[14] & ~0x10000ULL) == (regs_seen[15] & ~0x10000ULL));
+}
+
+static void
+test_register_hygiene(void)
+{
+	regs_probe(SYS_NULL);
+	expect("null system call result", (int64_t)regs_seen[12], E_OK);
+	check_regs("SYS_NULL");
+	regs_probe(SYS_YIELD);
+	check_regs("SYS_YIELD");
+	regs_probe(9999);
+	expect("unknown call result", (int64_t)regs_seen[12], E_NOSYS);
+	check_regs("an unknown call");
+	regs_probe(SYS_TICKS);
+	check_regs("SYS_TICKS");
+	/* Preempted by the timer many times over: the iret path restores all. */
+	for (int i = 0; i < 20; i++) {
+		regs_probe(SYS_YIELD);
+		check_regs("repeated SYS_YIELD");
+	}
+}
+
+/* --- Capabilities ------------------------------------------------------ */
+
+static void
+test_missing_and_wrong_caps(void)
+{
+	struct msg m;
+
+	expect("send on an empty slot", ipc_send(SLOT_A, 0, 0, 0), E_NOCAP);
+	expect("send on slot 300", ipc_send(300, 0, 0, 0), E_RANGE);
+	expect("send on slot 2^63", ipc_send(1ULL << 63, 0, 0, 0), E_RANGE);
+	expect("send on the console cap", ipc_send(SLOT_CONSOLE, 0, 0, 0), E_TYPE);
+	expect("recv on the memory cap", ipc_nbrecv(SLOT_MEMORY, 0, &m), E_TYPE);
+	expect("write through the memory cap", console_write(SLOT_MEMORY, "x", 1), E_TYPE);
+	expect("create into the null slot", endpoint_create(SLOT_MEMORY, SLOT_NULL), E_RANGE);
+	expect("create into an occupied slot", endpoint_create(SLOT_MEMORY, SLOT_CONSOLE), E_BUSY);
+	expect("create from a non-memory cap", endpoint_create(SLOT_CONSOLE, SLOT_A), E_TYPE);
+	expect("kill through an empty slot", thread_kill(SLOT_A), E_NOCAP);
+	expect("unknown system call", syscall6(SYS_COUNT, 0, 0, 0, 0, 0, 0), E_NOSYS);
+	expect("negative system call", syscall6((uint64_t)-1, 0, 0, 0, 0, 0, 0), E_NOSYS);
+}
+
+static void
+test_rights(void)
+{
+	struct msg m;
+
+	expect("derive a read-only console", cap_derive(SLOT_CONSOLE, SLOT_A, RIGHT_READ, 0), E_OK);
+	expect("write with a read-only console", console_write(SLOT_A, "x", 1), E_RIGHTS);
+	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_B), E_OK);
+	expect("receive-only copy", cap_derive(SLOT_B, SLOT_C, RIGHT_READ, 0), E_OK);
+	expect("send with receive-only", ipc_send(SLOT_C, 0, 0, 0), E_RIGHTS);
+	expect("send-only copy", cap_derive(SLOT_B, SLOT_D, RIGHT_WRITE, 0), E_OK);
+	expect("receive with send-only", ipc_nbrecv(SLOT_D, 0, &m), E_RIGHTS);
+	expect("rights only shrink", cap_derive(SLOT_D, SLOT_THREAD_TMP, RIGHTS_ALL, 0), E_OK);
+	{
+		struct cap_info ci;
+		expect("info", cap_info(SLOT_THREAD_TMP, &ci), E_OK);
+		expect("derived rights", ci.rights, RIGHT_WRITE);
+	}
+	expect("seal without grant", cap_seal(SLOT_D, RIGHT_WRITE, 0, (uint8_t[80]){0}), E_RIGHTS);
+	expect("badge on a console cap", cap_derive(SLOT_CONSOLE, SLOT_THREAD_TMP + 1, RIGHTS_ALL, 5), E_INVAL);
+	expect("bad rights bits", cap_derive(SLOT_CONSOLE, SLOT_THREAD_TMP + 1, 0x100, 0), E_INVAL);
+	for (uint64_t s = SLOT_A; s <= SLOT_THREAD_TMP + 1; s++)
+		cap_delete(s);
+	/* Frames: read-only caps cannot be mapped writable; W+X never. */
+	expect("frame", frame_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("read-only frame", cap_derive(SLOT_A, SLOT_B, RIGHT_READ, 0), E_OK);
+	expect("map read-only frame writable", map(SLOT_B, SCRATCH_VA, RIGHT_READ | RIGHT_WRITE), E_RIGHTS);
+	expect("map W+X", map(SLOT_A, SCRATCH_VA, RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC), E_INVAL);
+	expect("map into the kernel half", map(SLOT_A, KERNEL_TEXT, RIGHT_READ), E_RANGE);
+	expect("map at 0", map(SLOT_A, 0, RIGHT_READ), E_RANGE);
+	expect("map unaligned", map(SLOT_A, SCRATCH_VA + 8, RIGHT_READ), E_RANGE);
+	expect("map read-write", map(SLOT_A, SCRATCH_VA, RIGHT_READ | RIGHT_WRITE), E_OK);
+	*(volatile uint64_t *)SCRATCH_VA = 42;
+	expect("map over a mapping", map(SLOT_A, SCRATCH_VA, RIGHT_READ), E_BUSY);
+	cap_delete(SLOT_B);
+	cap_delete(SLOT_A);	/* the last cap: the frame is unmapped everywhere */
+	expect_true("a deleted frame is unmapped", dies(read_null) && 1);
+}
+
+static void
+test_revoke(void)
+{
+	struct cap_info ci;
+
+	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("child", cap_derive(SLOT_A, SLOT_B, RIGHT_WRITE, 7), E_OK);
+	expect("grandchild", cap_derive(SLOT_B, SLOT_C, RIGHT_WRITE, 0), E_OK);
+	expect("badge is inherited", cap_info(SLOT_C, &ci), E_OK);
+	expect("badge value", (int64_t)ci.badge, 7);
+	expect("badge cannot change", cap_derive(SLOT_B, SLOT_D, RIGHT_WRITE, 8), E_BADGE);
+	expect("revoke removes two", cap_revoke(SLOT_A), 2);
+	expect("revoked child", ipc_send(SLOT_B, 0, 0, 0), E_NOCAP);
+	expect("revoked grandchild", cap_info(SLOT_C, &ci), E_NOCAP);
+	expect("move", cap_move(SLOT_A, SLOT_D), E_OK);
+	expect("moved from", cap_info(SLOT_A, &ci), E_NOCAP);
+	expect("moved to", cap_info(SLOT_D, &ci), E_OK);
+	expect("delete", cap_delete(SLOT_D), E_OK);
+	expect("delete again", cap_delete(SLOT_D), E_NOCAP);
+}
+
+static void
+test_tokens(void)
+{
+	uint8_t tok[80], bad[80];
+	struct cap_info ci;
+
+	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("badged child", cap_derive(SLOT_A, SLOT_B, RIGHT_WRITE | RIGHT_GRANT, 99), E_OK);
+	expect("seal", cap_seal(SLOT_B, RIGHT_WRITE, 0, tok), E_OK);
+	expect("unseal", cap_unseal(tok, SLOT_C), E_OK);
+	expect("unsealed info", cap_info(SLOT_C, &ci), E_OK);
+	expect("unsealed rights", ci.rights, RIGHT_WRITE);
+	expect("unsealed badge", (int64_t)ci.badge, 99);
+	for (int i = 0; i < 80; i++) {
+		memcpy(bad, tok, sizeof(bad));
+		bad[i] ^= 0x20;
+		if (cap_unseal(bad, SLOT_D) != E_FORGED) {
+			expect("altered token", cap_unseal(bad, SLOT_D), E_FORGED);
+			break;
+		}
+	}
+	memset(bad, 0x5a, sizeof(bad));
+	expect("made-up token", cap_unseal(bad, SLOT_D), E_FORGED);
+	expect("unseal into a busy slot", cap_unseal(tok, SLOT_C), E_BUSY);
+	/* Revoking the source kills the token and what it gave. */
+	cap_revoke(SLOT_A);
+	expect("unsealed cap is revoked too", cap_info(SLOT_C, &ci), E_NOCAP);
+	expect("replay after revoke", cap_unseal(tok, SLOT_D), E_REVOKED);
+	/* Expiry, in timer ticks. */
+	expect("badged child again", cap_derive(SLOT_A, SLOT_B, RIGHTS_ALL, 5), E_OK);
+	expect("seal for 1 tick", cap_seal(SLOT_B, RIGHT_WRITE, 1, tok), E_OK);
+	sleep_ticks(3);
+	expect("expired token", cap_unseal(tok, SLOT_D), E_EXPIRED);
+	expect("seal to a kernel address", cap_seal(SLOT_B, RIGHT_WRITE, 0, (uint8_t *)KERNEL_DATA), E_FAULT);
+	expect("unseal from a kernel address", cap_unseal((uint8_t *)KERNEL_TEXT, SLOT_D), E_FAULT);
+	cap_delete(SLOT_B);
+	cap_delete(SLOT_A);
+}
+
+/* --- Bad pointers and lengths ------------------------------------------ */
+
+static void
+test_bad_pointers(void)
+{
+	struct cap_info *kinfo = (struct cap_info *)KERNEL_DATA;
+	uint64_t out[2];
+
+	expect("write from NULL", console_write(SLOT_CONSOLE, NULL, 10), E_FAULT);
+	expect("write from kernel text", console_write(SLOT_CONSOLE, (void *)KERNEL_TEXT, 16), E_FAULT);
+	expect("write from unmapped", console_write(SLOT_CONSOLE, (void *)SCRATCH_VA, 16), E_FAULT);
+	expect("write with a huge length", console_write(SLOT_CONSOLE, "x", 1ULL << 40), E_INVAL);
+	expect("write wrapping the address space",
+	    console_write(SLOT_CONSOLE, (void *)(USER_TOP - 8), 4000), E_FAULT);
+	expect("write of 0 bytes", console_write(SLOT_CONSOLE, NULL, 0), 0);
+	expect("info to kernel data", cap_info(SLOT_CONSOLE, kinfo), E_FAULT);
+	expect("info to NULL", cap_info(SLOT_CONSOLE, NULL), E_FAULT);
+	expect("info to read-only text", cap_info(SLOT_CONSOLE, (struct cap_info *)(uintptr_t)test_bad_pointers), E_FAULT);
+	expect("memory info to kernel", memory_info(SLOT_MEMORY, (uint64_t *)KERNEL_DATA), E_FAULT);
+	expect("memory info", memory_info(SLOT_MEMORY, out), E_OK);
+	expect_true("quota sane", out[1] <= out[0] && out[0] > 0);
+	expect("thread entry in the kernel",
+	    thread_create(SLOT_MEMORY, SLOT_A, (void (*)(uint64_t))KERNEL_TEXT, child_stack, 0), E_RANGE);
+	expect("thread stack in the kernel",
+	    thread_create(SLOT_MEMORY, SLOT_A, read_null, (void *)KERNEL_DATA, 0), E_RANGE);
+}
+
+/* --- Exhaustion: memory, slots, threads -------------------------------- */
+
+static void
+test_memory_exhaustion(void)
+{
+	uint64_t info[2];
+	int n = 0;
+
+	expect("split 64 KiB", memory_split(SLOT_MEMORY, SLOT_QUOTA, 65536), E_OK);
+	for (uint64_t s = SLOT_STORM; s < 256; s++) {
+		int64_t err = frame_create(SLOT_QUOTA, s);
+
+		if (err == E_NOMEM)
+			break;
+		expect("frame within quota", err, E_OK);
+		n++;
+	}
+	expect_true("quota stopped the frames", n > 0 && n < 16);
+	expect("memory info", memory_info(SLOT_QUOTA, info), E_OK);
+	expect_true("used within limit", info[1] <= info[0]);
+	expect("the big quota is not exhausted", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
+	for (uint64_t s = SLOT_STORM; s < 256; s++)
+		cap_delete(s);
+	expect("memory info after", memory_info(SLOT_QUOTA, info), E_OK);
+	expect("all refunded", (int64_t)info[1], 0);
+	cap_delete(SLOT_A);
+	cap_delete(SLOT_QUOTA);
+	expect("a quota larger than ours", memory_split(SLOT_MEMORY, SLOT_QUOTA, 1ULL << 40), E_NOMEM);
+}
+
+static void
+test_slot_exhaustion(void)
+{
+	uint64_t s;
+
+	for (s = SLOT_STORM; s < 256; s++)
+		expect("fill slots", notification_create(SLOT_MEMORY, s), E_OK);
+	expect("no slot 256", notification_create(SLOT_MEMORY, 256), E_RANGE);
+	expect("no slot 2^32", notification_create(SLOT_MEMORY, 1ULL << 32), E_RANGE);
+	for (s = SLOT_STORM; s < 256; s++)
+		cap_delete(s);
+}
+
+static volatile uint64_t storm_count;
+
+static void
+storm_thread(uint64_t arg)
+{
+	__atomic_fetch_add(&storm_count, 1, __ATOMIC_RELAXED);
+	(void)arg;
+	for (;;)
+		yield();
+}
+
+static uint8_t storm_stacks[224][1024] __attribute__((aligned(16)));
+
+static void
+test_thread_storm(void)
+{
+	uint64_t info[2], s;
+	int made = 0;
+	int64_t err = E_OK;
+
+	/* 1 MiB pays for about 60 threads: the quota, not the kernel, runs out. */
+	expect("split 1 MiB", memory_split(SLOT_MEMORY, SLOT_QUOTA, 1 << 20), E_OK);
+	storm_count = 0;
+	for (s = SLOT_STORM; s < 256; s++) {
+		err = thread_create(SLOT_QUOTA, s, storm_thread,
+		    storm_stacks[s - SLOT_STORM] + 1024, s);
+		if (err != E_OK)
+			break;
+		made++;
+	}
+	expect("the storm ends with E_NOMEM", err, E_NOMEM);
+	expect_true("threads were made", made > 10);
+	sleep_ticks(5);
+	expect_true("storm threads ran", storm_count > 0);
+	for (s = SLOT_STORM; s < 256; s++)
+		cap_delete(s);		/* the last cap: each thread is killed */
+	sleep_ticks(2);
+	expect("quota info", memory_info(SLOT_QUOTA, info), E_OK);
+	expect("storm quota refunded", (int64_t)info[1], 0);
+	cap_delete(SLOT_QUOTA);
+}
+
+/* --- IPC and notifications --------------------------------------------- */
+
+static uint8_t server_stack[8192] __attribute__((aligned(16)));
+
+/* Echo server: replies with w0 + 1 and w1 * 2, and the badge it saw. */
+static void
+echo_server(uint64_t ep)
+{
+	struct msg m;
+
+	ipc_recv(ep, SLOT_D, &m);
+	for (;;) {
+		/* Echo the label and the dropped flag; keep receiving caps into SLOT_D. */
+		uint64_t tag = TAG_LABEL(m.tag) | (m.tag & TAG_CAP_DROPPED) |
+		    ((uint64_t)SLOT_D << 48);
+		ipc_reply_recv(ep, tag, m.w[0] + 1, m.badge, &m);
+	}
+}
+
+static void
+test_ipc(void)
+{
+	struct msg r;
+	struct cap_info ci;
+	int64_t err;
+
+	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("badged client cap", cap_derive(SLOT_A, SLOT_B, RIGHT_WRITE | RIGHT_GRANT, 1234), E_OK);
+	expect("server thread", thread_create(SLOT_MEMORY, SLOT_THREAD_TMP, echo_server,
+	    server_stack + sizeof(server_stack), SLOT_A), E_OK);
+	err = ipc_call(SLOT_B, 5, 41, 0, &r);
+	expect("call", err, E_OK);
+	expect("reply word", (int64_t)r.w[0], 42);
+	expect("badge seen by the server", (int64_t)r.w[1], 1234);
+	expect("label", (int64_t)TAG_LABEL(r.tag), 5);
+	for (uint64_t i = 0; i < 1000; i++) {
+		if (ipc_call(SLOT_B, 0, i, 0, &r) != E_OK || r.w[0] != i + 1) {
+			expect("call loop", (int64_t)r.w[0], (int64_t)i + 1);
+			break;
+		}
+	}
+	/* A capability travels with a call when the sender's cap has grant. */
+	expect("call with a cap", ipc_call(SLOT_B, TAG_CAP | ((uint64_t)SLOT_CONSOLE << 40), 1, 0, &r), E_OK);
+	/* The server got it in its receive slot SLOT_D. */
+	expect("transferred cap", cap_info(SLOT_D, &ci), E_OK);
+	expect("transferred type", ci.type, CAP_CONSOLE);
+	/* Without grant the cap is dropped and the receiver is told. */
+	expect("no-grant client", cap_derive(SLOT_A, SLOT_C, RIGHT_WRITE, 0), E_OK);
+	cap_delete(SLOT_D);
+	expect("call offering a cap without grant",
+	    ipc_call(SLOT_C, TAG_CAP | ((uint64_t)SLOT_CONSOLE << 40), 1, 0, &r), E_OK);
+	expect_true("dropped flag echoed", (r.tag & TAG_CAP_DROPPED) != 0);
+	expect("slot stayed empty", cap_info(SLOT_D, &ci), E_NOCAP);
+	expect("reply with no caller", ipc_reply(0, 0, 0), E_INVAL);
+	/* Killing the server wakes no one wrongly; a later call finds no receiver. */
+	expect("kill server", thread_kill(SLOT_THREAD_TMP), E_OK);
+	cap_delete(SLOT_THREAD_TMP);
+	expect("nonblocking receive with no sender", ipc_nbrecv(SLOT_A, 0, &r), E_AGAIN);
+	expect("nonblocking send with no receiver", syscall6(SYS_NBSEND, SLOT_A, 0, 0, 0, 0, 0), E_AGAIN);
+	cap_delete(SLOT_C);
+	cap_delete(SLOT_B);
+	cap_delete(SLOT_A);
+}
+
+static void
+test_notifications(void)
+{
+	expect("notification", notification_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("badge 1", cap_derive(SLOT_A, SLOT_B, RIGHT_WRITE, 1), E_OK);
+	expect("badge 4", cap_derive(SLOT_A, SLOT_C, RIGHT_WRITE, 4), E_OK);
+	expect("poll empty", notify_poll(SLOT_A), E_AGAIN);
+	expect("signal 1", notify_signal(SLOT_B), E_OK);
+	expect("signal 4", notify_signal(SLOT_C), E_OK);
+	expect("wait sees both", notify_wait(SLOT_A), 5);
+	expect("cleared", notify_poll(SLOT_A), E_AGAIN);
+	expect("signal without write", notify_signal(SLOT_A), E_OK);
+	cap_derive(SLOT_A, SLOT_D, RIGHT_READ, 0);
+	expect("signal with read-only", notify_signal(SLOT_D), E_RIGHTS);
+	for (uint64_t s = SLOT_A; s <= SLOT_D; s++)
+		cap_delete(s);
+}
+
+/* --- Random system calls ----------------------------------------------- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rand64(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static uint8_t fuzz_buf[256];
+
+/* Slots the fuzzer may name: its own range, nonsense, or the null slot. */
+static uint64_t
+fuzz_slot(void)
+{
+	uint64_t r = rand64() % 10;
+
+	if (r < 7)
+		return SLOT_QUOTA + rand64() % (256 - SLOT_QUOTA);
+	if (r < 9)
+		return rand64();
+	return SLOT_NULL;
+}
+
+static uint64_t
+fuzz_pointer(void)
+{
+	switch (rand64() % 7) {
+	case 0: return 0;
+	case 1: return KERNEL_TEXT + (rand64() & 0xffff);
+	case 2: return SCRATCH_VA + (rand64() & 0xffff);
+	case 3: return (uint64_t)(uintptr_t)fuzz_buf + (rand64() % 200);
+	case 4: return USER_TOP - (rand64() & 0xff);
+	case 5: return (uint64_t)(uintptr_t)fuzz_buf;
+	default: return rand64();
+	}
+}
+
+static void
+fuzz_child(uint64_t a)
+{
+	(void)a;
+	thread_exit();
+}
+
+static uint64_t
+fuzz_arg(void)
+{
+	switch (rand64() % 5) {
+	case 0: return fuzz_slot();
+	case 1: return fuzz_pointer();
+	case 2: return rand64() % 64;
+	case 3: return (uint64_t)(uintptr_t)fuzz_child;
+	default: return rand64();
+	}
+}
+
+/* Calls that could block for ever or end the fuzzer are left out. */
+static int
+fuzz_allowed(uint64_t nr)
+{
+	switch (nr) {
+	case SYS_THREAD_EXIT: case SYS_SEND: case SYS_RECV: case SYS_CALL:
+	case SYS_REPLY_RECV: case SYS_WAIT:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static void
+test_syscall_fuzz(uint64_t iterations)
+{
+	uint64_t info[2], done = 0;
+
+	expect("fuzz quota", memory_split(SLOT_MEMORY, SLOT_QUOTA, 4 << 20), E_OK);
+	while (done < iterations) {
+		uint64_t nr = rand64() % (SYS_COUNT + 4);
+		uint64_t a[6];
+
+		if (!fuzz_allowed(nr))
+			continue;
+		for (int i = 0; i < 6; i++)
+			a[i] = fuzz_arg();
+		/* Slot arguments must never name the essential low slots. */
+		if (a[0] >= SLOT_CNODE && a[0] < SLOT_FIRST_FREE)
+			a[0] = SLOT_QUOTA;
+		/* The fuzzer keeps its own quota: it may use it, not remove it. */
+		if ((nr == SYS_CAP_DELETE || nr == SYS_CAP_REVOKE || nr == SYS_CAP_MOVE) &&
+		    a[0] == SLOT_QUOTA)
+			a[0] = SLOT_QUOTA + 1;
+		if (nr == SYS_CONSOLE_WRITE)
+			a[2] &= 0xff;
+		syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		done++;
+		if (done % 500 == 0)
+			yield();
+	}
+	for (uint64_t s = SLOT_QUOTA + 1; s < 256; s++)
+		cap_revoke(s);
+	for (uint64_t s = SLOT_QUOTA + 1; s < 256; s++)
+		cap_delete(s);
+	sleep_ticks(2);
+	expect("fuzz quota info", memory_info(SLOT_QUOTA, info), E_OK);
+	printf("usertests: fuzzer made %llu calls; quota in use afterwards %llu bytes\n",
+	    (unsigned long long)done, (unsigned long long)info[1]);
+	cap_delete(SLOT_QUOTA);
+	/* The kernel still serves: a fresh endpoint and a call round trip. */
+	expect("still alive", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
+	cap_delete(SLOT_A);
+}
+
+static uint64_t fuzz_iterations;
+
+static void
+fuzz_group(void)
+{
+	test_syscall_fuzz(fuzz_iterations);
+}
+
+int
+main(uint64_t arg)
+{
+	fuzz_iterations = arg ? arg : FUZZ_DEFAULT;
+	printf("usertests: starting (pid of a root task, %llu fuzz calls)\n",
+	    (unsigned long long)fuzz_iterations);
+	run_group("faults kill only the faulting thread", test_faults);
+	run_group("register hygiene", test_register_hygiene);
+	run_group("missing and wrong capabilities", test_missing_and_wrong_caps);
+	run_group("rights", test_rights);
+	run_group("revoke", test_revoke);
+	run_group("sealed tokens", test_tokens);
+	run_group("bad pointers and lengths", test_bad_pointers);
+	run_group("memory exhaustion", test_memory_exhaustion);
+	run_group("slot exhaustion", test_slot_exhaustion);
+	run_group("thread storm", test_thread_storm);
+	run_group("ipc", test_ipc);
+	run_group("notifications", test_notifications);
+	run_group("syscall fuzzer", fuzz_group);
+	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
+	return 0;
+}
