@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Boots NØNOS with usertests as the root task and checks every group.
+
+usertests (user/usertests/main.c) attacks the kernel from ring 3; each
+group prints "usertests: NAME ... ok" or "... FAIL". The kernel must
+report each deliberate fault with one line and keep running: after the
+last group the kernel monitor still answers, and `halt` ends QEMU.
+NONOS_FUZZ_CALLS sets the syscall fuzzer's call count (default 3000).
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
+GROUPS = 13
+
+
+def main():
+    results = harness.Results("qemu-usertests")
+    calls = int(os.environ.get("NONOS_FUZZ_CALLS", "3000"))
+    g = harness.Guest(IMAGE, "usertests",
+                      cmdline="qemu-exit init=usertests initarg=%d" % calls)
+    try:
+        g.wait_for(r"proc: started usertests", 90)
+        m = g.wait_for(r"usertests: (\d+) passed, (\d+) failed", 300)
+        for line in g.out.splitlines():
+            r = re.match(r"usertests: (.*) \.\.\. (ok|FAIL.*)$", line)
+            if r:
+                results.check(r.group(1), r.group(2) == "ok", line)
+        results.check("all %d groups ran" % GROUPS,
+                      int(m.group(1)) + int(m.group(2)) == GROUPS, m.group(0))
+        faults = re.findall(r"fault: usertests\[tid \d+\]: (.*); thread killed", g.out)
+        results.check("each deliberate fault is reported in one line",
+                      len(faults) >= 20, "%d fault lines" % len(faults))
+        results.check("fault lines name the exception",
+                      any("#GP general protection" in f for f in faults)
+                      and any("(fetch)" in f for f in faults)
+                      and any("#UD" in f for f in faults), "")
+        results.check("the kernel never panicked", "PANIC" not in g.out, "")
+        calls_made = re.search(r"fuzzer made (\d+) calls; quota in use afterwards (\d+)",
+                               g.out)
+        results.check("fuzzer ran and its quota came back to zero",
+                      calls_made is not None and calls_made.group(2) == "0",
+                      calls_made.group(0) if calls_made else "no fuzzer line")
+        # The monitor's prompt was printed before usertests started.
+        g.send("mem")
+        results.check("the monitor still answers",
+                      g.wait_for(r"frames: \d+ free", 20, fail=False) is not None, "")
+        g.send("halt")
+        code = g.wait_exit(20)
+        results.check("halt ends QEMU", code == 3, str(code))
+    except TimeoutError as e:
+        results.check("usertests completed", False, str(e))
+    finally:
+        g.kill()
+    return results.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
