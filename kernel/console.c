@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 
+#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/serial.h"
 #include "kernel/fbcon.h"
 #include "kernel/kernel.h"
@@ -12,6 +13,7 @@
 #include "lib/fmt/fmt.h"
 
 static struct kobj console_obj = { CAP_CONSOLE, 0, 0 };
+static volatile int console_locked;
 
 struct kobj *
 console_kobj(void)
@@ -25,13 +27,26 @@ console_init(const struct bootinfo *bi)
 	fbcon_init(&bi->fb);
 }
 
+/*
+ * One character at a time, under a spin lock taken with interrupts off:
+ * CPUs may print at once, and an interrupt that prints must not find its
+ * own CPU holding the lock.
+ */
 void
 console_putc(char c)
 {
+	uint64_t flags;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	while (__atomic_exchange_n(&console_locked, 1, __ATOMIC_ACQUIRE))
+		pause();
 	if (c == '\n')
 		serial_putc('\r');
 	serial_putc(c);
 	fbcon_putc(c);
+	__atomic_store_n(&console_locked, 0, __ATOMIC_RELEASE);
+	if (flags & RFLAGS_IF)
+		sti();
 }
 
 static void

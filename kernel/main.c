@@ -18,6 +18,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/seal.h"
+#include "kernel/smp.h"
 #include "kernel/usercopy.h"
 #include "lib/libc/string.h"
 
@@ -138,7 +139,7 @@ kmain(uint64_t bootinfo_phys)
 		panic("boot-info from the loader is unusable: %s", err);
 	boot_info = bi;
 	cmdline_init();
-	gdt_init();
+	gdt_init(0);
 	idt_init();
 	pmm_init(bi);
 	paging_init(bi);
@@ -147,7 +148,7 @@ kmain(uint64_t bootinfo_phys)
 	    NONOS_VERSION);
 	kmalloc_init();
 	usercopy_init();
-	sched_init();
+	sched_init_cpu(0);
 	seal_init(bi);
 	lapic_init();
 	sti();
@@ -156,6 +157,7 @@ kmain(uint64_t bootinfo_phys)
 	print_boot_times(bi, rdtsc());
 	if (cmdline_has("ktest"))
 		ktest_run_all();
+	printk("smp: %d CPUs online\n", smp_start());
 	printk("ready\n");
 	start_root_task(bi);
 	monitor_run();

@@ -8,12 +8,14 @@
 #include "kernel/acpi.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/serial.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/monitor.h"
+#include "kernel/lock.h"
 #include "lib/libc/string.h"
 
 #define LINE_MAX 128
@@ -41,8 +43,8 @@ cmd_mem(void)
 static void
 cmd_cpus(void)
 {
-	printk("cpus: %d listed by ACPI; this is LAPIC %u\n",
-	    acpi_madt.cpu_count ? acpi_madt.cpu_count : 1, lapic_id());
+	printk("cpus: %d listed by ACPI, %d online; this is LAPIC %u\n",
+	    acpi_madt.cpu_count ? acpi_madt.cpu_count : 1, ncpus, lapic_id());
 }
 
 static void
@@ -91,6 +93,7 @@ cmd_help(void)
 		printk("  %-8s %s\n", commands[i].name, commands[i].help);
 }
 
+/* Commands run like system calls: interrupts off, under the kernel lock. */
 static void
 execute(const char *line)
 {
@@ -98,7 +101,11 @@ execute(const char *line)
 		return;
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(line, commands[i].name) == 0) {
+			cli();
+			bkl_lock();
 			commands[i].fn();
+			bkl_unlock();
+			sti();
 			return;
 		}
 	}

@@ -1,37 +1,50 @@
 /*
- * Priority scheduler (see sched.h). One CPU runs threads; the run queue
- * is one FIFO per priority plus a bit mask of non-empty queues.
+ * Priority scheduler (see sched.h). Each CPU has its own run queue: one
+ * FIFO per priority plus a mask of the non-empty ones. A CPU with nothing
+ * of its own to run takes the best ready thread from another CPU's queue.
+ * The big kernel lock (kernel/lock.h) covers every queue; a thread that
+ * switches away holds it, and the thread switched to releases it when it
+ * leaves the kernel.
  */
+#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/percpu.h"
-#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 
 void switch_context(uint64_t *save_rsp, uint64_t new_rsp);
 
-static struct cpu bsp;
-static struct thread idle_thread;
-static struct thread *head[NPRIO], *tail[NPRIO];
-static uint32_t nonempty;
-static int need_resched;
+struct cpu cpus[MAX_CPUS];
+int ncpus;
+static struct thread idle_threads[MAX_CPUS];
+
+static void
+fpu_clean(struct thread *t)
+{
+	/* FXSAVE image of a reset FPU: default control word and MXCSR. */
+	t->fpu[0] = 0x7f;
+	t->fpu[1] = 0x03;
+	t->fpu[24] = 0x80;
+	t->fpu[25] = 0x1f;
+}
 
 void
-sched_init(void)
+sched_init_cpu(unsigned id)
 {
-	percpu_init(&bsp, 0);
-	/* Idle starts with a clean FPU image too: control word and MXCSR. */
-	idle_thread.fpu[0] = 0x7f;
-	idle_thread.fpu[1] = 0x03;
-	idle_thread.fpu[24] = 0x80;
-	idle_thread.fpu[25] = 0x1f;
-	idle_thread.state = T_RUNNING;
-	idle_thread.priority = -1;
-	idle_thread.has_caps = 1;
-	bsp.current = &idle_thread;
-	bsp.idle = &idle_thread;
+	struct cpu *c = &cpus[id];
+	struct thread *idle = &idle_threads[id];
+
+	percpu_init(c, id);
+	fpu_clean(idle);
+	idle->state = T_RUNNING;
+	idle->priority = -1;
+	idle->has_caps = 1;
+	idle->cpu = id;
+	c->current = idle;
+	c->idle = idle;
 }
 
 struct thread *
@@ -43,31 +56,36 @@ sched_current(void)
 struct thread *
 sched_idle(void)
 {
-	return &idle_thread;
+	return this_cpu()->idle;
 }
 
 void
 sched_ready(struct thread *t)
 {
+	struct cpu *c = &cpus[t->cpu];
 	int p = t->priority;
 
 	t->state = T_READY;
 	t->qnext = NULL;
-	if (tail[p])
-		tail[p]->qnext = t;
+	if (c->tail[p])
+		c->tail[p]->qnext = t;
 	else
-		head[p] = t;
-	tail[p] = t;
-	nonempty |= 1u << p;
-	if (p > sched_current()->priority)
-		need_resched = 1;
+		c->head[p] = t;
+	c->tail[p] = t;
+	c->nonempty |= 1u << p;
+	if (p > c->current->priority) {
+		c->need_resched = 1;
+		if (c != this_cpu())
+			lapic_send_ipi(c->apic_id, VEC_RESCHED);
+	}
 }
 
 void
 sched_remove(struct thread *t)
 {
+	struct cpu *c = &cpus[t->cpu];
 	int p = t->priority;
-	struct thread **pp = &head[p], *prev = NULL;
+	struct thread **pp = &c->head[p], *prev = NULL;
 
 	while (*pp && *pp != t) {
 		prev = *pp;
@@ -76,24 +94,40 @@ sched_remove(struct thread *t)
 	if (*pp == NULL)
 		return;
 	*pp = t->qnext;
-	if (tail[p] == t)
-		tail[p] = prev;
-	if (head[p] == NULL)
-		nonempty &= ~(1u << p);
+	if (c->tail[p] == t)
+		c->tail[p] = prev;
+	if (c->head[p] == NULL)
+		c->nonempty &= ~(1u << p);
 	t->qnext = NULL;
 }
 
+static int
+top_priority(const struct cpu *c)
+{
+	return c->nonempty ? 31 - __builtin_clz(c->nonempty) : -1;
+}
+
+/* The best ready thread: ours, or else the best one any CPU has waiting. */
 static struct thread *
 pick(void)
 {
+	struct cpu *me = this_cpu(), *best = me;
 	struct thread *t;
-	int p;
+	int p = top_priority(me);
 
-	if (nonempty == 0)
-		return &idle_thread;
-	p = 31 - __builtin_clz(nonempty);
-	t = head[p];
+	if (p < 0) {
+		for (int i = 0; i < ncpus; i++) {
+			if (top_priority(&cpus[i]) > p) {
+				p = top_priority(&cpus[i]);
+				best = &cpus[i];
+			}
+		}
+	}
+	if (p < 0)
+		return me->idle;
+	t = best->head[p];
 	sched_remove(t);
+	t->cpu = me->id;
 	return t;
 }
 
@@ -117,7 +151,7 @@ switch_to(struct thread *prev, struct thread *next)
 	next->state = T_RUNNING;
 	next->slice = SLICE_TICKS;
 	c->current = next;
-	if (next != &idle_thread) {
+	if (next != c->idle) {
 		uint64_t top = next->kstack + KSTACK_PAGES * PAGE_SIZE;
 
 		c->kstack_top = top;
@@ -132,17 +166,18 @@ switch_to(struct thread *prev, struct thread *next)
 void
 schedule(void)
 {
-	struct thread *cur = sched_current(), *next;
+	struct cpu *c = this_cpu();
+	struct thread *cur = c->current, *next;
 
-	need_resched = 0;
-	if (cur->state == T_RUNNING && cur != &idle_thread)
+	c->need_resched = 0;
+	if (cur->state == T_RUNNING && cur != c->idle)
 		sched_ready(cur);
 	next = pick();
 	if (next == cur) {
 		cur->state = T_RUNNING;
 		return;
 	}
-	if (cur == &idle_thread && cur->state == T_RUNNING)
+	if (cur == c->idle && cur->state == T_RUNNING)
 		cur->state = T_READY;	/* idle is never queued; pick falls back to it */
 	switch_to(cur, next);
 }
@@ -150,33 +185,56 @@ schedule(void)
 void
 sched_switch_to(struct thread *next)
 {
-	struct thread *cur = sched_current();
+	struct cpu *c = this_cpu();
+	struct thread *cur = c->current;
 
 	/* Direct hand-over only when it does not jump a higher priority. */
 	if (cur->state != T_RUNNING && next->priority >= cur->priority &&
-	    (nonempty >> (next->priority + 1)) == 0) {
-		need_resched = 0;
+	    top_priority(c) <= next->priority) {
+		c->need_resched = 0;
+		next->cpu = c->id;
 		switch_to(cur, next);
 		return;
 	}
+	next->cpu = c->id;
 	sched_ready(next);
 	if (cur->state != T_RUNNING)
 		schedule();
 }
 
+/* 1 when any CPU has a ready thread of at least priority p. */
+static int
+anything_ready(int p)
+{
+	for (int i = 0; i < ncpus; i++) {
+		if (top_priority(&cpus[i]) >= p)
+			return 1;
+	}
+	return 0;
+}
+
+void
+sched_leave_if_dead(void)
+{
+	if (this_cpu()->current->state == T_DEAD)
+		schedule();	/* does not come back */
+}
+
 void
 sched_tick(void)
 {
-	struct thread *cur = sched_current();
+	struct cpu *c = this_cpu();
+	struct thread *cur = c->current;
 
-	if (cur == &idle_thread) {
-		if (nonempty)
+	sched_leave_if_dead();
+	if (cur == c->idle) {
+		if (anything_ready(0))
 			schedule();
 		return;
 	}
-	if (--cur->slice <= 0 || need_resched) {
+	if (--cur->slice <= 0 || c->need_resched) {
 		/* Round robin only among equals or betters. */
-		if ((nonempty >> cur->priority) != 0)
+		if (top_priority(c) >= cur->priority)
 			schedule();
 		else
 			cur->slice = SLICE_TICKS;
@@ -186,6 +244,16 @@ sched_tick(void)
 void
 sched_check_preempt(void)
 {
-	if (need_resched)
+	if (this_cpu()->need_resched)
+		schedule();
+}
+
+void
+sched_check_preempt_or_idle(void)
+{
+	struct cpu *c = this_cpu();
+
+	sched_leave_if_dead();
+	if (c->need_resched || (c->current == c->idle && anything_ready(0)))
 		schedule();
 }

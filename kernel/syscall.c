@@ -7,6 +7,7 @@
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/kernel.h"
+#include "kernel/lock.h"
 #include "kernel/obj/cnode.h"
 #include "kernel/obj/endpoint.h"
 #include "kernel/obj/frame.h"
@@ -539,9 +540,12 @@ syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
 
+	bkl_lock();
+	sched_leave_if_dead();
 	if (nr >= SYS_COUNT || syscalls[nr] == NULL)
 		tf->rax = (uint64_t)E_NOSYS;
 	else
 		tf->rax = (uint64_t)syscalls[nr](tf);
 	sched_check_preempt();
+	bkl_unlock();
 }

@@ -5,7 +5,9 @@
  * guard page and faults instead of corrupting a neighbour.
  */
 #include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/paging.h"
+#include "kernel/arch/x86_64/percpu.h"
 #include "kernel/kernel.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/obj/endpoint.h"
@@ -23,7 +25,7 @@
 #define USER_CS		0x23
 #define USER_DS		0x1b
 
-extern char trap_return[];
+extern char thread_first_run[];
 
 static uint64_t slot_used[KSTACK_SLOTS / 64];
 static uint32_t next_tid = 1;
@@ -65,9 +67,11 @@ kstack_free(uint64_t base, uint64_t pa)
 	slot_used[i / 64] &= ~(1ULL << (i % 64));
 }
 
+
 /*
  * Lays out a new stack so that the first switch_context into it "returns"
- * to trap_return, which enters user mode from the trapframe.
+ * to thread_first_run (switch.S), which drops the big kernel lock and
+ * enters user mode from the trapframe.
  */
 static void
 build_first_frame(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg)
@@ -84,7 +88,7 @@ build_first_frame(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg
 	t->tf->ss = USER_DS;
 	t->tf->rdi = arg;
 	sp = (uint64_t *)t->tf;
-	*--sp = (uint64_t)trap_return;
+	*--sp = (uint64_t)thread_first_run;
 	for (int i = 0; i < 6; i++)
 		*--sp = 0;		/* rbp, rbx, r12..r15 */
 	t->ksp = (uint64_t)sp;
@@ -119,6 +123,7 @@ thread_create(struct process *p, struct memory *m, uint64_t entry, uint64_t stac
 	t->tid = next_tid++;
 	t->priority = priority;
 	t->proc = p;
+	t->cpu = this_cpu()->id;
 	t->has_caps = 1;		/* the caller installs a capability at once */
 	t->kstack_pa = pa;
 	p->threads++;
@@ -152,22 +157,40 @@ detach_ipc(struct thread *t)
 	t->waiting_on = NULL;
 }
 
+/* 1 when t is the current thread of some CPU (its stack is in use). */
+static int
+running_somewhere(const struct thread *t)
+{
+	for (int i = 0; i < ncpus; i++) {
+		if (cpus[i].current == t)
+			return 1;
+	}
+	return 0;
+}
+
 void
 thread_kill(struct thread *t)
 {
+	int elsewhere;
+
 	if (t->state == T_DEAD)
 		return;
 	if (t->state == T_READY)
 		sched_remove(t);
 	detach_ipc(t);
+	elsewhere = t->state == T_RUNNING && t != sched_current();
 	t->state = T_DEAD;
 	t->proc->threads--;
 	t->qnext = zombies;
 	zombies = t;
-	if (t == sched_current())
+	if (t == sched_current()) {
 		schedule();	/* never returns: the stack is freed by the reaper */
-	else
+	} else if (elsewhere) {
+		/* Its CPU leaves it at its next kernel entry; make that now. */
+		lapic_send_ipi(cpus[t->cpu].apic_id, VEC_RESCHED);
+	} else {
 		thread_reap();
+	}
 }
 
 void
@@ -191,7 +214,7 @@ thread_reap(void)
 		struct thread *t = *pp;
 		struct memory *m = t->mem;
 
-		if (t == sched_current()) {
+		if (running_somewhere(t)) {
 			pp = &t->qnext;
 			continue;
 		}

@@ -48,6 +48,7 @@ struct thread {
 	struct memory *mem;		/* pays for this thread */
 	struct thread *qnext;		/* run queue or wait queue link */
 	int slice;			/* ticks left */
+	unsigned cpu;			/* the CPU whose run queue it joins */
 
 	/* IPC */
 	void *waiting_on;		/* endpoint or notification */

@@ -21,10 +21,12 @@ GROUPS = 13
 def main():
     results = harness.Results("qemu-usertests")
     calls = int(os.environ.get("NONOS_FUZZ_CALLS", "3000"))
-    g = harness.Guest(IMAGE, "usertests",
+    g = harness.Guest(IMAGE, "usertests", smp=4,
                       cmdline="qemu-exit init=usertests initarg=%d" % calls)
     try:
-        g.wait_for(r"proc: started usertests", 90)
+        m = g.wait_for(r"smp: (\d+) CPUs online", 90)
+        results.check("all 4 CPUs brought up", m.group(1) == "4", m.group(0))
+        g.wait_for(r"proc: started usertests", 30)
         m = g.wait_for(r"usertests: (\d+) passed, (\d+) failed", 300)
         for line in g.out.splitlines():
             r = re.match(r"usertests: (.*) \.\.\. (ok|FAIL.*)$", line)

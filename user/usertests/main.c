@@ -292,6 +292,42 @@ do_stack_overflow_entry(uint64_t a)
 	thread_exit();
 }
 
+#define SHARED_VA 0x0000300000000000ULL
+
+/* Spins on a shared page; must die when the page is unmapped (any CPU). */
+static void
+spin_on_shared(uint64_t a)
+{
+	(void)a;
+	while (*(volatile uint64_t *)SHARED_VA == 1)
+		;
+	reached = 1;	/* saw the page change: a stale mapping survived */
+	thread_exit();
+}
+
+/*
+ * A thread reads a page in a loop (on another CPU when there is one);
+ * the page's last capability is deleted. The thread must fault at once:
+ * if a stale TLB entry survived it would read the freed, zeroed page.
+ */
+static int
+unmap_reaches_every_cpu(void)
+{
+	if (frame_create(SLOT_MEMORY, SLOT_C) != E_OK ||
+	    map(SLOT_C, SHARED_VA, RIGHT_READ | RIGHT_WRITE) != E_OK)
+		return 0;
+	*(volatile uint64_t *)SHARED_VA = 1;
+	reached = 0;
+	if (thread_create(SLOT_MEMORY, SLOT_THREAD_TMP, spin_on_shared,
+	    child_stack + sizeof(child_stack), 0) != E_OK)
+		return 0;
+	sleep_ticks(3);
+	cap_delete(SLOT_C);	/* unmapped everywhere, zeroed, freed */
+	sleep_ticks(3);
+	cap_delete(SLOT_THREAD_TMP);
+	return reached == 0;
+}
+
 static void
 do_sgdt_lgdt(uint64_t a)
 {
@@ -330,6 +366,7 @@ test_faults(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		expect_true(cases[i].what, dies(cases[i].fn));
 	expect_true("overflow the stack into unmapped memory", overflow_dies());
+	expect_true("an unmapped page is gone on every CPU", unmap_reaches_every_cpu());
 }
 
 /* --- Register hygiene --------------------------------------------------- */

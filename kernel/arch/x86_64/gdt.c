@@ -5,6 +5,7 @@
  * machine checks a known-good stack even when the current one is broken.
  */
 #include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/percpu.h"
 #include "lib/libc/string.h"
 
 struct tss {
@@ -19,11 +20,28 @@ struct tss {
 
 #define IST_STACK_SIZE 8192
 
-static struct tss tss;
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+/* One GDT and TSS per CPU: each TSS holds that CPU's stacks. */
+struct cpu_tables {
+	/* Null, kernel code, kernel data, user data, user code, TSS (two slots). */
+	uint64_t gdt[7];
+	struct tss tss;
+	uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+};
 
-/* Null, kernel code, kernel data, user data, user code, TSS (two slots). */
-static uint64_t gdt[7];
+static struct cpu_tables tables[MAX_CPUS];
+
+/* The calling CPU's tables (the GDT register says which). */
+static struct cpu_tables *
+mine(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) r;
+
+	__asm__ volatile("sgdt %0" : "=m"(r));
+	return (struct cpu_tables *)r.base;
+}
 
 struct gdtr {
 	uint16_t limit;
@@ -40,8 +58,10 @@ tss_low(uint64_t base, uint32_t limit)
 }
 
 void
-gdt_init(void)
+gdt_init(unsigned cpu)
 {
+	struct cpu_tables *t = &tables[cpu];
+	uint64_t *gdt = t->gdt;
 	struct gdtr r;
 
 	gdt[0] = 0;
@@ -49,14 +69,14 @@ gdt_init(void)
 	gdt[2] = 0x00cf92000000ffffULL;		/* kernel data */
 	gdt[3] = 0x00cff2000000ffffULL;		/* user data, DPL 3 */
 	gdt[4] = 0x00affa000000ffffULL;		/* user code: 64-bit, DPL 3 */
-	memset(&tss, 0, sizeof(tss));
+	memset(&t->tss, 0, sizeof(t->tss));
 	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
-	tss.iomap_base = sizeof(tss);		/* no I/O bitmap: ring 3 gets no ports */
-	gdt[5] = tss_low((uint64_t)&tss, sizeof(tss) - 1);
-	gdt[6] = (uint64_t)&tss >> 32;
+		t->tss.ist[i] = (uint64_t)&t->ist_stacks[i][IST_STACK_SIZE];
+	t->tss.iomap_base = sizeof(t->tss);	/* no I/O bitmap: ring 3 gets no ports */
+	gdt[5] = tss_low((uint64_t)&t->tss, sizeof(t->tss) - 1);
+	gdt[6] = (uint64_t)&t->tss >> 32;
 
-	r.limit = sizeof(gdt) - 1;
+	r.limit = sizeof(t->gdt) - 1;
 	r.base = (uint64_t)gdt;
 	__asm__ volatile(
 	    "lgdt %0\n\t"
@@ -80,12 +100,12 @@ gdt_init(void)
 uint64_t
 gdt_ist_top(int ist)
 {
-	return tss.ist[ist - 1];
+	return mine()->tss.ist[ist - 1];
 }
 
 /* The stack the CPU switches to on an interrupt from ring 3. */
 void
 gdt_set_kernel_stack(uint64_t top)
 {
-	tss.rsp[0] = top;
+	mine()->tss.rsp[0] = top;
 }

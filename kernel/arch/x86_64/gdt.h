@@ -15,7 +15,8 @@
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
 
-void gdt_init(void);
+/* Loads the GDT and TSS of CPU number cpu (0 .. MAX_CPUS-1). */
+void gdt_init(unsigned cpu);
 uint64_t gdt_ist_top(int ist);
 void gdt_set_kernel_stack(uint64_t top);
 

@@ -37,16 +37,23 @@ set_gate(int vec, uint64_t handler, int ist)
 void
 idt_init(void)
 {
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __attribute__((packed)) r;
-
 	for (int v = 0; v < 256; v++)
 		set_gate(v, (uint64_t)isr_stubs + 16 * (uint64_t)v, 0);
 	set_gate(2, (uint64_t)isr_stubs + 16 * 2, IST_NMI);
 	set_gate(8, (uint64_t)isr_stubs + 16 * 8, IST_DOUBLE_FAULT);
 	set_gate(18, (uint64_t)isr_stubs + 16 * 18, IST_MACHINE_CHECK);
+	idt_load();
+}
+
+/* Loads the (shared) IDT on the calling CPU. */
+void
+idt_load(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) r;
+
 	r.limit = sizeof(idt) - 1;
 	r.base = (uint64_t)idt;
 	__asm__ volatile("lidt %0" : : "m"(r));

@@ -6,6 +6,7 @@
  */
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/kernel.h"
 
@@ -16,6 +17,12 @@
 #define REG_TIMER_INIT	0x380
 #define REG_TIMER_CUR	0x390
 #define REG_TIMER_DIV	0x3e0
+#define REG_ICR_LOW	0x300
+#define REG_ICR_HIGH	0x310
+#define ICR_PENDING	(1u << 12)
+#define ICR_ASSERT	(1u << 14)
+#define ICR_INIT	(5u << 8)
+#define ICR_STARTUP	(6u << 8)
 #define TIMER_PERIODIC	(1u << 17)
 #define LVT_MASKED	(1u << 16)
 
@@ -47,15 +54,66 @@ lapic_eoi(void)
 }
 
 uint32_t
+lapic_timer_current(void)
+{
+	return rd(REG_TIMER_CUR);
+}
+
+uint32_t
 lapic_id(void)
 {
 	return rd(REG_ID) >> 24;
 }
 
+/* Only the boot CPU counts time: every CPU's timer fires. */
 void
 lapic_timer_tick(void)
 {
-	timer_ticks++;
+	if (this_cpu()->id == 0)
+		timer_ticks++;
+}
+
+static void
+icr_wait(void)
+{
+	for (int i = 0; i < 1000000 && (rd(REG_ICR_LOW) & ICR_PENDING); i++)
+		pause();
+}
+
+static void
+icr_send(uint32_t apic_id, uint32_t low)
+{
+	icr_wait();
+	wr(REG_ICR_HIGH, apic_id << 24);
+	wr(REG_ICR_LOW, low);
+	icr_wait();
+}
+
+void
+lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	icr_send(apic_id, ICR_ASSERT | vector);
+}
+
+void
+lapic_send_init(uint32_t apic_id)
+{
+	icr_send(apic_id, ICR_ASSERT | ICR_INIT);
+}
+
+void
+lapic_send_sipi(uint32_t apic_id, uint8_t page)
+{
+	icr_send(apic_id, ICR_ASSERT | ICR_STARTUP | page);
+}
+
+void
+lapic_init_ap(void)
+{
+	wr(REG_SVR, 0x100 | VEC_SPURIOUS);
+	wr(REG_TIMER_DIV, 0x3);
+	wr(REG_LVT_TIMER, VEC_TIMER | TIMER_PERIODIC);
+	wr(REG_TIMER_INIT, (uint32_t)(lapic_timer_hz / TIMER_HZ));
 }
 
 /* Masks every line of the two legacy 8259 PICs: we use the APICs only. */

@@ -7,6 +7,7 @@
  */
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/paging.h"
+#include "kernel/arch/x86_64/tlb.h"
 #include "kernel/kernel.h"
 #include "kernel/mm/pmm.h"
 
@@ -124,8 +125,8 @@ map_direct(const struct bootinfo *bi)
 		panic("paging: out of memory mapping the APICs");
 }
 
-static void
-enable_protections(void)
+void
+paging_enable_cpu_features(void)
 {
 	uint32_t r[4];
 	uint64_t cr4 = read_cr4();
@@ -191,6 +192,7 @@ paging_unmap_page(uint64_t va)
 	}
 	*e = 0;
 	invlpg(va);
+	tlb_shootdown();
 }
 
 void
@@ -209,7 +211,7 @@ paging_init(const struct bootinfo *bi)
 	map_section(bi, boot_stack_guard + PAGE_SIZE, __data_end, PTE_W | PTE_NX);
 	map_section(bi, __ksyms_start, __ksyms_end, PTE_NX);
 	prefill_kernel_half();
-	enable_protections();
+	paging_enable_cpu_features();
 	write_cr3(root);
 }
 

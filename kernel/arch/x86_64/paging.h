@@ -26,6 +26,9 @@
 
 void paging_init(const struct bootinfo *bi);
 
+/* NX, write protection in ring 0, SMEP/SMAP/UMIP, PAT, SSE: per CPU. */
+void paging_enable_cpu_features(void);
+
 /* Maps [va, va+len) to [pa, ...) in the kernel tables; returns 0 or -1 (no memory). */
 int paging_map_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags);
 

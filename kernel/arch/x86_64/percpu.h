@@ -7,6 +7,9 @@
 
 #include <stdint.h>
 
+#define MAX_CPUS 16
+#define NPRIO_CPU 32
+
 struct thread;
 
 struct cpu {
@@ -17,7 +20,16 @@ struct cpu {
 	struct thread *idle;
 	uint32_t id;
 	uint32_t apic_id;
+	volatile int online;
+	int need_resched;
+	volatile uint64_t tlb_seen;	/* last shootdown generation handled */
+	/* Ready threads: one FIFO per priority, and a mask of non-empty ones. */
+	struct thread *head[NPRIO_CPU], *tail[NPRIO_CPU];
+	uint32_t nonempty;
 };
+
+extern struct cpu cpus[MAX_CPUS];
+extern int ncpus;		/* CPUs online */
 
 /* Sets up this CPU's GS base and the SYSCALL MSRs. */
 void percpu_init(struct cpu *c, uint32_t id);

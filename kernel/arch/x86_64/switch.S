@@ -23,3 +23,12 @@ switch_context:
 	popq	%rbx
 	popq	%rbp
 	ret
+
+/*
+ * First instructions of a new thread: the switch that brought us here
+ * left the big kernel lock held for us; drop it and enter user mode.
+ */
+	.globl thread_first_run
+thread_first_run:
+	call	bkl_unlock
+	jmp	trap_return

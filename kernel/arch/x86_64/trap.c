@@ -8,7 +8,9 @@
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/probe.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/tlb.h"
 #include "kernel/kernel.h"
+#include "kernel/lock.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 
@@ -155,7 +157,7 @@ trap_fixup(struct trapframe *tf)
  * An exception in user mode ends the thread that caused it, never the
  * kernel: one line on the console says which thread and why.
  */
-static void
+static __attribute__((noreturn)) void
 user_fault(struct trapframe *tf)
 {
 	struct thread *t = sched_current();
@@ -167,22 +169,36 @@ user_fault(struct trapframe *tf)
 		    (tf->error & 0x10) ? "fetch" : (tf->error & 2) ? "write" : "read");
 	printk("; thread killed\n");
 	thread_kill(t);
+	panic("user_fault: a killed thread came back");
 }
 
 void
 trap(struct trapframe *tf)
 {
-	if (tf->vector == VEC_TIMER) {
-		lapic_timer_tick();
+	if (tf->vector == VEC_TLB) {
+		/* Never takes the lock: the sender holds it while it waits for us. */
+		tlb_service();
 		lapic_eoi();
-		sched_tick();
 		return;
 	}
 	if (tf->vector == VEC_SPURIOUS)
 		return;
-	if (tf->vector < 32 && (tf->cs & 3)) {
-		user_fault(tf);
+	if (tf->vector == VEC_TIMER || tf->vector == VEC_RESCHED) {
+		if (tf->vector == VEC_TIMER)
+			lapic_timer_tick();
+		lapic_eoi();
+		bkl_lock();
+		if (tf->vector == VEC_TIMER)
+			sched_tick();
+		else
+			sched_check_preempt_or_idle();
+		bkl_unlock();
 		return;
+	}
+	if (tf->vector < 32 && (tf->cs & 3)) {
+		bkl_lock();
+		sched_leave_if_dead();
+		user_fault(tf);		/* does not return */
 	}
 	if (tf->vector < 32) {
 		if (trap_fixup(tf))

@@ -15,9 +15,12 @@ struct trapframe {
 };
 
 #define VEC_TIMER	32
+#define VEC_RESCHED	0xf0	/* IPI: a thread became ready on this CPU */
+#define VEC_TLB		0xf1	/* IPI: flush the TLB (tlb.c) */
 #define VEC_SPURIOUS	255
 
 void idt_init(void);
+void idt_load(void);
 void trap(struct trapframe *tf);
 
 /* Prints a full report of tf: registers, decoded error, backtrace. */

@@ -5,6 +5,7 @@
  */
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/paging.h"
+#include "kernel/arch/x86_64/tlb.h"
 #include "kernel/arch/x86_64/vspace.h"
 #include "kernel/kernel.h"
 #include "kernel/mm/pmm.h"
@@ -121,6 +122,8 @@ vspace_unmap(struct vspace *vs, uint64_t va)
 	*pte = 0;
 	if ((read_cr3() & PTE_ADDR) == vs->root)
 		invlpg(va);
+	/* Threads of this address space may be running on other CPUs. */
+	tlb_shootdown();
 	return E_OK;
 }
 
