@@ -15,6 +15,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/monitor.h"
+#include "kernel/obj/device.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/seal.h"
@@ -153,6 +154,7 @@ kmain(uint64_t bootinfo_phys)
 	lapic_init();
 	sti();
 	print_platform(bi);
+	ioapic_init();
 	print_memory_summary(bi);
 	print_boot_times(bi, rdtsc());
 	if (cmdline_has("ktest"))

@@ -7,6 +7,7 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/obj/device.h"
 #include "kernel/obj/frame.h"
 #include "kernel/obj/thread.h"
 #include "kernel/proc.h"
@@ -88,6 +89,8 @@ fill_slots(struct process *p, struct thread *t)
 	cap_install(&p->cn->slots[SLOT_MEMORY], &p->mem->hdr, RIGHTS_ALL);
 	cap_install(&p->cn->slots[SLOT_CONSOLE], console_kobj(),
 	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+	cap_install(&p->cn->slots[SLOT_IOPORT], ioport_root(), RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_IRQ], irq_control(), RIGHTS_ALL);
 }
 
 struct process *

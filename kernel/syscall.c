@@ -9,6 +9,7 @@
 #include "kernel/kernel.h"
 #include "kernel/lock.h"
 #include "kernel/obj/cnode.h"
+#include "kernel/obj/device.h"
 #include "kernel/obj/endpoint.h"
 #include "kernel/obj/frame.h"
 #include "kernel/obj/notification.h"
@@ -16,6 +17,8 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/seal.h"
+#include "kernel/timer.h"
+#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/usercopy.h"
 #include "lib/abi/syscall.h"
 #include "lib/cap/token.h"
@@ -499,6 +502,130 @@ sys_memory_split(struct trapframe *tf)
 	return cap_install(dst, &m->hdr, RIGHTS_ALL);
 }
 
+static int64_t
+sys_ioport_create(struct trapframe *tf)
+{
+	struct cap *c, *dst;
+	struct ioport *parent, *io;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_IOPORT, RIGHT_CONTROL, &c)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	parent = (struct ioport *)c->obj;
+	if (tf->r10 == 0 || tf->rdx < parent->first || tf->r10 > parent->count ||
+	    tf->rdx - parent->first > parent->count - tf->r10)
+		return E_RANGE;
+	io = ioport_create(sched_current()->proc->mem, (uint32_t)tf->rdx,
+	    (uint32_t)tf->r10);
+	if (io == NULL)
+		return E_NOMEM;
+	return cap_install(dst, &io->hdr, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+}
+
+/* Checks that [port, port+width) lies in the capability's range. */
+static int
+port_ok(const struct ioport *io, uint64_t port, uint64_t width)
+{
+	if (width != 1 && width != 2 && width != 4)
+		return E_INVAL;
+	if (port < io->first || port - io->first > io->count - width || io->count < width)
+		return E_RANGE;
+	return E_OK;
+}
+
+static int64_t
+sys_ioport_in(struct trapframe *tf)
+{
+	struct cap *c;
+	uint16_t port = (uint16_t)tf->rsi;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_IOPORT, RIGHT_READ, &c)) != E_OK ||
+	    (err = port_ok((struct ioport *)c->obj, tf->rsi, tf->rdx)) != E_OK)
+		return err;
+	if (tf->rdx == 1)
+		return inb(port);
+	if (tf->rdx == 2)
+		return inw(port);
+	return inl(port);
+}
+
+static int64_t
+sys_ioport_out(struct trapframe *tf)
+{
+	struct cap *c;
+	uint16_t port = (uint16_t)tf->rsi;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_IOPORT, RIGHT_WRITE, &c)) != E_OK ||
+	    (err = port_ok((struct ioport *)c->obj, tf->rsi, tf->rdx)) != E_OK)
+		return err;
+	if (tf->rdx == 1)
+		outb(port, (uint8_t)tf->r10);
+	else if (tf->rdx == 2)
+		outw(port, (uint16_t)tf->r10);
+	else
+		outl(port, (uint32_t)tf->r10);
+	return E_OK;
+}
+
+static int64_t
+sys_irq_create(struct trapframe *tf)
+{
+	struct cap *c, *dst;
+	struct irq *q;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_IRQ, RIGHT_CONTROL, &c)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	if (((struct irq *)c->obj)->line != IRQ_CONTROL)
+		return E_TYPE;
+	if (tf->rdx >= IRQ_LINES)
+		return E_RANGE;
+	if ((q = irq_create(sched_current()->proc->mem, (uint32_t)tf->rdx)) == NULL)
+		return E_NOMEM;
+	return cap_install(dst, &q->hdr, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+}
+
+static int64_t
+sys_irq_bind(struct trapframe *tf)
+{
+	struct cap *q, *n;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_IRQ, RIGHT_WRITE, &q)) != E_OK ||
+	    (err = lookup(tf->rsi, CAP_NOTIFICATION, RIGHT_WRITE, &n)) != E_OK)
+		return err;
+	return irq_bind((struct irq *)q->obj, (struct notification *)n->obj, n->badge);
+}
+
+static int64_t
+sys_irq_ack(struct trapframe *tf)
+{
+	struct cap *q;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_IRQ, RIGHT_WRITE, &q)) != E_OK)
+		return err;
+	irq_ack((struct irq *)q->obj);
+	return E_OK;
+}
+
+static int64_t
+sys_timer_notify(struct trapframe *tf)
+{
+	struct cap *n;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_NOTIFICATION, RIGHT_WRITE, &n)) != E_OK)
+		return err;
+	if (tf->rsi == 0 || tf->rsi > (1ULL << 40))
+		return E_INVAL;
+	return timer_notify((struct notification *)n->obj, n->badge, timer_ticks + tf->rsi);
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_NULL] = sys_null,
 	[SYS_CONSOLE_WRITE] = sys_console_write,
@@ -531,6 +658,13 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_TICKS] = sys_ticks,
 	[SYS_MEMORY_INFO] = sys_memory_info,
 	[SYS_MEMORY_SPLIT] = sys_memory_split,
+	[SYS_IOPORT_CREATE] = sys_ioport_create,
+	[SYS_IOPORT_IN] = sys_ioport_in,
+	[SYS_IOPORT_OUT] = sys_ioport_out,
+	[SYS_IRQ_CREATE] = sys_irq_create,
+	[SYS_IRQ_BIND] = sys_irq_bind,
+	[SYS_IRQ_ACK] = sys_irq_ack,
+	[SYS_TIMER_NOTIFY] = sys_timer_notify,
 };
 
 void syscall_dispatch(struct trapframe *tf);

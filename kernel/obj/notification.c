@@ -2,7 +2,9 @@
  * Notifications (see notification.h).
  */
 #include "kernel/kernel.h"
+#include "kernel/obj/device.h"
 #include "kernel/obj/notification.h"
+#include "kernel/timer.h"
 #include "kernel/sched.h"
 
 struct notification *
@@ -38,6 +40,8 @@ notification_dequeue(struct notification *n, struct thread *t)
 void
 notification_destroy(struct notification *n)
 {
+	irq_forget_notification(n);
+	timer_forget_notification(n);
 	while (n->waitq) {
 		struct thread *t = n->waitq;
 

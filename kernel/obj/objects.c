@@ -6,6 +6,7 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/obj/cnode.h"
+#include "kernel/obj/device.h"
 #include "kernel/obj/endpoint.h"
 #include "kernel/obj/frame.h"
 #include "kernel/obj/notification.h"
@@ -31,6 +32,12 @@ release(void *ctx, struct kobj *obj)
 	case CAP_MEMORY:
 		memory_release((struct memory *)obj);
 		break;
+	case CAP_IOPORT:
+		ioport_destroy((struct ioport *)obj);
+		break;
+	case CAP_IRQ:
+		irq_destroy((struct irq *)obj);
+		break;
 	default:
 		break;
 	}
@@ -45,3 +52,5 @@ _Static_assert(__builtin_offsetof(struct notification, hdr) == 0, "notification 
 _Static_assert(__builtin_offsetof(struct frame, hdr) == 0, "frame header");
 _Static_assert(__builtin_offsetof(struct memory, hdr) == 0, "memory header");
 _Static_assert(__builtin_offsetof(struct cnode, hdr) == 0, "cnode header");
+_Static_assert(__builtin_offsetof(struct ioport, hdr) == 0, "ioport header");
+_Static_assert(__builtin_offsetof(struct irq, hdr) == 0, "irq header");

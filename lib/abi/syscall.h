@@ -43,6 +43,13 @@ enum nonos_syscall {
 	SYS_TICKS,		/* () -> timer ticks since boot */
 	SYS_MEMORY_INFO,	/* (memory, uint64_t out[2]) limit and used bytes */
 	SYS_MEMORY_SPLIT,	/* (memory, dst, bytes): a child quota carved from memory */
+	SYS_IOPORT_CREATE,	/* (ioport, dst, first port, count): a sub-range */
+	SYS_IOPORT_IN,		/* (ioport, port, width 1/2/4) -> value */
+	SYS_IOPORT_OUT,		/* (ioport, port, width, value) */
+	SYS_IRQ_CREATE,		/* (irq control, dst, line): the capability to one line */
+	SYS_IRQ_BIND,		/* (irq, notification): deliver the line as signals */
+	SYS_IRQ_ACK,		/* (irq): unmask the line after handling it */
+	SYS_TIMER_NOTIFY,	/* (notification, ticks): signal it once after ticks */
 	SYS_COUNT
 };
 
@@ -73,6 +80,8 @@ struct cap_info {
 #define SLOT_THREAD	3	/* its first thread */
 #define SLOT_MEMORY	4	/* its kernel-memory quota */
 #define SLOT_CONSOLE	5	/* the kernel console */
+#define SLOT_IOPORT	6	/* every I/O port (root task only) */
+#define SLOT_IRQ	7	/* IRQ control: makes one capability per line */
 #define SLOT_FIRST_FREE	8
 
 #define CNODE_SLOTS	256	/* slots per capability space */

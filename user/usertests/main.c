@@ -736,6 +736,86 @@ test_notifications(void)
 		cap_delete(s);
 }
 
+/* --- Hardware grants and timers --------------------------------------- */
+
+#define RTC_INDEX	0x70
+#define RTC_DATA	0x71
+#define RTC_IRQ		8
+
+static int64_t
+port_in(uint64_t cap, uint64_t port)
+{
+	return syscall6(SYS_IOPORT_IN, cap, port, 1, 0, 0, 0);
+}
+
+static int64_t
+port_out(uint64_t cap, uint64_t port, uint64_t v)
+{
+	return syscall6(SYS_IOPORT_OUT, cap, port, 1, v, 0, 0);
+}
+
+static int64_t
+rtc_read(uint64_t cap, uint64_t reg)
+{
+	port_out(cap, RTC_INDEX, 0x80 | reg);	/* bit 7: keep NMIs off */
+	return port_in(cap, RTC_DATA);
+}
+
+static void
+test_timers_and_hardware(void)
+{
+	uint64_t t0, bits;
+	int64_t b;
+
+	/* A timer notification arrives after its ticks, not before. */
+	expect("notification", notification_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("irq badge", cap_derive(SLOT_A, SLOT_B, RIGHT_WRITE, 2), E_OK);
+	expect("timer badge", cap_derive(SLOT_A, SLOT_C, RIGHT_WRITE, 4), E_OK);
+	t0 = ticks();
+	expect("timer in 5 ticks", syscall6(SYS_TIMER_NOTIFY, SLOT_C, 5, 0, 0, 0, 0), E_OK);
+	expect("not yet", notify_poll(SLOT_A), E_AGAIN);
+	expect("timer fires", notify_wait(SLOT_A), 4);
+	expect_true("after at least 5 ticks", ticks() >= t0 + 5);
+	expect("zero ticks", syscall6(SYS_TIMER_NOTIFY, SLOT_C, 0, 0, 0, 0, 0), E_INVAL);
+	/* Ports: only the granted range, only the granted direction. */
+	expect("rtc ports", syscall6(SYS_IOPORT_CREATE, SLOT_IOPORT, SLOT_D, RTC_INDEX, 2, 0, 0), E_OK);
+	expect("port outside the range", port_in(SLOT_D, 0x80), E_RANGE);
+	expect("word read past the end", syscall6(SYS_IOPORT_IN, SLOT_D, RTC_DATA, 2, 0, 0, 0), E_RANGE);
+	expect("width 3", syscall6(SYS_IOPORT_IN, SLOT_D, RTC_INDEX, 3, 0, 0, 0), E_INVAL);
+	expect("sub-range without the control right",
+	    syscall6(SYS_IOPORT_CREATE, SLOT_D, SLOT_THREAD_TMP, RTC_INDEX, 3, 0, 0), E_RIGHTS);
+	expect("range beyond 64 Ki ports",
+	    syscall6(SYS_IOPORT_CREATE, SLOT_IOPORT, SLOT_THREAD_TMP, 0xffff, 2, 0, 0), E_RANGE);
+	expect("read-only ports", cap_derive(SLOT_D, SLOT_THREAD_TMP, RIGHT_READ, 0), E_OK);
+	expect("write through read-only ports", port_out(SLOT_THREAD_TMP, RTC_INDEX, 0x0c), E_RIGHTS);
+	cap_delete(SLOT_THREAD_TMP);
+	/* IRQ 8 (the RTC's periodic interrupt) delivered as notification signals. */
+	expect("line 99", syscall6(SYS_IRQ_CREATE, SLOT_IRQ, SLOT_QUOTA, 99, 0, 0, 0), E_RANGE);
+	expect("irq 8", syscall6(SYS_IRQ_CREATE, SLOT_IRQ, SLOT_QUOTA, RTC_IRQ, 0, 0, 0), E_OK);
+	expect("a line cap makes no lines",
+	    syscall6(SYS_IRQ_CREATE, SLOT_QUOTA, SLOT_THREAD_TMP, 1, 0, 0, 0), E_RIGHTS);
+	expect("bind", syscall6(SYS_IRQ_BIND, SLOT_QUOTA, SLOT_B, 0, 0, 0, 0), E_OK);
+	b = rtc_read(SLOT_D, 0x0b);
+	port_out(SLOT_D, RTC_INDEX, 0x8b);
+	port_out(SLOT_D, RTC_DATA, (uint64_t)(b | 0x40));	/* periodic interrupt on */
+	rtc_read(SLOT_D, 0x0c);			/* clear anything pending */
+	for (int i = 0; i < 3; i++) {
+		syscall6(SYS_TIMER_NOTIFY, SLOT_C, 50, 0, 0, 0, 0);	/* a time limit */
+		bits = (uint64_t)notify_wait(SLOT_A);
+		if (!(bits & 2)) {
+			expect("rtc interrupt before the time limit", (int64_t)bits, 2);
+			break;
+		}
+		rtc_read(SLOT_D, 0x0c);		/* the RTC wants register C read */
+		expect("ack", syscall6(SYS_IRQ_ACK, SLOT_QUOTA, 0, 0, 0, 0, 0), E_OK);
+	}
+	port_out(SLOT_D, RTC_INDEX, 0x8b);
+	port_out(SLOT_D, RTC_DATA, (uint64_t)(b & ~0x40));
+	cap_delete(SLOT_QUOTA);			/* masks the line again */
+	for (uint64_t s = SLOT_A; s <= SLOT_D; s++)
+		cap_delete(s);
+}
+
 /* --- Random system calls ----------------------------------------------- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -805,6 +885,8 @@ fuzz_allowed(uint64_t nr)
 	case SYS_THREAD_EXIT: case SYS_SEND: case SYS_RECV: case SYS_CALL:
 	case SYS_REPLY_RECV: case SYS_WAIT:
 		return 0;
+	case SYS_IOPORT_OUT: case SYS_IRQ_BIND:
+		return 0;	/* real hardware: the fuzzer holds no grants anyway */
 	default:
 		return 1;
 	}
@@ -878,6 +960,7 @@ main(uint64_t arg)
 	run_group("thread storm", test_thread_storm);
 	run_group("ipc", test_ipc);
 	run_group("notifications", test_notifications);
+	run_group("timers, ports and interrupts", test_timers_and_hardware);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
 	return 0;

@@ -8,7 +8,10 @@
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/probe.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/tlb.h"
+#include "kernel/obj/device.h"
+#include "kernel/timer.h"
 #include "kernel/kernel.h"
 #include "kernel/lock.h"
 #include "kernel/proc.h"
@@ -188,10 +191,20 @@ trap(struct trapframe *tf)
 			lapic_timer_tick();
 		lapic_eoi();
 		bkl_lock();
+		if (tf->vector == VEC_TIMER && this_cpu()->id == 0)
+			timer_expire(timer_ticks);
 		if (tf->vector == VEC_TIMER)
 			sched_tick();
 		else
 			sched_check_preempt_or_idle();
+		bkl_unlock();
+		return;
+	}
+	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + IRQ_LINES) {
+		lapic_eoi();
+		bkl_lock();
+		irq_dispatch((uint32_t)(tf->vector - VEC_IRQ_BASE));
+		sched_check_preempt_or_idle();
 		bkl_unlock();
 		return;
 	}
