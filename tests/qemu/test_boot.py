@@ -7,6 +7,7 @@ costs seconds. At most two guests run at once.
 """
 import concurrent.futures
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -128,6 +129,55 @@ def make_image(name, kernel_bytes):
     return img
 
 
+def image_with_modules(name, modules):
+    """build/nonos.img's loader and kernel with these (name, bytes) modules."""
+    os.makedirs(WORK, exist_ok=True)
+    img = os.path.join(WORK, name + ".img")
+    paths = []
+    for mname, data in modules:
+        mdir = os.path.join(WORK, name + "-modules")
+        os.makedirs(mdir, exist_ok=True)
+        path = os.path.join(mdir, mname)
+        with open(path, "wb") as f:
+            f.write(data)
+        paths.append(path)
+    subprocess.run([os.path.join(ROOT, "scripts", "mkimage"), img,
+                    os.path.join(BUILD, "BOOTX64.EFI"),
+                    os.path.join(BUILD, "kernel.elf")] + paths, check=True)
+    return img
+
+
+def scenario_bad_modules():
+    """Malformed user programs are refused with a reason; the kernel lives on."""
+    checks = []
+    good = open(os.path.join(BUILD, "modules", "usertests"), "rb").read()
+    kernel_half = bytearray(good)
+    phoff, = struct.unpack_from("<Q", kernel_half, 32)
+    struct.pack_into("<Q", kernel_half, phoff + 16, 0xffffffff80000000)
+    img = image_with_modules("bad-modules", [
+        ("garbage", b"\x7fELF" + bytes(range(256)) * 4),
+        ("kernelhalf", bytes(kernel_half)),
+        ("truncated", good[:100]),
+    ])
+    for name, why in [("garbage", r"unknown ELF version|not a 64-bit ELF file"),
+                      ("kernelhalf", r"segment address and offset disagree|"
+                                     r"segment in the wrong half"),
+                      ("truncated", r"program headers outside the file")]:
+        g = harness.Guest(img, "module-" + name, cmdline="qemu-exit init=" + name)
+        try:
+            m = g.wait_for(r"proc: module %s refused: ([^\n]*)\n" % name, 60)
+            checks.append(("module '%s' refused: %s" % (name, m.group(1).strip()),
+                           re.search(why, m.group(1)) is not None, m.group(0)))
+            g.send("cpus")
+            checks.append(("kernel alive after refusing '%s'" % name,
+                           g.wait_for(r"cpus: \d+ listed", 20, fail=False) is not None, ""))
+        except TimeoutError as e:
+            checks.append(("module '%s' refused" % name, False, str(e)))
+        finally:
+            g.kill()
+    return checks
+
+
 def image_without_kernel():
     img = os.path.join(WORK, "no-kernel.img")
     shutil.copy(IMAGE, img)
@@ -183,7 +233,7 @@ def loader_scenarios():
 
 def main():
     results = harness.Results("qemu-boot")
-    jobs = [scenario_main, scenario_crash]
+    jobs = [scenario_main, scenario_crash, scenario_bad_modules]
     jobs += [lambda a=a: refused(*a) for a in loader_scenarios()]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for checks in pool.map(lambda f: f(), jobs):
