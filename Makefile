@@ -130,13 +130,18 @@ $(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard 
 	@mkdir -p $(@D)
 	@echo "  LD [user]   $@"
 	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
-		-o $@ $(filter %.o,$^)
+		--strip-debug -o $@ $(filter %.o,$^)
 
 # --- Boot image --------------------------------------------------------------
 BOOT_MODULES := $(USER_BINS)
 
-$(B)/nonos.img: $(B)/BOOTX64.EFI $(B)/kernel.elf $(BOOT_MODULES) scripts/mkimage
-	scripts/mkimage $@ $(B)/BOOTX64.EFI $(B)/kernel.elf $(BOOT_MODULES)
+# The image carries the kernel without debug information (kept in
+# $(B)/kernel.elf for gdb): smaller, and free of build-directory paths.
+$(B)/kernel.img.elf: $(B)/kernel.elf
+	$(OBJCOPY) --strip-debug $< $@
+
+$(B)/nonos.img: $(B)/BOOTX64.EFI $(B)/kernel.img.elf $(BOOT_MODULES) scripts/mkimage
+	scripts/mkimage $@ $(B)/BOOTX64.EFI $(B)/kernel.img.elf $(BOOT_MODULES)
 
 image: $(B)/nonos.img
 
