@@ -15,6 +15,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/monitor.h"
+#include "kernel/lock.h"
 #include "kernel/obj/device.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -116,8 +117,13 @@ start_root_task(const struct bootinfo *bi)
 		argv = argv * 10 + (uint64_t)(*p - '0');
 	for (uint32_t i = 0; i < bi->module_count; i++) {
 		if (strcmp(bi->modules[i].name, name) == 0) {
-			proc_spawn_module(&bi->modules[i], ROOT_TASK_MEMORY,
+			/* Idle CPUs may pick the thread up: build it under the lock. */
+			cli();
+			bkl_lock();
+			proc_start_root(&bi->modules[i], ROOT_TASK_MEMORY,
 			    ROOT_TASK_PRIORITY, argv);
+			bkl_unlock();
+			sti();
 			return;
 		}
 	}

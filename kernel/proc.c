@@ -7,6 +7,7 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/obj/cnode.h"
 #include "kernel/obj/device.h"
 #include "kernel/obj/frame.h"
 #include "kernel/obj/thread.h"
@@ -18,6 +19,7 @@
 #define STACK_PAGES	16
 
 static uint32_t next_pid = 1;
+
 
 /* Maps fresh frames over [va, va+len), copying from src (src_len bytes). */
 static int
@@ -80,46 +82,80 @@ load_image(struct process *p, const uint8_t *image, uint64_t size,
 	    STACK_PAGES * PAGE_SIZE, NULL, 0, RIGHT_READ | RIGHT_WRITE);
 }
 
+/* Undoes a process that could not be completed: frees its image and tables. */
 static void
-fill_slots(struct process *p, struct thread *t)
+proc_abort(struct process *p)
 {
-	cap_install(&p->cn->slots[SLOT_CNODE], &p->cn->hdr, RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_VSPACE], &p->vs->hdr, RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_THREAD], &t->hdr, RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_MEMORY], &p->mem->hdr, RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_CONSOLE], console_kobj(),
-	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
-	cap_install(&p->cn->slots[SLOT_IOPORT], ioport_root(), RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_IRQ], irq_control(), RIGHTS_ALL);
+	if (p->vs) {
+		while (p->vs->maps) {
+			struct frame *f = p->vs->maps->frame;
+
+			frame_destroy(f);	/* image and stack frames: no capability */
+		}
+		vspace_destroy(p->vs);
+	}
+	if (p->cn)
+		memory_free(p->mem, p->cn, sizeof(*p->cn));
+	kfree(p);
 }
 
 struct process *
-proc_spawn_module(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
-    uint64_t arg)
+proc_create(const struct bootinfo_module *mod, struct memory *mem, int prio,
+    uint64_t arg, int *err)
 {
 	struct process *p = kmalloc(sizeof(*p));
 	struct elf64_image img;
 	struct thread *t;
 
+	*err = E_NOMEM;
 	if (p == NULL)
 		return NULL;
 	memcpy(p->name, mod->name, strnlen(mod->name, sizeof(p->name) - 1));
+	p->mem = mem;
+	if ((p->vs = vspace_create(mem)) == NULL || (p->cn = cnode_create(mem)) == NULL) {
+		proc_abort(p);
+		return NULL;
+	}
+	if ((*err = load_image(p, phys_to_virt(mod->base), mod->size, &img)) != E_OK) {
+		proc_abort(p);
+		return NULL;
+	}
+	if ((t = thread_create(p, mem, img.entry, STACK_TOP, arg, prio)) == NULL) {
+		*err = E_NOMEM;
+		proc_abort(p);
+		return NULL;
+	}
 	p->pid = next_pid++;
-	if ((p->mem = memory_create(mem_limit)) == NULL ||
-	    (p->vs = vspace_create(p->mem)) == NULL ||
-	    (p->cn = cnode_create(p->mem)) == NULL) {
-		printk("proc: no memory for %s\n", p->name);
-		return NULL;
-	}
-	if (load_image(p, phys_to_virt(mod->base), mod->size, &img) != E_OK)
-		return NULL;
-	if ((t = thread_create(p, p->mem, img.entry, STACK_TOP, arg, prio)) == NULL) {
-		printk("proc: no memory for the first thread of %s\n", p->name);
-		return NULL;
-	}
-	fill_slots(p, t);
+	cap_install(&p->cn->slots[SLOT_CNODE], &p->cn->hdr, RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_VSPACE], &p->vs->hdr, RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_THREAD], &t->hdr, RIGHTS_ALL);
+	p->first_thread = t;
 	printk("proc: started %s (pid %u, entry %#llx, %llu KiB quota)\n", p->name,
 	    p->pid, (unsigned long long)img.entry,
-	    (unsigned long long)mem_limit / 1024);
+	    (unsigned long long)mem->limit / 1024);
+	*err = E_OK;
+	return p;
+}
+
+static struct kobj spawn_obj = { CAP_SPAWN, 0, 0 };
+
+struct process *
+proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
+    uint64_t arg)
+{
+	struct memory *mem = memory_create(mem_limit);
+	struct process *p;
+	int err;
+
+	if (mem == NULL || (p = proc_create(mod, mem, prio, arg, &err)) == NULL) {
+		printk("proc: cannot start %s\n", mod->name);
+		return NULL;
+	}
+	cap_install(&p->cn->slots[SLOT_MEMORY], &mem->hdr, RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_CONSOLE], console_kobj(),
+	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+	cap_install(&p->cn->slots[SLOT_IOPORT], ioport_root(), RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_IRQ], irq_control(), RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_SPAWN], &spawn_obj, RIGHTS_ALL);
 	return p;
 }

@@ -17,16 +17,26 @@ struct process {
 	struct memory *mem;
 	uint32_t pid;
 	int threads;		/* live threads */
-	char name[32];
+	struct thread *first_thread;
+	char name[48];
 };
 
 /*
- * Creates a process from an ELF boot module with a memory quota of
- * mem_limit bytes, fills the well-known slots of its capability space
- * and starts its first thread at priority prio with arg in rdi. Returns
- * NULL and says why on the console when the module is unusable.
+ * Creates a process from an ELF boot module, everything charged to mem:
+ * address space with the image and a stack (guard page below), a
+ * capability space holding SLOT_CNODE, SLOT_VSPACE and SLOT_THREAD, and a
+ * first thread (priority prio, arg in rdi) that runs once the caller
+ * drops the kernel lock. NULL and *err (E_NOMEM, E_INVAL for a bad image)
+ * on failure, with everything undone.
  */
-struct process *proc_spawn_module(const struct bootinfo_module *mod,
+struct process *proc_create(const struct bootinfo_module *mod, struct memory *mem,
+    int prio, uint64_t arg, int *err);
+
+/*
+ * The root task: a fresh quota of mem_limit bytes and every boot-time
+ * authority (console, all I/O ports, IRQ control, spawning).
+ */
+struct process *proc_start_root(const struct bootinfo_module *mod,
     uint64_t mem_limit, int prio, uint64_t arg);
 
 #endif

@@ -16,6 +16,7 @@
 #include "kernel/obj/thread.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/ceiling.h"
 #include "kernel/seal.h"
 #include "kernel/timer.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -626,6 +627,68 @@ sys_timer_notify(struct trapframe *tf)
 	return timer_notify((struct notification *)n->obj, n->badge, timer_ticks + tf->rsi);
 }
 
+/* Checks one requested capability for a new process; fills *src. */
+static int
+check_spawn_cap(const char *module, const struct spawn_cap *sc, struct cap **src)
+{
+	int err;
+
+	if ((err = lookup(sc->src, CAP_NULL, 0, src)) != E_OK)
+		return err;
+	if (sc->rights > RIGHTS_ALL)
+		return E_INVAL;
+	if (sc->dst >= CNODE_SLOTS || (sc->dst < SLOT_FIRST_FREE && sc->dst != SLOT_CONSOLE))
+		return E_RANGE;
+	if (!ceiling_allows(module, (*src)->obj->type, (*src)->rights & sc->rights))
+		return E_CEILING;
+	return E_OK;
+}
+
+static int64_t
+sys_spawn(struct trapframe *tf)
+{
+	struct spawn_args a;
+	struct cap *sp, *mem, *tdst, *src[SPAWN_MAX_CAPS];
+	const struct bootinfo_module *mod = NULL;
+	struct process *p;
+	struct thread *self = sched_current();
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_SPAWN, RIGHT_WRITE, &sp)) != E_OK)
+		return err;
+	if ((err = copy_from_user(&a, tf->rsi, sizeof(a))) != E_OK)
+		return err;
+	if (strnlen(a.module, sizeof(a.module)) == sizeof(a.module) ||
+	    a.ncaps > SPAWN_MAX_CAPS || a.priority > (unsigned)self->priority)
+		return E_INVAL;
+	for (uint32_t i = 0; i < boot_info->module_count; i++) {
+		if (strcmp(boot_info->modules[i].name, a.module) == 0)
+			mod = &boot_info->modules[i];
+	}
+	if (mod == NULL)
+		return E_INVAL;
+	if ((err = lookup(a.memory, CAP_MEMORY, RIGHT_WRITE, &mem)) != E_OK ||
+	    (err = empty_slot(a.thread_dst, &tdst)) != E_OK)
+		return err;
+	for (uint32_t i = 0; i < a.ncaps; i++) {
+		if ((err = check_spawn_cap(a.module, &a.caps[i], &src[i])) != E_OK)
+			return err;
+		for (uint32_t j = 0; j < i; j++) {
+			if (a.caps[j].dst == a.caps[i].dst)
+				return E_BUSY;
+		}
+	}
+	/* Every check passed: build the process. */
+	p = proc_create(mod, (struct memory *)mem->obj, (int)a.priority, a.arg, &err);
+	if (p == NULL)
+		return err;
+	cap_move(mem, &p->cn->slots[SLOT_MEMORY]);
+	for (uint32_t i = 0; i < a.ncaps; i++)
+		cap_derive(src[i], &p->cn->slots[a.caps[i].dst], a.caps[i].rights, 0);
+	cap_derive(&p->cn->slots[SLOT_THREAD], tdst, RIGHTS_ALL, 0);
+	return p->pid;
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_NULL] = sys_null,
 	[SYS_CONSOLE_WRITE] = sys_console_write,
@@ -665,6 +728,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_IRQ_BIND] = sys_irq_bind,
 	[SYS_IRQ_ACK] = sys_irq_ack,
 	[SYS_TIMER_NOTIFY] = sys_timer_notify,
+	[SYS_SPAWN] = sys_spawn,
 };
 
 void syscall_dispatch(struct trapframe *tf);

@@ -41,6 +41,7 @@ enum cap_type {
 	CAP_IOPORT = 8,		/* a range of I/O ports */
 	CAP_MEMORY = 9,		/* a kernel-memory quota to create objects from */
 	CAP_CONSOLE = 10,	/* the kernel console: write (log) and read (debug input) */
+	CAP_SPAWN = 11,		/* may start boot modules as processes */
 	CAP_TYPE_COUNT
 };
 

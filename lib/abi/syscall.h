@@ -50,6 +50,7 @@ enum nonos_syscall {
 	SYS_IRQ_BIND,		/* (irq, notification): deliver the line as signals */
 	SYS_IRQ_ACK,		/* (irq): unmask the line after handling it */
 	SYS_TIMER_NOTIFY,	/* (notification, ticks): signal it once after ticks */
+	SYS_SPAWN,		/* (spawn, const struct spawn_args *) -> pid */
 	SYS_COUNT
 };
 
@@ -65,6 +66,31 @@ enum nonos_syscall {
 #define TAG_LABEL(t)		((t) & 0xffffffffULL)
 /* Set by the kernel in a received tag when a capability was offered but not delivered. */
 #define TAG_CAP_DROPPED	(1ULL << 33)
+
+/*
+ * A capability given to a new process: the caller's slot src, derived
+ * with rights into the child's slot dst (dst >= SLOT_FIRST_FREE, or
+ * SLOT_CONSOLE). The child's memory quota (SLOT_MEMORY) is moved from the
+ * caller's slot `memory`: the child owns it from then on.
+ */
+struct spawn_cap {
+	unsigned int src;
+	unsigned int dst;
+	unsigned int rights;
+	unsigned int pad;
+};
+
+#define SPAWN_MAX_CAPS	16
+
+struct spawn_args {
+	char module[48];		/* boot module name, NUL-terminated */
+	unsigned long long memory;	/* caller's slot holding the child's quota */
+	unsigned long long thread_dst;	/* caller's slot for the child's thread cap */
+	unsigned long long arg;		/* the child's main() argument */
+	unsigned int ncaps;
+	unsigned int priority;		/* at most the caller's */
+	struct spawn_cap caps[SPAWN_MAX_CAPS];
+};
 
 struct cap_info {
 	unsigned int type;	/* enum cap_type */
@@ -82,7 +108,8 @@ struct cap_info {
 #define SLOT_CONSOLE	5	/* the kernel console */
 #define SLOT_IOPORT	6	/* every I/O port (root task only) */
 #define SLOT_IRQ	7	/* IRQ control: makes one capability per line */
-#define SLOT_FIRST_FREE	8
+#define SLOT_SPAWN	8	/* may start boot modules as processes (root task only) */
+#define SLOT_FIRST_FREE	16
 
 #define CNODE_SLOTS	256	/* slots per capability space */
 #define USER_TOP	0x00007ffffffff000ULL	/* first byte above user space */

@@ -12,12 +12,12 @@
  */
 #include "user/lib/nonos.h"
 
-#define SLOT_A		8
-#define SLOT_B		9
-#define SLOT_C		10
-#define SLOT_D		11
-#define SLOT_THREAD_TMP	12
-#define SLOT_QUOTA	13
+#define SLOT_A		16
+#define SLOT_B		17
+#define SLOT_C		18
+#define SLOT_D		19
+#define SLOT_THREAD_TMP	20
+#define SLOT_QUOTA	21
 #define SLOT_STORM	32	/* storm threads use slots 32..255 */
 #define KERNEL_TEXT	0xffffffff80000000ULL
 #define KERNEL_DATA	0xffffffff80010000ULL
@@ -816,6 +816,62 @@ test_timers_and_hardware(void)
 		cap_delete(s);
 }
 
+/* --- Starting processes ------------------------------------------------ */
+
+static int64_t
+spawn(const char *module, uint64_t memory, uint64_t thread_dst, uint64_t arg,
+    unsigned priority, const struct spawn_cap *caps, unsigned ncaps)
+{
+	struct spawn_args a;
+
+	memset(&a, 0, sizeof(a));
+	memcpy(a.module, module, strlen(module) + 1);
+	a.memory = memory;
+	a.thread_dst = thread_dst;
+	a.arg = arg;
+	a.priority = priority;
+	a.ncaps = ncaps;
+	for (unsigned i = 0; i < ncaps && i < SPAWN_MAX_CAPS; i++)
+		a.caps[i] = caps[i];
+	return syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0);
+}
+
+static void
+test_spawn(void)
+{
+	struct spawn_cap caps[2] = {
+		{ SLOT_CONSOLE, SLOT_CONSOLE, RIGHT_WRITE, 0 },
+		{ SLOT_A, SLOT_FIRST_FREE, RIGHT_WRITE, 0 },
+	};
+	struct cap_info ci;
+	struct msg m;
+	int64_t pid;
+
+	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("child quota", memory_split(SLOT_MEMORY, SLOT_QUOTA, 1 << 20), E_OK);
+	expect("unknown module", spawn("nosuch", SLOT_QUOTA, SLOT_B, 0, 5, caps, 2), E_INVAL);
+	expect("higher priority than ours", spawn("hello", SLOT_QUOTA, SLOT_B, 0, 31, caps, 2), E_INVAL);
+	expect("too many caps", spawn("hello", SLOT_QUOTA, SLOT_B, 0, 5, caps, 99), E_INVAL);
+	caps[1].dst = SLOT_THREAD;
+	expect("a reserved child slot", spawn("hello", SLOT_QUOTA, SLOT_B, 0, 5, caps, 2), E_RANGE);
+	caps[1].dst = SLOT_FIRST_FREE;
+	expect("quota from a non-memory cap", spawn("hello", SLOT_A, SLOT_B, 0, 5, caps, 2), E_TYPE);
+	expect("args at a kernel address",
+	    syscall6(SYS_SPAWN, SLOT_SPAWN, KERNEL_DATA, 0, 0, 0, 0), E_FAULT);
+	expect("spawn without the spawn cap",
+	    syscall6(SYS_SPAWN, SLOT_CONSOLE, (uint64_t)(uintptr_t)&ci, 0, 0, 0, 0), E_TYPE);
+	pid = spawn("hello", SLOT_QUOTA, SLOT_B, 77, 5, caps, 2);
+	expect_true("spawned", pid > 1);
+	expect("the quota moved to the child", cap_info(SLOT_QUOTA, &ci), E_NOCAP);
+	expect("we hold the child's thread", cap_info(SLOT_B, &ci), E_OK);
+	expect("child thread type", ci.type, CAP_THREAD);
+	expect("the child's message", ipc_recv(SLOT_A, 0, &m), E_OK);
+	expect("its argument", (int64_t)m.w[0], 77);
+	expect("it holds no I/O ports", (int64_t)m.w[1], 1);
+	cap_delete(SLOT_B);
+	cap_delete(SLOT_A);
+}
+
 /* --- Random system calls ----------------------------------------------- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -885,7 +941,7 @@ fuzz_allowed(uint64_t nr)
 	case SYS_THREAD_EXIT: case SYS_SEND: case SYS_RECV: case SYS_CALL:
 	case SYS_REPLY_RECV: case SYS_WAIT:
 		return 0;
-	case SYS_IOPORT_OUT: case SYS_IRQ_BIND:
+	case SYS_IOPORT_OUT: case SYS_IRQ_BIND: case SYS_SPAWN:
 		return 0;	/* real hardware: the fuzzer holds no grants anyway */
 	default:
 		return 1;
@@ -961,6 +1017,7 @@ main(uint64_t arg)
 	run_group("ipc", test_ipc);
 	run_group("notifications", test_notifications);
 	run_group("timers, ports and interrupts", test_timers_and_hardware);
+	run_group("starting processes", test_spawn);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
 	return 0;

@@ -1,0 +1,18 @@
+/*
+ * hello: the smallest NØNOS program. It greets on the console when it was
+ * given one, and sends its argument to the endpoint in its first free
+ * slot when it was given that: the spawn tests use it.
+ */
+#include "user/lib/nonos.h"
+
+int
+main(uint64_t arg)
+{
+	struct cap_info ci;
+
+	if (cap_info(SLOT_CONSOLE, &ci) == E_OK)
+		printf("hello: started with argument %llu\n", (unsigned long long)arg);
+	if (cap_info(SLOT_FIRST_FREE, &ci) == E_OK && ci.type == CAP_ENDPOINT)
+		ipc_send(SLOT_FIRST_FREE, 1, arg, cap_info(SLOT_IOPORT, &ci) == E_NOCAP);
+	return 0;
+}
