@@ -103,12 +103,13 @@ print_platform(const struct bootinfo *bi)
 		    (unsigned long long)bi->modules[i].size);
 }
 
-/* Starts the boot module named by the option init=NAME (default "init"). */
-static void
+/* Starts the boot module named by the option init=NAME (default "init"); 1 if it did. */
+static int
 start_root_task(const struct bootinfo *bi)
 {
 	char name[BOOTINFO_NAME_LEN] = "init", arg[24] = "0";
 	uint64_t argv = 0;
+	int started;
 
 	cmdline_value("init", name, sizeof(name));
 	/* initarg=N reaches the root task's main() as its argument (tests). */
@@ -120,14 +121,15 @@ start_root_task(const struct bootinfo *bi)
 			/* Idle CPUs may pick the thread up: build it under the lock. */
 			cli();
 			bkl_lock();
-			proc_start_root(&bi->modules[i], ROOT_TASK_MEMORY,
-			    ROOT_TASK_PRIORITY, argv);
+			started = proc_start_root(&bi->modules[i], ROOT_TASK_MEMORY,
+			    ROOT_TASK_PRIORITY, argv) != NULL;
 			bkl_unlock();
 			sti();
-			return;
+			return started;
 		}
 	}
 	printk("no root task module '%s'; the kernel monitor has the console\n", name);
+	return 0;
 }
 
 void kmain(uint64_t bootinfo_phys);
@@ -167,6 +169,14 @@ kmain(uint64_t bootinfo_phys)
 		ktest_run_all();
 	printk("smp: %d CPUs online\n", smp_start());
 	printk("ready\n");
-	start_root_task(bi);
-	monitor_run();
+	/*
+	 * With a root task, COM1 input belongs to user space (its console
+	 * driver); the kernel monitor keeps it only when asked (tests).
+	 */
+	if (!start_root_task(bi) || cmdline_has("monitor"))
+		monitor_run();
+	for (;;) {
+		sti();
+		hlt();
+	}
 }

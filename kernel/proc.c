@@ -10,6 +10,7 @@
 #include "kernel/obj/cnode.h"
 #include "kernel/obj/device.h"
 #include "kernel/obj/frame.h"
+#include "kernel/obj/notification.h"
 #include "kernel/obj/thread.h"
 #include "kernel/proc.h"
 #include "lib/elf/elf64.h"
@@ -138,6 +139,38 @@ proc_create(const struct bootinfo_module *mod, struct memory *mem, int prio,
 }
 
 static struct kobj spawn_obj = { CAP_SPAWN, 0, 0 };
+static struct kobj machine_obj = { CAP_MACHINE, 0, 0 };
+
+void
+proc_exited(struct process *p)
+{
+	struct vspace *vs = p->vs;
+	struct cap quota = { 0 };
+
+	printk("proc: %s (pid %u) ended\n", p->name, p->pid);
+	if (p->exit_cap.obj != NULL) {
+		notification_signal((struct notification *)p->exit_cap.obj,
+		    p->exit_cap.badge ? p->exit_cap.badge : 1);
+		cap_delete(&p->exit_cap, &kobj_ops);
+	}
+	/* Image frames have no capability: destroy them; others just unmap. */
+	while (vs->maps) {
+		struct frame *f = vs->maps->frame;
+
+		if (f->hdr.caps == 0)
+			frame_destroy(f);
+		else
+			frame_unmap(f, vs, vs->maps->va);
+	}
+	/* The quota goes last: everything above is charged to it. */
+	cap_move(&p->cn->slots[SLOT_MEMORY], &quota);
+	for (uint32_t i = 0; i < CNODE_SLOTS; i++)
+		cap_delete(&p->cn->slots[i], &kobj_ops);
+	vspace_destroy(vs);
+	memory_free(p->mem, p->cn, sizeof(*p->cn));
+	cap_delete(&quota, &kobj_ops);
+	kfree(p);
+}
 
 struct process *
 proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
@@ -157,5 +190,6 @@ proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
 	cap_install(&p->cn->slots[SLOT_IOPORT], ioport_root(), RIGHTS_ALL);
 	cap_install(&p->cn->slots[SLOT_IRQ], irq_control(), RIGHTS_ALL);
 	cap_install(&p->cn->slots[SLOT_SPAWN], &spawn_obj, RIGHTS_ALL);
+	cap_install(&p->cn->slots[SLOT_MACHINE], &machine_obj, RIGHTS_ALL);
 	return p;
 }

@@ -18,6 +18,7 @@ struct process {
 	uint32_t pid;
 	int threads;		/* live threads */
 	struct thread *first_thread;
+	struct cap exit_cap;	/* notification to signal when the last thread ends */
 	char name[48];
 };
 
@@ -31,6 +32,13 @@ struct process {
  */
 struct process *proc_create(const struct bootinfo_module *mod, struct memory *mem,
     int prio, uint64_t arg, int *err);
+
+/*
+ * Called when the last thread of p has died (from thread_kill, with the
+ * kernel lock): signals p's exit notification and frees everything p
+ * held: its capabilities, image, page tables and capability space.
+ */
+void proc_exited(struct process *p);
 
 /*
  * The root task: a fresh quota of mem_limit bytes and every boot-time

@@ -157,6 +157,9 @@ switch_to(struct thread *prev, struct thread *next)
 		c->kstack_top = top;
 		gdt_set_kernel_stack(top);
 		vspace_activate(next->proc->vs);
+	} else if ((read_cr3() & PTE_ADDR) != paging_kernel_root()) {
+		/* Idle runs on the kernel's tables: a process's may be freed under it. */
+		write_cr3(paging_kernel_root());
 	}
 	switch_context(&prev->ksp, next->ksp);
 	/* Back on prev's stack: free what died while it was away. */

@@ -17,6 +17,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/ceiling.h"
+#include "kernel/machine.h"
 #include "kernel/seal.h"
 #include "kernel/timer.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -648,7 +649,7 @@ static int64_t
 sys_spawn(struct trapframe *tf)
 {
 	struct spawn_args a;
-	struct cap *sp, *mem, *tdst, *src[SPAWN_MAX_CAPS];
+	struct cap *sp, *mem, *tdst, *src[SPAWN_MAX_CAPS], *notify = NULL;
 	const struct bootinfo_module *mod = NULL;
 	struct process *p;
 	struct thread *self = sched_current();
@@ -679,14 +680,32 @@ sys_spawn(struct trapframe *tf)
 		}
 	}
 	/* Every check passed: build the process. */
+	if (a.exit_notify != 0 &&
+	    (err = lookup(a.exit_notify, CAP_NOTIFICATION, RIGHT_WRITE, &notify)) != E_OK)
+		return err;
 	p = proc_create(mod, (struct memory *)mem->obj, (int)a.priority, a.arg, &err);
 	if (p == NULL)
 		return err;
+	if (notify)
+		cap_derive(notify, &p->exit_cap, RIGHT_WRITE, 0);
 	cap_move(mem, &p->cn->slots[SLOT_MEMORY]);
 	for (uint32_t i = 0; i < a.ncaps; i++)
 		cap_derive(src[i], &p->cn->slots[a.caps[i].dst], a.caps[i].rights, 0);
 	cap_derive(&p->cn->slots[SLOT_THREAD], tdst, RIGHTS_ALL, 0);
 	return p->pid;
+}
+
+static int64_t
+sys_machine(struct trapframe *tf)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_MACHINE, RIGHT_CONTROL, &c)) != E_OK)
+		return err;
+	if (tf->rsi != MACHINE_POWEROFF && tf->rsi != MACHINE_REBOOT)
+		return E_INVAL;
+	machine_end(tf->rsi);
 }
 
 static const syscall_fn syscalls[SYS_COUNT] = {
@@ -729,6 +748,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_IRQ_ACK] = sys_irq_ack,
 	[SYS_TIMER_NOTIFY] = sys_timer_notify,
 	[SYS_SPAWN] = sys_spawn,
+	[SYS_MACHINE] = sys_machine,
 };
 
 void syscall_dispatch(struct trapframe *tf);

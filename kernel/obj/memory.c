@@ -42,6 +42,11 @@ memory_refund(struct memory *m, uint64_t bytes)
 		panic("memory_refund: refund of %llu exceeds %llu used",
 		    (unsigned long long)bytes, (unsigned long long)m->used);
 	m->used -= bytes;
+	/* A child quota nobody names any more goes home once it is empty. */
+	if (m->used == 0 && m->hdr.caps == 0 && m->parent != NULL) {
+		memory_refund(m->parent, m->limit);
+		kfree(m);
+	}
 }
 
 void *

@@ -9,6 +9,7 @@
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/kernel.h"
+#include "kernel/lock.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/obj/endpoint.h"
 #include "kernel/obj/notification.h"
@@ -180,9 +181,10 @@ thread_kill(struct thread *t)
 	detach_ipc(t);
 	elsewhere = t->state == T_RUNNING && t != sched_current();
 	t->state = T_DEAD;
-	t->proc->threads--;
 	t->qnext = zombies;
 	zombies = t;
+	if (--t->proc->threads == 0)
+		proc_exited(t->proc);	/* t's stack stays until the reaper runs */
 	if (t == sched_current()) {
 		schedule();	/* never returns: the stack is freed by the reaper */
 	} else if (elsewhere) {
@@ -203,6 +205,16 @@ thread_release(struct thread *t)
 		memory_free(t->mem, t, sizeof(*t));	/* reaped already */
 	else
 		thread_reap();
+}
+
+/* Called once on a new thread's stack, before its first entry to user mode. */
+void thread_started(void);
+
+void
+thread_started(void)
+{
+	thread_reap();
+	bkl_unlock();
 }
 
 void

@@ -42,6 +42,7 @@ enum cap_type {
 	CAP_MEMORY = 9,		/* a kernel-memory quota to create objects from */
 	CAP_CONSOLE = 10,	/* the kernel console: write (log) and read (debug input) */
 	CAP_SPAWN = 11,		/* may start boot modules as processes */
+	CAP_MACHINE = 12,	/* may power off or reboot the machine */
 	CAP_TYPE_COUNT
 };
 

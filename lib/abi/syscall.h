@@ -51,6 +51,7 @@ enum nonos_syscall {
 	SYS_IRQ_ACK,		/* (irq): unmask the line after handling it */
 	SYS_TIMER_NOTIFY,	/* (notification, ticks): signal it once after ticks */
 	SYS_SPAWN,		/* (spawn, const struct spawn_args *) -> pid */
+	SYS_MACHINE,		/* (machine, op): MACHINE_POWEROFF or MACHINE_REBOOT */
 	SYS_COUNT
 };
 
@@ -87,6 +88,8 @@ struct spawn_args {
 	unsigned long long memory;	/* caller's slot holding the child's quota */
 	unsigned long long thread_dst;	/* caller's slot for the child's thread cap */
 	unsigned long long arg;		/* the child's main() argument */
+	unsigned long long exit_notify;	/* slot of a notification signalled when the
+					   child's last thread ends (0: none) */
 	unsigned int ncaps;
 	unsigned int priority;		/* at most the caller's */
 	struct spawn_cap caps[SPAWN_MAX_CAPS];
@@ -109,6 +112,10 @@ struct cap_info {
 #define SLOT_IOPORT	6	/* every I/O port (root task only) */
 #define SLOT_IRQ	7	/* IRQ control: makes one capability per line */
 #define SLOT_SPAWN	8	/* may start boot modules as processes (root task only) */
+#define SLOT_MACHINE	9	/* may power off or reboot (root task only) */
+
+#define MACHINE_POWEROFF	0	/* wipe RAM, then power off */
+#define MACHINE_REBOOT		1	/* wipe RAM, then reset */
 #define SLOT_FIRST_FREE	16
 
 #define CNODE_SLOTS	256	/* slots per capability space */

@@ -116,6 +116,23 @@ def scenario_crash():
     return checks
 
 
+def scenario_poweroff():
+    """A process holding the machine capability powers off; RAM is wiped first."""
+    checks = []
+    g = harness.Guest(IMAGE, "poweroff", cmdline="qemu-exit init=hello initarg=999", smp=2)
+    try:
+        g.wait_for(r"machine: power off: wiping RAM", 60)
+        m = g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
+        checks.append(("power off wipes RAM", int(m.group(1)) > 400, m.group(0)))
+        code = g.wait_exit(20)
+        checks.append(("power off ends the machine", code == exit_code(1), str(code)))
+    except TimeoutError as e:
+        checks.append(("power off", False, str(e)))
+    finally:
+        g.kill()
+    return checks
+
+
 def make_image(name, kernel_bytes):
     """An image like build/nonos.img but with another kernel file (or none)."""
     os.makedirs(WORK, exist_ok=True)
@@ -233,7 +250,7 @@ def loader_scenarios():
 
 def main():
     results = harness.Results("qemu-boot")
-    jobs = [scenario_main, scenario_crash, scenario_bad_modules]
+    jobs = [scenario_main, scenario_crash, scenario_bad_modules, scenario_poweroff]
     jobs += [lambda a=a: refused(*a) for a in loader_scenarios()]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for checks in pool.map(lambda f: f(), jobs):

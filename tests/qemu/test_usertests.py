@@ -15,14 +15,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
-GROUPS = 15
+GROUPS = 16
 
 
 def main():
     results = harness.Results("qemu-usertests")
     calls = int(os.environ.get("NONOS_FUZZ_CALLS", "3000"))
     g = harness.Guest(IMAGE, "usertests", smp=4,
-                      cmdline="qemu-exit init=usertests initarg=%d" % calls)
+                      cmdline="qemu-exit monitor init=usertests initarg=%d" % calls)
     try:
         m = g.wait_for(r"smp: (\d+) CPUs online", 90)
         results.check("all 4 CPUs brought up", m.group(1) == "4", m.group(0))

@@ -1,8 +1,11 @@
 /*
  * hello: the smallest NØNOS program. It greets on the console when it was
  * given one, and sends its argument to the endpoint in its first free
- * slot when it was given that: the spawn tests use it.
+ * slot when it was given that: the spawn tests use it. Started as the
+ * root task with argument 999 it powers the machine off (a test of the
+ * RAM wipe).
  */
+#define POWEROFF_ARG 999
 #include "user/lib/nonos.h"
 
 int
@@ -14,5 +17,8 @@ main(uint64_t arg)
 		printf("hello: started with argument %llu\n", (unsigned long long)arg);
 	if (cap_info(SLOT_FIRST_FREE, &ci) == E_OK && ci.type == CAP_ENDPOINT)
 		ipc_send(SLOT_FIRST_FREE, 1, arg, cap_info(SLOT_IOPORT, &ci) == E_NOCAP);
+	if (arg == POWEROFF_ARG)
+		printf("hello: power off: %s\n",
+		    strerror(syscall6(SYS_MACHINE, SLOT_MACHINE, MACHINE_POWEROFF, 0, 0, 0, 0)));
 	return 0;
 }

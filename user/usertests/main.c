@@ -872,6 +872,48 @@ test_spawn(void)
 	cap_delete(SLOT_A);
 }
 
+/*
+ * A process that ends is announced on its exit notification, and
+ * everything it used goes back to the quota it came from.
+ */
+static void
+test_process_exit(void)
+{
+	struct spawn_cap caps[1] = { { SLOT_CONSOLE, SLOT_CONSOLE, RIGHT_WRITE, 0 } };
+	struct spawn_args a;
+	uint64_t before[2], after[2];
+
+	/* Threads that died on other CPUs are reaped when those CPUs switch. */
+	sleep_ticks(3);
+	expect("quota before", memory_info(SLOT_MEMORY, before), E_OK);
+	expect("exit notification", notification_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("badged", cap_derive(SLOT_A, SLOT_C, RIGHT_WRITE, 0x40), E_OK);
+	for (int round = 0; round < 5; round++) {
+		expect("child quota", memory_split(SLOT_MEMORY, SLOT_QUOTA, 1 << 20), E_OK);
+		memset(&a, 0, sizeof(a));
+		memcpy(a.module, "hello", 6);
+		a.memory = SLOT_QUOTA;
+		a.thread_dst = SLOT_B;
+		a.exit_notify = SLOT_C;
+		a.priority = 5;
+		a.ncaps = 1;
+		a.caps[0] = caps[0];
+		expect_true("spawn", syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a,
+		    0, 0, 0, 0) > 1);
+		expect("the exit is announced", notify_wait(SLOT_A), 0x40);
+		cap_delete(SLOT_B);	/* our thread cap: the last thing it held */
+	}
+	sleep_ticks(2);
+	cap_delete(SLOT_C);
+	cap_delete(SLOT_A);
+	expect("quota after", memory_info(SLOT_MEMORY, after), E_OK);
+	expect("five processes came and went without a leak",
+	    (int64_t)after[1], (int64_t)before[1]);
+	expect("machine op 7", syscall6(SYS_MACHINE, SLOT_MACHINE, 7, 0, 0, 0, 0), E_INVAL);
+	expect("machine through the console cap",
+	    syscall6(SYS_MACHINE, SLOT_CONSOLE, MACHINE_POWEROFF, 0, 0, 0, 0), E_TYPE);
+}
+
 /* --- Random system calls ----------------------------------------------- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -941,7 +983,7 @@ fuzz_allowed(uint64_t nr)
 	case SYS_THREAD_EXIT: case SYS_SEND: case SYS_RECV: case SYS_CALL:
 	case SYS_REPLY_RECV: case SYS_WAIT:
 		return 0;
-	case SYS_IOPORT_OUT: case SYS_IRQ_BIND: case SYS_SPAWN:
+	case SYS_IOPORT_OUT: case SYS_IRQ_BIND: case SYS_SPAWN: case SYS_MACHINE:
 		return 0;	/* real hardware: the fuzzer holds no grants anyway */
 	default:
 		return 1;
@@ -1018,6 +1060,7 @@ main(uint64_t arg)
 	run_group("notifications", test_notifications);
 	run_group("timers, ports and interrupts", test_timers_and_hardware);
 	run_group("starting processes", test_spawn);
+	run_group("processes end cleanly", test_process_exit);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
 	return 0;

@@ -26,9 +26,10 @@ switch_context:
 
 /*
  * First instructions of a new thread: the switch that brought us here
- * left the big kernel lock held for us; drop it and enter user mode.
+ * left the big kernel lock held for us. thread_started reaps what died
+ * and drops the lock; then we enter user mode.
  */
 	.globl thread_first_run
 thread_first_run:
-	call	bkl_unlock
+	call	thread_started
 	jmp	trap_return
