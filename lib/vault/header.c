@@ -1,0 +1,216 @@
+/*
+ * The vault header: strict parsing (every length checked against the bytes
+ * present, exact sizes for known stanza types, KDF bounds), building a
+ * header from a lock, and the header MAC.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crypto/blake3.h"
+#include "lib/crypto/crypto.h"
+#include "lib/vault/bytes.h"
+#include "lib/vault/header.h"
+#include "lib/vault/stanza.h"
+
+#define MAC_CONTEXT	"NONOS vault v1 header"
+/* 24 bytes, then a NUL, then the hash. */
+#define SIG_PREFIX	"NONOS vault v1 signature"
+
+int
+vault_header_peek(const uint8_t *buf, size_t len, uint32_t *hlen)
+{
+	size_t n = len < 8 ? len : 8;
+
+	if (memcmp(buf, VAULT_MAGIC, n) != 0)
+		return VAULT_EMAGIC;
+	if (len < 9)
+		return VAULT_ETRUNC;
+	if (buf[8] != VAULT_VERSION)
+		return VAULT_EVERSION;
+	if (len < VAULT_FIXED_BYTES)
+		return VAULT_ETRUNC;
+	if (buf[9] != VAULT_SUITE_STREAM || buf[10] > VAULT_COMP_LZ4 ||
+	    buf[11] > VAULT_SIGALG_ED25519)
+		return VAULT_EALG;
+	*hlen = be32(buf + 12);
+	if (*hlen < VAULT_HEADER_MIN || *hlen > VAULT_HEADER_MAX)
+		return VAULT_EHEADER;
+	return VAULT_OK;
+}
+
+size_t
+vault_sig_len(const struct vault_header *h)
+{
+	return h->sigalg == VAULT_SIGALG_ED25519 ? VAULT_SIG_BYTES : 0;
+}
+
+/* Checks one stanza's length for its type, and its parameters. */
+static int
+parse_stanza(struct vault_stanza *s, const uint8_t *body)
+{
+	switch (s->type) {
+	case VAULT_STANZA_PASS:
+		if (s->len != VAULT_PASS_BODY)
+			return VAULT_EHEADER;
+		return vault_stanza_pass_params(body, &s->kdf_t, &s->kdf_m);
+	case VAULT_STANZA_HYBRID:
+		return s->len == VAULT_HYBRID_BODY ? VAULT_OK : VAULT_EHEADER;
+	default:
+		return VAULT_OK;	/* a later kind: skipped */
+	}
+}
+
+int
+vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
+{
+	size_t pos, end;
+	int npass = 0, r;
+
+	memset(h, 0, sizeof *h);
+	if ((r = vault_header_peek(raw, len, &h->len)) != VAULT_OK)
+		return r;
+	if (len != h->len)
+		return VAULT_ETRUNC;
+	h->version = raw[8];
+	h->suite = raw[9];
+	h->compression = raw[10];
+	h->sigalg = raw[11];
+	memcpy(h->nonce, raw + 16, VAULT_NONCEBYTES);
+	pos = 16 + VAULT_NONCEBYTES;
+	if (h->sigalg == VAULT_SIGALG_ED25519) {
+		memcpy(h->signer, raw + pos, VAULT_SIGNER_BYTES);
+		pos += VAULT_SIGNER_BYTES;
+	}
+	end = len - VAULT_MAC_BYTES;
+	if (pos >= end)
+		return VAULT_EHEADER;
+	h->nstanzas = raw[pos++];
+	if (h->nstanzas < 1 || h->nstanzas > VAULT_MAX_STANZAS)
+		return VAULT_EHEADER;
+	for (size_t i = 0; i < h->nstanzas; i++) {
+		struct vault_stanza *s = &h->stanza[i];
+
+		if (end - pos < VAULT_STANZA_HEAD)
+			return VAULT_EHEADER;
+		s->type = raw[pos];
+		s->len = be16(raw + pos + 1);
+		pos += VAULT_STANZA_HEAD;
+		if (end - pos < s->len)
+			return VAULT_EHEADER;
+		s->off = (uint16_t)pos;
+		if ((r = parse_stanza(s, raw + pos)) != VAULT_OK)
+			return r;
+		npass += s->type == VAULT_STANZA_PASS;
+		pos += s->len;
+	}
+	if (pos != end || npass > 1)
+		return VAULT_EHEADER;
+	return VAULT_OK;
+}
+
+static void
+header_mac(uint8_t mac[VAULT_MAC_BYTES], const uint8_t *raw, size_t len,
+    const uint8_t k[VAULT_KEYBYTES])
+{
+	struct blake3 h;
+	uint8_t key[BLAKE3_KEY_LEN];
+
+	blake3_init_derive_key(&h, MAC_CONTEXT);
+	blake3_update(&h, k, VAULT_KEYBYTES);
+	blake3_final(&h, key, sizeof key);
+	blake3_init_keyed(&h, key);
+	blake3_update(&h, raw, len);
+	blake3_final(&h, mac, VAULT_MAC_BYTES);
+	nc_wipe(key, sizeof key);
+	nc_wipe(&h, sizeof h);
+}
+
+int
+vault_header_check_mac(const uint8_t *raw, size_t len,
+    const uint8_t k[VAULT_KEYBYTES])
+{
+	uint8_t mac[VAULT_MAC_BYTES];
+
+	if (len < VAULT_MAC_BYTES)
+		return VAULT_EHMAC;
+	header_mac(mac, raw, len - VAULT_MAC_BYTES, k);
+	if (nc_ct_equal(mac, raw + len - VAULT_MAC_BYTES, VAULT_MAC_BYTES) !=
+	    NC_OK)
+		return VAULT_EHMAC;
+	return VAULT_OK;
+}
+
+/* The header's size for lock, or 0 if lock is out of bounds. */
+static size_t
+header_size(const struct vault_lock *lock)
+{
+	size_t n = lock->nrcpt + (lock->pass != NULL);
+	size_t len = VAULT_FIXED_BYTES + VAULT_NONCEBYTES + 1 + VAULT_MAC_BYTES;
+
+	if (n < 1 || n > VAULT_MAX_STANZAS)
+		return 0;
+	if (lock->sign_sk != NULL)
+		len += VAULT_SIGNER_BYTES;
+	if (lock->pass != NULL)
+		len += VAULT_STANZA_HEAD + VAULT_PASS_BODY;
+	len += lock->nrcpt * (VAULT_STANZA_HEAD + VAULT_HYBRID_BODY);
+	if (len > VAULT_HEADER_MAX)
+		return 0;
+	return len;
+}
+
+int
+vault_header_make(uint8_t **rawp, size_t *lenp, const uint8_t k[VAULT_KEYBYTES],
+    const uint8_t nonce[VAULT_NONCEBYTES], uint8_t compression,
+    const struct vault_lock *lock)
+{
+	uint8_t *raw;
+	size_t len, pos;
+	int r = VAULT_OK;
+
+	if ((len = header_size(lock)) == 0 || compression > VAULT_COMP_LZ4 ||
+	    (lock->rcpt == NULL && lock->nrcpt > 0))
+		return VAULT_EINVAL;
+	if ((raw = malloc(len)) == NULL)
+		return VAULT_ENOMEM;
+	memcpy(raw, VAULT_MAGIC, 8);
+	raw[8] = VAULT_VERSION;
+	raw[9] = VAULT_SUITE_STREAM;
+	raw[10] = compression;
+	raw[11] =
+	    lock->sign_sk != NULL ? VAULT_SIGALG_ED25519 : VAULT_SIGALG_NONE;
+	put32(raw + 12, (uint32_t)len);
+	memcpy(raw + 16, nonce, VAULT_NONCEBYTES);
+	pos = 16 + VAULT_NONCEBYTES;
+	if (lock->sign_sk != NULL) {
+		/* libsodium's secret key ends with the public key. */
+		memcpy(raw + pos, lock->sign_sk + 32, VAULT_SIGNER_BYTES);
+		pos += VAULT_SIGNER_BYTES;
+	}
+	raw[pos++] = (uint8_t)(lock->nrcpt + (lock->pass != NULL));
+	if (lock->pass != NULL) {
+		r = vault_stanza_pass_wrap(raw + pos, k, lock->pass,
+		    lock->passlen, lock->kdf_t, lock->kdf_m);
+		pos += VAULT_STANZA_HEAD + VAULT_PASS_BODY;
+	}
+	for (size_t i = 0; r == VAULT_OK && i < lock->nrcpt; i++) {
+		r = vault_stanza_hybrid_wrap(raw + pos, k, &lock->rcpt[i]);
+		pos += VAULT_STANZA_HEAD + VAULT_HYBRID_BODY;
+	}
+	if (r != VAULT_OK) {
+		free(raw);
+		return r;
+	}
+	header_mac(raw + pos, raw, pos, k);
+	*rawp = raw;
+	*lenp = len;
+	return VAULT_OK;
+}
+
+void
+vault_sig_message(uint8_t msg[VAULT_SIGMSG_BYTES], const uint8_t digest[32])
+{
+	memcpy(msg, SIG_PREFIX, 24);
+	msg[24] = 0;
+	memcpy(msg + 25, digest, 32);
+}
