@@ -2,45 +2,74 @@
  * ipcbench: what a null system call, an IPC call/reply round trip and a
  * context switch cost, in TSC cycles, for bench/ipc/run.
  *
- * The kernel starts one root task and has no call that creates a
- * process, so the IPC partner is a second thread of this process: the
- * round trip crosses the kernel twice and switches thread twice, but
- * never changes address space. The output says so.
+ * The partner ("server") runs twice: as a second process, a copy of this
+ * module started with SYS_SPAWN and given an endpoint and two
+ * notifications, and as a second thread of this process. The process
+ * figures include the address-space switch; the thread figures show what
+ * it costs by leaving it out.
  *
- * Each figure is ROUNDS rounds of OPS operations after one round of
- * warm-up; a round's TSC delta over OPS is its per-op cost, and the
- * lines give the median (cycles=), mean and minimum of those, in
- * hundredths, with the raw round totals:
+ * Each figure is ROUNDS rounds of OPS_NULL or OPS_PAIR operations after
+ * one round of warm-up; a round's TSC delta over its operations is its
+ * per-op cost, and the lines give the median (cycles=), mean and minimum
+ * of those, in hundredths, with the raw round totals:
  *   ipcbench: null_syscall cycles=NNN.NN mean=... min=... rounds=R ops=N raw=T1,...
  * then "ipcbench: done".
  *
- * main's argument N > 0 selects the instruction-count mode instead: N
- * round trips, each between two marker instructions that the QEMU plugin
- * bench/ipc/insncount.c watches for.
+ * main's argument: 0 runs the benchmark; N > 0 runs N round trips to the
+ * server process, then N to the server thread, each between two marker
+ * instructions that the QEMU plugin bench/ipc/insncount.c counts between;
+ * ARG_SERVER | slot is the server process's, slot naming its endpoint.
  */
 #include "lib/fmt/fmt.h"
 #include "user/lib/nonos.h"
 
+/*
+ * Round trips cost far more than a null call, and the Linux peer's
+ * (bench/ipc/linux_bench.c, same counts) dominate bench/ipc/run's time
+ * under emulation: fewer of them per round.
+ */
 #define ROUNDS		10
-#define OPS		10000
+#define OPS_NULL	10000
+#define OPS_PAIR	2000
 
-#define SLOT_EP		8
-#define SLOT_PING	9	/* client -> server notification */
-#define SLOT_PONG	10	/* server -> client notification */
-#define SLOT_SERVER	11
+/*
+ * A partner's three capabilities sit in consecutive slots: endpoint,
+ * PING (client to server) and PONG (server to client). The server process
+ * gets its set at the same slot numbers as ours.
+ */
+#define SET_PROC	SLOT_FIRST_FREE
+#define SET_THREAD	(SLOT_FIRST_FREE + 3)
+#define EP(set)		(set)
+#define PING(set)	((set) + 1)
+#define PONG(set)	((set) + 2)
+#define SLOT_SERVER_THREAD	(SLOT_FIRST_FREE + 6)
+#define SLOT_CHILD_THREAD	(SLOT_FIRST_FREE + 7)
+#define SLOT_QUOTA		(SLOT_FIRST_FREE + 8)
+
+#define ARG_SERVER	(1ULL << 63)
+#define CHILD_QUOTA	(4ULL << 20)	/* page tables, stack, our image */
+/* The kernel starts the root task (us) at 10: kernel/main.c. */
+#define PRIORITY	10
 
 #define OP_ECHO		1	/* reply with w0 + 1 */
 #define OP_SWITCH	2	/* reply, then ping-pong on notifications */
 
 /*
- * Markers for the plugin: NOPs with an immediate no compiler emits.
+ * Markers for the plugin: NOPs with a displacement no compiler emits.
  * Their bytes are 0f 1f 80 followed by the 32-bit displacement.
  */
 #define MARK_START()	__asm__ volatile("nopl 0x4e4f0001(%%rax)" ::: "memory")
 #define MARK_STOP()	__asm__ volatile("nopl 0x4e4f0002(%%rax)" ::: "memory")
 
 static uint8_t server_stack[16384] __attribute__((aligned(16)));
-static volatile int server_failed;
+
+/*
+ * Cleared when the server thread fails; the server process has its own
+ * copy and says so on the console instead. Initialized, so it lands in
+ * .data: user/user.ld page-aligns .data but not .bss, and without a
+ * .data section the kernel would refuse our misaligned .bss segment.
+ */
+static volatile int server_ok = 1;
 
 /* LFENCE keeps RDTSC from being hoisted above the work it times. */
 static inline uint64_t
@@ -53,37 +82,76 @@ rdtsc(void)
 }
 
 /*
- * The IPC partner. It answers OP_ECHO calls until an OP_SWITCH call;
- * then it answers each signal on PING with a signal on PONG. It never
- * returns: main kills it.
+ * The partner, on the set of slots set. It answers OP_ECHO calls until an
+ * OP_SWITCH call; then it answers each signal on PING with a signal on
+ * PONG. It never returns: main kills it.
  */
 static void
-server(uint64_t arg)
+serve(uint64_t set)
 {
 	struct msg m;
 	int64_t err;
 
-	(void)arg;
-	err = ipc_recv(SLOT_EP, SLOT_NULL, &m);
+	err = ipc_recv(EP(set), SLOT_NULL, &m);
 	while (err == E_OK && m.tag == OP_ECHO)
-		err = ipc_reply_recv(SLOT_EP, 0, m.w[0] + 1, 0, &m);
+		err = ipc_reply_recv(EP(set), 0, m.w[0] + 1, 0, &m);
 	if (err != E_OK) {
-		server_failed = 1;
+		server_ok = 0;
 		printf("ipcbench: server: %s\n", strerror(err));
 		thread_exit();
 	}
 	/*
-	 * OP_SWITCH: the call brought us onto the caller's CPU, and a
-	 * blocked thread stays on its CPU, so the ping-pong below switches
-	 * between two threads of one CPU, not across CPUs.
+	 * OP_SWITCH: the call brought us onto the caller's CPU. With one
+	 * CPU (bench/ipc/run's default) the ping-pong below stays there;
+	 * with more, an idle CPU may take whichever side sits ready in the
+	 * run queue between its partner's signal and wait, and the
+	 * ping-pong then crosses CPUs.
 	 */
 	ipc_reply(0, 0, 0);
 	for (;;) {
-		if (notify_wait(SLOT_PING) < 0 || notify_signal(SLOT_PONG) != E_OK) {
-			server_failed = 1;
+		if (notify_wait(PING(set)) < 0 || notify_signal(PONG(set)) != E_OK) {
+			server_ok = 0;
 			thread_exit();
 		}
 	}
+}
+
+static int64_t
+make_set(uint64_t set)
+{
+	int64_t err;
+
+	if ((err = endpoint_create(SLOT_MEMORY, EP(set))) != E_OK ||
+	    (err = notification_create(SLOT_MEMORY, PING(set))) != E_OK)
+		return err;
+	return notification_create(SLOT_MEMORY, PONG(set));
+}
+
+/* Starts this module again as the server process on SET_PROC. */
+static int64_t
+spawn_server(void)
+{
+	struct spawn_args a;
+	const struct spawn_cap caps[] = {
+		{ SLOT_CONSOLE, SLOT_CONSOLE, RIGHT_WRITE, 0 },
+		{ EP(SET_PROC), EP(SET_PROC), RIGHT_READ, 0 },
+		{ PING(SET_PROC), PING(SET_PROC), RIGHT_READ, 0 },
+		{ PONG(SET_PROC), PONG(SET_PROC), RIGHT_WRITE, 0 },
+	};
+	int64_t err;
+
+	if ((err = memory_split(SLOT_MEMORY, SLOT_QUOTA, CHILD_QUOTA)) != E_OK)
+		return err;
+	memset(&a, 0, sizeof(a));
+	memcpy(a.module, "ipcbench", sizeof("ipcbench"));
+	a.memory = SLOT_QUOTA;
+	a.thread_dst = SLOT_CHILD_THREAD;
+	a.arg = ARG_SERVER | SET_PROC;
+	a.priority = PRIORITY;
+	a.ncaps = sizeof(caps) / sizeof(caps[0]);
+	memcpy(a.caps, caps, sizeof(caps));
+	err = syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0);
+	return err < 0 ? err : E_OK;
 }
 
 static void
@@ -100,19 +168,20 @@ sort(uint64_t *v, int n)
 }
 
 /*
- * Prints one figure. total[r] is round r's TSC delta for OPS operations,
+ * Prints one figure. total[r] is round r's TSC delta for ops operations,
  * each of which is per_op events (2 for a round trip counted as
  * switches). Per-op values are kept in hundredths of a cycle.
  */
 static void
-report(const char *name, const uint64_t *total, uint64_t per_op, const char *note)
+report(const char *name, const uint64_t *total, int ops, uint64_t per_op,
+    const char *note)
 {
 	uint64_t h[ROUNDS], sum = 0, med, mean;
 	char raw[ROUNDS * 21 + 1];
 	size_t n = 0;
 
 	for (int r = 0; r < ROUNDS; r++) {
-		h[r] = total[r] * 100 / (OPS * per_op);
+		h[r] = total[r] * 100 / ((uint64_t)ops * per_op);
 		sum += h[r];
 		n += fmt_snprintf(raw + n, sizeof(raw) - n, "%s%llu", r ? "," : "",
 		    (unsigned long long)total[r]);
@@ -125,9 +194,8 @@ report(const char *name, const uint64_t *total, uint64_t per_op, const char *not
 	    (unsigned long long)(med / 100), (unsigned long long)(med % 100),
 	    (unsigned long long)(mean / 100), (unsigned long long)(mean % 100),
 	    (unsigned long long)(h[0] / 100), (unsigned long long)(h[0] % 100),
-	    ROUNDS, OPS, raw);
-	if (note)
-		printf("ipcbench:   (%s)\n", note);
+	    ROUNDS, ops, raw);
+	printf("ipcbench:   (%s)\n", note);
 }
 
 static void
@@ -137,80 +205,83 @@ bench_null(void)
 
 	for (int r = -1; r < ROUNDS; r++) {
 		t0 = rdtsc();
-		for (int i = 0; i < OPS; i++)
+		for (int i = 0; i < OPS_NULL; i++)
 			syscall6(SYS_NULL, 0, 0, 0, 0, 0, 0);
 		if (r >= 0)
 			total[r] = rdtsc() - t0;
 	}
-	report("null_syscall", total, 1, NULL);
+	report("null_syscall", total, OPS_NULL, 1, "SYS_NULL: entry, dispatch, exit");
 }
 
 static int
-bench_ipc(void)
+bench_ipc(const char *name, uint64_t set, const char *note)
 {
 	uint64_t total[ROUNDS], t0, bad = 0;
 	struct msg m;
 
 	for (int r = -1; r < ROUNDS; r++) {
 		t0 = rdtsc();
-		for (uint64_t i = 0; i < OPS; i++) {
-			if (ipc_call(SLOT_EP, OP_ECHO, i, 0, &m) != E_OK || m.w[0] != i + 1)
+		for (uint64_t i = 0; i < OPS_PAIR; i++) {
+			if (ipc_call(EP(set), OP_ECHO, i, 0, &m) != E_OK ||
+			    m.w[0] != i + 1)
 				bad++;
 		}
 		if (r >= 0)
 			total[r] = rdtsc() - t0;
 	}
 	if (bad) {
-		printf("ipcbench: ipc_roundtrip: %llu calls failed\n",
+		printf("ipcbench: %s: %llu calls failed\n", name,
 		    (unsigned long long)bad);
 		return -1;
 	}
-	report("ipc_roundtrip", total, 1,
-	    "call/reply between two threads of one process: the kernel has no"
-	    " process creation yet, so no address-space switch is included");
+	report(name, total, OPS_PAIR, 1, note);
 	return 0;
 }
 
+/* Ends the partner's OP_ECHO loop and times its notification ping-pong. */
 static int
-bench_switch(void)
+bench_switch(const char *name, uint64_t set, const char *note)
 {
 	uint64_t total[ROUNDS], t0;
 
-	if (ipc_call(SLOT_EP, OP_SWITCH, 0, 0, NULL) != E_OK)
+	if (ipc_call(EP(set), OP_SWITCH, 0, 0, NULL) != E_OK)
 		return -1;
 	for (int r = -1; r < ROUNDS; r++) {
 		t0 = rdtsc();
-		for (int i = 0; i < OPS; i++) {
-			notify_signal(SLOT_PING);
-			notify_wait(SLOT_PONG);
+		for (int i = 0; i < OPS_PAIR; i++) {
+			notify_signal(PING(set));
+			notify_wait(PONG(set));
 		}
 		if (r >= 0)
 			total[r] = rdtsc() - t0;
 	}
-	if (server_failed)
+	if (!server_ok)
 		return -1;
 	/* A signal/wait round trip is two switches. */
-	report("context_switch", total, 2,
-	    "notification ping-pong between two threads on one CPU, per switch;"
-	    " includes one signal and one wait system call");
+	report(name, total, OPS_PAIR, 2, note);
 	return 0;
 }
 
-/* N marked round trips for the instruction-count plugin. */
+/* n marked round trips to each partner, for the instruction-count plugin. */
 static void
 count_mode(uint64_t n)
 {
+	static const uint64_t sets[] = { SET_PROC, SET_THREAD };
 	struct msg m;
 
-	/* Warm up: first calls fault in pages and fill translation caches. */
-	for (int i = 0; i < 100; i++)
-		ipc_call(SLOT_EP, OP_ECHO, 0, 0, &m);
-	for (uint64_t i = 0; i < n; i++) {
-		MARK_START();
-		ipc_call(SLOT_EP, OP_ECHO, i, 0, &m);
-		MARK_STOP();
+	for (int s = 0; s < 2; s++) {
+		/* Warm up: fault pages in, fill the emulator's caches. */
+		for (int i = 0; i < 100; i++)
+			ipc_call(EP(sets[s]), OP_ECHO, 0, 0, &m);
+		for (uint64_t i = 0; i < n; i++) {
+			MARK_START();
+			ipc_call(EP(sets[s]), OP_ECHO, i, 0, &m);
+			MARK_STOP();
+		}
 	}
-	printf("ipcbench: marked %llu round trips\n", (unsigned long long)n);
+	printf("ipcbench: marked %llu round trips to the server process, then"
+	    " %llu to the server thread\n", (unsigned long long)n,
+	    (unsigned long long)n);
 }
 
 int
@@ -218,24 +289,37 @@ main(uint64_t arg)
 {
 	int64_t err;
 
-	if ((err = endpoint_create(SLOT_MEMORY, SLOT_EP)) != E_OK ||
-	    (err = notification_create(SLOT_MEMORY, SLOT_PING)) != E_OK ||
-	    (err = notification_create(SLOT_MEMORY, SLOT_PONG)) != E_OK ||
-	    (err = thread_create(SLOT_MEMORY, SLOT_SERVER, server,
-	    server_stack + sizeof(server_stack), 0)) != E_OK) {
+	if (arg & ARG_SERVER) {
+		serve(arg & ~ARG_SERVER);
+		return 0;
+	}
+	if ((err = make_set(SET_PROC)) != E_OK || (err = make_set(SET_THREAD)) != E_OK ||
+	    (err = spawn_server()) != E_OK ||
+	    (err = thread_create(SLOT_MEMORY, SLOT_SERVER_THREAD, serve,
+	    server_stack + sizeof(server_stack), SET_THREAD)) != E_OK) {
 		printf("ipcbench: setup: %s\n", strerror(err));
 		return 1;
 	}
 	if (arg > 0) {
 		count_mode(arg);
 	} else {
-		printf("ipcbench: TSC cycles per operation; %d rounds of %d after"
-		    " one warm-up round\n", ROUNDS, OPS);
+		printf("ipcbench: TSC cycles per operation; %d rounds after one"
+		    " warm-up round\n", ROUNDS);
 		bench_null();
-		if (bench_ipc() != 0 || bench_switch() != 0)
+		if (bench_ipc("ipc_roundtrip", SET_PROC,
+		    "call/reply between two processes") != 0 ||
+		    bench_ipc("ipc_roundtrip_threads", SET_THREAD,
+		    "call/reply between two threads of one process: no address-space"
+		    " switch") != 0 ||
+		    bench_switch("context_switch", SET_PROC,
+		    "notification ping-pong between two processes on one CPU, per"
+		    " switch, with one signal and one wait system call") != 0 ||
+		    bench_switch("context_switch_threads", SET_THREAD,
+		    "the same between two threads of one process") != 0)
 			printf("ipcbench: FAILED\n");
 	}
-	thread_kill(SLOT_SERVER);
+	thread_kill(SLOT_CHILD_THREAD);
+	thread_kill(SLOT_SERVER_THREAD);
 	printf("ipcbench: done\n");
 	return 0;
 }
