@@ -48,12 +48,6 @@ sched_init_cpu(unsigned id)
 }
 
 struct thread *
-sched_current(void)
-{
-	return this_cpu()->current;
-}
-
-struct thread *
 sched_idle(void)
 {
 	return this_cpu()->idle;

@@ -7,6 +7,7 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include "kernel/arch/x86_64/percpu.h"
 #include "kernel/obj/thread.h"
 
 #define SLICE_TICKS 2		/* 20 ms at 100 Hz */
@@ -34,7 +35,12 @@ void sched_leave_if_dead(void);
 void sched_check_preempt(void);
 /* For a reschedule IPI: runs a newly ready thread if this CPU should. */
 void sched_check_preempt_or_idle(void);
-struct thread *sched_current(void);
+static inline struct thread *
+sched_current(void)
+{
+	return this_cpu()->current;
+}
+
 struct thread *sched_idle(void);
 
 #endif

@@ -426,9 +426,7 @@ sys_reply_recv(struct trapframe *tf)
 	if ((err = lookup(tf->rdi, CAP_ENDPOINT, RIGHT_READ, &c)) != E_OK)
 		return err;
 	msg_from(tf, msg, 1);
-	if (sched_current()->reply_to != NULL)
-		ipc_reply(msg);
-	return ipc_recv((struct endpoint *)c->obj, TAG_RECV_SLOT(msg[0]), 1);
+	return ipc_reply_recv(msg, (struct endpoint *)c->obj, TAG_RECV_SLOT(msg[0]));
 }
 
 static int64_t

@@ -170,8 +170,12 @@ ipc_send(struct endpoint *ep, uint64_t badge, int grant, const uint64_t msg[5],
 	return self->ipc_result;
 }
 
-int64_t
-ipc_recv(struct endpoint *ep, uint64_t recv_slot, int block)
+/*
+ * Receives on ep. When the receiver blocks and handoff is a thread it just
+ * replied to, the CPU goes straight to that thread (the reply fast path).
+ */
+static int64_t
+recv_then(struct endpoint *ep, uint64_t recv_slot, int block, struct thread *handoff)
 {
 	struct thread *self = sched_current(), *s;
 
@@ -188,29 +192,60 @@ ipc_recv(struct endpoint *ep, uint64_t recv_slot, int block)
 			s->tf->rax = E_OK;
 			sched_ready(s);
 		}
+		if (handoff)
+			sched_ready(handoff);
 		return E_OK;
 	}
-	if (!block)
+	if (!block) {
+		if (handoff)
+			sched_ready(handoff);
 		return E_AGAIN;
+	}
 	self->waiting_on = ep;
 	self->state = T_BLOCKED_RECV;
 	enqueue(&ep->recvq, &ep->recvq_tail, self);
-	schedule();
+	if (handoff)
+		sched_switch_to(handoff);
+	else
+		schedule();
 	return self->ipc_result;
 }
 
 int64_t
-ipc_reply(const uint64_t msg[5])
+ipc_recv(struct endpoint *ep, uint64_t recv_slot, int block)
+{
+	return recv_then(ep, recv_slot, block, NULL);
+}
+
+/* Delivers the reply to our caller; returns the caller, or NULL if none. */
+static struct thread *
+reply_to_caller(const uint64_t msg[5])
 {
 	struct thread *self = sched_current(), *c = self->reply_to;
 
 	if (c == NULL)
-		return E_INVAL;		/* nobody to reply to */
+		return NULL;
 	self->reply_to = NULL;
 	c->replier = NULL;
 	set_msg(self, msg);
 	/* A reply carries a capability only when the caller could receive one. */
 	deliver(self, 0, 1, c);
+	return c;
+}
+
+int64_t
+ipc_reply(const uint64_t msg[5])
+{
+	struct thread *c = reply_to_caller(msg);
+
+	if (c == NULL)
+		return E_INVAL;		/* nobody to reply to */
 	sched_ready(c);
 	return E_OK;
+}
+
+int64_t
+ipc_reply_recv(const uint64_t msg[5], struct endpoint *ep, uint64_t recv_slot)
+{
+	return recv_then(ep, recv_slot, 1, reply_to_caller(msg));
 }

@@ -31,5 +31,7 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, int grant,
     const uint64_t msg[5], int is_call, int block);
 int64_t ipc_recv(struct endpoint *ep, uint64_t recv_slot, int block);
 int64_t ipc_reply(const uint64_t msg[5]);
+/* Replies to the pending caller (if any), then receives on ep. */
+int64_t ipc_reply_recv(const uint64_t msg[5], struct endpoint *ep, uint64_t recv_slot);
 
 #endif

@@ -222,6 +222,9 @@ thread_reap(void)
 {
 	struct thread **pp = &zombies;
 
+	if (zombies == NULL)
+		return;		/* the common case, on every switch */
+
 	while (*pp) {
 		struct thread *t = *pp;
 		struct memory *m = t->mem;
