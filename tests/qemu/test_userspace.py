@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Boots NØNOS with init as the root task (no kernel monitor) and drives
+the shell on COM1: file operations and their errors, pipes and
+redirection, a 64 KiB line and one over the limit, control characters
+and invalid UTF-8, ENOSPC under the file system's quota, a service killed
+and restarted by init, a subtree the shell restricted itself to (no way
+out by '..' or '/'), and finally `shutdown`.
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+IMAGE = os.environ.get("NONOS_IMAGE", os.path.join(harness.ROOT, "build", "nonos.img"))
+PROMPT = r"\n\$ "
+LINE_MAX = 65536
+
+
+class Shell:
+    def __init__(self, guest):
+        self.g = guest
+
+    def raw(self, data, timeout=60):
+        """Types raw bytes plus Enter; returns the output up to the next prompt."""
+        self.g.proc.stdin.write(data + b"\r")
+        self.g.proc.stdin.flush()
+        start = self.g.pos
+        self.g.wait_for(PROMPT, timeout)
+        text = self.g.out[start:self.g.pos - 2]
+        return text.split("\n", 1)[1] if "\n" in text else ""
+
+    def run(self, line, timeout=60):
+        return self.raw(line.encode(), timeout)
+
+
+def main():
+    r = harness.Results("qemu-userspace")
+    g = harness.Guest(IMAGE, "userspace", cmdline="qemu-exit init=init")
+    sh = Shell(g)
+    try:
+        g.wait_for(r"init: started ramfs", 90)
+        g.wait_for(r"init: started shell", 30)
+        r.check("no kernel monitor with a root task", "nonos> " not in g.out)
+        g.wait_for(PROMPT, 30)
+        r.check("the shell prompt appears", True)
+
+        # Files and their errors.
+        out = sh.run("mkdir d")
+        r.check("mkdir", out == "", out)
+        sh.run("write d/f hello world")
+        out = sh.run("cat d/f")
+        r.check("write then cat", out.strip() == "hello world", out)
+        out = sh.run("ls d")
+        r.check("ls", out.strip() == "f", out)
+        sh.run("cp d/f d/g")
+        sh.run("mv d/g e")
+        out = sh.run("cat e")
+        r.check("cp and mv", out.strip() == "hello world", out)
+        out = sh.run("cat nope")
+        r.check("cat of a missing file", "no such file or directory" in out, out)
+        out = sh.run("mkdir d")
+        r.check("mkdir of an existing directory", "file exists" in out, out)
+        out = sh.run("rm d")
+        r.check("rm of a non-empty directory", "directory not empty" in out, out)
+        out = sh.run("cat d")
+        r.check("cat of a directory", "is a directory" in out, out)
+        out = sh.run("mkdir " + "n" * 60)
+        r.check("a name over the limit", "name too long" in out, out)
+        out = sh.run("catt e")
+        r.check("unknown command with a suggestion", "did you mean 'cat'" in out, out)
+        out = sh.run("help")
+        r.check("help lists every command",
+                all(c in out for c in ("ls", "cat", "echo", "mkdir", "rm", "mv", "cp",
+                                       "write", "ps", "kill", "mem", "caps", "uptime",
+                                       "dmesg", "clear", "shutdown", "reboot")), out)
+
+        # Pipes and redirection.
+        out = sh.run("cat d/f | wc")
+        r.check("a pipe", out.strip() == "1 2 12", out)
+        sh.run("echo abc > x")
+        sh.run("echo def >> x")
+        out = sh.run("cat x | grep def")
+        r.check("append and a filter", out.strip() == "def", out)
+        out = sh.run("wc < x")
+        r.check("input redirection", out.strip() == "2 2 8", out)
+        out = sh.run("echo 'a | b' \"c > d\"")
+        r.check("quoting", out.strip() == "a | b c > d", out)
+        out = sh.run("echo 'abc")
+        r.check("an unterminated quote", "unterminated quote" in out, out)
+        out = sh.run("echo a |")
+        r.check("an empty pipe stage", "empty command" in out, out)
+
+        # Control characters, escape sequences, invalid UTF-8.
+        out = sh.raw(b"echo a\x07b\x1b[Dc\x1b[99;99Z")
+        r.check("bell ignored, cursor left, unknown sequence dropped",
+                out.strip() == "acb", repr(out))
+        out = sh.raw(b"garbage\x15echo clean")
+        r.check("Ctrl-U clears the line", out.strip() == "clean", repr(out))
+        g.proc.stdin.write(b"half typed\x03")
+        g.proc.stdin.flush()
+        r.check("Ctrl-C abandons the line",
+                g.wait_for(r"\^C\n\$ ", 20, fail=False) is not None, "")
+        out = sh.raw(b"echo \xff\xfe\xc0ok")
+        r.check("invalid UTF-8 becomes U+FFFD", out.strip() == "\ufffd" * 3 + "ok",
+                repr(out))
+        out = sh.raw(b"echo tab\there\x01\x05 end")
+        r.check("tab and Ctrl-A/E are editing keys, not text",
+                "\x01" not in out and "\x05" not in out, repr(out))
+
+        # A line of exactly 64 KiB is taken; one byte more is refused.
+        head = "write long "
+        line = head + "y" * (LINE_MAX - len(head))
+        sh.run(line, 240)
+        out = sh.run("cat long | wc", 60)
+        r.check("a 64 KiB line", out.strip() == "1 1 %d" % (LINE_MAX - len(head) + 1),
+                out)
+        out = sh.run("echo " + "z" * LINE_MAX, 240)
+        r.check("a line over 64 KiB is refused", "line too long" in out, out[-200:])
+
+        # ENOSPC under the quota: copies until the tree is full.
+        full = None
+        for i in range(12):
+            out = sh.run("cp long c%d" % i)
+            if "no space left" in out:
+                full = i
+                break
+        r.check("ENOSPC under the quota", full is not None and full >= 3, str(full))
+        out = sh.run("echo still alive")
+        r.check("the shell and ramfs survive a full tree", out.strip() == "still alive", out)
+        for i in range(full + 1 if full is not None else 12):
+            sh.run("rm c%d" % i)
+        out = sh.run("mem")
+        r.check("space comes back after rm", re.search(r"files: \d+ KiB used", out)
+                is not None, out)
+
+        # A service killed and restarted by init with back-off.
+        out = sh.run("kill ramfs")
+        g.wait_for(r"init: ramfs \(pid \d+\) ended.*restart 1 of", 30)
+        m = g.wait_for(r"init: started ramfs", 30, fail=False)
+        r.check("init restarts a killed service", m is not None, "")
+        out = sh.run("ps")
+        r.check("ps shows the restart", re.search(r"ramfs\s+running\s+1", out) is not None, out)
+        out = sh.run("ls")
+        r.check("the restarted file system answers (empty)", out.strip() == "", out)
+        out = sh.run("kill nosuch")
+        r.check("kill of an unknown service", "no such service" in out, out)
+
+        # A subtree: once restricted, nothing outside is reachable.
+        sh.run("mkdir pub")
+        sh.run("write secret top")
+        sh.run("write pub/note mine")
+        out = sh.run("restrict pub")
+        r.check("restrict to a subtree", "restricted to pub" in out, out)
+        for p in ("../secret", "/secret", "../../secret", "./../secret", "..//secret"):
+            out = sh.run("cat " + p)
+            r.check("denied: cat " + p, "no such file or directory" in out, out)
+        out = sh.run("ls ..")
+        r.check("'..' at the subtree's root stays there", out.strip() == "note", out)
+        out = sh.run("cat note")
+        r.check("the subtree itself is readable", out.strip() == "mine", out)
+
+        r.check("no kernel panic", "PANIC" not in g.out)
+        g.send("shutdown")
+        code = g.wait_exit(30)
+        r.check("shutdown ends QEMU", code is not None, str(code))
+    except TimeoutError as e:
+        r.check("userspace session completed", False, str(e)[-2000:])
+    finally:
+        g.kill()
+    return r.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+/*
+ * init's declarations: the service table filled from the manifest, and
+ * the manifest parser.
+ */
+#ifndef USER_INIT_INIT_H
+#define USER_INIT_INIT_H
+
+#include "user/lib/nonos.h"
+
+#define MAX_SERVICES	8
+#define MAX_GRANTS	8
+#define NAME_LEN	16
+
+enum grant_kind {
+	G_CONSOLE = 1,	/* the kernel console, write only */
+	G_SERVE,	/* receive side of a service's endpoint (arg: service) */
+	G_FS,		/* a directory capability for the root of a file service (arg: service) */
+	G_CONTROL,	/* init's control endpoint */
+	G_IOPORT,	/* ports [arg, arg + arg2) */
+	G_IRQ,		/* IRQ line arg */
+};
+
+struct grant_spec {
+	unsigned slot;		/* the child's slot */
+	int kind;
+	uint64_t arg, arg2;
+};
+
+struct service {
+	char name[NAME_LEN + 1];
+	uint64_t kib;
+	unsigned max_restarts;
+	struct grant_spec grants[MAX_GRANTS];
+	int ngrants;
+	/* State. */
+	int state;		/* enum initctl_state */
+	int64_t pid;
+	unsigned restarts;
+	uint64_t due;		/* tick of the next start while waiting */
+	int killed;		/* the last end was asked for */
+};
+
+extern const char manifest[];
+
+/*
+ * Parses manifest text into svc (at most MAX_SERVICES); the count, or -1
+ * with a message naming the line.
+ */
+int manifest_parse(const char *text, struct service *svc);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * The init control protocol: requests to the root task on the endpoint it
+ * grants to the shell. Names travel packed in message words (at most
+ * INITCTL_NAME bytes), so no buffer is shared.
+ */
+#ifndef USER_LIB_INITCTL_H
+#define USER_LIB_INITCTL_H
+
+#define INITCTL_NAME	16
+
+enum initctl_op {
+	INITCTL_PS = 1,		/* (index) -> name (w0..w1), pid << 32 | restarts, state */
+	INITCTL_KILL,		/* (name in w0..w1) -> 0 or an E_* error */
+	INITCTL_POWEROFF,	/* () does not return on success */
+	INITCTL_REBOOT,		/* () does not return on success */
+};
+
+/* Service states reported by INITCTL_PS. */
+enum initctl_state { SVC_RUNNING = 1, SVC_WAITING = 2, SVC_FAILED = 3 };
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * ramfs: the RAM file system service. It serves lib/ramfs over the
+ * protocol of user/lib/rfs.h on the endpoint in slot 16. A badge names a
+ * grant: a root directory and a shared buffer; every request is checked
+ * against its grant's subtree, and every length and handle against its
+ * bounds, before lib/ramfs sees it. Nothing is ever written to a disk.
+ */
+#include "lib/ramfs/ramfs.h"
+#include "user/lib/nonos.h"
+#include "user/lib/rfs.h"
+
+#define SLOT_SERVE	16		/* the endpoint we receive on (with GRANT) */
+#define SLOT_RECV	17		/* where a client's frame arrives */
+#define SLOT_MINT	18		/* a new directory capability on its way out */
+#define SLOT_BUF0	64		/* grant g's frame lives in SLOT_BUF0 + g */
+#define GRANTS		64
+#define HANDLES		64
+#define BUF_VA		0x0000100000000000ULL
+#define ARENA		(1536u * 1024)
+#define QUOTA		(512u * 1024)
+
+struct grant {
+	int live;
+	struct ramfs_ref root;
+	uint8_t *buf;		/* NULL until RFS_SETBUF */
+};
+
+struct handle {
+	uint64_t owner;		/* grant index; 0: free */
+	struct ramfs_file f;
+};
+
+static uint64_t arena[ARENA / 8];
+static struct ramfs fs;
+static struct grant grants[GRANTS];	/* index = badge; 0 is never used */
+static struct handle handles[HANDLES];
+static char path[2][RAMFS_PATH_MAX + 1];	/* private copies of client paths */
+
+/* Copies a path of n bytes at off from the client's buffer. */
+static int
+get_path(struct grant *g, uint64_t off, uint64_t n, int which)
+{
+	if (n > RAMFS_PATH_MAX)
+		return RAMFS_ENAMETOOLONG;
+	if (off > RFS_BUF || n > RFS_BUF - off)
+		return RFS_EBADOP;
+	memcpy(path[which], g->buf + off, (size_t)n);
+	return 0;
+}
+
+static struct handle *
+handle(uint64_t badge, uint64_t h)
+{
+	if (h >= HANDLES || handles[h].owner != badge)
+		return NULL;
+	return &handles[h];
+}
+
+static int64_t
+do_setbuf(uint64_t badge, struct grant *g, const struct msg *m)
+{
+	struct cap_info ci;
+	uint64_t va = BUF_VA + badge * RFS_BUF;
+
+	if (!(m->tag & TAG_CAP) || (m->tag & TAG_CAP_DROPPED) ||
+	    cap_info(SLOT_RECV, &ci) != E_OK || ci.type != CAP_FRAME) {
+		cap_delete(SLOT_RECV);
+		return RFS_EBADOP;
+	}
+	if (g->buf != NULL) {
+		unmap(SLOT_BUF0 + badge, va);
+		cap_delete(SLOT_BUF0 + badge);
+		g->buf = NULL;
+	}
+	if (cap_move(SLOT_RECV, SLOT_BUF0 + badge) != E_OK ||
+	    map(SLOT_BUF0 + badge, va, RIGHT_READ | RIGHT_WRITE) != E_OK) {
+		cap_delete(SLOT_RECV);
+		cap_delete(SLOT_BUF0 + badge);
+		return RFS_EBADOP;
+	}
+	g->buf = (uint8_t *)(uintptr_t)va;
+	return 0;
+}
+
+static int64_t
+do_open(uint64_t badge, struct grant *g, const struct msg *m)
+{
+	int64_t err;
+
+	if ((err = get_path(g, 0, m->w[1], 0)) != 0)
+		return err;
+	for (uint64_t h = 0; h < HANDLES; h++) {
+		if (handles[h].owner != 0)
+			continue;
+		if (m->w[0] > RAMFS_O_ALL)
+			return RAMFS_EINVAL;
+		err = ramfs_open(&fs, g->root, path[0], (size_t)m->w[1], (uint32_t)m->w[0],
+		    &handles[h].f);
+		if (err != 0)
+			return err;
+		handles[h].owner = badge;
+		return (int64_t)h;
+	}
+	return RFS_ETABLE;
+}
+
+static int64_t
+do_readdir(struct grant *g, const struct msg *m, struct msg *r)
+{
+	struct ramfs_dirent de;
+	struct ramfs_ref dir;
+	uint32_t cookie;
+	int64_t err;
+
+	if ((err = get_path(g, 0, m->w[0], 0)) != 0)
+		return err;
+	if (m->w[1] > 0xffffffffu)
+		return 0;
+	cookie = (uint32_t)m->w[1];
+	if ((err = ramfs_walk(&fs, g->root, path[0], (size_t)m->w[0], &dir)) != 0)
+		return err;
+	if ((err = ramfs_readdir(&fs, dir, &cookie, &de)) <= 0)
+		return err;
+	r->w[1] = de.type;
+	r->w[2] = strnlen(de.name, sizeof(de.name));
+	memcpy(g->buf, de.name, (size_t)r->w[2]);
+	return cookie;
+}
+
+/* Mints a capability for a subtree: a new grant, a badged endpoint cap. */
+static int64_t
+do_grant(struct grant *g, const struct msg *m, struct msg *r)
+{
+	struct ramfs_ref dir;
+	struct ramfs_stat st;
+	int64_t err;
+
+	if ((err = get_path(g, 0, m->w[0], 0)) != 0)
+		return err;
+	if ((err = ramfs_walk(&fs, g->root, path[0], (size_t)m->w[0], &dir)) != 0)
+		return err;
+	if ((err = ramfs_refstat(&fs, dir, &st)) != 0)
+		return err;
+	if (st.type != RAMFS_DIR)
+		return RAMFS_ENOTDIR;
+	for (uint64_t i = 2; i < GRANTS; i++) {
+		if (grants[i].live)
+			continue;
+		cap_delete(SLOT_MINT);
+		if (cap_derive(SLOT_SERVE, SLOT_MINT, RIGHT_WRITE | RIGHT_GRANT, i) != E_OK)
+			return RFS_ETABLE;
+		grants[i].live = 1;
+		grants[i].root = dir;
+		grants[i].buf = NULL;
+		r->tag |= TAG_CAP | ((uint64_t)SLOT_MINT << 40);
+		return 0;
+	}
+	return RFS_ETABLE;
+}
+
+/* Serves one request; the reply goes into *r. */
+static void
+serve(const struct msg *m, struct msg *r)
+{
+	uint64_t badge = m->badge, op = TAG_LABEL(m->tag);
+	struct grant *g;
+	struct handle *h;
+	struct ramfs_stat st;
+	int64_t v = RFS_EBADOP;
+
+	memset(r, 0, sizeof(*r));
+	if (badge == 0 || badge >= GRANTS || !grants[badge].live) {
+		r->w[0] = (uint64_t)RFS_EBADOP;
+		return;
+	}
+	g = &grants[badge];
+	if (op != RFS_SETBUF && g->buf == NULL) {
+		r->w[0] = (uint64_t)RFS_ENOBUF;
+		return;
+	}
+	switch (op) {
+	case RFS_SETBUF:
+		v = do_setbuf(badge, g, m);
+		break;
+	case RFS_OPEN:
+		v = do_open(badge, g, m);
+		break;
+	case RFS_CLOSE:
+		if ((h = handle(badge, m->w[0])) != NULL) {
+			h->owner = 0;
+			v = 0;
+		}
+		break;
+	case RFS_READ:
+		if ((h = handle(badge, m->w[0])) != NULL && m->w[1] <= RFS_BUF)
+			v = ramfs_read(&fs, &h->f, g->buf, (size_t)m->w[1]);
+		break;
+	case RFS_WRITE:
+		if ((h = handle(badge, m->w[0])) != NULL && m->w[1] <= RFS_BUF) {
+			static uint8_t data[RFS_BUF];
+
+			memcpy(data, g->buf, (size_t)m->w[1]);
+			v = ramfs_write(&fs, &h->f, data, (size_t)m->w[1]);
+		}
+		break;
+	case RFS_SEEK:
+		if ((h = handle(badge, m->w[0])) != NULL)
+			v = ramfs_seek(&fs, &h->f, (int64_t)m->w[1], (int)(m->w[2] & 0xff));
+		break;
+	case RFS_TRUNC:
+		if ((h = handle(badge, m->w[0])) != NULL)
+			v = ramfs_truncate(&fs, &h->f, m->w[1]);
+		break;
+	case RFS_MKDIR:
+		if ((v = get_path(g, 0, m->w[0], 0)) == 0)
+			v = ramfs_mkdir(&fs, g->root, path[0], (size_t)m->w[0]);
+		break;
+	case RFS_UNLINK:
+		if ((v = get_path(g, 0, m->w[0], 0)) == 0)
+			v = ramfs_unlink(&fs, g->root, path[0], (size_t)m->w[0]);
+		break;
+	case RFS_RENAME:
+		if ((v = get_path(g, 0, m->w[0], 0)) == 0 &&
+		    (v = get_path(g, m->w[0], m->w[1], 1)) == 0)
+			v = ramfs_rename(&fs, g->root, path[0], (size_t)m->w[0], path[1],
+			    (size_t)m->w[1]);
+		break;
+	case RFS_STAT:
+		if ((v = get_path(g, 0, m->w[0], 0)) == 0 &&
+		    (v = ramfs_stat(&fs, g->root, path[0], (size_t)m->w[0], &st)) == 0) {
+			r->w[1] = st.type;
+			r->w[2] = st.size;
+			r->w[3] = st.blocks;
+		}
+		break;
+	case RFS_READDIR:
+		v = do_readdir(g, m, r);
+		break;
+	case RFS_USAGE:
+		ramfs_usage(&fs, &r->w[1], &r->w[2]);
+		v = 0;
+		break;
+	case RFS_GRANT:
+		v = do_grant(g, m, r);
+		break;
+	default:
+		break;
+	}
+	/* A capability offered with anything but SETBUF is not kept. */
+	if (op != RFS_SETBUF)
+		cap_delete(SLOT_RECV);
+	r->w[0] = (uint64_t)v;
+}
+
+int
+main(uint64_t arg)
+{
+	struct msg m, r;
+	int64_t err;
+
+	(void)arg;
+	if ((err = ramfs_init(&fs, arena, sizeof(arena), QUOTA)) != 0) {
+		printf("ramfs: cannot lay out the tree: %s\n", ramfs_strerror((int)err));
+		return 1;
+	}
+	grants[1].live = 1;		/* badge 1: the whole tree */
+	grants[1].root = ramfs_root(&fs);
+	printf("ramfs: serving %u KiB (quota %u KiB)\n", ARENA / 1024, QUOTA / 1024);
+	err = ipc_recv(SLOT_SERVE, SLOT_RECV, &m);
+	for (;;) {
+		if (err < 0) {
+			printf("ramfs: receive failed: %s\n", strerror(err));
+			return 1;
+		}
+		serve(&m, &r);
+		err = syscall_ipc(SYS_REPLY_RECV, SLOT_SERVE,
+		    r.tag | ((uint64_t)SLOT_RECV << 48), r.w[0], r.w[1], r.w[2], r.w[3], &m);
+	}
+}

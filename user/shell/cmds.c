@@ -1,0 +1,492 @@
+/*
+ * The shell's built-in commands, one function each, and the table that
+ * names them with their one-line help. File commands go to the RAM file
+ * system through the directory capability in SLOT_FS; service and
+ * machine commands go to init.
+ */
+#include "user/lib/initctl.h"
+#include "user/shell/shell.h"
+
+#define O_READ		0x01
+#define O_WRITE		0x02
+#define O_CREATE	0x04
+#define O_TRUNC		0x10
+#define O_DIR		0x40
+#define TYPE_DIR	2
+
+static int
+usage(struct sink *o, const char *cmd, const char *args)
+{
+	outf(o, "usage: %s %s\n", cmd, args);
+	return 1;
+}
+
+static int
+fail(struct sink *o, const char *cmd, const char *what, int64_t err)
+{
+	outf(o, "%s: %s: %s\n", cmd, what, rfs_strerror(err));
+	return 1;
+}
+
+static int
+cmd_help(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	for (size_t i = 0; i < ncommands; i++)
+		outf(o, "%-9s %s\n", commands[i].name, commands[i].help);
+	return 0;
+}
+
+static int
+cmd_echo(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	for (int i = 1; i < argc; i++) {
+		sink_write(o, argv[i], strlen(argv[i]));
+		sink_write(o, i + 1 < argc ? " " : "\n", 1);
+	}
+	if (argc == 1)
+		sink_write(o, "\n", 1);
+	return 0;
+}
+
+static int
+cmd_ls(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	const char *dir = argc > 1 ? argv[1] : "";
+	uint64_t cookie = 0, type, st[3];
+	char name[56];
+	int64_t next;
+
+	if (argc > 2)
+		return usage(o, "ls", "[directory]");
+	if ((next = rfs_stat(&fs, dir, st)) < 0)
+		return fail(o, "ls", dir, next);
+	if (st[0] != TYPE_DIR) {
+		outf(o, "%s\n", dir);
+		return 0;
+	}
+	while ((next = rfs_readdir(&fs, dir, cookie, name, &type)) > 0) {
+		outf(o, "%s%s\n", name, type == TYPE_DIR ? "/" : "");
+		cookie = (uint64_t)next;
+	}
+	if (next < 0)
+		return fail(o, "ls", dir, next);
+	return 0;
+}
+
+static int
+cat_one(const char *name, struct sink *o)
+{
+	static char buf[RFS_BUF];
+	int64_t h = rfs_open(&fs, name, O_READ), n;
+
+	if (h < 0)
+		return fail(o, "cat", name, h);
+	while ((n = rfs_read(&fs, h, buf, sizeof(buf))) > 0)
+		sink_write(o, buf, (size_t)n);
+	rfs_close(&fs, h);
+	if (n < 0)
+		return fail(o, "cat", name, n);
+	return 0;
+}
+
+static int
+cmd_cat(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	int bad = 0;
+
+	if (argc == 1) {
+		if (in->data != NULL)
+			sink_write(o, in->data, in->len);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++)
+		bad |= cat_one(argv[i], o);
+	return bad;
+}
+
+static int
+cmd_mkdir(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	int64_t err;
+
+	if (argc < 2)
+		return usage(o, "mkdir", "directory...");
+	for (int i = 1; i < argc; i++) {
+		if ((err = rfs_mkdir(&fs, argv[i])) < 0)
+			return fail(o, "mkdir", argv[i], err);
+	}
+	return 0;
+}
+
+static int
+cmd_rm(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	int64_t err;
+
+	if (argc < 2)
+		return usage(o, "rm", "path...");
+	for (int i = 1; i < argc; i++) {
+		if ((err = rfs_unlink(&fs, argv[i])) < 0)
+			return fail(o, "rm", argv[i], err);
+	}
+	return 0;
+}
+
+static int
+cmd_mv(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	int64_t err;
+
+	if (argc != 3)
+		return usage(o, "mv", "from to");
+	if ((err = rfs_rename(&fs, argv[1], argv[2])) < 0)
+		return fail(o, "mv", argv[1], err);
+	return 0;
+}
+
+static int
+cmd_cp(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	static char buf[RFS_BUF];
+	int64_t from, to, n = 0, w = 0;
+
+	if (argc != 3)
+		return usage(o, "cp", "from to");
+	if ((from = rfs_open(&fs, argv[1], O_READ)) < 0)
+		return fail(o, "cp", argv[1], from);
+	if ((to = rfs_open(&fs, argv[2], O_WRITE | O_CREATE | O_TRUNC)) < 0) {
+		rfs_close(&fs, from);
+		return fail(o, "cp", argv[2], to);
+	}
+	while ((n = rfs_read(&fs, from, buf, sizeof(buf))) > 0) {
+		for (int64_t done = 0; done < n; done += w) {
+			if ((w = rfs_write(&fs, to, buf + done, (uint64_t)(n - done))) <= 0)
+				break;
+		}
+		if (w <= 0)
+			break;
+	}
+	rfs_close(&fs, from);
+	rfs_close(&fs, to);
+	if (n < 0)
+		return fail(o, "cp", argv[1], n);
+	if (w < 0)
+		return fail(o, "cp", argv[2], w);
+	return 0;
+}
+
+static int
+cmd_write(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	int64_t h, err = 0;
+
+	if (argc < 2)
+		return usage(o, "write", "file [words...]   (no words: standard input)");
+	if ((h = rfs_open(&fs, argv[1], O_WRITE | O_CREATE | O_TRUNC)) < 0)
+		return fail(o, "write", argv[1], h);
+	for (int i = 2; i < argc && err >= 0; i++) {
+		const char *s = argv[i];
+		size_t n = strlen(s), done = 0;
+
+		while (done < n && (err = rfs_write(&fs, h, s + done, n - done)) > 0)
+			done += (size_t)err;
+		if (err >= 0)
+			err = rfs_write(&fs, h, i + 1 < argc ? " " : "\n", 1);
+	}
+	if (argc == 2 && in->data != NULL) {
+		size_t done = 0;
+
+		while (done < in->len && (err = rfs_write(&fs, h, in->data + done,
+		    in->len - done)) > 0)
+			done += (size_t)err;
+	}
+	rfs_close(&fs, h);
+	if (err < 0)
+		return fail(o, "write", argv[1], err);
+	return 0;
+}
+
+static int
+cmd_wc(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	size_t lines = 0, words = 0;
+	int inword = 0;
+
+	if (in->data == NULL)
+		return usage(o, "wc", "(counts its input: use it after '|' or with '<')");
+	for (size_t i = 0; i < in->len; i++) {
+		char c = in->data[i];
+		int sp = c == ' ' || c == '\n' || c == '\t';
+
+		lines += c == '\n';
+		words += !sp && !inword;
+		inword = !sp;
+	}
+	outf(o, "%zu %zu %zu\n", lines, words, in->len);
+	return 0;
+}
+
+static int
+cmd_grep(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	size_t start = 0, n;
+
+	if (argc != 2 || in->data == NULL)
+		return usage(o, "grep", "text   (filters its input)");
+	n = strlen(argv[1]);
+	for (size_t i = 0; i <= in->len; i++) {
+		if (i < in->len && in->data[i] != '\n')
+			continue;
+		for (size_t k = start; k + n <= i; k++) {
+			if (memcmp(in->data + k, argv[1], n) == 0) {
+				sink_write(o, in->data + start, i - start);
+				sink_write(o, "\n", 1);
+				break;
+			}
+		}
+		start = i + 1;
+	}
+	return 0;
+}
+
+static void
+unpack(uint64_t w0, uint64_t w1, char name[INITCTL_NAME + 1])
+{
+	memcpy(name, &w0, 8);
+	memcpy(name + 8, &w1, 8);
+	name[INITCTL_NAME] = 0;
+}
+
+static int
+cmd_ps(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	static const char *const states[] = { "?", "running", "restarting", "failed" };
+	char name[INITCTL_NAME + 1];
+	struct msg r;
+
+	outf(o, "%-5s %-16s %-10s %s\n", "PID", "SERVICE", "STATE", "RESTARTS");
+	for (uint64_t i = 0; i < 32; i++) {
+		if (syscall_ipc(SYS_CALL, SLOT_INIT, INITCTL_PS, i, 0, 0, 0, &r) < 0) {
+			outf(o, "ps: init is not reachable\n");
+			return 1;
+		}
+		if ((int64_t)r.w[0] < 0)
+			break;
+		unpack(r.w[0], r.w[1], name);
+		outf(o, "%-5llu %-16s %-10s %llu\n", (unsigned long long)(r.w[2] >> 32), name,
+		    states[r.w[3] < 4 ? r.w[3] : 0], (unsigned long long)(r.w[2] & 0xffffffff));
+	}
+	return 0;
+}
+
+static int
+cmd_kill(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	uint64_t w[2] = { 0, 0 };
+	size_t n;
+	struct msg r;
+
+	if (argc != 2)
+		return usage(o, "kill", "service   (init restarts it)");
+	if ((n = strlen(argv[1])) > INITCTL_NAME) {
+		outf(o, "kill: %s: no such service\n", argv[1]);
+		return 1;
+	}
+	memcpy(w, argv[1], n);
+	if (syscall_ipc(SYS_CALL, SLOT_INIT, INITCTL_KILL, w[0], w[1], 0, 0, &r) < 0) {
+		outf(o, "kill: init is not reachable\n");
+		return 1;
+	}
+	if ((int64_t)r.w[0] < 0) {
+		outf(o, "kill: %s: %s\n", argv[1],
+		    (int64_t)r.w[0] == E_INVAL ? "no such service" : strerror((int64_t)r.w[0]));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_mem(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	uint64_t m[2];
+
+	if (memory_info(SLOT_MEMORY, m) == E_OK)
+		outf(o, "shell quota: %llu KiB used of %llu KiB\n",
+		    (unsigned long long)m[1] / 1024, (unsigned long long)m[0] / 1024);
+	if (rfs_usage(&fs, m) >= 0)
+		outf(o, "files: %llu KiB used of %llu KiB\n",
+		    (unsigned long long)m[0] / 1024, (unsigned long long)m[1] / 1024);
+	return 0;
+}
+
+static int
+cmd_caps(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	static const char *const types[] = {
+		"null", "cnode", "vspace", "frame", "thread", "endpoint", "notification",
+		"irq", "ioport", "memory", "console", "spawn", "machine",
+	};
+	struct cap_info ci;
+
+	outf(o, "%-5s %-13s %-6s %s\n", "SLOT", "TYPE", "RIGHTS", "BADGE");
+	for (uint64_t s = 1; s < CNODE_SLOTS; s++) {
+		if (cap_info(s, &ci) != E_OK)
+			continue;
+		outf(o, "%-5llu %-13s %c%c%c%c%c  %llu\n", (unsigned long long)s,
+		    ci.type < 13 ? types[ci.type] : "?",
+		    ci.rights & RIGHT_READ ? 'r' : '-', ci.rights & RIGHT_WRITE ? 'w' : '-',
+		    ci.rights & RIGHT_EXEC ? 'x' : '-', ci.rights & RIGHT_GRANT ? 'g' : '-',
+		    ci.rights & RIGHT_CONTROL ? 'c' : '-', (unsigned long long)ci.badge);
+	}
+	return 0;
+}
+
+static int
+cmd_uptime(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	uint64_t t = ticks();
+
+	outf(o, "up %llu.%02llu s\n", (unsigned long long)t / 100, (unsigned long long)t % 100);
+	return 0;
+}
+
+static int
+cmd_dmesg(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	outf(o, "dmesg: the kernel log cannot be read from user space yet (it is on COM1)\n");
+	return 1;
+}
+
+static int
+cmd_clear(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	sink_write(o, "", 0);
+	if (o->term)
+		term_puts("\x1b[H\x1b[2J");
+	return 0;
+}
+
+/* Replaces our directory capability by one for a subtree: irreversible. */
+static int
+cmd_restrict(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	int64_t err;
+
+	if (argc != 2)
+		return usage(o, "restrict", "directory");
+	cap_delete(SLOT_NEWFS);
+	if ((err = rfs_grant(&fs, argv[1], SLOT_NEWFS)) < 0)
+		return fail(o, "restrict", argv[1], err);
+	cap_delete(SLOT_FS);
+	cap_move(SLOT_NEWFS, SLOT_FS);
+	unmap(SLOT_FSBUF, FSBUF_VA);
+	cap_delete(SLOT_FSBUF);
+	if ((err = rfs_attach(&fs, SLOT_FS, SLOT_FSBUF, FSBUF_VA)) < 0)
+		return fail(o, "restrict", argv[1], err);
+	outf(o, "restricted to %s: nothing outside it is reachable any more\n", argv[1]);
+	return 0;
+}
+
+static int
+machine(struct sink *o, uint64_t op, const char *what)
+{
+	struct msg r;
+
+	outf(o, "%s...\n", what);
+	syscall_ipc(SYS_CALL, SLOT_INIT, op, 0, 0, 0, 0, &r);
+	outf(o, "%s: refused (%s)\n", what, strerror((int64_t)r.w[0]));
+	return 1;
+}
+
+static int
+cmd_shutdown(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	return machine(o, INITCTL_POWEROFF, "shutdown");
+}
+
+static int
+cmd_reboot(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	return machine(o, INITCTL_REBOOT, "reboot");
+}
+
+const struct cmd commands[] = {
+	{ "help", cmd_help, "list the commands" },
+	{ "ls", cmd_ls, "list a directory: ls [dir]" },
+	{ "cat", cmd_cat, "print files, or the input: cat [file...]" },
+	{ "echo", cmd_echo, "print the words: echo words..." },
+	{ "write", cmd_write, "write words (or the input) to a file: write file [words...]" },
+	{ "mkdir", cmd_mkdir, "make directories: mkdir dir..." },
+	{ "rm", cmd_rm, "remove files or empty directories: rm path..." },
+	{ "mv", cmd_mv, "rename or move: mv from to" },
+	{ "cp", cmd_cp, "copy a file: cp from to" },
+	{ "wc", cmd_wc, "count lines, words and bytes of the input" },
+	{ "grep", cmd_grep, "print input lines containing a text: grep text" },
+	{ "ps", cmd_ps, "list the services init runs" },
+	{ "kill", cmd_kill, "stop a service (init restarts it): kill service" },
+	{ "mem", cmd_mem, "memory quota and file system usage" },
+	{ "caps", cmd_caps, "list this shell's capabilities" },
+	{ "uptime", cmd_uptime, "time since boot" },
+	{ "dmesg", cmd_dmesg, "the kernel log (not readable from user space yet)" },
+	{ "clear", cmd_clear, "clear the screen" },
+	{ "restrict", cmd_restrict, "give up every directory but one: restrict dir" },
+	{ "shutdown", cmd_shutdown, "wipe memory and power off" },
+	{ "reboot", cmd_reboot, "wipe memory and restart" },
+};
+
+const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
+
+const struct cmd *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < ncommands; i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	}
+	return NULL;
+}
+
+/* Edit distance between a and b (both at most 31 bytes). */
+static size_t
+distance(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t row[32];
+
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+const char *
+suggest(const char *name)
+{
+	size_t n = strnlen(name, 32), best = 3;
+	const char *found = NULL;
+
+	if (n >= 32)
+		return NULL;
+	for (size_t i = 0; i < ncommands; i++) {
+		size_t d = distance(name, n, commands[i].name, strlen(commands[i].name));
+
+		if (d < best) {
+			best = d;
+			found = commands[i].name;
+		}
+	}
+	return found;
+}

@@ -1,0 +1,62 @@
+/*
+ * The shell's shared declarations: the terminal (COM1 through granted
+ * I/O ports and IRQ 4), output sinks for pipes and redirection, and the
+ * built-in command table.
+ */
+#ifndef USER_SHELL_SHELL_H
+#define USER_SHELL_SHELL_H
+
+#include "user/lib/nonos.h"
+#include "user/lib/rfs.h"
+
+#define SLOT_FS		16	/* directory capability (ramfs) */
+#define SLOT_INIT	17	/* init's control endpoint */
+#define SLOT_UART	18	/* I/O ports 0x3f8..0x3ff */
+#define SLOT_UART_IRQ	19	/* IRQ 4 */
+#define SLOT_NOTIFY	20
+#define SLOT_FSBUF	21	/* the frame shared with ramfs */
+#define SLOT_NEWFS	22	/* a narrower directory capability on its way in */
+#define SLOT_IRQ_BADGE	23
+#define SLOT_TIMER_BADGE 24
+#define FSBUF_VA	0x0000100000000000ULL
+#define PIPE_MAX	65536	/* bytes one command may pass to the next */
+
+/* Where a command's output goes: the terminal or a bounded buffer. */
+struct sink {
+	int term;
+	char *buf;
+	size_t len, cap;
+	int full;		/* output was lost: the buffer was full */
+};
+
+/* A command's input: the previous command's output or a '<' file. */
+struct source {
+	const char *data;	/* NULL: none */
+	size_t len;
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct sink *out, const struct source *in);
+	const char *help;
+};
+
+extern struct rfs fs;
+extern const struct cmd commands[];
+extern const size_t ncommands;
+
+void term_init(void);
+int term_getc(void);
+void term_write(const char *s, size_t n);
+void term_puts(const char *s);
+
+/* Writes to a sink; on the terminal, control characters other than \n, \t become '?'. */
+void sink_write(struct sink *o, const char *s, size_t n);
+void outf(struct sink *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The command named name, or NULL. */
+const struct cmd *find_command(const char *name);
+/* The closest command name to name (edit distance at most 2), or NULL. */
+const char *suggest(const char *name);
+
+#endif
