@@ -13,6 +13,11 @@
 #include "lib/fmt/fmt.h"
 
 static struct kobj console_obj = { CAP_CONSOLE, 0, 0 };
+
+/* The kernel log: the most recent LOG_SIZE bytes of console output. */
+#define LOG_SIZE (64 * 1024)
+static char log_ring[LOG_SIZE];
+static uint64_t log_total;
 static volatile int console_locked;
 
 struct kobj *
@@ -44,6 +49,8 @@ console_putc(char c)
 		serial_putc('\r');
 	serial_putc(c);
 	fbcon_putc(c);
+	log_ring[log_total % LOG_SIZE] = c;
+	log_total++;
 	__atomic_store_n(&console_locked, 0, __ATOMIC_RELEASE);
 	if (flags & RFLAGS_IF)
 		sti();
@@ -64,4 +71,24 @@ printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vformat(put, NULL, fmt, ap);
 	va_end(ap);
+}
+
+size_t
+console_log_copy(char *out, size_t len, uint64_t skip)
+{
+	uint64_t avail = log_total < LOG_SIZE ? log_total : LOG_SIZE;
+	uint64_t start;
+	size_t n;
+
+	if (skip >= avail)
+		return 0;
+	avail -= skip;
+	n = len < avail ? len : (size_t)avail;
+	if (out == NULL)
+		return n;	/* only how much there is */
+	/* The oldest of the bytes asked for, counting back from the end. */
+	start = log_total - skip - n;
+	for (size_t i = 0; i < n; i++)
+		out[i] = log_ring[(start + i) % LOG_SIZE];
+	return n;
 }

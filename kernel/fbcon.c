@@ -1,7 +1,10 @@
 /*
  * Framebuffer text console. Characters are drawn from Debian's Lat15
  * console font (linked in by the build) into the GOP framebuffer through
- * the direct map; the screen scrolls by moving pixel rows up.
+ * the direct map; the screen scrolls by moving pixel rows up. Text is
+ * also kept in a ring of HISTORY lines, so the view can scroll back
+ * (fbcon_scroll); new output returns the view to the bottom. Input is
+ * UTF-8; code points the font lacks show as '?'.
  */
 #include "kernel/fbcon.h"
 #include "kernel/kernel.h"
@@ -11,7 +14,14 @@
 /* The font file, linked in as a binary blob (see the Makefile). */
 extern const uint8_t _binary_font_psf_start[], _binary_font_psf_end[];
 
+#define HISTORY		1000
+#define MAX_COLS	256
+
 static struct psf_font font;
+static uint8_t history[HISTORY][MAX_COLS];	/* Latin-1 text, ' ' padded */
+static uint64_t line_no;			/* history line of the cursor row */
+static uint32_t view_back;			/* lines scrolled back; 0: live */
+static uint32_t utf8_cp, utf8_left;		/* a UTF-8 sequence in progress */
 static uint8_t *fb;
 static uint32_t fb_width, fb_height, fb_pitch, fb_format;
 static uint32_t cols, rows, cx, cy;
@@ -54,6 +64,8 @@ fbcon_init(const struct bootinfo_fb *bfb)
 	fb_format = bfb->format;
 	cols = fb_width / font.width;
 	rows = fb_height / font.height;
+	if (cols > MAX_COLS)
+		cols = MAX_COLS;
 	if (cols == 0 || rows == 0) {
 		fb = NULL;
 		return -1;
@@ -69,6 +81,15 @@ fbcon_clear(void)
 		return;
 	fill_rows(0, fb_height);
 	cx = cy = 0;
+	line_no += rows;
+	memset(history[line_no % HISTORY], ' ', MAX_COLS);
+	view_back = 0;
+}
+
+static uint8_t *
+hist_line(uint64_t n)
+{
+	return history[n % HISTORY];
 }
 
 static void
@@ -88,10 +109,45 @@ draw(uint32_t col, uint32_t row, unsigned char c)
 	}
 }
 
+/* Draws the screen from history, view_back lines above the live text. */
+static void
+redraw(void)
+{
+	uint64_t top = line_no - cy - view_back;
+
+	for (uint32_t r = 0; r < rows; r++) {
+		const uint8_t *l = hist_line(top + r);
+
+		for (uint32_t c = 0; c < cols; c++)
+			draw(c, r, l[c]);
+	}
+}
+
+void
+fbcon_scroll(int lines)
+{
+	uint64_t top = line_no - cy;
+	uint64_t kept = top < HISTORY - rows ? top : HISTORY - rows;
+	int64_t v = (int64_t)view_back + lines;
+
+	if (fb == NULL)
+		return;
+	if (v < 0)
+		v = 0;
+	if ((uint64_t)v > kept)
+		v = (int64_t)kept;
+	if ((uint32_t)v != view_back) {
+		view_back = (uint32_t)v;
+		redraw();
+	}
+}
+
 static void
 newline(void)
 {
 	cx = 0;
+	line_no++;
+	memset(hist_line(line_no), ' ', MAX_COLS);
 	if (++cy < rows)
 		return;
 	/* Scroll one text row up. */
@@ -101,11 +157,51 @@ newline(void)
 	cy = rows - 1;
 }
 
-void
-fbcon_putc(char c)
+/* Folds UTF-8 into code points; returns 1 when cp is complete. */
+static int
+utf8_step(unsigned char b, uint32_t *cp)
 {
-	if (fb == NULL)
+	if (utf8_left > 0 && (b & 0xc0) == 0x80) {
+		utf8_cp = (utf8_cp << 6) | (b & 0x3f);
+		if (--utf8_left > 0)
+			return 0;
+		*cp = utf8_cp;
+		return 1;
+	}
+	utf8_left = 0;
+	if (b < 0x80) {
+		*cp = b;
+		return 1;
+	}
+	if ((b & 0xe0) == 0xc0) {
+		utf8_cp = b & 0x1f;
+		utf8_left = 1;
+	} else if ((b & 0xf0) == 0xe0) {
+		utf8_cp = b & 0x0f;
+		utf8_left = 2;
+	} else if ((b & 0xf8) == 0xf0) {
+		utf8_cp = b & 0x07;
+		utf8_left = 3;
+	} else {
+		*cp = '?';
+		return 1;
+	}
+	return 0;
+}
+
+void
+fbcon_putc(char ch)
+{
+	uint32_t cp;
+	unsigned char c;
+
+	if (fb == NULL || !utf8_step((unsigned char)ch, &cp))
 		return;
+	c = cp < 256 ? (unsigned char)cp : '?';
+	if (view_back != 0) {
+		view_back = 0;
+		redraw();
+	}
 	switch (c) {
 	case '\n':
 		newline();
@@ -114,16 +210,19 @@ fbcon_putc(char c)
 		cx = 0;
 		return;
 	case '\b':
-		if (cx > 0)
-			draw(--cx, cy, ' ');
+		if (cx > 0) {
+			hist_line(line_no)[--cx] = ' ';
+			draw(cx, cy, ' ');
+		}
 		return;
 	case '\t':
 		do
 			fbcon_putc(' ');
-		while (cx % 8);
+		while (cx % 8 && cx != 0);
 		return;
 	}
-	draw(cx, cy, (unsigned char)c);
+	hist_line(line_no)[cx] = c;
+	draw(cx, cy, c);
 	if (++cx == cols)
 		newline();
 }

@@ -8,5 +8,7 @@
 int fbcon_init(const struct bootinfo_fb *fb);
 void fbcon_putc(char c);
 void fbcon_clear(void);
+/* Moves the view lines back (positive) or forward through the history. */
+void fbcon_scroll(int lines);
 
 #endif

@@ -33,6 +33,11 @@ void console_putc(char c);
 
 /* The console as a kernel object, for SLOT_CONSOLE capabilities. */
 struct kobj *console_kobj(void);
+/*
+ * Copies the kernel log into out: the len bytes (or fewer) that end skip
+ * bytes before the newest. Returns the count (with out NULL, only counts).
+ */
+size_t console_log_copy(char *out, size_t len, uint64_t skip);
 
 /* panic.c */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);

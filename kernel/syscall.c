@@ -17,6 +17,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/ceiling.h"
+#include "kernel/fbcon.h"
 #include "kernel/machine.h"
 #include "kernel/seal.h"
 #include "kernel/timer.h"
@@ -706,6 +707,46 @@ sys_machine(struct trapframe *tf)
 	machine_end(tf->rsi);
 }
 
+static int64_t
+sys_console_log(struct trapframe *tf)
+{
+	char buf[512];
+	uint64_t len = tf->rdx, n;
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_CONSOLE, RIGHT_READ, &c)) != E_OK)
+		return err;
+	if (!user_range_ok(tf->rsi, len))
+		return E_FAULT;
+	n = console_log_copy(NULL, len, 0);
+	/* Oldest piece first; each piece ends (n - off - k) bytes before the newest. */
+	for (uint64_t off = 0; off < n; ) {
+		uint64_t k = n - off < sizeof(buf) ? n - off : sizeof(buf);
+
+		console_log_copy(buf, k, n - off - k);
+		if ((err = copy_to_user(tf->rsi + off, buf, k)) != E_OK)
+			return err;
+		off += k;
+	}
+	return (int64_t)n;
+}
+
+static int64_t
+sys_console_scroll(struct trapframe *tf)
+{
+	struct cap *c;
+	int64_t lines = (int64_t)tf->rsi;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_CONSOLE, RIGHT_WRITE, &c)) != E_OK)
+		return err;
+	if (lines > 100000 || lines < -100000)
+		return E_INVAL;
+	fbcon_scroll((int)lines);
+	return E_OK;
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_NULL] = sys_null,
 	[SYS_CONSOLE_WRITE] = sys_console_write,
@@ -747,6 +788,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_TIMER_NOTIFY] = sys_timer_notify,
 	[SYS_SPAWN] = sys_spawn,
 	[SYS_MACHINE] = sys_machine,
+	[SYS_CONSOLE_LOG] = sys_console_log,
+	[SYS_CONSOLE_SCROLL] = sys_console_scroll,
 };
 
 void syscall_dispatch(struct trapframe *tf);

@@ -52,6 +52,8 @@ enum nonos_syscall {
 	SYS_TIMER_NOTIFY,	/* (notification, ticks): signal it once after ticks */
 	SYS_SPAWN,		/* (spawn, const struct spawn_args *) -> pid */
 	SYS_MACHINE,		/* (machine, op): MACHINE_POWEROFF or MACHINE_REBOOT */
+	SYS_CONSOLE_LOG,	/* (console, buf, len) -> the newest bytes of the kernel log */
+	SYS_CONSOLE_SCROLL,	/* (console, lines): scroll the screen back (>0) or forward */
 	SYS_COUNT
 };
 

@@ -30,7 +30,7 @@ def exit_code(guest_code):
 def scenario_main():
     """A normal boot with the in-kernel tests, then the monitor."""
     checks = []
-    g = harness.Guest(IMAGE, "boot-main", cmdline="qemu-exit ktest", smp=2)
+    g = harness.Guest(IMAGE, "boot-main", cmdline="qemu-exit ktest init=none", smp=2)
     try:
         g.wait_for(r"nonos-loader: NONOS UEFI loader", 60)
         checks.append(("loader runs and reports", True, ""))
@@ -88,7 +88,7 @@ def scenario_main():
 def scenario_crash():
     """A deliberate kernel fault gives a readable report and a clean stop."""
     checks = []
-    g = harness.Guest(IMAGE, "boot-crash", cmdline="qemu-exit")
+    g = harness.Guest(IMAGE, "boot-crash", cmdline="qemu-exit init=none")
     try:
         g.wait_for(r"nonos> ", 60)
         g.send("crash")

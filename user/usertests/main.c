@@ -914,6 +914,30 @@ test_process_exit(void)
 	    syscall6(SYS_MACHINE, SLOT_CONSOLE, MACHINE_POWEROFF, 0, 0, 0, 0), E_TYPE);
 }
 
+/* --- The kernel log ----------------------------------------------------- */
+
+static void
+test_console_log(void)
+{
+	static char logbuf[4096];
+	int64_t n;
+
+	printf("usertests: log marker 7f3a\n");
+	n = syscall6(SYS_CONSOLE_LOG, SLOT_CONSOLE, (uint64_t)(uintptr_t)logbuf,
+	    sizeof(logbuf), 0, 0, 0);
+	expect_true("log read", n > 100 && n <= (int64_t)sizeof(logbuf));
+	expect_true("the newest line is ours",
+	    n > 0 && memcmp(logbuf + n - 27, "usertests: log marker 7f3a\n", 27) == 0);
+	expect("log to a kernel address",
+	    syscall6(SYS_CONSOLE_LOG, SLOT_CONSOLE, KERNEL_DATA, 64, 0, 0, 0), E_FAULT);
+	expect("derive write-only console", cap_derive(SLOT_CONSOLE, SLOT_A, RIGHT_WRITE, 0), E_OK);
+	expect("log without read",
+	    syscall6(SYS_CONSOLE_LOG, SLOT_A, (uint64_t)(uintptr_t)logbuf, 64, 0, 0, 0), E_RIGHTS);
+	expect("scroll back", syscall6(SYS_CONSOLE_SCROLL, SLOT_CONSOLE, 10, 0, 0, 0, 0), E_OK);
+	expect("scroll absurd", syscall6(SYS_CONSOLE_SCROLL, SLOT_CONSOLE, 1 << 30, 0, 0, 0, 0), E_INVAL);
+	cap_delete(SLOT_A);
+}
+
 /* --- Random system calls ----------------------------------------------- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -1061,6 +1085,7 @@ main(uint64_t arg)
 	run_group("timers, ports and interrupts", test_timers_and_hardware);
 	run_group("starting processes", test_spawn);
 	run_group("processes end cleanly", test_process_exit);
+	run_group("the kernel log", test_console_log);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
 	return 0;
