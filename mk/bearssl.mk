@@ -1,0 +1,86 @@
+# mk/bearssl.mk: BearSSL (TLS 1.2, X.509, RSA, AES, SHA-1), built from
+# Debian's source package (pinned in scripts/fetch-sources, unpacked to
+# deps/bearssl), every src/**/*.c, twice:
+#   $(B)/host/libbearssl.a          host flags with the sanitizers, for unit
+#                                   tests, fuzzers and tools (HOST_EXTRA_LIBS)
+#   $(B)/freestanding/libbearssl.a  kernel flags: no SSE, no libc, no rdrand
+# Neither variant reads /dev/urandom or the clock (BR_USE_URANDOM=0,
+# BR_USE_UNIX_TIME=0): lib/onion injects entropy from nc_random_bytes() and
+# never asks BearSSL for the time (Tor's own CERTS checks replace X.509
+# path validation). Third-party code is compiled without warnings.
+
+BEARSSL_DIR := deps/bearssl
+BEARSSL_STAMP := $(BEARSSL_DIR)/.nonos-version
+BEARSSL_VERSION := $(shell sed -n 's/^bearssl=//p' scripts/fetch-sources)
+BEARSSL_SRC := $(sort $(shell find $(BEARSSL_DIR)/src -name '*.c' 2>/dev/null))
+
+# For code that includes <bearssl.h> (lib/onion, its tests and tools).
+BEARSSL_INC := -isystem $(BEARSSL_DIR)/inc
+
+BEARSSL_CPPFLAGS := -I$(BEARSSL_DIR)/inc -I$(BEARSSL_DIR)/src \
+	-DBR_USE_URANDOM=0 -DBR_USE_UNIX_TIME=0 -DBR_USE_WIN32_RAND=0 \
+	-DBR_USE_WIN32_TIME=0
+# The kernel has no SSE and no C library; AES-NI and rdrand code is left out.
+BEARSSL_FS_ONLY := -DBR_AES_X86NI=0 -DBR_SSE2=0 -DBR_RDRAND=0 -DBR_POWER8=0
+BEARSSL_NOWARN := -Wno-everything -Werror=implicit-function-declaration \
+	-Werror=implicit-int -Werror=incompatible-pointer-types \
+	-Werror=int-conversion -Werror=return-type
+
+# Recursive (=): HOST_CFLAGS and KERNEL_CFLAGS are set after mk/*.mk.
+BEARSSL_HOST_CFLAGS = $(filter-out -W%,$(HOST_CFLAGS)) $(BEARSSL_NOWARN) \
+	$(BEARSSL_CPPFLAGS)
+BEARSSL_FS_CFLAGS = $(filter-out -W%,$(KERNEL_CFLAGS)) $(BEARSSL_NOWARN) \
+	$(BEARSSL_CPPFLAGS) $(BEARSSL_FS_ONLY) -isystem lib/crypto/shim
+
+BEARSSL_HOST_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/host/bearssl/%.o)
+BEARSSL_FS_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/freestanding/bearssl/%.o)
+
+# --- Source -------------------------------------------------------------------
+ifneq ($(wildcard $(BEARSSL_STAMP)),)
+ifneq ($(shell cat $(BEARSSL_STAMP)),$(BEARSSL_VERSION))
+$(BEARSSL_STAMP): bearssl-refetch
+endif
+endif
+$(BEARSSL_STAMP):
+	scripts/fetch-sources bearssl
+
+# On a fresh clone the source list is empty until the fetch: the archive
+# then depends on the stamp and is rebuilt by a recursive make.
+$(BEARSSL_DIR)/src/%.c: | $(BEARSSL_STAMP) ;
+
+# --- Objects and archives -----------------------------------------------------
+$(B)/host/bearssl/%.o: $(BEARSSL_DIR)/src/%.c $(BEARSSL_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC [bearssl-host] $<"
+	@$(CC) $(BEARSSL_HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/freestanding/bearssl/%.o: $(BEARSSL_DIR)/src/%.c $(BEARSSL_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC [bearssl-fs] $<"
+	@$(CC) $(BEARSSL_FS_CFLAGS) -MMD -MP -c $< -o $@
+
+ifeq ($(BEARSSL_SRC),)
+$(B)/host/libbearssl.a $(B)/freestanding/libbearssl.a: $(BEARSSL_STAMP)
+	@$(MAKE) --no-print-directory $@
+else
+$(B)/host/libbearssl.a: $(BEARSSL_HOST_OBJ)
+	@echo "  AR         $@"
+	@rm -f $@
+	@llvm-ar rcsD $@ $^
+
+$(B)/freestanding/libbearssl.a: $(BEARSSL_FS_OBJ)
+	@echo "  AR         $@"
+	@rm -f $@
+	@llvm-ar rcsD $@ $^
+endif
+
+HOST_EXTRA_LIBS += $(B)/host/libbearssl.a
+HOST_EXTRA_DEPS += $(B)/host/libbearssl.a
+
+# --- Users of <bearssl.h> -----------------------------------------------------
+$(B)/host/lib/onion/%.o: HOST_CFLAGS += $(BEARSSL_INC)
+$(B)/host/tests/test_onion $(B)/host/tests/test_onion_%: HOST_CFLAGS += $(BEARSSL_INC)
+$(B)/fuzz/%: FUZZ_CFLAGS += $(BEARSSL_INC)
+$(patsubst %.c,$(B)/host/%.o,$(filter lib/onion/%,$(LIB_SRC))): | $(BEARSSL_STAMP)
+
+.PHONY: bearssl-refetch

@@ -1,0 +1,58 @@
+/*
+ * nonos-onion: a SOCKS5 proxy on lib/onion. Shared declarations of the
+ * tool's parts: sockets (net.c), directory bootstrap (dirfetch.c), the
+ * SOCKS5 front end (socks.c) and the event loop (main.c).
+ */
+#ifndef TOOLS_NONOS_ONION_H
+#define TOOLS_NONOS_ONION_H
+
+#include <stdint.h>
+#include <poll.h>
+#include <stdio.h>
+
+#include "lib/onion/client.h"
+
+#define MAX_RELAYS	8192
+#define MAX_CONNS	256
+
+extern int verbose;
+void	logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+uint64_t now_ms(void);
+
+/* net.c: blocking connect to 127.0.0.1-style addresses, then non-blocking. */
+int	tcp_connect(uint32_t ip, uint16_t port, int timeout_ms);
+int	tcp_listen(uint32_t ip, uint16_t port);
+void	fd_transport(int *fd, struct onion_transport *tr);
+
+/* dirfetch.c: everything a client needs before building circuits. */
+struct dirstate {
+	struct onion_authority	auth[ONION_MAX_AUTHORITIES];
+	size_t			nauth;
+	struct onion_authcert	certs[ONION_MAX_AUTHORITIES];
+	size_t			ncerts;
+	struct onion_consensus	cons;
+	char			*cons_text;
+	size_t			cons_len;
+};
+
+int	load_authorities(struct dirstate *d, const char *path);
+/*
+ * Fetches key certificates, the consensus (or reads it from
+ * consensus_file), verifies it, and fetches the microdescriptors.
+ * max_age: seconds past valid-until still accepted.
+ */
+int	bootstrap_dir(struct dirstate *d, const char *consensus_file,
+	    int64_t max_age);
+
+/* socks.c */
+struct conn;
+void	socks_init(struct onion_client *cl, int listen_port);
+int	socks_accept(int lfd);
+void	socks_poll_fds(struct pollfd *pfd, int *n, int *map);
+void	socks_io(int idx, short revents);
+void	socks_tick(void);
+void	socks_retry(void);
+extern const struct onion_events socks_events;
+extern int link_fds[ONION_MAX_LINKS];
+
+#endif
