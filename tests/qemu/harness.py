@@ -10,6 +10,7 @@ import codecs
 import os
 import re
 import select
+import socket
 import subprocess
 import time
 
@@ -68,16 +69,22 @@ class Guest:
     """One running QEMU with its serial console on our pipes."""
 
     def __init__(self, image, name, cmdline="qemu-exit", smp=2, memory="512M",
-                 extra=(), accel_name=None):
+                 extra=(), accel_name=None, monitor=False):
+        """monitor: give QEMU's human monitor a socket, for monitor()."""
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
         self.log = open(os.path.join(LOG_DIR, name + ".log"), "wb")
         self.out = ""
         self.pos = 0
         self.started = time.monotonic()
+        self.mon_path = os.path.join(LOG_DIR, name + ".monitor")
+        self.mon = None
+        if monitor and os.path.exists(self.mon_path):
+            os.remove(self.mon_path)
+        mon = ("unix:%s,server=on,wait=off" % self.mon_path) if monitor else "none"
         cmd = qemu_command(image, accel_name or accel(), cmdline, smp, memory,
                            ["-display", "none", "-serial", "stdio",
-                            "-monitor", "none"] + list(extra))
+                            "-monitor", mon] + list(extra))
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
@@ -150,6 +157,38 @@ class Guest:
         text = self.out[start:self.pos - len("nonos> ")]
         return text.split("\n", 1)[1] if "\n" in text else ""
 
+    def monitor(self, line, timeout=10):
+        """Runs a QEMU monitor command (Guest(monitor=True)); returns its output."""
+        deadline = time.monotonic() + timeout
+        if self.mon is None:
+            while True:
+                try:
+                    self.mon = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    self.mon.connect(self.mon_path)
+                    break
+                except OSError:
+                    self.mon.close()
+                    self.mon = None
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("%s: no monitor socket" % self.name)
+                    time.sleep(0.1)
+            self._monitor_read(deadline)
+        self.mon.sendall(line.encode() + b"\n")
+        return self._monitor_read(deadline)
+
+    def _monitor_read(self, deadline):
+        """Reads monitor output up to its next prompt."""
+        data = b""
+        while not data.endswith(b"(qemu) "):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.mon], [], [], left)[0]:
+                raise TimeoutError("%s: the monitor did not answer" % self.name)
+            chunk = self.mon.recv(4096)
+            if not chunk:
+                raise TimeoutError("%s: the monitor closed" % self.name)
+            data += chunk
+        return data.decode(errors="replace")
+
     def wait_exit(self, timeout=30):
         """Waits for QEMU to end; returns its exit code, or None on timeout."""
         deadline = time.monotonic() + timeout
@@ -169,6 +208,9 @@ class Guest:
         return self.proc.returncode
 
     def kill(self):
+        if self.mon is not None:
+            self.mon.close()
+            self.mon = None
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()

@@ -4,7 +4,10 @@ the shell on COM1: file operations and their errors, pipes and
 redirection, a 64 KiB line and one over the limit, control characters
 and invalid UTF-8, ENOSPC under the file system's quota, a service killed
 and restarted by init, a subtree the shell restricted itself to (no way
-out by '..' or '/'), and finally `shutdown`.
+out by '..' or '/'), the kernel log (dmesg) and scrollback, consoled (the
+shell holds no device; a key on the PS/2 keyboard through the QEMU
+monitor; input only for the foreground client, switched with Ctrl-]), a
+service that faults and is restarted with back-off, and `shutdown`.
 """
 import os
 import re
@@ -37,7 +40,7 @@ class Shell:
 
 def main():
     r = harness.Results("qemu-userspace")
-    g = harness.Guest(IMAGE, "userspace", cmdline="qemu-exit init=init")
+    g = harness.Guest(IMAGE, "userspace", cmdline="qemu-exit init=init", monitor=True)
     sh = Shell(g)
     try:
         g.wait_for(r"init: started ramfs", 90)
@@ -160,6 +163,66 @@ def main():
         r.check("'..' at the subtree's root stays there", out.strip() == "note", out)
         out = sh.run("cat note")
         r.check("the subtree itself is readable", out.strip() == "mine", out)
+
+        # The kernel log and the framebuffer's scrollback.
+        # (Counted, not shown: the log holds earlier prompts, which would
+        # end the wait for this one.)
+        out = sh.run("dmesg | grep 'init: started ramfs' | wc")
+        r.check("dmesg reads the kernel log (ramfs started twice)",
+                out.split()[:1] == ["2"], out)
+        out = sh.run("dmesg 40 | wc")
+        r.check("dmesg N: the last N bytes", out.split()[-1:] == ["40"], out)
+        out = sh.run("scroll 5")
+        r.check("scroll back", out == "", out)
+        out = sh.run("scroll -5")
+        r.check("scroll forward", out == "", out)
+        out = sh.run("scroll x")
+        r.check("scroll with a bad count", "usage: scroll" in out, out)
+
+        # consoled owns the devices; the shell is its client.
+        out = sh.run("caps")
+        r.check("the shell holds no I/O port or IRQ",
+                "ioport" not in out and " irq " not in out and "console" in out, out)
+        r.check("a background client got none of the input typed so far",
+                "conprobe: read" not in g.out and "consoled: the foreground is shell" in g.out)
+        start = g.pos
+        for key in ("e", "c", "h", "o", "spc", "shift-k", "b", "ret"):
+            g.monitor("sendkey " + key)
+        g.wait_for(PROMPT, 30)
+        out = g.out[start:g.pos]
+        r.check("a PS/2 key press reaches the shell (sendkey)", "\nKb\n" in out, repr(out))
+
+        # Ctrl-] gives the input to the next client; it crashes on request.
+        g.proc.stdin.write(b"\x1d")
+        g.proc.stdin.flush()
+        g.wait_for(r"consoled: the foreground is conprobe", 20)
+        g.proc.stdin.write(b"hello probe\r")
+        g.proc.stdin.flush()
+        m = g.wait_for(r"conprobe: read 'hello probe'", 20, fail=False)
+        r.check("the foreground client gets the input", m is not None, g.out[-300:])
+        g.proc.stdin.write(b"crash\r")
+        g.proc.stdin.flush()
+        m = g.wait_for(r"init: conprobe \(pid \d+\) ended unexpectedly \(crashed or exited\);"
+                       r" restart 1 of 5 in 10 ticks", 20, fail=False)
+        r.check("a faulting service is noticed, restart back-off logged", m is not None,
+                g.out[-500:])
+        m = g.wait_for(r"init: started conprobe", 20, fail=False)
+        r.check("init restarts the crashed service", m is not None, g.out[-300:])
+        g.proc.stdin.write(b"after\r")
+        g.proc.stdin.flush()
+        m = g.wait_for(r"conprobe: read 'after'", 20, fail=False)
+        r.check("the restarted client is still the foreground", m is not None, g.out[-300:])
+        g.proc.stdin.write(b"\x1d")
+        g.proc.stdin.flush()
+        g.wait_for(r"consoled: the foreground is shell", 20)
+        out = sh.run("echo back")
+        r.check("the shell has the input again", out.strip().split("\n")[-1] == "back", out)
+        i = g.out.find("unknown command", start)
+        r.check("the shell got none of the input meant for conprobe", i < 0,
+                g.out[i - 200:i + 50])
+        out = sh.run("ps")
+        r.check("ps shows the crash restart", re.search(r"conprobe\s+running\s+1", out)
+                is not None, out)
 
         r.check("no kernel panic", "PANIC" not in g.out)
         g.send("shutdown")

@@ -12,12 +12,13 @@
 #define NAME_LEN	16
 
 enum grant_kind {
-	G_CONSOLE = 1,	/* the kernel console, write only */
+	G_CONSOLE = 1,	/* the kernel console: write, and read (the log) if arg */
 	G_SERVE,	/* receive side of a service's endpoint (arg: service) */
 	G_FS,		/* a directory capability for the root of a file service (arg: service) */
 	G_CONTROL,	/* init's control endpoint */
 	G_IOPORT,	/* ports [arg, arg + arg2) */
 	G_IRQ,		/* IRQ line arg */
+	G_CLIENT,	/* a service's endpoint badged with the holder's index + 1 (arg: service) */
 };
 
 struct grant_spec {

@@ -46,9 +46,12 @@ static int64_t
 make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 {
 	switch (g->kind) {
-	case G_CONSOLE:
-		*rights = RIGHT_WRITE;
-		return cap_derive(SLOT_CONSOLE, tmp, RIGHT_WRITE, 0);
+	case G_CONSOLE:		/* read: the kernel log too */
+		*rights = RIGHT_WRITE | (g->arg ? RIGHT_READ : 0);
+		return cap_derive(SLOT_CONSOLE, tmp, *rights, 0);
+	case G_CLIENT:		/* the badge tells the service who calls */
+		*rights = RIGHT_WRITE | RIGHT_GRANT;
+		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, (uint64_t)i + 1);
 	case G_SERVE:
 		*rights = RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, 0);

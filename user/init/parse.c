@@ -113,6 +113,14 @@ grant(struct service *svc, int nsvc, struct service *s, char *f)
 	kind = split(kind, &args);
 	if (strcmp(kind, "console") == 0) {
 		g->kind = G_CONSOLE;
+		if (args[0] != 0 && strcmp(args, "read") != 0)
+			return "console takes no argument but 'read'";
+		g->arg = args[0] != 0;
+	} else if (strcmp(kind, "client") == 0) {
+		g->kind = G_CLIENT;
+		if ((other = find(svc, nsvc, args)) < 0)
+			return "unknown service (a client's service needs an earlier line)";
+		g->arg = (uint64_t)other;
 	} else if (strcmp(kind, "control") == 0) {
 		g->kind = G_CONTROL;
 	} else if (strcmp(kind, "serve") == 0 || strcmp(kind, "fs") == 0) {

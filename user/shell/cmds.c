@@ -28,6 +28,21 @@ fail(struct sink *o, const char *cmd, const char *what, int64_t err)
 	return 1;
 }
 
+/* A decimal count of at most 9 digits into *v; 0, or -1 if s is not one. */
+static int
+parse_count(const char *s, uint64_t *v)
+{
+	*v = 0;
+	if (*s == 0 || strlen(s) > 9)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		*v = *v * 10 + (uint64_t)(*s - '0');
+	}
+	return 0;
+}
+
 static int
 cmd_help(int argc, char **argv, struct sink *o, const struct source *in)
 {
@@ -350,11 +365,47 @@ cmd_uptime(int argc, char **argv, struct sink *o, const struct source *in)
 	return 0;
 }
 
+/* The newest bytes of the kernel log (all it keeps, or the last N). */
 static int
 cmd_dmesg(int argc, char **argv, struct sink *o, const struct source *in)
 {
-	outf(o, "dmesg: the kernel log cannot be read from user space yet (it is on COM1)\n");
-	return 1;
+	static char buf[PIPE_MAX];
+	uint64_t want = sizeof(buf);
+	int64_t n;
+
+	if (argc > 2 || (argc == 2 && (parse_count(argv[1], &want) != 0 || want == 0)))
+		return usage(o, "dmesg", "[bytes]");
+	if (want > sizeof(buf))
+		want = sizeof(buf);
+	if ((n = syscall6(SYS_CONSOLE_LOG, SLOT_CONSOLE, (uint64_t)(uintptr_t)buf, want,
+	    0, 0, 0)) < 0) {
+		outf(o, "dmesg: the kernel log is not readable: %s\n", strerror(n));
+		return 1;
+	}
+	sink_write(o, buf, (size_t)n);
+	return 0;
+}
+
+/* Scrolls the framebuffer console back (N > 0) or forward (N < 0). */
+static int
+cmd_scroll(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	const char *s = argc == 2 ? argv[1] : "";
+	uint64_t n;
+	int64_t err, back = 1;
+
+	if (*s == '-') {
+		back = -1;
+		s++;
+	}
+	if (argc != 2 || parse_count(s, &n) != 0 || n > 1000)
+		return usage(o, "scroll", "lines   (-1000..1000; negative: forward)");
+	if ((err = syscall6(SYS_CONSOLE_SCROLL, SLOT_CONSOLE, (uint64_t)(back * (int64_t)n),
+	    0, 0, 0, 0)) < 0) {
+		outf(o, "scroll: %s\n", strerror(err));
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -427,7 +478,8 @@ const struct cmd commands[] = {
 	{ "mem", cmd_mem, "memory quota and file system usage" },
 	{ "caps", cmd_caps, "list this shell's capabilities" },
 	{ "uptime", cmd_uptime, "time since boot" },
-	{ "dmesg", cmd_dmesg, "the kernel log (not readable from user space yet)" },
+	{ "dmesg", cmd_dmesg, "the kernel log, or its last bytes: dmesg [bytes]" },
+	{ "scroll", cmd_scroll, "scroll the screen back N lines (forward if negative): scroll N" },
 	{ "clear", cmd_clear, "clear the screen" },
 	{ "restrict", cmd_restrict, "give up every directory but one: restrict dir" },
 	{ "shutdown", cmd_shutdown, "wipe memory and power off" },

@@ -1,23 +1,21 @@
 /*
- * The shell's shared declarations: the terminal (COM1 through granted
- * I/O ports and IRQ 4), output sinks for pipes and redirection, and the
- * built-in command table.
+ * The shell's shared declarations: the terminal (a client of consoled),
+ * output sinks for pipes and redirection, and the built-in command table.
  */
 #ifndef USER_SHELL_SHELL_H
 #define USER_SHELL_SHELL_H
 
 #include "user/lib/nonos.h"
+#include "user/lib/con.h"
 #include "user/lib/rfs.h"
 
 #define SLOT_FS		16	/* directory capability (ramfs) */
 #define SLOT_INIT	17	/* init's control endpoint */
-#define SLOT_UART	18	/* I/O ports 0x3f8..0x3ff */
-#define SLOT_UART_IRQ	19	/* IRQ 4 */
+#define SLOT_CON	18	/* consoled, badged */
+#define SLOT_CON_GIVE	19	/* our notification on its way to consoled */
 #define SLOT_NOTIFY	20
 #define SLOT_FSBUF	21	/* the frame shared with ramfs */
 #define SLOT_NEWFS	22	/* a narrower directory capability on its way in */
-#define SLOT_IRQ_BADGE	23
-#define SLOT_TIMER_BADGE 24
 #define FSBUF_VA	0x0000100000000000ULL
 #define PIPE_MAX	65536	/* bytes one command may pass to the next */
 

@@ -1,0 +1,82 @@
+/*
+ * COM1 for consoled: the 16550 through the port capability in
+ * SLOT_UART, received bytes by IRQ 4. Output of plain text goes through
+ * the kernel console; only terminal control sequences are written here.
+ */
+#include "user/consoled/consoled.h"
+
+#define COM1		0x3f8
+#define RBR		0
+#define THR		0
+#define IER		1
+#define MCR		4
+#define LSR		5
+#define LSR_DATA	0x01
+#define LSR_THRE	0x20
+
+static int64_t
+inb(uint64_t reg)
+{
+	return syscall6(SYS_IOPORT_IN, SLOT_UART, COM1 + reg, 1, 0, 0, 0);
+}
+
+static void
+outb(uint64_t reg, uint64_t v)
+{
+	syscall6(SYS_IOPORT_OUT, SLOT_UART, COM1 + reg, 1, v, 0, 0);
+}
+
+int
+serial_init(void)
+{
+	int64_t mcr;
+
+	if (cap_derive(SLOT_EVENTS, SLOT_UART_BADGE, RIGHT_WRITE, BADGE_UART) != E_OK ||
+	    syscall6(SYS_IRQ_BIND, SLOT_UART_IRQ, SLOT_UART_BADGE, 0, 0, 0, 0) != E_OK ||
+	    (mcr = inb(MCR)) < 0)
+		return -1;
+	outb(IER, 0x01);			/* receive-data interrupt */
+	outb(MCR, (uint64_t)mcr | 0x08);	/* OUT2 routes it to the APIC */
+	return 0;
+}
+
+/* Takes what the UART holds, as far as the ring has room; the rest waits there. */
+static void
+drain(void)
+{
+	char buf[64];
+	size_t n = 0, room = input_room();
+	int64_t lsr;
+
+	while (room > 0 && (lsr = inb(LSR)) >= 0 && (lsr & LSR_DATA)) {
+		buf[n++] = (char)inb(RBR);
+		room--;
+		if (n == sizeof(buf) || room == 0) {
+			input(buf, n);
+			n = 0;
+			room = input_room();
+		}
+	}
+	input(buf, n);
+}
+
+/* Drains, unmasks the line, and drains what came in meanwhile. */
+void
+serial_drain(void)
+{
+	drain();
+	syscall6(SYS_IRQ_ACK, SLOT_UART_IRQ, 0, 0, 0, 0, 0);
+	drain();
+}
+
+void
+serial_put(uint8_t c)
+{
+	for (int spins = 0; spins < 100000; spins++) {
+		int64_t lsr = inb(LSR);
+
+		if (lsr < 0 || (lsr & LSR_THRE))
+			break;
+	}
+	outb(THR, c);
+}
