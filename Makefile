@@ -22,7 +22,7 @@ REPRO := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 # C library functions a freestanding target lacks; the host has its own.
 # The kernel links only the library folders it uses, listed here.
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
-KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap
+KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap manifest
 LIB_FREESTANDING_SRC := $(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC)) lib/crypto/blake3.c
 LIB_HOST_SRC := $(filter-out lib/libc/%,$(LIB_SRC))
 
@@ -39,18 +39,20 @@ include $(sort $(wildcard mk/*.mk))
 EFI_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-windows -ffreestanding \
 	-fshort-wchar -mno-red-zone -fno-stack-protector -mno-stack-arg-probe \
 	-mgeneral-regs-only -fno-builtin -O2 -I.
-EFI_SRC := $(sort $(wildcard boot/*.c)) lib/libc/string.c lib/elf/elf64.c lib/fmt/fmt.c
-EFI_OBJ := $(EFI_SRC:%.c=$(B)/efi/%.o)
+EFI_SRC := $(sort $(wildcard boot/*.c)) lib/libc/string.c lib/elf/elf64.c lib/fmt/fmt.c \
+	lib/manifest/manifest.c lib/crypto/blake3.c
+# The signing key's public half and libsodium's Ed25519: mk/verified-boot.mk.
+EFI_OBJ := $(EFI_SRC:%.c=$(B)/efi/%.o) $(B)/efi/boot/pubkey.o
 
 $(B)/efi/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC [efi]    $<"
 	@$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/BOOTX64.EFI: $(EFI_OBJ)
+$(B)/BOOTX64.EFI: $(EFI_OBJ) $(B)/efi/libsodium.a
 	@# -brepro: no time stamp in the PE header, so builds are reproducible.
 	lld-link -brepro -subsystem:efi_application -entry:efi_main \
-		-nodefaultlib -out:$@ $(EFI_OBJ)
+		-nodefaultlib -out:$@ $(EFI_OBJ) $(B)/efi/libsodium.a
 
 # --- Kernel (ELF64, higher half) --------------------------------------------
 KERNEL_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-none-elf \
@@ -135,14 +137,22 @@ $(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard 
 
 # --- Boot image --------------------------------------------------------------
 BOOT_MODULES := $(USER_BINS)
+# Each module's capability ceiling, written into the signed manifest.
+BOOT_POLICY := boot/ceilings
 
 # The image carries the kernel without debug information (kept in
 # $(B)/kernel.elf for gdb): smaller, and free of build-directory paths.
 $(B)/kernel.img.elf: $(B)/kernel.elf
 	$(OBJCOPY) --strip-debug $< $@
 
-$(B)/nonos.img: $(B)/BOOTX64.EFI $(B)/kernel.img.elf $(BOOT_MODULES) scripts/mkimage
-	scripts/mkimage $@ $(B)/BOOTX64.EFI $(B)/kernel.img.elf $(BOOT_MODULES)
+# mkimage writes the manifest, signs it with SIGNING_KEY and prints the
+# measurements a TPM will hold after booting it (also in nonos.img.measure).
+# SIGNING_KEY and IMAGE_VERSION are in mk/verified-boot.mk.
+$(B)/nonos.img: $(B)/BOOTX64.EFI $(B)/kernel.img.elf $(BOOT_MODULES) scripts/mkimage \
+		$(BOOT_POLICY) $(MANIFEST_TOOL) $(SIGNING_KEY) $(B)/boot/image-version
+	NONOS_MANIFEST=$(MANIFEST_TOOL) scripts/mkimage -k $(SIGNING_KEY) \
+		-V $(IMAGE_VERSION) -p $(BOOT_POLICY) $@ $(B)/BOOTX64.EFI \
+		$(B)/kernel.img.elf $(BOOT_MODULES)
 
 image: $(B)/nonos.img
 

@@ -59,6 +59,8 @@ efi_strerror(efi_status s)
 	case EFI_LOAD_ERROR: return "load error";
 	case EFI_INVALID_PARAMETER: return "invalid parameter";
 	case EFI_UNSUPPORTED: return "unsupported";
+	case EFI_BAD_BUFFER_SIZE: return "file too large";
+	case EFI_WRITE_PROTECTED: return "write protected";
 	case EFI_BUFFER_TOO_SMALL: return "buffer too small";
 	case EFI_DEVICE_ERROR: return "device error";
 	case EFI_OUT_OF_RESOURCES: return "out of memory";

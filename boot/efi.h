@@ -20,11 +20,13 @@ typedef uint16_t char16;
 #define EFI_LOAD_ERROR		EFI_ERR(1)
 #define EFI_INVALID_PARAMETER	EFI_ERR(2)
 #define EFI_UNSUPPORTED		EFI_ERR(3)
+#define EFI_BAD_BUFFER_SIZE	EFI_ERR(4)
 #define EFI_BUFFER_TOO_SMALL	EFI_ERR(5)
 #define EFI_NOT_READY		EFI_ERR(6)
 #define EFI_DEVICE_ERROR	EFI_ERR(7)
 #define EFI_OUT_OF_RESOURCES	EFI_ERR(9)
 #define EFI_VOLUME_CORRUPTED	EFI_ERR(10)
+#define EFI_WRITE_PROTECTED	EFI_ERR(8)
 #define EFI_NOT_FOUND		EFI_ERR(14)
 #define EFI_ACCESS_DENIED	EFI_ERR(15)
 #define EFI_SECURITY_VIOLATION	EFI_ERR(26)
@@ -144,6 +146,31 @@ struct efi_boot_services {
 	void *create_event_ex;
 };
 
+/* Variable attributes. */
+#define EFI_VARIABLE_NON_VOLATILE		0x1
+#define EFI_VARIABLE_BOOTSERVICE_ACCESS		0x2
+#define EFI_VARIABLE_RUNTIME_ACCESS		0x4
+
+struct efi_runtime_services {
+	struct efi_table_header hdr;
+	void *get_time;
+	void *set_time;
+	void *get_wakeup_time;
+	void *set_wakeup_time;
+	void *set_virtual_address_map;
+	void *convert_pointer;
+	efi_status (EFIAPI *get_variable)(const char16 *name, const struct efi_guid *vendor,
+	    uint32_t *attributes, uint64_t *size, void *data);
+	void *get_next_variable_name;
+	efi_status (EFIAPI *set_variable)(const char16 *name, const struct efi_guid *vendor,
+	    uint32_t attributes, uint64_t size, const void *data);
+	void *get_next_high_monotonic_count;
+	void *reset_system;
+	void *update_capsule;
+	void *query_capsule_capabilities;
+	void *query_variable_info;
+};
+
 struct efi_configuration_table {
 	struct efi_guid guid;
 	void *table;
@@ -159,7 +186,7 @@ struct efi_system_table {
 	struct efi_simple_text_output *con_out;
 	efi_handle standard_error_handle;
 	struct efi_simple_text_output *std_err;
-	void *runtime_services;
+	struct efi_runtime_services *runtime_services;
 	struct efi_boot_services *boot_services;
 	uint64_t number_of_table_entries;
 	struct efi_configuration_table *configuration_table;
@@ -262,6 +289,62 @@ struct efi_rng {
 	    uint64_t len, uint8_t *out);
 };
 
+/*
+ * EFI_TCG2_PROTOCOL, from the TCG EFI Protocol Specification (TPM 2.0),
+ * family 2.0, level 00 revision 00.13. The capability structure has the
+ * natural layout; the event is packed.
+ */
+struct efi_tcg2_version {
+	uint8_t major;
+	uint8_t minor;
+};
+
+struct efi_tcg2_capability {
+	uint8_t size;			/* set by the caller: sizeof(*this) */
+	struct efi_tcg2_version structure_version;
+	struct efi_tcg2_version protocol_version;
+	uint32_t hash_algorithm_bitmap;
+	uint32_t supported_event_logs;
+	uint8_t tpm_present;
+	uint16_t max_command_size;
+	uint16_t max_response_size;
+	uint32_t manufacturer_id;
+	uint32_t number_of_pcr_banks;
+	uint32_t active_pcr_banks;
+};
+
+#define EFI_TCG2_BOOT_HASH_ALG_SHA1	0x1
+#define EFI_TCG2_BOOT_HASH_ALG_SHA256	0x2
+#define EFI_TCG2_EVENT_LOG_FORMAT_TCG_2	0x2
+#define EFI_TCG2_EVENT_HEADER_VERSION	1
+
+struct __attribute__((packed)) efi_tcg2_event_header {
+	uint32_t header_size;		/* sizeof(struct efi_tcg2_event_header): 14 */
+	uint16_t header_version;	/* EFI_TCG2_EVENT_HEADER_VERSION */
+	uint32_t pcr_index;
+	uint32_t event_type;
+};
+
+struct __attribute__((packed)) efi_tcg2_event {
+	uint32_t size;			/* of all of this, event data included */
+	struct efi_tcg2_event_header header;
+	uint8_t event[];
+};
+
+struct efi_tcg2 {
+	efi_status (EFIAPI *get_capability)(struct efi_tcg2 *, struct efi_tcg2_capability *);
+	void *get_event_log;
+	efi_status (EFIAPI *hash_log_extend_event)(struct efi_tcg2 *, uint64_t flags,
+	    uint64_t data, uint64_t len, struct efi_tcg2_event *event);
+	efi_status (EFIAPI *submit_command)(struct efi_tcg2 *, uint32_t in_size,
+	    const uint8_t *in, uint32_t out_size, uint8_t *out);
+	void *get_active_pcr_banks;
+	void *set_active_pcr_banks;
+	void *get_result_of_set_active_pcr_banks;
+};
+
+#define EFI_TCG2_PROTOCOL_GUID \
+	{ 0x607f766c, 0x7455, 0x42be, { 0x93, 0x0b, 0xe4, 0xd7, 0x6d, 0xb2, 0x72, 0x0f } }
 #define EFI_LOADED_IMAGE_GUID \
 	{ 0x5b1b31a1, 0x9562, 0x11d2, { 0x8e, 0x3f, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
 #define EFI_SIMPLE_FILE_SYSTEM_GUID \

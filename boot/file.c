@@ -6,7 +6,6 @@
 #include "boot/loader.h"
 #include "lib/libc/string.h"
 
-#define MAX_FILE_SIZE	(512ULL << 20)	/* refuse absurd files */
 #define PATH_MAX_CHARS	128
 
 static struct efi_file *root;
@@ -62,7 +61,7 @@ file_info(struct efi_file *f, struct efi_file_info *buf, uint64_t bufsize)
 }
 
 efi_status
-esp_read(const char *path, struct loaded_file *out)
+esp_read(const char *path, uint64_t max, struct loaded_file *out)
 {
 	uint64_t infobuf[64];
 	struct efi_file_info *info = (struct efi_file_info *)infobuf;
@@ -77,8 +76,10 @@ esp_read(const char *path, struct loaded_file *out)
 	s = file_info(f, info, sizeof(infobuf));
 	if (s == EFI_SUCCESS && (info->attribute & EFI_FILE_DIRECTORY))
 		s = EFI_INVALID_PARAMETER;
-	if (s == EFI_SUCCESS && info->file_size > MAX_FILE_SIZE)
-		s = EFI_OUT_OF_RESOURCES;
+	if (s == EFI_SUCCESS && info->file_size > max) {
+		out->size = info->file_size;	/* for the caller's message */
+		s = EFI_BAD_BUFFER_SIZE;
+	}
 	if (s != EFI_SUCCESS) {
 		f->close(f);
 		return s;
@@ -103,6 +104,15 @@ esp_read(const char *path, struct loaded_file *out)
 		s = EFI_DEVICE_ERROR;
 	out->size = done;
 	return s;
+}
+
+void
+esp_free(struct loaded_file *f)
+{
+	if (f->data != NULL)
+		bs->free_pages((uint64_t)f->data, (f->size + 4095) / 4096 + (f->size == 0));
+	f->data = NULL;
+	f->size = 0;
 }
 
 efi_status

@@ -24,10 +24,39 @@ struct loaded_file {
 	uint64_t size;
 };
 efi_status esp_open(efi_handle image);
-efi_status esp_read(const char *path, struct loaded_file *out);
+/*
+ * Reads a whole file of at most max bytes. A larger one is not read:
+ * EFI_BAD_BUFFER_SIZE, with its size in out->size.
+ */
+efi_status esp_read(const char *path, uint64_t max, struct loaded_file *out);
+/* Gives the pages of a file read with esp_read back to the firmware. */
+void esp_free(struct loaded_file *f);
 /* Calls fn for each regular file in dir; returns the first error. */
 efi_status esp_each_file(const char *dir,
     efi_status (*fn)(const char *name, void *ctx), void *ctx);
+
+/*
+ * verify.c: the signed boot manifest and the files it lists. Each
+ * function reports its own failure (fail()) and returns its status.
+ */
+struct manifest;
+struct manifest_file;
+/* Reads /nonos/manifest, checks its signature with the built-in key, parses it. */
+efi_status verify_manifest(struct bootinfo *bi, const struct manifest **out);
+/* Reads path and checks its size and hash against f. */
+efi_status verify_file(const char *path, const struct manifest_file *f,
+    struct loaded_file *out);
+/* No module unlisted, none missing; reads and checks each into bi->modules. */
+efi_status verify_modules(const struct manifest *m, struct bootinfo *bi);
+
+/* rollback.c: the anti-rollback floor in a UEFI variable. */
+efi_status rollback_check(uint64_t version, struct bootinfo *bi);
+void rollback_raise(uint64_t version, struct bootinfo *bi);
+
+/* tcg2.c: measured boot through EFI_TCG2_PROTOCOL, when there is a TPM. */
+void measure_init(struct bootinfo *bi);
+efi_status measure(struct bootinfo *bi, uint32_t pcr, const char *desc,
+    const void *data, uint64_t size);
 
 /* platform.c: framebuffer, ACPI, entropy. */
 void platform_framebuffer(struct bootinfo_fb *fb);

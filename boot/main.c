@@ -1,15 +1,18 @@
 /*
- * NØNOS UEFI loader: reads the kernel and the boot modules from the EFI
- * system partition, checks the kernel's ELF image, gathers what the kernel
- * needs to know about the machine, exits boot services and jumps to the
- * kernel with the boot-info structure in %rdi.
+ * NØNOS UEFI loader: checks the signed boot manifest and every file it
+ * lists (kernel and boot modules), measures them into the TPM when there
+ * is one, checks the kernel's ELF image, gathers what the kernel needs to
+ * know about the machine, exits boot services and jumps to the kernel
+ * with the boot-info structure in %rdi. Nothing read from the disk is
+ * used before its hash has been checked against the signed manifest.
  */
 #include "boot/loader.h"
 #include "lib/elf/elf64.h"
 #include "lib/libc/string.h"
+#include "lib/manifest/manifest.h"
 
-#define KERNEL_PATH	"/nonos/kernel.elf"
-#define MODULE_DIR	"/nonos/modules"
+#define PCR_MANIFEST	8
+#define PCR_FILES	9
 
 struct efi_system_table *st;
 struct efi_boot_services *bs;
@@ -47,28 +50,37 @@ load_kernel(const struct loaded_file *f, const struct elf64_image *img,
 	return EFI_SUCCESS;
 }
 
+/*
+ * Extends PCR 8 with the manifest, PCR 9 with the kernel and then each
+ * module in manifest order (docs/boot-manifest.md).
+ */
 static efi_status
-load_module(const char *name, void *ctx)
+measure_all(struct bootinfo *bi, const struct loaded_file *kf)
 {
-	struct bootinfo *bi = ctx;
-	struct bootinfo_module *m;
-	struct loaded_file f;
-	char path[sizeof(MODULE_DIR) + BOOTINFO_NAME_LEN + 1];
 	efi_status s;
 
-	if (bi->module_count == BOOTINFO_MAX_MODULES)
-		return fail(EFI_OUT_OF_RESOURCES, "more than %d boot modules",
-		    BOOTINFO_MAX_MODULES);
-	memcpy(path, MODULE_DIR "/", sizeof(MODULE_DIR));
-	memcpy(path + sizeof(MODULE_DIR), name, strlen(name) + 1);
-	if ((s = esp_read(path, &f)) != EFI_SUCCESS)
-		return fail(s, "%s: %s", path, efi_strerror(s));
-	m = &bi->modules[bi->module_count++];
-	memcpy(m->name, name, strlen(name) + 1);
-	m->base = (uint64_t)f.data;
-	m->size = f.size;
-	con_printf("nonos-loader: module %s (%llu bytes)\n", name,
-	    (unsigned long long)f.size);
+	measure_init(bi);
+	s = measure(bi, PCR_MANIFEST, MANIFEST_PATH,
+	    (const void *)bi->manifest_base, bi->manifest_size);
+	if (s == EFI_SUCCESS)
+		s = measure(bi, PCR_FILES, MANIFEST_KERNEL_PATH, kf->data, kf->size);
+	if (s != EFI_SUCCESS)
+		return s;
+	for (uint32_t i = 0; i < bi->module_count; i++) {
+		const struct bootinfo_module *m = &bi->modules[i];
+		char desc[sizeof(MANIFEST_MODULE_DIR) + BOOTINFO_NAME_LEN];
+		size_t n = strnlen(m->name, BOOTINFO_NAME_LEN - 1);
+
+		memcpy(desc, MANIFEST_MODULE_DIR "/", sizeof(MANIFEST_MODULE_DIR));
+		memcpy(desc + sizeof(MANIFEST_MODULE_DIR), m->name, n);
+		desc[sizeof(MANIFEST_MODULE_DIR) + n] = '\0';
+		if ((s = measure(bi, PCR_FILES, desc, (const void *)m->base, m->size)) !=
+		    EFI_SUCCESS)
+			return s;
+	}
+	if (bi->verify_flags & BOOTINFO_VERIFY_TPM)
+		con_printf("nonos-loader: measured %u files into PCRs %d and %d\n",
+		    bi->event_count, PCR_MANIFEST, PCR_FILES);
 	return EFI_SUCCESS;
 }
 
@@ -91,6 +103,7 @@ EFIAPI efi_status
 efi_main(efi_handle image, struct efi_system_table *systab)
 {
 	uint64_t tsc0 = rdtsc();
+	const struct manifest *m;
 	struct loaded_file kf;
 	struct elf64_image img;
 	struct bootinfo *bi;
@@ -114,18 +127,28 @@ efi_main(efi_handle image, struct efi_system_table *systab)
 
 	if ((s = esp_open(image)) != EFI_SUCCESS)
 		return fail(s, "cannot open the boot partition: %s", efi_strerror(s));
-	if ((s = esp_read(KERNEL_PATH, &kf)) != EFI_SUCCESS)
-		return fail(s, "%s: %s", KERNEL_PATH, efi_strerror(s));
+
+	/* Verify everything before using anything (docs/boot-manifest.md). */
+	bi->tsc_verify_start = rdtsc();
+	if ((s = verify_manifest(bi, &m)) != EFI_SUCCESS ||
+	    (s = rollback_check(m->version, bi)) != EFI_SUCCESS ||
+	    (s = verify_file(MANIFEST_KERNEL_PATH, &m->kernel, &kf)) != EFI_SUCCESS ||
+	    (s = verify_modules(m, bi)) != EFI_SUCCESS)
+		return s;
+	bi->tsc_verify_end = rdtsc();
+	if ((s = measure_all(bi, &kf)) != EFI_SUCCESS)
+		return s;
+	bi->tsc_measure_end = rdtsc();
+
+	/* A verified kernel is still checked: the signer can make mistakes. */
 	if ((why = elf64_parse(kf.data, kf.size, ELF64_UPPER_HALF, &img)) != NULL)
-		return fail(EFI_LOAD_ERROR, "%s: malformed kernel: %s", KERNEL_PATH, why);
-	con_printf("nonos-loader: kernel %s (%llu bytes, entry %llx)\n", KERNEL_PATH,
-	    (unsigned long long)kf.size, (unsigned long long)img.entry);
+		return fail(EFI_LOAD_ERROR, "%s: malformed kernel: %s",
+		    MANIFEST_KERNEL_PATH, why);
+	con_printf("nonos-loader: kernel %s (%llu bytes, verified, entry %llx)\n",
+	    MANIFEST_KERNEL_PATH, (unsigned long long)kf.size,
+	    (unsigned long long)img.entry);
 	if ((s = load_kernel(&kf, &img, bi)) != EFI_SUCCESS)
 		return fail(s, "cannot load the kernel: %s", efi_strerror(s));
-
-	s = esp_each_file(MODULE_DIR, load_module, bi);
-	if (s != EFI_SUCCESS && s != EFI_NOT_FOUND)
-		return s;
 
 	platform_framebuffer(&bi->fb);
 	bi->acpi_rsdp = platform_rsdp();
@@ -138,6 +161,8 @@ efi_main(efi_handle image, struct efi_system_table *systab)
 	    bi->kernel_size)) != EFI_SUCCESS)
 		return fail(s, "cannot build page tables: %s", efi_strerror(s));
 
+	/* Last: only an image that will be started raises the floor. */
+	rollback_raise(m->version, bi);
 	con_printf("nonos-loader: starting kernel\n");
 	if ((s = memmap_exit(image, bi)) != EFI_SUCCESS)
 		return fail(s, "ExitBootServices failed: %s", efi_strerror(s));

@@ -51,7 +51,8 @@ ceiling_allows(const char *module, uint32_t type, uint32_t rights)
 
 	if (c == NULL)
 		return 1;
-	if (type >= CAP_TYPE_COUNT)
+	/* A type outside the ceiling may not be held at all, not even with no rights. */
+	if (type >= CAP_TYPE_COUNT || c->rights[type] == 0)
 		return 0;
 	return (rights & ~c->rights[type]) == 0;
 }

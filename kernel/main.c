@@ -16,6 +16,7 @@
 #include "kernel/mm/pmm.h"
 #include "kernel/monitor.h"
 #include "kernel/lock.h"
+#include "kernel/manifest.h"
 #include "kernel/obj/device.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -162,6 +163,7 @@ kmain(uint64_t bootinfo_phys)
 	lapic_init();
 	sti();
 	print_platform(bi);
+	manifest_load(bi);
 	ioapic_init();
 	print_memory_summary(bi);
 	print_boot_times(bi, rdtsc());

@@ -15,6 +15,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/monitor.h"
+#include "kernel/manifest.h"
 #include "kernel/lock.h"
 #include "lib/libc/string.h"
 
@@ -81,6 +82,7 @@ static const struct command commands[] = {
 	{ "uptime", "time since the timer started", cmd_uptime },
 	{ "ktest", "run the in-kernel tests", ktest_run_all },
 	{ "crash", "fault on purpose and show the report (stops the system)", cmd_crash },
+	{ "bootlog", "the measured-boot log and capability ceilings", manifest_print_bootlog },
 	{ "halt", "stop the machine", cmd_halt },
 };
 

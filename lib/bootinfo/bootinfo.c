@@ -51,6 +51,19 @@ bootinfo_check(const struct bootinfo *bi)
 		if ((mod->base & PAGE_MASK) || !range_ok(mod->base, mod->size))
 			return "bad module range";
 	}
+	if (bi->manifest_size == 0 || bi->manifest_size > BOOTINFO_MAX_MANIFEST ||
+	    (bi->manifest_base & PAGE_MASK) || !range_ok(bi->manifest_base, bi->manifest_size))
+		return "bad manifest range";
+	if (bi->event_count > BOOTINFO_MAX_EVENTS)
+		return "bad measurement count";
+	for (uint32_t i = 0; i < bi->event_count; i++) {
+		size_t n = 0;
+
+		while (n < BOOTINFO_EVENT_DESC_LEN && bi->events[i].desc[n])
+			n++;
+		if (n == BOOTINFO_EVENT_DESC_LEN)
+			return "measurement description not terminated";
+	}
 	if (bi->fb.format > BOOTINFO_FB_BGRX)
 		return "unknown framebuffer format";
 	if (bi->fb.format != BOOTINFO_FB_NONE &&

@@ -11,12 +11,15 @@
 #include <stdint.h>
 
 #define BOOTINFO_MAGIC		0x4f464e49534f4e4eULL	/* "NNOSINFO" */
-#define BOOTINFO_VERSION	1
+#define BOOTINFO_VERSION	2
 
 #define BOOTINFO_MAX_MEMMAP	512
 #define BOOTINFO_MAX_MODULES	32
 #define BOOTINFO_NAME_LEN	48
 #define BOOTINFO_ENTROPY_LEN	64
+#define BOOTINFO_MAX_EVENTS	(BOOTINFO_MAX_MODULES + 2)	/* manifest, kernel, modules */
+#define BOOTINFO_EVENT_DESC_LEN	64
+#define BOOTINFO_MAX_MANIFEST	16384	/* MANIFEST_MAX_BYTES */
 
 /* Memory region types, simplified from UEFI's. */
 enum bootinfo_mem_type {
@@ -63,6 +66,24 @@ struct bootinfo_fb {
 #define BOOTINFO_ENTROPY_RDSEED		0x2
 #define BOOTINFO_ENTROPY_RDRAND		0x4
 
+/*
+ * One measurement the loader made (docs/boot-manifest.md): what was
+ * extended into which PCR, in order. The loader keeps this copy whether
+ * or not a TPM took the extends; the kernel's `bootlog` prints it.
+ */
+struct bootinfo_event {
+	uint32_t pcr;			/* PCR index */
+	uint32_t type;			/* TCG event type: EV_IPL (0xd) */
+	uint8_t sha256[32];		/* SHA-256 of the measured bytes */
+	char desc[BOOTINFO_EVENT_DESC_LEN];	/* NUL-terminated: the file's path */
+};
+
+/* Verified-boot facts (bit mask in verify_flags). */
+#define BOOTINFO_VERIFY_TPM		0x1	/* the events went into a TPM */
+#define BOOTINFO_VERIFY_TPM_SHA256	0x2	/* ... whose SHA-256 bank is active */
+#define BOOTINFO_VERIFY_FLOOR_RAISED	0x4	/* rollback floor raised to this version */
+#define BOOTINFO_VERIFY_FLOOR_UNSAVED	0x8	/* raising it failed */
+
 struct bootinfo {
 	uint64_t magic;			/* BOOTINFO_MAGIC */
 	uint32_t version;		/* BOOTINFO_VERSION */
@@ -86,6 +107,20 @@ struct bootinfo {
 
 	struct bootinfo_mem mem[BOOTINFO_MAX_MEMMAP];
 	struct bootinfo_module modules[BOOTINFO_MAX_MODULES];
+
+	/* Version 2: the verified boot chain (docs/boot-manifest.md). */
+	uint64_t manifest_base;		/* the verified manifest's bytes (loader memory) */
+	uint64_t manifest_size;		/* bytes, 1 .. MANIFEST_MAX_BYTES */
+	uint64_t rollback_floor;	/* the floor found before this boot (0: none) */
+	uint64_t tsc_verify_start;	/* TSC before the manifest was read */
+	uint64_t tsc_signature;		/* TSC when its signature had been checked */
+	uint64_t tsc_verify_end;	/* TSC when every file had been checked */
+	uint64_t tsc_measure_end;	/* TSC when every measurement was made */
+	uint8_t signer[32];		/* the Ed25519 key the manifest was checked with */
+	uint8_t pcr_sha256[2][32];	/* PCR 8 and 9 replayed from the events, from zero */
+	uint32_t verify_flags;		/* BOOTINFO_VERIFY_* */
+	uint32_t event_count;
+	struct bootinfo_event events[BOOTINFO_MAX_EVENTS];
 };
 
 /*
