@@ -130,7 +130,6 @@ proc_create(const struct bootinfo_module *mod, struct memory *mem, int prio,
 	cap_install(&p->cn->slots[SLOT_CNODE], &p->cn->hdr, RIGHTS_ALL);
 	cap_install(&p->cn->slots[SLOT_VSPACE], &p->vs->hdr, RIGHTS_ALL);
 	cap_install(&p->cn->slots[SLOT_THREAD], &t->hdr, RIGHTS_ALL);
-	p->first_thread = t;
 	printk("proc: started %s (pid %u, entry %#llx, %llu KiB quota)\n", p->name,
 	    p->pid, (unsigned long long)img.entry,
 	    (unsigned long long)mem->limit / 1024);

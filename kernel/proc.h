@@ -17,7 +17,7 @@ struct process {
 	struct memory *mem;
 	uint32_t pid;
 	int threads;		/* live threads */
-	struct thread *first_thread;
+	int unreaped;		/* dead threads whose stacks are not yet freed */
 	struct cap exit_cap;	/* notification to signal when the last thread ends */
 	char name[48];
 };
@@ -34,8 +34,8 @@ struct process *proc_create(const struct bootinfo_module *mod, struct memory *me
     int prio, uint64_t arg, int *err);
 
 /*
- * Called when the last thread of p has died (from thread_kill, with the
- * kernel lock): signals p's exit notification and frees everything p
+ * Called by the reaper (with the kernel lock) once the last thread of p
+ * has died and no CPU runs on p's page tables any more: signals p's exit notification and frees everything p
  * held: its capabilities, image, page tables and capability space.
  */
 void proc_exited(struct process *p);

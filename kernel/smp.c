@@ -111,6 +111,6 @@ smp_start(void)
 			ncpus--;
 		}
 	}
-	paging_unmap_page(TRAMPOLINE_PA);
+	paging_unmap_range(TRAMPOLINE_PA, PAGE_SIZE);
 	return ncpus;
 }

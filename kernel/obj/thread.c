@@ -61,13 +61,11 @@ kstack_free(uint64_t base, uint64_t pa)
 {
 	unsigned i = (unsigned)((base - PAGE_SIZE - KSTACK_REGION) / KSTACK_SLOT);
 
-	for (unsigned p = 0; p < KSTACK_PAGES; p++) {
-		paging_unmap_page(base + p * PAGE_SIZE);
+	paging_unmap_range(base, KSTACK_BYTES);
+	for (unsigned p = 0; p < KSTACK_PAGES; p++)
 		pmm_free(pa + p * PAGE_SIZE);
-	}
 	slot_used[i / 64] &= ~(1ULL << (i % 64));
 }
-
 
 /*
  * Lays out a new stack so that the first switch_context into it "returns"
@@ -183,8 +181,8 @@ thread_kill(struct thread *t)
 	t->state = T_DEAD;
 	t->qnext = zombies;
 	zombies = t;
-	if (--t->proc->threads == 0)
-		proc_exited(t->proc);	/* t's stack stays until the reaper runs */
+	t->proc->threads--;
+	t->proc->unreaped++;
 	if (t == sched_current()) {
 		schedule();	/* never returns: the stack is freed by the reaper */
 	} else if (elsewhere) {
@@ -204,7 +202,7 @@ thread_release(struct thread *t)
 	else if (t->kstack == 0)
 		memory_free(t->mem, t, sizeof(*t));	/* reaped already */
 	else
-		thread_reap();
+		thread_reap();		/* still a zombie: frees it once off-CPU */
 }
 
 /* Called once on a new thread's stack, before its first entry to user mode. */
@@ -217,34 +215,46 @@ thread_started(void)
 	bkl_unlock();
 }
 
+/*
+ * Frees what dead threads leave once no CPU runs on them: the stack,
+ * the object when no capability names it, and the process when this was
+ * its last thread. The process goes only here because another CPU may
+ * still be running its last thread on its page tables until that CPU
+ * switches away. Tearing a process down deletes capabilities, which can
+ * call back in here; the flag makes such calls no-ops and the outer loop
+ * starts over after each process.
+ */
 void
 thread_reap(void)
 {
-	struct thread **pp = &zombies;
+	static int reaping;
+	struct thread **pp;
 
-	if (zombies == NULL)
+	if (zombies == NULL || reaping)
 		return;		/* the common case, on every switch */
-
+	reaping = 1;
+again:
+	pp = &zombies;
 	while (*pp) {
 		struct thread *t = *pp;
-		struct memory *m = t->mem;
+		struct process *p = t->proc;
 
 		if (running_somewhere(t)) {
 			pp = &t->qnext;
 			continue;
 		}
-		if (t->kstack) {
-			kstack_free(t->kstack, t->kstack_pa);
-			memory_refund(m, KSTACK_BYTES);
-			t->kstack = 0;
-		}
-		if (t->has_caps) {
-			/* Capabilities still name it: keep the dead object. */
-			*pp = t->qnext;
-			t->qnext = NULL;
-			continue;
-		}
 		*pp = t->qnext;
-		memory_free(m, t, sizeof(*t));
+		t->qnext = NULL;
+		kstack_free(t->kstack, t->kstack_pa);
+		memory_refund(t->mem, KSTACK_BYTES);
+		t->kstack = 0;
+		if (!t->has_caps)
+			memory_free(t->mem, t, sizeof(*t));
+		/* Otherwise capabilities still name it: thread_release frees it. */
+		if (--p->unreaped == 0 && p->threads == 0) {
+			proc_exited(p);
+			goto again;
+		}
 	}
+	reaping = 0;
 }

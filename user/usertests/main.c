@@ -23,6 +23,7 @@
 #define KERNEL_DATA	0xffffffff80010000ULL
 #define SCRATCH_VA	0x0000100000000000ULL
 #define FUZZ_DEFAULT	3000
+#define KILL_ROUNDS	40
 
 static int group_failures;
 static int groups_passed, groups_failed;
@@ -929,6 +930,52 @@ test_process_exit(void)
 	    syscall6(SYS_MACHINE, SLOT_CONSOLE, MACHINE_POWEROFF, 0, 0, 0, 0), E_TYPE);
 }
 
+/*
+ * Killing a process while its only thread runs on another CPU: its
+ * address space must outlive that CPU's use of it. The child reports in
+ * over IPC and then spins (hello's argument 998), so it is running, or
+ * ready, when the kill comes.
+ */
+static void
+test_kill_running(void)
+{
+	struct spawn_cap caps[1] = { { SLOT_A, SLOT_FIRST_FREE, RIGHT_WRITE, 0 } };
+	struct spawn_args a;
+	uint64_t before[2];
+	struct msg m;
+	int ok = 1;
+
+	sleep_ticks(3);
+	expect("quota before", memory_info(SLOT_MEMORY, before), E_OK);
+	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("exit notification", notification_create(SLOT_MEMORY, SLOT_C), E_OK);
+	for (int round = 0; round < KILL_ROUNDS && ok; round++) {
+		ok = memory_split(SLOT_MEMORY, SLOT_QUOTA, 1 << 20) == E_OK;
+		memset(&a, 0, sizeof(a));
+		memcpy(a.module, "hello", 6);
+		a.memory = SLOT_QUOTA;
+		a.thread_dst = SLOT_B;
+		a.exit_notify = SLOT_C;
+		a.arg = 998;
+		a.priority = 5;
+		a.ncaps = 1;
+		a.caps[0] = caps[0];
+		ok = ok && syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a,
+		    0, 0, 0, 0) > 1;
+		ok = ok && ipc_recv(SLOT_A, 0, &m) == E_OK && m.w[0] == 998;
+		/* Every other round: let it reach its loop (and maybe a CPU). */
+		if (round % 2)
+			sleep_ticks(1);
+		ok = ok && thread_kill(SLOT_B) == E_OK;
+		ok = ok && notify_wait(SLOT_C) != 0;
+		cap_delete(SLOT_B);
+	}
+	expect_true("spawned, ran and killed every round", ok);
+	cap_delete(SLOT_C);
+	cap_delete(SLOT_A);
+	expect_true("nothing leaked", (uint64_t)quota_settles(SLOT_MEMORY, before[1]) <= before[1]);
+}
+
 /* --- The kernel log ----------------------------------------------------- */
 
 static void
@@ -1100,6 +1147,7 @@ main(uint64_t arg)
 	run_group("timers, ports and interrupts", test_timers_and_hardware);
 	run_group("starting processes", test_spawn);
 	run_group("processes end cleanly", test_process_exit);
+	run_group("killing a running process", test_kill_running);
 	run_group("the kernel log", test_console_log);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);

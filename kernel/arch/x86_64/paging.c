@@ -178,8 +178,9 @@ paging_kernel_root(void)
 	return virt_to_phys(pml4);
 }
 
-void
-paging_unmap_page(uint64_t va)
+/* Clears the leaf entry of one 4 KiB kernel page, if it is mapped. */
+static void
+unmap_one(uint64_t va)
 {
 	uint64_t *t = pml4, *e = NULL;
 
@@ -192,7 +193,14 @@ paging_unmap_page(uint64_t va)
 	}
 	*e = 0;
 	invlpg(va);
-	tlb_shootdown();
+}
+
+void
+paging_unmap_range(uint64_t va, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		unmap_one(va + off);
+	tlb_shootdown();	/* once for the whole range */
 }
 
 void

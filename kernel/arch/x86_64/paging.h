@@ -35,8 +35,11 @@ int paging_map_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags);
 /* Physical address of the kernel's top-level table. */
 uint64_t paging_kernel_root(void);
 
-/* Unmaps one 4 KiB kernel page (kernel stacks) and flushes it from this CPU's TLB. */
-void paging_unmap_page(uint64_t va);
+/*
+ * Unmaps the 4 KiB kernel pages of [va, va+len) (kernel stacks, the SMP
+ * trampoline) and flushes them from every CPU's TLB.
+ */
+void paging_unmap_range(uint64_t va, uint64_t len);
 
 /*
  * Walks the kernel tables for va. Returns 1 and the leaf entry's
