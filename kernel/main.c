@@ -25,7 +25,6 @@
 #include "kernel/usercopy.h"
 #include "lib/libc/string.h"
 
-#define ROOT_TASK_MEMORY	(64ULL << 20)
 #define ROOT_TASK_PRIORITY	10
 
 #define NONOS_VERSION "0.1"
@@ -104,6 +103,20 @@ print_platform(const struct bootinfo *bi)
 		    (unsigned long long)bi->modules[i].size);
 }
 
+/*
+ * The root task's quota: all free memory but a reserve the kernel keeps
+ * for what no quota pays for (page tables of its own, the log, per-CPU
+ * state): 1/16 of it, at least 8 MiB.
+ */
+static uint64_t
+root_task_memory(void)
+{
+	uint64_t bytes = pmm_free_frames() * PAGE_SIZE;
+	uint64_t reserve = bytes / 16 > (8ULL << 20) ? bytes / 16 : (8ULL << 20);
+
+	return bytes > 2 * reserve ? bytes - reserve : bytes / 2;
+}
+
 /* Starts the boot module named by the option init=NAME (default "init"); 1 if it did. */
 static int
 start_root_task(const struct bootinfo *bi)
@@ -122,7 +135,7 @@ start_root_task(const struct bootinfo *bi)
 			/* Idle CPUs may pick the thread up: build it under the lock. */
 			cli();
 			bkl_lock();
-			started = proc_start_root(&bi->modules[i], ROOT_TASK_MEMORY,
+			started = proc_start_root(&bi->modules[i], root_task_memory(),
 			    ROOT_TASK_PRIORITY, argv) != NULL;
 			bkl_unlock();
 			sti();

@@ -152,7 +152,12 @@ proc_exited(struct process *p)
 		    p->exit_cap.badge ? p->exit_cap.badge : 1);
 		cap_delete(&p->exit_cap, &kobj_ops);
 	}
-	/* Image frames have no capability: destroy them; others just unmap. */
+	/*
+	 * Image and anonymous frames have no capability: destroy them;
+	 * others just unmap. No CPU runs on vs any more (the reaper saw to
+	 * it), so no TLB holds its entries.
+	 */
+	vs->dead = 1;
 	while (vs->maps) {
 		struct frame *f = vs->maps->frame;
 

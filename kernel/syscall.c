@@ -275,6 +275,27 @@ sys_map(struct trapframe *tf)
 }
 
 static int64_t
+sys_map_anon(struct trapframe *tf)
+{
+	uint64_t va = tf->rsi, pages = tf->rdx, rights = tf->r10;
+	struct cap *mem;
+	int err;
+
+	if (rights & ~(uint64_t)(RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC))
+		return E_INVAL;
+	if ((rights & RIGHT_WRITE) && (rights & RIGHT_EXEC))
+		return E_INVAL;		/* W^X */
+	if (pages == 0 || pages > MAP_ANON_MAX)
+		return E_INVAL;
+	if ((va & (PAGE_SIZE - 1)) || va >= USER_TOP || pages > (USER_TOP - va) / PAGE_SIZE)
+		return E_RANGE;
+	if ((err = lookup(tf->rdi, CAP_MEMORY, RIGHT_WRITE, &mem)) != E_OK)
+		return err;
+	return frame_map_anon((struct memory *)mem->obj, sched_current()->proc->vs, va,
+	    pages, (uint32_t)(rights | RIGHT_READ));
+}
+
+static int64_t
 sys_unmap(struct trapframe *tf)
 {
 	struct cap *c;
@@ -790,6 +811,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_MACHINE] = sys_machine,
 	[SYS_CONSOLE_LOG] = sys_console_log,
 	[SYS_CONSOLE_SCROLL] = sys_console_scroll,
+	[SYS_MAP_ANON] = sys_map_anon,
 };
 
 void syscall_dispatch(struct trapframe *tf);

@@ -84,6 +84,30 @@ frame_unmap(struct frame *f, struct vspace *vs, uint64_t va)
 	return E_RANGE;
 }
 
+/*
+ * Pages without a capability, like a module's image: their mapping owns
+ * them, so they go when the address space does. Each new mapping is
+ * pushed on the front of vs->maps; a failure pops the ones made so far.
+ */
+int
+frame_map_anon(struct memory *m, struct vspace *vs, uint64_t va, uint64_t pages,
+    uint32_t rights)
+{
+	for (uint64_t i = 0; i < pages; i++) {
+		struct frame *f = frame_create(m);
+		int err = f ? frame_map(f, vs, va + i * PAGE_SIZE, rights) : E_NOMEM;
+
+		if (err != E_OK) {
+			if (f)
+				frame_destroy(f);
+			while (i-- > 0)
+				frame_destroy(vs->maps->frame);
+			return err;
+		}
+	}
+	return E_OK;
+}
+
 void
 frame_destroy(struct frame *f)
 {

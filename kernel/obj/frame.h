@@ -30,6 +30,13 @@ struct frame {
 struct frame *frame_create(struct memory *m);
 int frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights);
 int frame_unmap(struct frame *f, struct vspace *vs, uint64_t va);
+/*
+ * Maps pages fresh zeroed frames, charged to m, at va.. in vs with rights;
+ * they have no capability and are freed with their mapping. All or
+ * nothing: on an error (E_NOMEM, E_BUSY, E_RANGE) nothing stays mapped.
+ */
+int frame_map_anon(struct memory *m, struct vspace *vs, uint64_t va, uint64_t pages,
+    uint32_t rights);
 /* Unmaps everywhere, zeroes and frees the page and the object. */
 void frame_destroy(struct frame *f);
 /* Drops every mapping record of vs (before vs itself is destroyed). */

@@ -54,6 +54,7 @@ enum nonos_syscall {
 	SYS_MACHINE,		/* (machine, op): MACHINE_POWEROFF or MACHINE_REBOOT */
 	SYS_CONSOLE_LOG,	/* (console, buf, len) -> the newest bytes of the kernel log */
 	SYS_CONSOLE_SCROLL,	/* (console, lines): scroll the screen back (>0) or forward */
+	SYS_MAP_ANON,		/* (memory, vaddr, pages, rights): fresh private pages */
 	SYS_COUNT
 };
 
@@ -121,6 +122,8 @@ struct cap_info {
 #define SLOT_FIRST_FREE	16
 
 #define CNODE_SLOTS	256	/* slots per capability space */
+#define USER_PAGE	4096	/* bytes per page */
+#define MAP_ANON_MAX	4096	/* pages per SYS_MAP_ANON (16 MiB): bounds one call's work */
 #define USER_TOP	0x00007ffffffff000ULL	/* first byte above user space */
 
 #endif

@@ -83,6 +83,21 @@ memory_info(uint64_t mem, uint64_t out[2])
 }
 
 int64_t
+map_anon(uint64_t mem, uint64_t vaddr, uint64_t pages, uint64_t rights)
+{
+	while (pages > 0) {
+		uint64_t n = pages < MAP_ANON_MAX ? pages : MAP_ANON_MAX;
+		int64_t err = syscall6(SYS_MAP_ANON, mem, vaddr, n, rights, 0, 0);
+
+		if (err < 0)
+			return err;
+		vaddr += n * USER_PAGE;
+		pages -= n;
+	}
+	return E_OK;
+}
+
+int64_t
 map(uint64_t frame, uint64_t vaddr, uint64_t rights)
 {
 	return syscall6(SYS_MAP, frame, vaddr, rights, 0, 0, 0);

@@ -33,6 +33,11 @@ int64_t frame_create(uint64_t mem, uint64_t dst);
 int64_t memory_split(uint64_t mem, uint64_t dst, uint64_t bytes);
 int64_t memory_info(uint64_t mem, uint64_t out[2]);
 int64_t map(uint64_t frame, uint64_t vaddr, uint64_t rights);
+/*
+ * Maps pages fresh zeroed pages at vaddr, charged to mem, in calls of at
+ * most MAP_ANON_MAX pages; after an error the earlier calls' pages stay.
+ */
+int64_t map_anon(uint64_t mem, uint64_t vaddr, uint64_t pages, uint64_t rights);
 int64_t unmap(uint64_t frame, uint64_t vaddr);
 
 int64_t thread_create(uint64_t mem, uint64_t dst, void (*entry)(uint64_t),

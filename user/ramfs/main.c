@@ -4,6 +4,10 @@
  * grant: a root directory and a shared buffer; every request is checked
  * against its grant's subtree, and every length and handle against its
  * bounds, before lib/ramfs sees it. Nothing is ever written to a disk.
+ *
+ * The tree's size is set by whoever starts us: the arena takes all of our
+ * memory quota but what the kernel charges us for mapping it and a little
+ * for serving (init's manifest, a benchmark's spawn).
  */
 #include "lib/ramfs/ramfs.h"
 #include "user/lib/nonos.h"
@@ -16,8 +20,9 @@
 #define GRANTS		64
 #define HANDLES		64
 #define BUF_VA		0x0000100000000000ULL
-#define ARENA		(1536u * 1024)
-#define QUOTA		(512u * 1024)
+#define ARENA_VA	0x0000200000000000ULL
+#define PAGE_COST	(USER_PAGE + 128)	/* a page, its frame and mapping records */
+#define SERVE_COST	(64u * 1024)		/* client buffers' mappings, our thread */
 
 struct grant {
 	int live;
@@ -30,7 +35,6 @@ struct handle {
 	struct ramfs_file f;
 };
 
-static uint64_t arena[ARENA / 8];
 static struct ramfs fs;
 static struct grant grants[GRANTS];	/* index = badge; 0 is never used */
 static struct handle handles[HANDLES];
@@ -252,20 +256,46 @@ serve(const struct msg *m, struct msg *r)
 	r->w[0] = (uint64_t)v;
 }
 
+/* Maps the largest arena our quota pays for; its size in bytes, or 0. */
+static uint64_t
+map_arena(void)
+{
+	uint64_t info[2], avail, pages;
+	int64_t err;
+
+	if ((err = memory_info(SLOT_MEMORY, info)) < 0) {
+		printf("ramfs: no memory quota: %s\n", strerror(err));
+		return 0;
+	}
+	avail = info[0] - info[1];
+	if (avail <= SERVE_COST + PAGE_COST)
+		return 0;
+	pages = (avail - SERVE_COST) / PAGE_COST;
+	if ((err = map_anon(SLOT_MEMORY, ARENA_VA, pages, RIGHT_READ | RIGHT_WRITE)) < 0) {
+		printf("ramfs: cannot map %llu KiB: %s\n",
+		    (unsigned long long)pages * (USER_PAGE / 1024), strerror(err));
+		return 0;
+	}
+	return pages * USER_PAGE;
+}
+
 int
 main(uint64_t arg)
 {
 	struct msg m, r;
+	uint64_t len;
 	int64_t err;
 
 	(void)arg;
-	if ((err = ramfs_init(&fs, arena, sizeof(arena), QUOTA)) != 0) {
+	if ((len = map_arena()) == 0)
+		return 1;
+	if ((err = ramfs_init(&fs, (void *)(uintptr_t)ARENA_VA, len, len)) != 0) {
 		printf("ramfs: cannot lay out the tree: %s\n", ramfs_strerror((int)err));
 		return 1;
 	}
 	grants[1].live = 1;		/* badge 1: the whole tree */
 	grants[1].root = ramfs_root(&fs);
-	printf("ramfs: serving %u KiB (quota %u KiB)\n", ARENA / 1024, QUOTA / 1024);
+	printf("ramfs: serving %llu KiB\n", (unsigned long long)len / 1024);
 	err = ipc_recv(SLOT_SERVE, SLOT_RECV, &m);
 	for (;;) {
 		if (err < 0) {

@@ -24,6 +24,8 @@
 #define SCRATCH_VA	0x0000100000000000ULL
 #define FUZZ_DEFAULT	3000
 #define KILL_ROUNDS	40
+#define ANON_VA		0x0000300000000000ULL
+#define SLOT_ANONQ	10	/* the fuzzer's quota for anonymous pages */
 
 static int group_failures;
 static int groups_passed, groups_failed;
@@ -618,6 +620,49 @@ test_memory_exhaustion(void)
 	expect("a quota larger than ours", memory_split(SLOT_MEMORY, SLOT_QUOTA, 1ULL << 40), E_NOMEM);
 }
 
+/*
+ * Anonymous pages: fresh and zeroed, charged to the quota named, all or
+ * nothing, and W^X and address checks as for frames.
+ */
+static void
+test_map_anon(void)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)ANON_VA;
+	uint64_t before[2], after[2];
+	int zero = 1;
+
+	expect("split 256 KiB", memory_split(SLOT_MEMORY, SLOT_QUOTA, 256 * 1024), E_OK);
+	expect("quota before", memory_info(SLOT_QUOTA, before), E_OK);
+	expect("no pages", syscall6(SYS_MAP_ANON, SLOT_QUOTA, ANON_VA, 0, RIGHT_WRITE, 0, 0), E_INVAL);
+	expect("too many pages at once",
+	    syscall6(SYS_MAP_ANON, SLOT_QUOTA, ANON_VA, MAP_ANON_MAX + 1, RIGHT_WRITE, 0, 0), E_INVAL);
+	expect("write and execute",
+	    syscall6(SYS_MAP_ANON, SLOT_QUOTA, ANON_VA, 1, RIGHT_WRITE | RIGHT_EXEC, 0, 0), E_INVAL);
+	expect("unaligned", syscall6(SYS_MAP_ANON, SLOT_QUOTA, ANON_VA + 8, 1, RIGHT_WRITE, 0, 0), E_RANGE);
+	expect("a kernel address", syscall6(SYS_MAP_ANON, SLOT_QUOTA, KERNEL_DATA, 1, RIGHT_WRITE, 0, 0), E_RANGE);
+	expect("running past user space",
+	    syscall6(SYS_MAP_ANON, SLOT_QUOTA, USER_TOP - USER_PAGE, 2, RIGHT_WRITE, 0, 0), E_RANGE);
+	expect("not a memory cap", syscall6(SYS_MAP_ANON, SLOT_CONSOLE, ANON_VA, 1, RIGHT_WRITE, 0, 0), E_TYPE);
+	expect("beyond the quota", map_anon(SLOT_QUOTA, ANON_VA, 64, RIGHT_WRITE), E_NOMEM);
+	expect("quota after a refusal", memory_info(SLOT_QUOTA, after), E_OK);
+	expect("a refused map leaves nothing charged", (int64_t)after[1], (int64_t)before[1]);
+	expect("16 pages", map_anon(SLOT_QUOTA, ANON_VA, 16, RIGHT_WRITE), E_OK);
+	for (int i = 0; i < 16 * USER_PAGE / 8; i++)
+		zero &= p[i] == 0;
+	expect_true("they read as zeros", zero);
+	p[0] = 0x1234;
+	p[16 * USER_PAGE / 8 - 1] = 0x5678;
+	expect_true("and keep what is written", p[0] == 0x1234 && p[16 * USER_PAGE / 8 - 1] == 0x5678);
+	expect("memory info", memory_info(SLOT_QUOTA, after), E_OK);
+	expect_true("charged to that quota", after[1] >= before[1] + 16 * USER_PAGE);
+	expect("overlapping pages",
+	    syscall6(SYS_MAP_ANON, SLOT_QUOTA, ANON_VA - 2 * USER_PAGE, 4, RIGHT_WRITE, 0, 0), E_BUSY);
+	expect("quota after an overlap", memory_info(SLOT_QUOTA, before), E_OK);
+	expect("an overlap is undone", (int64_t)before[1], (int64_t)after[1]);
+	expect_true("the first pages are still ours", p[0] == 0x1234);
+	cap_delete(SLOT_QUOTA);
+}
+
 static void
 test_slot_exhaustion(void)
 {
@@ -1082,6 +1127,7 @@ test_syscall_fuzz(uint64_t iterations)
 	uint64_t info[2], done = 0;
 
 	expect("fuzz quota", memory_split(SLOT_MEMORY, SLOT_QUOTA, 4 << 20), E_OK);
+	expect("anonymous pages' quota", memory_split(SLOT_MEMORY, SLOT_ANONQ, 64 << 10), E_OK);
 	while (done < iterations) {
 		uint64_t nr = rand64() % (SYS_COUNT + 4);
 		uint64_t a[6];
@@ -1099,20 +1145,29 @@ test_syscall_fuzz(uint64_t iterations)
 			a[0] = SLOT_QUOTA + 1;
 		if (nr == SYS_CONSOLE_WRITE)
 			a[2] &= 0xff;
+		/* Anonymous pages stay until we exit: they get a quota of their own. */
+		if (nr == SYS_MAP_ANON && a[0] == SLOT_QUOTA)
+			a[0] = SLOT_ANONQ;
 		syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		done++;
 		if (done % 500 == 0)
 			yield();
 	}
-	for (uint64_t s = SLOT_QUOTA + 1; s < 256; s++)
-		cap_revoke(s);
-	for (uint64_t s = SLOT_QUOTA + 1; s < 256; s++)
-		cap_delete(s);
+	/* Small numbers may have named any slot from 10 up as a destination. */
+	for (uint64_t s = 10; s < 256; s++) {
+		if (s != SLOT_QUOTA && s != SLOT_ANONQ)
+			cap_revoke(s);
+	}
+	for (uint64_t s = 10; s < 256; s++) {
+		if (s != SLOT_QUOTA && s != SLOT_ANONQ)
+			cap_delete(s);
+	}
 	quota_settles(SLOT_QUOTA, 0);
 	expect("fuzz quota info", memory_info(SLOT_QUOTA, info), E_OK);
 	printf("usertests: fuzzer made %llu calls; quota in use afterwards %llu bytes\n",
 	    (unsigned long long)done, (unsigned long long)info[1]);
 	cap_delete(SLOT_QUOTA);
+	cap_delete(SLOT_ANONQ);		/* its pages go when we exit */
 	/* The kernel still serves: a fresh endpoint and a call round trip. */
 	expect("still alive", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
 	cap_delete(SLOT_A);
@@ -1140,6 +1195,7 @@ main(uint64_t arg)
 	run_group("sealed tokens", test_tokens);
 	run_group("bad pointers and lengths", test_bad_pointers);
 	run_group("memory exhaustion", test_memory_exhaustion);
+	run_group("anonymous pages", test_map_anon);
 	run_group("slot exhaustion", test_slot_exhaustion);
 	run_group("thread storm", test_thread_storm);
 	run_group("ipc", test_ipc);

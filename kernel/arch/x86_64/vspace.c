@@ -120,6 +120,8 @@ vspace_unmap(struct vspace *vs, uint64_t va)
 	if ((pte = walk(vs, va, 0, &err)) == NULL || !(*pte & PTE_P))
 		return E_RANGE;
 	*pte = 0;
+	if (vs->dead)
+		return E_OK;	/* in no CPU's CR3, so in no TLB (no PCIDs) */
 	if ((read_cr3() & PTE_ADDR) == vs->root)
 		invlpg(va);
 	/* Threads of this address space may be running on other CPUs. */

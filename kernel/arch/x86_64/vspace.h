@@ -18,6 +18,7 @@ struct vspace {
 	struct memory *mem;		/* pays for the page tables */
 	uint64_t table_pages;
 	struct mapping *maps;		/* frames mapped here (frame.c) */
+	int dead;			/* no CPU runs on it any more: unmap without shootdowns */
 };
 
 struct vspace *vspace_create(struct memory *m);
