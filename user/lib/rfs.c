@@ -133,11 +133,19 @@ rfs_mkdir(struct rfs *c, const char *path)
 }
 
 int64_t
-rfs_unlink(struct rfs *c, const char *path)
+rfs_unlink(struct rfs *c, const char *path, uint64_t type)
 {
 	struct msg r;
 
-	return path_op(c, RFS_UNLINK, path, 0, &r);
+	return path_op(c, RFS_UNLINK, path, type, &r);
+}
+
+int64_t
+rfs_truncate(struct rfs *c, int64_t h, uint64_t size)
+{
+	struct msg r;
+
+	return call(c, RFS_TRUNC, (uint64_t)h, size, 0, &r);
 }
 
 int64_t

@@ -20,7 +20,7 @@ enum rfs_op {
 	RFS_SEEK,		/* (handle, offset, whence) -> new offset */
 	RFS_TRUNC,		/* (handle, size) */
 	RFS_MKDIR,		/* (path len) */
-	RFS_UNLINK,		/* (path len) */
+	RFS_UNLINK,		/* (path len, type: 0 any, else only a file (1) or a directory (2)) */
 	RFS_RENAME,		/* (from len, to len): both paths, one after the other */
 	RFS_STAT,		/* (path len) -> type, size, blocks */
 	RFS_READDIR,		/* (path len, cookie) -> next cookie (0: end), type; name in the buffer */
@@ -50,7 +50,9 @@ int64_t rfs_read(struct rfs *c, int64_t h, void *buf, uint64_t n);
 int64_t rfs_write(struct rfs *c, int64_t h, const void *buf, uint64_t n);
 int64_t rfs_seek(struct rfs *c, int64_t h, int64_t off, int whence);
 int64_t rfs_mkdir(struct rfs *c, const char *path);
-int64_t rfs_unlink(struct rfs *c, const char *path);
+/* Removes a file or an empty directory; only one of type (RAMFS_FILE, _DIR) unless 0. */
+int64_t rfs_unlink(struct rfs *c, const char *path, uint64_t type);
+int64_t rfs_truncate(struct rfs *c, int64_t h, uint64_t size);
 int64_t rfs_rename(struct rfs *c, const char *from, const char *to);
 /* out[0] type, out[1] size, out[2] blocks. */
 int64_t rfs_stat(struct rfs *c, const char *path, uint64_t out[3]);

@@ -60,6 +60,22 @@ handle(uint64_t badge, uint64_t h)
 	return &handles[h];
 }
 
+/* Removes path[0] (n bytes); only when it has type want, unless want is 0. */
+static int64_t
+do_unlink(struct grant *g, size_t n, uint64_t want)
+{
+	struct ramfs_stat st;
+	int err;
+
+	if (want != 0) {
+		if ((err = ramfs_stat(&fs, g->root, path[0], n, &st)) != 0)
+			return err;
+		if (st.type != want)
+			return want == RAMFS_DIR ? RAMFS_ENOTDIR : RAMFS_EISDIR;
+	}
+	return ramfs_unlink(&fs, g->root, path[0], n);
+}
+
 static int64_t
 do_setbuf(uint64_t badge, struct grant *g, const struct msg *m)
 {
@@ -221,7 +237,7 @@ serve(const struct msg *m, struct msg *r)
 		break;
 	case RFS_UNLINK:
 		if ((v = get_path(g, 0, m->w[0], 0)) == 0)
-			v = ramfs_unlink(&fs, g->root, path[0], (size_t)m->w[0]);
+			v = do_unlink(g, (size_t)m->w[0], m->w[1]);
 		break;
 	case RFS_RENAME:
 		if ((v = get_path(g, 0, m->w[0], 0)) == 0 &&

@@ -141,7 +141,7 @@ cmd_rm(int argc, char **argv, struct sink *o, const struct source *in)
 	if (argc < 2)
 		return usage(o, "rm", "path...");
 	for (int i = 1; i < argc; i++) {
-		if ((err = rfs_unlink(&fs, argv[i])) < 0)
+		if ((err = rfs_unlink(&fs, argv[i], 0)) < 0)
 			return fail(o, "rm", argv[i], err);
 	}
 	return 0;

@@ -1,0 +1,46 @@
+# mk/ramfsbench.mk: what bench/ramfs boots besides build/nonos.img (whose
+# module user/ramfsbench the Makefile builds like every program):
+#   $(B)/bench/ramfs-linux_bench  user/ramfsbench's checks and workload
+#                                 for Linux (static glibc); also run on
+#                                 the host by tests/qemu/test_files.py
+#   $(B)/bench/ramfs-initrd.img   busybox, bench/ramfs/init and that program
+#   $(B)/bench/ramfs-linux.img    GPT+FAT disk: chainloader, Debian vmlinuz,
+#                                 that initramfs (bench/boot/mklinuximage)
+# The chainloader, busybox and the Linux kernel are mk/bench.mk's.
+
+RFSB := $(B)/bench
+RFSB_SRC := bench/ramfs/linux_bench.c user/ramfsbench/workload.c user/ramfsbench/checks.c
+# cpio entries get this fixed time stamp, as in mk/bench.mk.
+RFSB_EPOCH := 1767225600
+
+$(RFSB)/ramfs-linux_bench: $(RFSB_SRC) user/ramfsbench/workload.h
+	@mkdir -p $(@D)
+	@echo "  CC [linux]  $@"
+	@gcc -static -std=c17 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I. -o $@ $(RFSB_SRC)
+
+$(RFSB)/ramfs-initrd.img: bench/ramfs/init $(RFSB)/ramfs-linux_bench /bin/busybox
+	@echo "  CPIO        $@"
+	@rm -rf $(RFSB)/ramfs-initrd.d
+	@mkdir -p $(RFSB)/ramfs-initrd.d/bin $(RFSB)/ramfs-initrd.d/proc \
+		$(RFSB)/ramfs-initrd.d/mnt
+	@cp bench/ramfs/init $(RFSB)/ramfs-initrd.d/init
+	@cp $(RFSB)/ramfs-linux_bench $(RFSB)/ramfs-initrd.d/linux_bench
+	@cp /bin/busybox $(RFSB)/ramfs-initrd.d/bin/busybox
+	@chmod 755 $(RFSB)/ramfs-initrd.d/init $(RFSB)/ramfs-initrd.d/linux_bench \
+		$(RFSB)/ramfs-initrd.d/bin $(RFSB)/ramfs-initrd.d/bin/busybox \
+		$(RFSB)/ramfs-initrd.d/proc $(RFSB)/ramfs-initrd.d/mnt
+	@find $(RFSB)/ramfs-initrd.d -exec touch -h -d @$(RFSB_EPOCH) {} +
+	@cd $(RFSB)/ramfs-initrd.d && find . -mindepth 1 | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --reproducible --quiet > ../ramfs-initrd.cpio
+	@gzip -n -9 -c $(RFSB)/ramfs-initrd.cpio > $@
+	@rm -rf $(RFSB)/ramfs-initrd.d $(RFSB)/ramfs-initrd.cpio
+
+$(RFSB)/ramfs-linux.img: $(RFSB)/linuxboot.efi deps/linux/vmlinuz \
+		$(RFSB)/ramfs-initrd.img bench/boot/mklinuximage
+	@echo "  IMAGE       $@"
+	@bench/boot/mklinuximage $@ $(RFSB)/linuxboot.efi deps/linux/vmlinuz \
+		$(RFSB)/ramfs-initrd.img
+
+# The host half of the checks' differential test is part of every build.
+all: $(RFSB)/ramfs-linux_bench
+bench: $(RFSB)/ramfs-linux.img
