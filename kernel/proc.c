@@ -28,7 +28,7 @@ map_copy(struct process *p, uint64_t va, uint64_t len, const uint8_t *src,
     uint64_t src_len, uint32_t rights)
 {
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		struct frame *f = frame_create(p->mem);
+		struct frame *f = frame_create(p->mem, 1);
 		int err;
 
 		if (f == NULL)

@@ -109,6 +109,8 @@ sys_cap_info(struct trapframe *tf)
 	info.rights = c->rights;
 	info.badge = c->badge;
 	info.object_id = c->obj->id;
+	if (c->obj->type == CAP_FRAME)
+		info.size = (uint64_t)((struct frame *)c->obj)->pages * PAGE_SIZE;
 	return copy_to_user(tf->rsi, &info, sizeof(info));
 }
 
@@ -231,14 +233,6 @@ make_notification(struct memory *m)
 	return n ? &n->hdr : NULL;
 }
 
-static struct kobj *
-make_frame(struct memory *m)
-{
-	struct frame *f = frame_create(m);
-
-	return f ? &f->hdr : NULL;
-}
-
 static int64_t
 sys_endpoint_create(struct trapframe *tf)
 {
@@ -254,7 +248,18 @@ sys_notification_create(struct trapframe *tf)
 static int64_t
 sys_frame_create(struct trapframe *tf)
 {
-	return create_object(tf, make_frame);
+	struct cap *mem, *dst;
+	struct frame *f;
+	int err;
+
+	if (tf->rdx == 0 || tf->rdx > FRAME_MAX_PAGES)
+		return E_INVAL;
+	if ((err = lookup(tf->rdi, CAP_MEMORY, RIGHT_WRITE, &mem)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	if ((f = frame_create((struct memory *)mem->obj, (uint32_t)tf->rdx)) == NULL)
+		return E_NOMEM;
+	return cap_install(dst, &f->hdr, RIGHTS_ALL);
 }
 
 static int64_t

@@ -6,24 +6,27 @@
 #include "kernel/obj/frame.h"
 
 struct frame *
-frame_create(struct memory *m)
+frame_create(struct memory *m, uint32_t pages)
 {
+	uint64_t bytes = (uint64_t)pages * PAGE_SIZE;
 	struct frame *f;
 
-	if (memory_charge(m, PAGE_SIZE) != E_OK)
+	if (memory_charge(m, bytes) != E_OK)
 		return NULL;
 	if ((f = memory_alloc(m, sizeof(*f))) == NULL) {
-		memory_refund(m, PAGE_SIZE);
+		memory_refund(m, bytes);
 		return NULL;
 	}
-	if ((f->pa = pmm_alloc()) == 0) {
+	f->pa = pages == 1 ? pmm_alloc() : pmm_alloc_contig(pages, 1);
+	if (f->pa == 0) {
 		memory_free(m, f, sizeof(*f));
-		memory_refund(m, PAGE_SIZE);
+		memory_refund(m, bytes);
 		return NULL;
 	}
 	f->hdr.type = CAP_FRAME;
 	f->hdr.id = kobj_new_id();
 	f->mem = m;
+	f->pages = pages;
 	return f;
 }
 
@@ -31,11 +34,17 @@ int
 frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights)
 {
 	struct mapping *m = memory_alloc(vs->mem, sizeof(*m));
-	int err;
+	int err = E_OK;
+	uint32_t i;
 
 	if (m == NULL)
 		return E_NOMEM;
-	if ((err = vspace_map(vs, va, f->pa, rights)) != E_OK) {
+	for (i = 0; i < f->pages && err == E_OK; i++)
+		err = vspace_map(vs, va + i * PAGE_SIZE, f->pa + i * PAGE_SIZE, rights);
+	if (err != E_OK) {
+		/* Page i - 1 failed: undo the ones before it. */
+		for (i--; i > 0; i--)
+			vspace_unmap(vs, va + (i - 1) * PAGE_SIZE);
 		memory_free(vs->mem, m, sizeof(*m));
 		return err;
 	}
@@ -74,7 +83,8 @@ frame_unmap(struct frame *f, struct vspace *vs, uint64_t va)
 {
 	for (struct mapping *m = f->maps; m; m = m->fnext) {
 		if (m->vs == vs && m->va == va) {
-			vspace_unmap(vs, va);
+			for (uint32_t i = 0; i < f->pages; i++)
+				vspace_unmap(vs, va + i * PAGE_SIZE);
 			unlink_from_frame(m);
 			unlink_from_vspace(m);
 			memory_free(vs->mem, m, sizeof(*m));
@@ -94,7 +104,7 @@ frame_map_anon(struct memory *m, struct vspace *vs, uint64_t va, uint64_t pages,
     uint32_t rights)
 {
 	for (uint64_t i = 0; i < pages; i++) {
-		struct frame *f = frame_create(m);
+		struct frame *f = frame_create(m, 1);
 		int err = f ? frame_map(f, vs, va + i * PAGE_SIZE, rights) : E_NOMEM;
 
 		if (err != E_OK) {
@@ -113,8 +123,9 @@ frame_destroy(struct frame *f)
 {
 	while (f->maps)
 		frame_unmap(f, f->maps->vs, f->maps->va);
-	pmm_free(f->pa);		/* zeroes the page */
-	memory_refund(f->mem, PAGE_SIZE);
+	for (uint32_t i = 0; i < f->pages; i++)
+		pmm_free(f->pa + i * PAGE_SIZE);	/* zeroes the page */
+	memory_refund(f->mem, (uint64_t)f->pages * PAGE_SIZE);
 	memory_free(f->mem, f, sizeof(*f));
 }
 
@@ -124,7 +135,8 @@ frame_forget_vspace(struct vspace *vs)
 	while (vs->maps) {
 		struct mapping *m = vs->maps;
 
-		vspace_unmap(vs, m->va);
+		for (uint32_t i = 0; i < m->frame->pages; i++)
+			vspace_unmap(vs, m->va + i * PAGE_SIZE);
 		unlink_from_frame(m);
 		vs->maps = m->vnext;
 		memory_free(vs->mem, m, sizeof(*m));

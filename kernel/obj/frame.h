@@ -1,5 +1,6 @@
 /*
- * Frame objects: one physical page, charged to a memory quota, mapped
+ * Frame objects: 1..FRAME_MAX_PAGES physically contiguous pages, charged
+ * to a memory quota, mapped as a whole
  * into any number of address spaces. The frame remembers its mappings so
  * that deleting its last capability unmaps it everywhere before the page
  * is zeroed and freed: no address space can keep a page its owner gave up.
@@ -22,12 +23,14 @@ struct mapping {
 
 struct frame {
 	struct kobj hdr;
-	uint64_t pa;
+	uint64_t pa;		/* the first page; the others follow it */
+	uint32_t pages;
 	struct memory *mem;
 	struct mapping *maps;
 };
 
-struct frame *frame_create(struct memory *m);
+/* pages zeroed pages (1..FRAME_MAX_PAGES, checked by the caller); NULL when out of memory. */
+struct frame *frame_create(struct memory *m, uint32_t pages);
 int frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights);
 int frame_unmap(struct frame *f, struct vspace *vs, uint64_t va);
 /*

@@ -23,7 +23,7 @@ enum nonos_syscall {
 	SYS_CAP_UNSEAL,		/* (const uint8_t in[80], dst) */
 	SYS_ENDPOINT_CREATE,	/* (memory, dst) */
 	SYS_NOTIFICATION_CREATE, /* (memory, dst) */
-	SYS_FRAME_CREATE,	/* (memory, dst) */
+	SYS_FRAME_CREATE,	/* (memory, dst, pages) */
 	SYS_MAP,		/* (frame, vaddr, rights) */
 	SYS_UNMAP,		/* (vaddr) */
 	SYS_THREAD_CREATE,	/* (memory, dst, entry, stack top, arg) */
@@ -103,6 +103,7 @@ struct cap_info {
 	unsigned int rights;
 	unsigned long long badge;
 	unsigned long long object_id;
+	unsigned long long size;	/* frames: bytes; 0 for other objects */
 };
 
 /* Well-known slots of the root task's capability space. */
@@ -123,6 +124,7 @@ struct cap_info {
 
 #define CNODE_SLOTS	256	/* slots per capability space */
 #define USER_PAGE	4096	/* bytes per page */
+#define FRAME_MAX_PAGES	16	/* pages per frame object (contiguous) */
 #define MAP_ANON_MAX	4096	/* pages per SYS_MAP_ANON (16 MiB): bounds one call's work */
 #define USER_TOP	0x00007ffffffff000ULL	/* first byte above user space */
 

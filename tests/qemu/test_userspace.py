@@ -143,6 +143,8 @@ def main():
         g.wait_for(r"init: ramfs \(pid \d+\) ended.*restart 1 of", 30)
         m = g.wait_for(r"init: started ramfs", 30, fail=False)
         r.check("init restarts a killed service", m is not None, "")
+        # Its greeting (after it laid out its 8 MiB) must not land in ps's output.
+        g.wait_for(r"ramfs: serving \d+ KiB", 30, fail=False)
         out = sh.run("ps")
         r.check("ps shows the restart", re.search(r"ramfs\s+running\s+1", out) is not None, out)
         out = sh.run("ls")

@@ -65,9 +65,9 @@ notification_create(uint64_t mem, uint64_t dst)
 }
 
 int64_t
-frame_create(uint64_t mem, uint64_t dst)
+frame_create(uint64_t mem, uint64_t dst, uint64_t pages)
 {
-	return syscall6(SYS_FRAME_CREATE, mem, dst, 0, 0, 0, 0);
+	return syscall6(SYS_FRAME_CREATE, mem, dst, pages, 0, 0, 0);
 }
 
 int64_t

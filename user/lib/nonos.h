@@ -29,7 +29,8 @@ int64_t cap_unseal(const uint8_t *token, uint64_t dst);
 
 int64_t endpoint_create(uint64_t mem, uint64_t dst);
 int64_t notification_create(uint64_t mem, uint64_t dst);
-int64_t frame_create(uint64_t mem, uint64_t dst);
+/* pages (1..FRAME_MAX_PAGES) contiguous zeroed pages, mapped as one. */
+int64_t frame_create(uint64_t mem, uint64_t dst, uint64_t pages);
 int64_t memory_split(uint64_t mem, uint64_t dst, uint64_t bytes);
 int64_t memory_info(uint64_t mem, uint64_t out[2]);
 int64_t map(uint64_t frame, uint64_t vaddr, uint64_t rights);

@@ -44,7 +44,7 @@ rfs_attach(struct rfs *c, uint64_t slot, uint64_t frame, uint64_t va)
 	c->slot = slot;
 	c->frame = frame;
 	c->buf = (uint8_t *)(uintptr_t)va;
-	if ((err = frame_create(SLOT_MEMORY, frame)) < 0 ||
+	if ((err = frame_create(SLOT_MEMORY, frame, RFS_BUF / USER_PAGE)) < 0 ||
 	    (err = map(frame, va, RIGHT_READ | RIGHT_WRITE)) < 0)
 		return RFS_EIPC;
 	return setbuf(c);

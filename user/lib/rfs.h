@@ -1,7 +1,7 @@
 /*
  * The RAM file system protocol (docs/userspace.md): operations sent with
  * SYS_CALL on a badged endpoint capability whose badge names the
- * client's root directory, bulk bytes in a shared 4 KiB frame. The client
+ * client's root directory, bulk bytes in a shared 64 KiB frame. The client
  * side wrappers return a byte count or value >= 0, or -RFS error.
  */
 #ifndef USER_LIB_RFS_H
@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define RFS_BUF		4096	/* bytes in the shared buffer */
+#define RFS_BUF		65536	/* bytes in the shared buffer: one frame of 16 pages */
 
 enum rfs_op {
 	RFS_SETBUF = 1,		/* TAG_CAP: a frame to share as this directory cap's buffer */

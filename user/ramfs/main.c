@@ -83,7 +83,7 @@ do_setbuf(uint64_t badge, struct grant *g, const struct msg *m)
 	uint64_t va = BUF_VA + badge * RFS_BUF;
 
 	if (!(m->tag & TAG_CAP) || (m->tag & TAG_CAP_DROPPED) ||
-	    cap_info(SLOT_RECV, &ci) != E_OK || ci.type != CAP_FRAME) {
+	    cap_info(SLOT_RECV, &ci) != E_OK || ci.type != CAP_FRAME || ci.size != RFS_BUF) {
 		cap_delete(SLOT_RECV);
 		return RFS_EBADOP;
 	}

@@ -26,6 +26,7 @@
 #define KILL_ROUNDS	40
 #define ANON_VA		0x0000300000000000ULL
 #define SLOT_ANONQ	10	/* the fuzzer's quota for anonymous pages */
+#define BIGFRAME_VA	0x0000310000000000ULL
 
 static int group_failures;
 static int groups_passed, groups_failed;
@@ -132,7 +133,7 @@ overflow_dies(void)
 {
 	int ok;
 
-	if (frame_create(SLOT_MEMORY, SLOT_C) != E_OK ||
+	if (frame_create(SLOT_MEMORY, SLOT_C, 1) != E_OK ||
 	    map(SLOT_C, GUARDED_STACK_VA, RIGHT_READ | RIGHT_WRITE) != E_OK)
 		return 0;
 	ok = dies_on(do_stack_overflow_entry, (void *)(GUARDED_STACK_VA + 4096));
@@ -334,7 +335,7 @@ spin_on_shared(uint64_t a)
 static int
 unmap_reaches_every_cpu(void)
 {
-	if (frame_create(SLOT_MEMORY, SLOT_C) != E_OK ||
+	if (frame_create(SLOT_MEMORY, SLOT_C, 1) != E_OK ||
 	    map(SLOT_C, SHARED_VA, RIGHT_READ | RIGHT_WRITE) != E_OK)
 		return 0;
 	*(volatile uint64_t *)SHARED_VA = 1;
@@ -488,7 +489,7 @@ test_rights(void)
 	for (uint64_t s = SLOT_A; s <= SLOT_THREAD_TMP + 1; s++)
 		cap_delete(s);
 	/* Frames: read-only caps cannot be mapped writable; W+X never. */
-	expect("frame", frame_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("frame", frame_create(SLOT_MEMORY, SLOT_A, 1), E_OK);
 	expect("read-only frame", cap_derive(SLOT_A, SLOT_B, RIGHT_READ, 0), E_OK);
 	expect("map read-only frame writable", map(SLOT_B, SCRATCH_VA, RIGHT_READ | RIGHT_WRITE), E_RIGHTS);
 	expect("map W+X", map(SLOT_A, SCRATCH_VA, RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC), E_INVAL);
@@ -600,7 +601,7 @@ test_memory_exhaustion(void)
 
 	expect("split 64 KiB", memory_split(SLOT_MEMORY, SLOT_QUOTA, 65536), E_OK);
 	for (uint64_t s = SLOT_STORM; s < 256; s++) {
-		int64_t err = frame_create(SLOT_QUOTA, s);
+		int64_t err = frame_create(SLOT_QUOTA, s, 1);
 
 		if (err == E_NOMEM)
 			break;
@@ -661,6 +662,39 @@ test_map_anon(void)
 	expect("an overlap is undone", (int64_t)before[1], (int64_t)after[1]);
 	expect_true("the first pages are still ours", p[0] == 0x1234);
 	cap_delete(SLOT_QUOTA);
+}
+
+/* Frames of several pages: contiguous, mapped whole or not at all. */
+static void
+test_big_frames(void)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)BIGFRAME_VA;
+	struct cap_info ci;
+
+	expect("no pages", frame_create(SLOT_MEMORY, SLOT_A, 0), E_INVAL);
+	expect("too many pages", frame_create(SLOT_MEMORY, SLOT_A, FRAME_MAX_PAGES + 1), E_INVAL);
+	expect("16 pages", frame_create(SLOT_MEMORY, SLOT_A, 16), E_OK);
+	expect("its info", cap_info(SLOT_A, &ci), E_OK);
+	expect("its size", (int64_t)ci.size, 16 * USER_PAGE);
+	expect("a page in the way", frame_create(SLOT_MEMORY, SLOT_B, 1), E_OK);
+	expect("map it", map(SLOT_B, BIGFRAME_VA + 15 * USER_PAGE, RIGHT_READ), E_OK);
+	expect("the big one overlaps it", map(SLOT_A, BIGFRAME_VA, RIGHT_READ | RIGHT_WRITE), E_BUSY);
+	expect("unmap the page", unmap(SLOT_B, BIGFRAME_VA + 15 * USER_PAGE), E_OK);
+	/* Had the refused map left its first pages behind, this would say E_BUSY. */
+	expect("its first page was not left mapped", map(SLOT_B, BIGFRAME_VA, RIGHT_READ), E_OK);
+	expect("unmap again", unmap(SLOT_B, BIGFRAME_VA), E_OK);
+	expect("map all 16", map(SLOT_A, BIGFRAME_VA, RIGHT_READ | RIGHT_WRITE), E_OK);
+	p[0] = 1;
+	p[16 * USER_PAGE / 8 - 1] = 2;
+	expect_true("first and last page written", p[0] == 1 && p[16 * USER_PAGE / 8 - 1] == 2);
+	expect("a second mapping", map(SLOT_A, BIGFRAME_VA + 32 * USER_PAGE, RIGHT_READ), E_OK);
+	expect_true("shows the same pages", p[32 * USER_PAGE / 8 + 16 * USER_PAGE / 8 - 1] == 2);
+	cap_delete(SLOT_A);
+	cap_delete(SLOT_B);
+	/* Both mappings went with the last capability. */
+	expect("a page where it was", frame_create(SLOT_MEMORY, SLOT_B, 1), E_OK);
+	expect("maps freely there", map(SLOT_B, BIGFRAME_VA + 47 * USER_PAGE, RIGHT_READ), E_OK);
+	cap_delete(SLOT_B);
 }
 
 static void
@@ -1196,6 +1230,7 @@ main(uint64_t arg)
 	run_group("bad pointers and lengths", test_bad_pointers);
 	run_group("memory exhaustion", test_memory_exhaustion);
 	run_group("anonymous pages", test_map_anon);
+	run_group("frames of several pages", test_big_frames);
 	run_group("slot exhaustion", test_slot_exhaustion);
 	run_group("thread storm", test_thread_storm);
 	run_group("ipc", test_ipc);
