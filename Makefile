@@ -113,7 +113,8 @@ USER_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-none-elf \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -O2 -g -I.
 USER_RT_SRC := $(sort $(wildcard user/lib/*.c user/lib/*.S)) lib/libc/string.c lib/fmt/fmt.c \
-	lib/ramfs/ramfs.c lib/line/edit.c lib/line/parse.c
+	lib/ramfs/ramfs.c lib/line/edit.c lib/line/parse.c \
+	lib/heap/heap.c
 USER_RT_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename $(USER_RT_SRC))))
 USER_PROGS := $(filter-out lib,$(notdir $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c))))))
 USER_BINS := $(USER_PROGS:%=$(B)/modules/%)

@@ -58,6 +58,16 @@ int64_t notify_signal(uint64_t n);
 int64_t notify_wait(uint64_t n);
 int64_t notify_poll(uint64_t n);
 
+/*
+ * Memory from this process's own quota (malloc.c): zeroed, NULL when the
+ * quota is spent. free and realloc stop the thread on a pointer they did
+ * not hand out (a bug, never silently ignored).
+ */
+void *malloc(size_t size);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t size);
+void free(void *p);
+
 /* A short name for an E_* error ("E_RIGHTS"). */
 const char *strerror(int64_t err);
 

@@ -27,6 +27,7 @@
 #define ANON_VA		0x0000300000000000ULL
 #define SLOT_ANONQ	10	/* the fuzzer's quota for anonymous pages */
 #define BIGFRAME_VA	0x0000310000000000ULL
+#define MALLOC_N	300
 
 static int group_failures;
 static int groups_passed, groups_failed;
@@ -664,6 +665,86 @@ test_map_anon(void)
 	cap_delete(SLOT_QUOTA);
 }
 
+static void
+free_foreign(uint64_t a)
+{
+	(void)a;
+	free((void *)(uintptr_t)KERNEL_DATA);
+	reached = 1;
+	thread_exit();
+}
+
+static void
+free_twice(uint64_t a)
+{
+	void *p = malloc(40);
+
+	(void)a;
+	free(p);
+	free(p);
+	reached = 1;
+	thread_exit();
+}
+
+/* 1 when every byte of p[0..n) is zero. */
+static int
+all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * malloc over anonymous pages: zeroed memory of every size, contents
+ * kept, freed memory reused (the quota stops growing), refusals as NULL,
+ * and bad frees stopping the thread instead of corrupting the heap.
+ */
+static void
+test_malloc(void)
+{
+	static uint8_t *ptr[MALLOC_N];
+	uint64_t first[2], later[2];
+	int zero = 1, kept = 1;
+	uint8_t *big, *r;
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < MALLOC_N; i++) {
+			size_t n = 1 + (size_t)i * 37 % 3000;
+
+			if ((ptr[i] = malloc(n)) == NULL)
+				break;
+			zero &= all_zero(ptr[i], n);
+			memset(ptr[i], i & 0xff, n);
+		}
+		for (int i = 0; i < MALLOC_N; i++) {
+			size_t n = 1 + (size_t)i * 37 % 3000;
+
+			kept &= ptr[i] != NULL && ptr[i][0] == (i & 0xff) && ptr[i][n - 1] == (i & 0xff);
+			free(ptr[i]);
+		}
+		expect("quota", memory_info(SLOT_MEMORY, round == 0 ? first : later), E_OK);
+	}
+	expect_true("fresh memory is zeroed", zero);
+	expect_true("contents are kept", kept);
+	expect_true("freed memory is reused", later[1] <= first[1]);
+	big = malloc(4 << 20);
+	expect_true("4 MiB", big != NULL && all_zero(big, 4 << 20));
+	if (big != NULL)
+		big[(4 << 20) - 1] = 7;
+	r = realloc(big, 5 << 20);
+	expect_true("realloc keeps the contents", r != NULL && r[(4 << 20) - 1] == 7 &&
+	    all_zero(r + (4 << 20), 1 << 20));
+	free(r);
+	expect_true("malloc(0)", malloc(0) == NULL);
+	expect_true("more than the heap allows", malloc((size_t)1 << 40) == NULL);
+	expect_true("calloc overflow", calloc((size_t)1 << 40, (size_t)1 << 40) == NULL);
+	expect_true("free of a pointer never handed out stops the thread", dies(free_foreign));
+	expect_true("a double free stops the thread", dies(free_twice));
+}
+
 /* Frames of several pages: contiguous, mapped whole or not at all. */
 static void
 test_big_frames(void)
@@ -1231,6 +1312,7 @@ main(uint64_t arg)
 	run_group("memory exhaustion", test_memory_exhaustion);
 	run_group("anonymous pages", test_map_anon);
 	run_group("frames of several pages", test_big_frames);
+	run_group("malloc", test_malloc);
 	run_group("slot exhaustion", test_slot_exhaustion);
 	run_group("thread storm", test_thread_storm);
 	run_group("ipc", test_ipc);
