@@ -26,7 +26,7 @@ ONION_REL := $(B)/rel-onion
 ONION_REL_CFLAGS := -std=c17 -O2 -g -fstack-protector-strong \
 	-D_FORTIFY_SOURCE=2 -fPIE -I. -DNONOS_HOST -D_DEFAULT_SOURCE
 ONION_REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
-ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC)) \
+ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC)) lib/fmt/hex.c \
 	lib/crypto/crypto.c lib/crypto/sign.c lib/crypto/hashes.c \
 	lib/crypto/aead.c lib/crypto/pwhash.c lib/crypto/sha3.c \
 	lib/crypto/port/nonos_random.c lib/crypto/port/host_entropy.c
@@ -74,7 +74,7 @@ bench: $(B)/tools/nonos-onion
 # compiles it with the kernel's flags and links it (ld -r) with the nc_ API,
 # lib/crypto/sha3.c and the freestanding libsodium and BearSSL archives: what
 # stays undefined must be in SODIUM_ENV_SYMS, and no SSE register may appear.
-ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/crypto/sha3.c
+ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/crypto/sha3.c lib/fmt/hex.c
 ONION_FS_OBJ := $(ONION_FS_SRC:%.c=$(B)/freestanding/onion/%.o) \
 	$(SODIUM_NC_SRC:lib/crypto/%.c=$(B)/freestanding/check/nc/%.o)
 

@@ -23,8 +23,8 @@ DEV_KEY := keys/dev.key
 # image depends on nothing else in lib/.
 MANIFEST_TOOL := $(B)/tools/nonos-manifest
 MANIFEST_TOOL_SRC := tools/nonos-manifest/main.c lib/manifest/manifest.c \
-	lib/sign/sign.c lib/path/path.c lib/crypto/blake3.c lib/crypto/crypto.c \
-	lib/crypto/sign.c lib/crypto/hashes.c
+	lib/sign/sign.c lib/fmt/hex.c lib/path/path.c lib/crypto/blake3.c \
+	lib/crypto/crypto.c lib/crypto/sign.c lib/crypto/hashes.c
 MANIFEST_TOOL_OBJ := $(MANIFEST_TOOL_SRC:%.c=$(B)/host/%.o)
 
 $(MANIFEST_TOOL): $(MANIFEST_TOOL_OBJ) $(B)/host/libsodium.a
