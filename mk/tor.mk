@@ -27,7 +27,7 @@ ONION_REL_CFLAGS := -std=c17 -O2 -g -fstack-protector-strong \
 	-D_FORTIFY_SOURCE=2 -fPIE -I. -DNONOS_HOST -D_DEFAULT_SOURCE
 ONION_REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
 ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC)) lib/fmt/hex.c \
-	lib/crypto/crypto.c lib/crypto/sign.c lib/crypto/hashes.c \
+	lib/crypto/crypto.c lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c \
 	lib/crypto/aead.c lib/crypto/pwhash.c lib/crypto/sha3.c \
 	lib/crypto/port/nonos_random.c lib/crypto/port/host_entropy.c
 ONION_REL_OBJ := $(ONION_REL_OWN:%.c=$(ONION_REL)/own/%.o) \

@@ -306,37 +306,3 @@ manifest_module(const struct manifest *m, const char *name)
 	}
 	return NULL;
 }
-
-const char *
-manifest_sig_parse(const void *buf, size_t len, struct manifest_sig *s)
-{
-	const char *text = buf;
-	struct word w[5];
-	int nw;
-
-	if (len > MANIFEST_SIG_MAX_BYTES)
-		return "signature file too large";
-	if (len > 0 && text[len - 1] == '\n')
-		len--;
-	for (size_t i = 0; i < len; i++) {
-		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] > 0x7e)
-			return "malformed signature file";
-	}
-	if ((nw = split(text, len, w, 5)) != 4 || !word_is(&w[0], MANIFEST_SIG_TAG))
-		return "malformed signature file";
-	/* nonos-sign writes lower case and reads either; so do we here. */
-	if (hex_decode(s->signer, 32, w[1].s, w[1].len) != 0 ||
-	    hex_decode(s->hash, MANIFEST_HASH_LEN, w[2].s, w[2].len) != 0 ||
-	    hex_decode(s->sig, 64, w[3].s, w[3].len) != 0)
-		return "malformed signature file";
-	return NULL;
-}
-
-void
-manifest_sig_message(uint8_t msg[MANIFEST_SIG_MSG_LEN],
-    const uint8_t hash[MANIFEST_HASH_LEN])
-{
-	memcpy(msg, "NONOS sign v1", 13);
-	msg[13] = 0;
-	memcpy(msg + 14, hash, MANIFEST_HASH_LEN);
-}

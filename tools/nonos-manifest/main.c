@@ -27,6 +27,7 @@
 
 #include "lib/crypto/blake3.h"
 #include "lib/crypto/crypto.h"
+#include "lib/fmt/hex.h"
 #include "lib/manifest/manifest.h"
 #include "lib/sign/sign.h"
 
@@ -460,12 +461,6 @@ append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 	return 0;
 }
 
-static void
-hex(char *out, const uint8_t *in, size_t n)
-{
-	sign_hex(out, in, n);
-}
-
 static int
 cmd_create(int argc, char **argv)
 {
@@ -524,7 +519,7 @@ cmd_create(int argc, char **argv)
 			return 1;
 	}
 	qsort(mods, (size_t)n, sizeof(mods[0]), by_name);
-	hex(h, kernel.blake3, 32);
+	hex_encode(h, kernel.blake3, 32);
 	if (append(text, sizeof text, &len, "%s\nimage %llu\nkernel %llu %s %llu\n",
 	    MANIFEST_MAGIC, (unsigned long long)version,
 	    (unsigned long long)kernel.size, h, (unsigned long long)version) < 0)
@@ -544,7 +539,7 @@ cmd_create(int argc, char **argv)
 		if (ceiling == none)
 			warnx_("warning: %s has no entry in %s: it may hold no capability",
 			    mods[i].name, policy ? policy : "a policy (no -p)");
-		hex(h, mods[i].blake3, 32);
+		hex_encode(h, mods[i].blake3, 32);
 		if (append(text, sizeof text, &len, "module %s %llu %s %llu",
 		    mods[i].name, (unsigned long long)mods[i].size, h,
 		    (unsigned long long)version) < 0)
@@ -634,7 +629,7 @@ cmd_sign(int argc, char **argv)
 	else if (write_file(out, sig, strlen(sig), 0644) == 0)
 		ret = 0;
 	if (ret == 0) {
-		hex(h, sk + 32, 32);
+		hex_encode(h, sk + 32, 32);
 		printf("%s: image version %llu, signed by %s\n", argv[optind],
 		    (unsigned long long)m.version, h);
 	}
@@ -710,11 +705,10 @@ static int
 cmd_verify(int argc, char **argv)
 {
 	static struct manifest m;
-	struct manifest_sig s;
 	char path[4096], mpath[4096];
-	uint8_t pk[32], digest[32], msg[MANIFEST_SIG_MSG_LEN], *buf = NULL, *sig = NULL;
+	uint8_t pk[32], digest[32], *buf = NULL, *sig = NULL;
 	size_t len, siglen;
-	const char *pubfile = NULL, *keyfile = NULL, *dir, *why;
+	const char *pubfile = NULL, *keyfile = NULL, *dir;
 	int c, ret = 1;
 
 	while ((c = getopt(argc, argv, "p:k:")) != -1) {
@@ -743,21 +737,20 @@ cmd_verify(int argc, char **argv)
 	    read_file(mpath, MANIFEST_MAX_BYTES, &buf, &len) < 0)
 		goto out;
 	/* The loader's order: signature first, then the manifest's contents. */
-	if ((why = manifest_sig_parse(sig, siglen, &s)) != NULL) {
-		warnx_("%s: %s", MANIFEST_SIG_PATH, why);
+	blake3(buf, len, digest);
+	switch (sign_check((const char *)sig, siglen, digest, pk)) {
+	case SIGN_OK:
+		break;
+	case SIGN_EFORMAT:
+		warnx_("%s: malformed signature file", MANIFEST_SIG_PATH);
 		goto out;
-	}
-	if (memcmp(s.signer, pk, 32) != 0) {
+	case SIGN_EKEY:
 		warnx_("%s: signed by another key", MANIFEST_SIG_PATH);
 		goto out;
-	}
-	blake3(buf, len, digest);
-	if (memcmp(digest, s.hash, 32) != 0) {
+	case SIGN_EHASH:
 		warnx_("%s: does not match its signature (hash differs)", MANIFEST_PATH);
 		goto out;
-	}
-	manifest_sig_message(msg, digest);
-	if (nc_verify_ed25519(s.sig, msg, sizeof msg, pk) != NC_OK) {
+	default:
 		warnx_("%s: bad signature", MANIFEST_SIG_PATH);
 		goto out;
 	}
@@ -804,7 +797,7 @@ event(uint8_t pcrs[2][32], uint32_t pcr, const uint8_t sha256[32],
 {
 	char h[65];
 
-	hex(h, sha256, 32);
+	hex_encode(h, sha256, 32);
 	printf("nonos-manifest: pcr %u sha256 %s %s\n", pcr, h, desc);
 	return extend(pcrs[pcr - PCR_MANIFEST], sha256);
 }
@@ -827,12 +820,12 @@ cmd_measure(int argc, char **argv)
 		return 1;
 	memset(pcrs, 0, sizeof pcrs);
 	printf("nonos-manifest: image version %llu\n", (unsigned long long)m.version);
-	hex(h, m.kernel.blake3, 32);
+	hex_encode(h, m.kernel.blake3, 32);
 	printf("nonos-manifest: file %s blake3 %s size %llu version %llu\n",
 	    MANIFEST_KERNEL_PATH, h, (unsigned long long)m.kernel.size,
 	    (unsigned long long)m.kernel.version);
 	for (uint32_t i = 0; i < m.nmodules; i++) {
-		hex(h, m.module[i].blake3, 32);
+		hex_encode(h, m.module[i].blake3, 32);
 		manifest_format_ceiling(m.module[i].ceiling, ceil, sizeof ceil);
 		printf("nonos-manifest: file %s/%s blake3 %s size %llu version %llu "
 		    "ceiling %s\n", MANIFEST_MODULE_DIR, m.module[i].name, h,
@@ -856,7 +849,7 @@ cmd_measure(int argc, char **argv)
 			goto out;
 	}
 	for (int i = 0; i < 2; i++) {
-		hex(h, pcrs[i], 32);
+		hex_encode(h, pcrs[i], 32);
 		printf("nonos-manifest: PCR %d = %s\n", PCR_MANIFEST + i, h);
 	}
 	ret = 0;

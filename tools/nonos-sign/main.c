@@ -14,6 +14,7 @@
 
 #include "lib/crypto/blake3.h"
 #include "lib/crypto/crypto.h"
+#include "lib/fmt/hex.h"
 #include "lib/path/path.h"
 #include "lib/sign/sign.h"
 #include "tools/common/fileio.h"
@@ -207,9 +208,9 @@ cmd_sign(int argc, char **argv)
 			ret = 0;
 	}
 	if (ret == 0) {
-		sign_hex(hex, digest, 32);
+		hex_encode(hex, digest, 32);
 		printf("%s: BLAKE3 %s\n", argv[optind], hex);
-		sign_hex(hex, sk + 32, 32);
+		hex_encode(hex, sk + 32, 32);
 		printf("%s: signed by %s\n", out, hex);
 	}
 	nc_wipe(sk, sizeof sk);
@@ -327,7 +328,7 @@ cmd_verify(int argc, char **argv)
 		warnx_("%s: %s", argv[optind], sign_strerror(r));
 		goto out;
 	}
-	sign_hex(hex, digest, 32);
+	hex_encode(hex, digest, 32);
 	printf("%s: good signature, BLAKE3 %s\n", argv[optind], hex);
 	ret = manifest ? check_manifest(argv[optind], body, bodylen) : 0;
 out:
@@ -388,7 +389,7 @@ cmd_manifest(int argc, char **argv)
 			goto out;
 		}
 		outtext = p;
-		sign_hex(hex, digest, 32);
+		hex_encode(hex, digest, 32);
 		len += (size_t)sprintf(outtext + len, "%s  %s\n", hex, argv[i]);
 	}
 	ret = write_new(out, outtext, 0644, 0) == 0 ? 0 : 1;

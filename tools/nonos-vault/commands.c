@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/crypto/crypto.h"
+#include "lib/fmt/hex.h"
 #include "lib/sign/sign.h"
 #include "lib/vault/stanza.h"
 #include "tools/common/fileio.h"
@@ -64,7 +65,7 @@ print_key(const uint8_t k[32])
 {
 	char hex[65];
 
-	sign_hex(hex, k, 32);
+	hex_encode(hex, k, 32);
 	fputs(hex, stdout);
 }
 
