@@ -22,10 +22,11 @@ DEV_KEY := keys/dev.key
 # Host build with the sanitizers, from an explicit list of sources, so the
 # image depends on nothing else in lib/.
 MANIFEST_TOOL := $(B)/tools/nonos-manifest
-MANIFEST_TOOL_SRC := tools/nonos-manifest/main.c lib/manifest/manifest.c \
-	lib/sign/check.c lib/sign/sign.c lib/fmt/hex.c lib/path/path.c \
-	lib/crypto/blake3.c lib/crypto/crypto.c lib/crypto/sign.c \
-	lib/crypto/verify.c lib/crypto/hashes.c
+MANIFEST_TOOL_SRC := tools/nonos-manifest/main.c tools/common/cli.c \
+	tools/common/fileio.c tools/common/keyfile.c tools/common/progress.c \
+	lib/manifest/manifest.c lib/sign/check.c lib/sign/sign.c lib/fmt/hex.c \
+	lib/path/path.c lib/crypto/blake3.c lib/crypto/crypto.c \
+	lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c
 MANIFEST_TOOL_OBJ := $(MANIFEST_TOOL_SRC:%.c=$(B)/host/%.o)
 
 $(MANIFEST_TOOL): $(MANIFEST_TOOL_OBJ) $(B)/host/libsodium.a
