@@ -40,7 +40,8 @@ EFI_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-windows -ffreestanding \
 	-fshort-wchar -mno-red-zone -fno-stack-protector -mno-stack-arg-probe \
 	-mgeneral-regs-only -fno-builtin -O2 -I.
 EFI_SRC := $(sort $(wildcard boot/*.c)) lib/libc/string.c lib/elf/elf64.c lib/fmt/fmt.c \
-	lib/manifest/manifest.c lib/crypto/blake3.c
+	lib/fmt/hex.c lib/manifest/manifest.c lib/sign/check.c lib/crypto/blake3.c \
+	lib/crypto/verify.c
 # The signing key's public half and libsodium's Ed25519: mk/verified-boot.mk.
 EFI_OBJ := $(EFI_SRC:%.c=$(B)/efi/%.o) $(B)/efi/boot/pubkey.o
 

@@ -6,12 +6,12 @@
  * /nonos/modules that the manifest does not list, or a listed one that
  * is missing, stops the boot like a bad hash does.
  */
-#include <sodium/crypto_sign_ed25519.h>
-
 #include "boot/loader.h"
 #include "lib/crypto/blake3.h"
+#include "lib/fmt/hex.h"
 #include "lib/libc/string.h"
 #include "lib/manifest/manifest.h"
+#include "lib/sign/sign.h"
 
 _Static_assert(MANIFEST_MAX_MODULES == BOOTINFO_MAX_MODULES, "module limits");
 _Static_assert(MANIFEST_NAME_LEN == BOOTINFO_NAME_LEN, "name lengths");
@@ -26,13 +26,7 @@ static struct manifest manifest;
 static const char *
 key_prefix(const uint8_t *k, char buf[17])
 {
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 0; i < 8; i++) {
-		buf[2 * i] = digits[k[i] >> 4];
-		buf[2 * i + 1] = digits[k[i] & 15];
-	}
-	buf[16] = '\0';
+	hex_encode(buf, k, 8);
 	return buf;
 }
 
@@ -55,8 +49,8 @@ efi_status
 verify_manifest(struct bootinfo *bi, const struct manifest **out)
 {
 	struct loaded_file mf, sf;
-	struct manifest_sig sig;
-	uint8_t digest[MANIFEST_HASH_LEN], msg[MANIFEST_SIG_MSG_LEN];
+	struct sign_sig sig;
+	uint8_t digest[MANIFEST_HASH_LEN];
 	char a[17], b[17];
 	const char *why;
 	uint32_t line;
@@ -66,21 +60,24 @@ verify_manifest(struct bootinfo *bi, const struct manifest **out)
 	    (s = read_file(MANIFEST_SIG_PATH, MANIFEST_SIG_MAX_BYTES, &sf)) != EFI_SUCCESS)
 		return s;
 	/* The signature first: nothing in the manifest is read before it passes. */
-	if ((why = manifest_sig_parse(sf.data, sf.size, &sig)) != NULL)
-		return fail(EFI_SECURITY_VIOLATION, "%s: %s", MANIFEST_SIG_PATH, why);
-	if (memcmp(sig.signer, boot_signing_key, sizeof(sig.signer)) != 0)
+	if (sign_sig_parse(&sig, sf.data, sf.size) != SIGN_OK)
+		return fail(EFI_SECURITY_VIOLATION, "%s: malformed signature file",
+		    MANIFEST_SIG_PATH);
+	blake3(mf.data, mf.size, digest);
+	switch (sign_sig_verify(&sig, digest, boot_signing_key)) {
+	case SIGN_OK:
+		break;
+	case SIGN_EKEY:
 		return fail(EFI_SECURITY_VIOLATION,
 		    "%s: signed by another key (%s..., this loader trusts %s...)",
 		    MANIFEST_SIG_PATH, key_prefix(sig.signer, a),
 		    key_prefix(boot_signing_key, b));
-	blake3(mf.data, mf.size, digest);
-	if (memcmp(digest, sig.hash, sizeof(digest)) != 0)
+	case SIGN_EHASH:
 		return fail(EFI_SECURITY_VIOLATION,
 		    "%s: does not match its signature (hash differs)", MANIFEST_PATH);
-	manifest_sig_message(msg, digest);
-	if (crypto_sign_ed25519_verify_detached(sig.sig, msg, sizeof(msg),
-	    boot_signing_key) != 0)
+	default:
 		return fail(EFI_SECURITY_VIOLATION, "%s: bad signature", MANIFEST_SIG_PATH);
+	}
 	bi->tsc_signature = rdtsc();
 	/* Signed, but still parsed as untrusted text: a signer can err too. */
 	if ((why = manifest_parse(mf.data, mf.size, &manifest, &line)) != NULL)

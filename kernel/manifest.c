@@ -9,6 +9,7 @@
 #include "kernel/ceiling.h"
 #include "kernel/kernel.h"
 #include "kernel/manifest.h"
+#include "lib/fmt/hex.h"
 #include "lib/libc/string.h"
 #include "lib/manifest/manifest.h"
 
@@ -18,16 +19,11 @@ _Static_assert(MANIFEST_MAX_MODULES <= CEILING_MODULES, "ceiling table size");
 static struct manifest manifest;
 static const struct bootinfo *info;
 
+/* The 32 bytes at v in hex, for printk. */
 static const char *
 hex32(const uint8_t v[32], char out[65])
 {
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = digits[v[i] >> 4];
-		out[2 * i + 1] = digits[v[i] & 15];
-	}
-	out[64] = '\0';
+	hex_encode(out, v, 32);
 	return out;
 }
 

@@ -1,11 +1,13 @@
 # mk/tor.mk: nonos-onion, the SOCKS5 proxy on lib/onion (included after
-# mk/sodium.mk and mk/bearssl.mk, whose source lists it needs), twice:
+# mk/sodium.mk, mk/bearssl.mk and mk/tools.mk, whose variables it needs),
+# twice:
 #   $(B)/host/nonos-onion    host flags with the sanitizers, against
 #                            libnonos.a; tests/onion/test_tornet.py runs it
 #   $(B)/tools/nonos-onion   as people run it and bench/onion times it: -O2,
-#                            no sanitizers, hardened, from the same sources
-#                            (lib/onion, the nc_ API, libsodium, BearSSL)
-#                            compiled into $(B)/rel-onion
+#                            no sanitizers, hardened: the tool, lib/onion
+#                            and BearSSL compiled into $(B)/rel-onion,
+#                            linked with mk/tools.mk's release archives
+#                            (the nc_ API, lib/fmt/hex, libsodium)
 # lib/onion itself is in libnonos.a by the Makefile's lib/*/*.c rule;
 # mk/bearssl.mk gives it BearSSL's headers.
 
@@ -26,28 +28,16 @@ ONION_REL := $(B)/rel-onion
 ONION_REL_CFLAGS := -std=c17 -O2 -g -fstack-protector-strong \
 	-D_FORTIFY_SOURCE=2 -fPIE -I. -DNONOS_HOST -D_DEFAULT_SOURCE
 ONION_REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
-ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC)) \
-	lib/crypto/crypto.c lib/crypto/sign.c lib/crypto/hashes.c \
-	lib/crypto/aead.c lib/crypto/pwhash.c lib/crypto/sha3.c \
-	lib/crypto/port/nonos_random.c lib/crypto/port/host_entropy.c
+ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC))
 ONION_REL_OBJ := $(ONION_REL_OWN:%.c=$(ONION_REL)/own/%.o) \
-	$(SODIUM_SRC:%.c=$(ONION_REL)/sodium/%.o) \
 	$(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(ONION_REL)/bearssl/%.o)
+ONION_REL_LIBS := $(REL)/libnonos-tools.a $(REL)/libsodium.a
 
 $(ONION_REL)/own/%.o: %.c | $(BEARSSL_STAMP) $(SODIUM_STAMP) $(SODIUM_VERSION_H)
 	@mkdir -p $(@D)
 	@echo "  CC [rel]    $<"
 	@$(CC) $(ONION_REL_CFLAGS) $(WARN) $(BEARSSL_INC) $(SODIUM_INC) -MMD -MP \
 		-c $< -o $@
-
-$(ONION_REL)/sodium/%.o: $(SODIUM_SRCDIR)/%.c | $(SODIUM_STAMP) $(SODIUM_VERSION_H)
-	@mkdir -p $(@D)
-	@echo "  CC [rel]    $<"
-	@$(CC) $(ONION_REL_CFLAGS) $(SODIUM_NOWARN) $(SODIUM_CPPFLAGS) -DHAVE_PTHREAD=1 \
-		$(SODIUM_EXTRA) -c $< -o $@
-
-$(ONION_REL)/sodium/randombytes/randombytes.o: \
-	SODIUM_EXTRA := -include lib/crypto/port/nonos_random.h
 
 $(ONION_REL)/bearssl/%.o: $(BEARSSL_DIR)/src/%.c | $(BEARSSL_STAMP)
 	@mkdir -p $(@D)
@@ -60,10 +50,10 @@ ifeq ($(BEARSSL_SRC),)
 $(B)/tools/nonos-onion: $(BEARSSL_STAMP)
 	@$(MAKE) --no-print-directory $@
 else
-$(B)/tools/nonos-onion: $(ONION_REL_OBJ)
+$(B)/tools/nonos-onion: $(ONION_REL_OBJ) $(ONION_REL_LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD [tool]   $@"
-	@$(CC) $(ONION_REL_LDFLAGS) $(ONION_REL_OBJ) -o $@
+	@$(CC) $(ONION_REL_LDFLAGS) $(ONION_REL_OBJ) $(ONION_REL_LIBS) -o $@
 endif
 
 TOOLS += $(B)/host/nonos-onion $(B)/tools/nonos-onion
@@ -74,7 +64,7 @@ bench: $(B)/tools/nonos-onion
 # compiles it with the kernel's flags and links it (ld -r) with the nc_ API,
 # lib/crypto/sha3.c and the freestanding libsodium and BearSSL archives: what
 # stays undefined must be in SODIUM_ENV_SYMS, and no SSE register may appear.
-ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/crypto/sha3.c
+ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/crypto/sha3.c lib/fmt/hex.c
 ONION_FS_OBJ := $(ONION_FS_SRC:%.c=$(B)/freestanding/onion/%.o) \
 	$(SODIUM_NC_SRC:lib/crypto/%.c=$(B)/freestanding/check/nc/%.o)
 

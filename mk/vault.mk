@@ -1,11 +1,12 @@
-# mk/vault.mk: proof that lib/vault (with lib/path and lib/sign) builds for
-# the kernel unchanged. `make $(B)/freestanding/vault-link-check` compiles
-# them with the kernel's flags, links them (ld -r) with the freestanding
-# liblz4.a, and checks that nothing is left undefined beyond the
-# environment lib/crypto already needs (mk/sodium.mk) and lib/crypto's own
-# functions (nc_*, blake3*, mlkem1024_*).
+# mk/vault.mk: proof that lib/vault (with lib/path, lib/sign and
+# lib/fmt/hex) builds for the kernel unchanged.
+# `make $(B)/freestanding/vault-link-check` compiles them with the
+# kernel's flags, links them (ld -r) with the freestanding liblz4.a, and
+# checks that nothing is left undefined beyond the environment lib/crypto
+# already needs (mk/sodium.mk) and lib/crypto's own functions (nc_*,
+# blake3*, mlkem1024_*).
 
-VAULT_FS_SRC := $(filter lib/vault/% lib/path/% lib/sign/%,$(LIB_SRC))
+VAULT_FS_SRC := $(filter lib/vault/% lib/path/% lib/sign/%,$(LIB_SRC)) lib/fmt/hex.c
 VAULT_FS_OBJ := $(VAULT_FS_SRC:%.c=$(B)/freestanding/vault/%.o)
 VAULT_FS_ALLOWED := '^(nc_|blake3|mlkem1024_|(abort|calloc|free|malloc|memcmp|memcpy|memmove|memset|strlen|strncmp)$$)'
 

@@ -22,9 +22,11 @@ DEV_KEY := keys/dev.key
 # Host build with the sanitizers, from an explicit list of sources, so the
 # image depends on nothing else in lib/.
 MANIFEST_TOOL := $(B)/tools/nonos-manifest
-MANIFEST_TOOL_SRC := tools/nonos-manifest/main.c lib/manifest/manifest.c \
-	lib/sign/sign.c lib/path/path.c lib/crypto/blake3.c lib/crypto/crypto.c \
-	lib/crypto/sign.c lib/crypto/hashes.c
+MANIFEST_TOOL_SRC := tools/nonos-manifest/main.c tools/common/cli.c \
+	tools/common/fileio.c tools/common/keyfile.c tools/common/progress.c \
+	lib/manifest/manifest.c lib/sign/check.c lib/sign/sign.c lib/fmt/hex.c \
+	lib/path/path.c lib/crypto/blake3.c lib/crypto/crypto.c \
+	lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c
 MANIFEST_TOOL_OBJ := $(MANIFEST_TOOL_SRC:%.c=$(B)/host/%.o)
 
 $(MANIFEST_TOOL): $(MANIFEST_TOOL_OBJ) $(B)/host/libsodium.a
@@ -96,7 +98,7 @@ $(B)/efi/libsodium.a: $(EFI_SODIUM_OBJ)
 	@llvm-ar rcsD $@ $^
 
 # Loader files that include <sodium/...>.
-EFI_SODIUM_USERS := $(B)/efi/boot/verify.o $(B)/efi/boot/tcg2.o \
+EFI_SODIUM_USERS := $(B)/efi/lib/crypto/verify.o $(B)/efi/boot/tcg2.o \
 	$(B)/efi/boot/sodium_env.o
 $(EFI_SODIUM_USERS): EFI_CFLAGS += $(SODIUM_INC) -isystem lib/crypto/shim \
 	$(EFI_SODIUM_DEFS)

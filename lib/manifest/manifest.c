@@ -4,6 +4,7 @@
  * against its one canonical spelling, so two different byte strings
  * never mean the same manifest.
  */
+#include "lib/fmt/hex.h"
 #include "lib/libc/string.h"
 #include "lib/manifest/manifest.h"
 
@@ -75,34 +76,6 @@ find(const char *s, size_t len, char c)
 			return s + i;
 	}
 	return NULL;
-}
-
-/* upper: also accept A-F (the manifest's canonical spelling is lower case). */
-static int
-hexval(char c, int upper)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (upper && c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-unhex(uint8_t *out, size_t n, const char *s, size_t len, int upper)
-{
-	if (len != 2 * n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i], upper), lo = hexval(s[2 * i + 1], upper);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
 }
 
 int
@@ -224,7 +197,7 @@ parse_file(const struct word *w, struct manifest_file *f)
 		return why;
 	if (f->size == 0 || f->size > MANIFEST_MAX_FILE)
 		return "file size out of range";
-	if (unhex(f->blake3, sizeof(f->blake3), w[1].s, w[1].len, 0) != 0)
+	if (hex_decode_lower(f->blake3, sizeof(f->blake3), w[1].s, w[1].len) != 0)
 		return "bad BLAKE3 hash (64 lower-case hex digits)";
 	if ((why = parse_u64(&w[2], &f->version)) != NULL)
 		return why;
@@ -332,38 +305,4 @@ manifest_module(const struct manifest *m, const char *name)
 			return &m->module[i];
 	}
 	return NULL;
-}
-
-const char *
-manifest_sig_parse(const void *buf, size_t len, struct manifest_sig *s)
-{
-	const char *text = buf;
-	struct word w[5];
-	int nw;
-
-	if (len > MANIFEST_SIG_MAX_BYTES)
-		return "signature file too large";
-	if (len > 0 && text[len - 1] == '\n')
-		len--;
-	for (size_t i = 0; i < len; i++) {
-		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] > 0x7e)
-			return "malformed signature file";
-	}
-	if ((nw = split(text, len, w, 5)) != 4 || !word_is(&w[0], MANIFEST_SIG_TAG))
-		return "malformed signature file";
-	/* nonos-sign writes lower case and reads either; so do we here. */
-	if (unhex(s->signer, 32, w[1].s, w[1].len, 1) != 0 ||
-	    unhex(s->hash, MANIFEST_HASH_LEN, w[2].s, w[2].len, 1) != 0 ||
-	    unhex(s->sig, 64, w[3].s, w[3].len, 1) != 0)
-		return "malformed signature file";
-	return NULL;
-}
-
-void
-manifest_sig_message(uint8_t msg[MANIFEST_SIG_MSG_LEN],
-    const uint8_t hash[MANIFEST_HASH_LEN])
-{
-	memcpy(msg, "NONOS sign v1", 13);
-	msg[13] = 0;
-	memcpy(msg + 14, hash, MANIFEST_HASH_LEN);
 }

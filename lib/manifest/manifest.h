@@ -83,24 +83,10 @@ const char *manifest_parse_cap(const char *s, size_t len, uint32_t *type,
 size_t manifest_format_ceiling(const uint32_t ceiling[CAP_TYPE_COUNT],
     char *out, size_t size);
 
-/* --- The detached signature (a nonos-sign signature file) ---------------- */
-#define MANIFEST_SIG_TAG	"nonos-sign-sig-v1"
+/*
+ * The detached signature is a nonos-sign signature file (lib/sign reads
+ * and checks it); this is the most the loader reads of one.
+ */
 #define MANIFEST_SIG_MAX_BYTES	512
-/* The signed message: "NONOS sign v1", a NUL, BLAKE3 of the manifest. */
-#define MANIFEST_SIG_MSG_LEN	(14 + MANIFEST_HASH_LEN)
-
-struct manifest_sig {
-	uint8_t signer[32];		/* the Ed25519 public key it names */
-	uint8_t hash[MANIFEST_HASH_LEN];	/* BLAKE3 of the file it signs */
-	uint8_t sig[64];		/* Ed25519 over the message below */
-};
-
-/* Parses a signature file; NULL or a reason. */
-const char *manifest_sig_parse(const void *buf, size_t len,
-    struct manifest_sig *s);
-
-/* The message an Ed25519 signature covers for a file with this hash. */
-void manifest_sig_message(uint8_t msg[MANIFEST_SIG_MSG_LEN],
-    const uint8_t hash[MANIFEST_HASH_LEN]);
 
 #endif

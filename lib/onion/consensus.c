@@ -8,6 +8,7 @@
 
 #include <bearssl.h>
 
+#include "lib/fmt/hex.h"
 #include "lib/onion/dir.h"
 #include "lib/onion/text.h"
 #include "lib/onion/x509.h"
@@ -318,8 +319,8 @@ onion_consensus_verify(const char *text, size_t len,
 		    &siglen) != 0)
 			return ONION_EPARSE;
 		if (sha256 < 0 ||
-		    onion_hex_decode(ident, sizeof ident, w.p, w.len) != 0 ||
-		    onion_hex_decode(skd, sizeof skd, w2.p, w2.len) != 0)
+		    hex_decode(ident, sizeof ident, w.p, w.len) != 0 ||
+		    hex_decode(skd, sizeof skd, w2.p, w2.len) != 0)
 			continue;
 		for (a = 0; a < nauth; a++)
 			if (memcmp(auth[a].v3ident, ident, ONION_ID_LEN) == 0)

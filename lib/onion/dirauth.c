@@ -7,6 +7,7 @@
 
 #include <bearssl.h>
 
+#include "lib/fmt/hex.h"
 #include "lib/onion/dir.h"
 #include "lib/onion/text.h"
 #include "lib/onion/x509.h"
@@ -48,7 +49,7 @@ onion_authorities_parse(const char *text, size_t len,
 				a[*n].orport = (uint16_t)v;
 				have_or = 1;
 			} else if (w.len > 8 && memcmp(w.p, "v3ident=", 8) == 0) {
-				if (onion_hex_decode(a[*n].v3ident, ONION_ID_LEN,
+				if (hex_decode(a[*n].v3ident, ONION_ID_LEN,
 				    w.p + 8, w.len - 8) != 0)
 					return ONION_EPARSE;
 				have_v3 = 1;
@@ -74,7 +75,7 @@ onion_authorities_parse(const char *text, size_t len,
 			fplen += w.len;
 		}
 		if (!have_v3 || !have_or ||
-		    onion_hex_decode(a[*n].rsa_id, ONION_ID_LEN, fp, fplen) != 0)
+		    hex_decode(a[*n].rsa_id, ONION_ID_LEN, fp, fplen) != 0)
 			return ONION_EPARSE;
 		(*n)++;
 	}
@@ -115,7 +116,7 @@ certdoc_read(struct onion_lines *it, struct certdoc *d)
 			return ONION_EPARSE;
 		if (onion_span_eq(w, "fingerprint")) {
 			if (!onion_next_word(&line, &w2) ||
-			    onion_hex_decode(d->fp, ONION_ID_LEN, w2.p, w2.len))
+			    hex_decode(d->fp, ONION_ID_LEN, w2.p, w2.len))
 				return ONION_EPARSE;
 			d->seen |= SEEN_FP;
 		} else if (onion_span_eq(w, "dir-key-expires")) {

@@ -8,6 +8,7 @@
 
 #include <bearssl.h>
 
+#include "lib/fmt/hex.h"
 #include "lib/onion/dir.h"
 #include "lib/onion/text.h"
 
@@ -86,7 +87,7 @@ parse_family(struct onion_span rest, struct md *m)
 			continue;
 		if (w.len > 41 && w.p[41] != '=' && w.p[41] != '~')
 			continue;
-		if (onion_hex_decode(m->family[m->nfamily], ONION_ID_LEN,
+		if (hex_decode(m->family[m->nfamily], ONION_ID_LEN,
 		    w.p + 1, 40) == 0)
 			m->nfamily++;
 	}

@@ -1,6 +1,6 @@
 /*
  * Small, strict readers for directory text: lines, words, numbers, base64,
- * hex, PEM and dates. Each checks every byte against the bounds it was
+ * PEM and dates (hex is lib/fmt/hex's). Each checks every byte against the bounds it was
  * given and reports ONION_EPARSE rather than guessing.
  */
 #include <string.h>
@@ -101,36 +101,6 @@ onion_b64_decode(uint8_t *out, size_t cap, const char *in, size_t len)
 	if ((acc & ((1u << bits) - 1)) != 0)
 		return ONION_EPARSE;	/* non-zero trailing bits */
 	return (int)n;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int
-onion_hex_decode(uint8_t *out, size_t n, const char *in, size_t len)
-{
-	size_t i;
-	int hi, lo;
-
-	if (len != 2 * n)
-		return ONION_EPARSE;
-	for (i = 0; i < n; i++) {
-		hi = hexval(in[2 * i]);
-		lo = hexval(in[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return ONION_EPARSE;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return ONION_OK;
 }
 
 int

@@ -1,6 +1,7 @@
 /*
  * Reading Tor's line-based directory documents (dir-spec §1.2): lines,
- * space-separated words, base64 and hex, PEM objects and UTC times.
+ * space-separated words, base64, PEM objects and UTC times; hex is
+ * lib/fmt/hex's.
  * Input is never assumed to be NUL-terminated.
  */
 #ifndef LIB_ONION_TEXT_H
@@ -30,8 +31,6 @@ int	onion_span_eq(struct onion_span s, const char *lit);
 
 /* Base64 (padding optional, no whitespace). Returns bytes or < 0. */
 int	onion_b64_decode(uint8_t *out, size_t cap, const char *in, size_t len);
-/* Exactly 2*n hex digits to n bytes. */
-int	onion_hex_decode(uint8_t *out, size_t n, const char *in, size_t len);
 
 /*
  * Reads the PEM object that starts at the cursor ("-----BEGIN TAG-----"

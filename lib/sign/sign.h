@@ -2,6 +2,8 @@
  * nonos-sign's formats (docs/signing.md): Ed25519 key files, detached
  * signature files over a file's BLAKE3 hash, and signed manifests (lines
  * of "<BLAKE3 hex>  <path>", as b3sum prints them). One-line text files.
+ * check.c reads public keys and checks signatures (the loader links it
+ * alone); sign.c makes keys and signatures and reads the rest.
  */
 #ifndef LIB_SIGN_SIGN_H
 #define LIB_SIGN_SIGN_H
@@ -28,11 +30,6 @@
 
 const char *sign_strerror(int err);
 
-/* Lower-case hex of n bytes into out (2n + 1 bytes with the NUL). */
-void sign_hex(char *out, const uint8_t *in, size_t n);
-/* Exactly 2n hex digits (either case) into n bytes: SIGN_EFORMAT. */
-int sign_unhex(uint8_t *out, size_t n, const char *hex, size_t hexlen);
-
 /* A new key pair: sk is libsodium's 64 bytes (seed || public key). */
 int sign_keygen(uint8_t pk[32], uint8_t sk[64]);
 
@@ -42,6 +39,9 @@ void sign_key_encode(char out[SIGN_KEYFILE_LEN + 1], const uint8_t sk[64]);
 /* The parsers take a file's bytes; SIGN_EFORMAT if they are anything else. */
 int sign_pub_parse(uint8_t pk[32], const char *buf, size_t len);
 int sign_key_parse(uint8_t sk[64], const char *buf, size_t len);
+/* Either key file's form: "tag <64 hex digits>", a newline optional. */
+int sign_keyfile_parse(uint8_t v[32], const char *tag, const char *buf,
+    size_t len);
 
 /* The message signed for a file: "NONOS sign v1" || NUL || BLAKE3(file). */
 void sign_message(uint8_t msg[SIGN_MSG_LEN], const uint8_t digest[32]);
@@ -49,10 +49,23 @@ void sign_message(uint8_t msg[SIGN_MSG_LEN], const uint8_t digest[32]);
 /* A signature file for a file with BLAKE3 digest, by sk. */
 int sign_make(char out[SIGN_SIGFILE_LEN + 1], const uint8_t digest[32],
     const uint8_t sk[64]);
+
+/* A signature file's fields. */
+struct sign_sig {
+	uint8_t signer[32];	/* the Ed25519 public key it names */
+	uint8_t hash[32];	/* BLAKE3 of the file it signs */
+	uint8_t sig[64];	/* Ed25519 over sign_message(hash) */
+};
+
+/* Parses a signature file's bytes: SIGN_EFORMAT if they are anything else. */
+int sign_sig_parse(struct sign_sig *s, const char *buf, size_t len);
 /*
- * Checks a signature file against the file's digest and the trusted key:
- * SIGN_EFORMAT, SIGN_EHASH, SIGN_EKEY or SIGN_EBAD.
+ * Checks a parsed signature against the file's digest and the trusted
+ * key, in this order: SIGN_EKEY, SIGN_EHASH or SIGN_EBAD.
  */
+int sign_sig_verify(const struct sign_sig *s, const uint8_t digest[32],
+    const uint8_t pk[32]);
+/* Both: SIGN_EFORMAT, SIGN_EKEY, SIGN_EHASH or SIGN_EBAD. */
 int sign_check(const char *sig, size_t len, const uint8_t digest[32],
     const uint8_t pk[32]);
 

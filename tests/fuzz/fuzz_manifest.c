@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/manifest/manifest.h"
+#include "lib/sign/sign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,11 +50,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct manifest m;
-	struct manifest_sig s;
+	struct sign_sig s;
 	char ceil[512];
 	uint32_t line;
 
-	(void)manifest_sig_parse(data, size, &s);
+	(void)sign_sig_parse(&s, (const char *)data, size);
 	if (manifest_parse(data, size, &m, &line) != NULL)
 		return 0;
 	if (m.version == 0 || m.nmodules > MANIFEST_MAX_MODULES)

@@ -2,9 +2,8 @@
  * Tests of lib/manifest, the boot manifest parser at the loader's trust
  * boundary: a good manifest and every field read back; each refusal with
  * its reason and line; one spelling per manifest (no single-byte change
- * of a good manifest parses to the same contents); the ceiling syntax
- * both ways; and the detached signature, made by lib/sign (nonos-sign's
- * code) and checked the loader's way.
+ * of a good manifest parses to the same contents); and the ceiling
+ * syntax both ways. The detached signature is lib/sign's (test_sign.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,10 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/crypto/blake3.h"
-#include "lib/crypto/crypto.h"
 #include "lib/manifest/manifest.h"
-#include "lib/sign/sign.h"
 
 #define H1 "0000000000000000000000000000000000000000000000000000000000000001"
 #define H2 "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
@@ -265,62 +261,6 @@ test_ceiling_syntax(void **state)
 	    "012345678901234567890123456789012345678901234567", 47));
 }
 
-/* The signature file nonos-sign writes is the one the loader reads. */
-static void
-test_signature(void **state)
-{
-	uint8_t pk[32], sk[64], digest[32], msg[MANIFEST_SIG_MSG_LEN];
-	uint8_t msg2[SIGN_MSG_LEN];
-	char sig[SIGN_SIGFILE_LEN + 1], bad[SIGN_SIGFILE_LEN + 8];
-	struct manifest_sig s;
-
-	(void)state;
-	assert_int_equal(nc_init(), NC_OK);
-	assert_int_equal(sign_keygen(pk, sk), SIGN_OK);
-	blake3(good, strlen(good), digest);
-	assert_int_equal(sign_make(sig, digest, sk), SIGN_OK);
-	assert_null(manifest_sig_parse(sig, strlen(sig), &s));
-	assert_memory_equal(s.signer, pk, 32);
-	assert_memory_equal(s.hash, digest, 32);
-	manifest_sig_message(msg, digest);
-	sign_message(msg2, digest);
-	assert_int_equal(sizeof(msg), sizeof(msg2));
-	assert_memory_equal(msg, msg2, sizeof(msg));
-	assert_int_equal(nc_verify_ed25519(s.sig, msg, sizeof(msg), pk), NC_OK);
-	/* Without the newline too, and in upper case, as lib/sign reads it. */
-	assert_null(manifest_sig_parse(sig, strlen(sig) - 1, &s));
-	strcpy(bad, sig);
-	for (char *p = bad + 18; *p; p++)
-		if (*p >= 'a' && *p <= 'f')
-			*p = (char)(*p - 'a' + 'A');
-	assert_null(manifest_sig_parse(bad, strlen(bad), &s));
-	assert_memory_equal(s.signer, pk, 32);
-	/* Refusals. */
-	assert_non_null(manifest_sig_parse("", 0, &s));
-	assert_non_null(manifest_sig_parse(sig, strlen(sig) - 2, &s));
-	strcpy(bad, sig);
-	bad[0] = 'N';
-	assert_non_null(manifest_sig_parse(bad, strlen(bad), &s));
-	strcpy(bad, sig);
-	bad[17] = '\t';
-	assert_non_null(manifest_sig_parse(bad, strlen(bad), &s));
-	strcpy(bad, sig);
-	bad[40] = 'g';
-	assert_non_null(manifest_sig_parse(bad, strlen(bad), &s));
-	strcpy(bad, sig);
-	strcpy(bad + strlen(bad) - 1, " 00\n");
-	assert_non_null(manifest_sig_parse(bad, strlen(bad), &s));
-	strcpy(bad, sig);
-	strcat(bad, "\n");
-	assert_non_null(manifest_sig_parse(bad, strlen(bad), &s));
-	/* One changed signature digit: parses, and no longer verifies. */
-	strcpy(bad, sig);
-	bad[strlen(bad) - 2] = bad[strlen(bad) - 2] == '0' ? '1' : '0';
-	assert_null(manifest_sig_parse(bad, strlen(bad), &s));
-	assert_int_equal(nc_verify_ed25519(s.sig, msg, sizeof(msg), pk), NC_EAUTH);
-	nc_wipe(sk, sizeof(sk));
-}
-
 int
 main(void)
 {
@@ -330,7 +270,6 @@ main(void)
 		cmocka_unit_test(test_module_limit),
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_ceiling_syntax),
-		cmocka_unit_test(test_signature),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

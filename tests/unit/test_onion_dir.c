@@ -98,10 +98,6 @@ test_text(void **state)
 	assert_int_equal(onion_b64_decode(out, 2, "aGVsbG8", 7), ONION_EPARSE);
 	assert_int_equal(onion_b64_decode(out, sizeof out, "a*==", 4),
 	    ONION_EPARSE);
-	assert_int_equal(onion_hex_decode(out, 2, "0aFf", 4), 0);
-	assert_int_equal(out[1], 0xff);
-	assert_int_equal(onion_hex_decode(out, 2, "0aFg", 4), ONION_EPARSE);
-	assert_int_equal(onion_hex_decode(out, 2, "0aF", 3), ONION_EPARSE);
 	assert_int_equal(onion_parse_time(S("2026-11-26"), S("07:12:50"), &t), 0);
 	assert_int_equal(t, 1795677170);
 	assert_int_equal(onion_parse_time(S("2026-13-26"), S("07:12:50"), &t),

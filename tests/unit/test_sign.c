@@ -1,6 +1,7 @@
 /*
- * Tests of lib/sign (nonos-sign's formats): hex, key files, signature
- * files (round trip, every refusal), manifest lines and their path rule.
+ * Tests of lib/sign (nonos-sign's formats): key files, signature files
+ * (round trip, every refusal, parsed and checked apart as the loader
+ * does), manifest lines and their path rule.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,23 +11,8 @@
 #include <cmocka.h>
 
 #include "lib/crypto/blake3.h"
+#include "lib/fmt/hex.h"
 #include "lib/sign/sign.h"
-
-static void
-test_hex(void **state)
-{
-	uint8_t in[3] = { 0x00, 0xab, 0xff }, out[3];
-	char hex[7];
-
-	(void)state;
-	sign_hex(hex, in, 3);
-	assert_string_equal(hex, "00abff");
-	assert_int_equal(sign_unhex(out, 3, "00ABff", 6), SIGN_OK);
-	assert_memory_equal(in, out, 3);
-	assert_int_equal(sign_unhex(out, 3, "00abf", 5), SIGN_EFORMAT);
-	assert_int_equal(sign_unhex(out, 3, "00abfg", 6), SIGN_EFORMAT);
-	assert_int_equal(sign_unhex(out, 3, "00 bff", 6), SIGN_EFORMAT);
-}
 
 static void
 test_keys(void **state)
@@ -82,9 +68,60 @@ test_signature_files(void **state)
 	}
 	/* The hash field edited to match another file: the signature fails. */
 	memcpy(copy, sig, sizeof copy);
-	sign_hex(copy + 17 + 1 + 64 + 1, other, 32);
+	hex_encode(copy + 17 + 1 + 64 + 1, other, 32);
 	copy[17 + 1 + 64 + 1 + 64] = ' ';
 	assert_int_equal(sign_check(copy, strlen(copy), other, pk), SIGN_EBAD);
+}
+
+/* sign_sig_parse and sign_sig_verify: the two halves of sign_check. */
+static void
+test_signature_parse(void **state)
+{
+	uint8_t pk[32], sk[64], digest[32];
+	char sig[SIGN_SIGFILE_LEN + 1], bad[SIGN_SIGFILE_LEN + 8];
+	struct sign_sig s;
+
+	(void)state;
+	assert_int_equal(sign_keygen(pk, sk), SIGN_OK);
+	blake3("manifest", 8, digest);
+	assert_int_equal(sign_make(sig, digest, sk), SIGN_OK);
+	assert_int_equal(sign_sig_parse(&s, sig, strlen(sig)), SIGN_OK);
+	assert_memory_equal(s.signer, pk, 32);
+	assert_memory_equal(s.hash, digest, 32);
+	assert_int_equal(sign_sig_verify(&s, digest, pk), SIGN_OK);
+	/* Without the newline too, and in upper case. */
+	assert_int_equal(sign_sig_parse(&s, sig, strlen(sig) - 1), SIGN_OK);
+	strcpy(bad, sig);
+	for (char *p = bad + 18; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+	assert_int_equal(sign_sig_parse(&s, bad, strlen(bad)), SIGN_OK);
+	assert_memory_equal(s.signer, pk, 32);
+	assert_int_equal(sign_sig_verify(&s, digest, pk), SIGN_OK);
+	/* Refusals. */
+	assert_int_equal(sign_sig_parse(&s, "", 0), SIGN_EFORMAT);
+	assert_int_equal(sign_sig_parse(&s, sig, strlen(sig) - 2),
+	    SIGN_EFORMAT);
+	strcpy(bad, sig);
+	bad[0] = 'N';
+	assert_int_equal(sign_sig_parse(&s, bad, strlen(bad)), SIGN_EFORMAT);
+	strcpy(bad, sig);
+	bad[17] = '\t';
+	assert_int_equal(sign_sig_parse(&s, bad, strlen(bad)), SIGN_EFORMAT);
+	strcpy(bad, sig);
+	bad[40] = 'g';
+	assert_int_equal(sign_sig_parse(&s, bad, strlen(bad)), SIGN_EFORMAT);
+	strcpy(bad, sig);
+	strcpy(bad + strlen(bad) - 1, " 00\n");
+	assert_int_equal(sign_sig_parse(&s, bad, strlen(bad)), SIGN_EFORMAT);
+	strcpy(bad, sig);
+	strcat(bad, "\n");
+	assert_int_equal(sign_sig_parse(&s, bad, strlen(bad)), SIGN_EFORMAT);
+	/* One changed signature digit: parses, and no longer verifies. */
+	strcpy(bad, sig);
+	bad[strlen(bad) - 2] = bad[strlen(bad) - 2] == '0' ? '1' : '0';
+	assert_int_equal(sign_sig_parse(&s, bad, strlen(bad)), SIGN_OK);
+	assert_int_equal(sign_sig_verify(&s, digest, pk), SIGN_EBAD);
 }
 
 static void
@@ -97,7 +134,7 @@ test_manifest_lines(void **state)
 
 	(void)state;
 	blake3("x", 1, want);
-	sign_hex(line, want, 32);
+	hex_encode(line, want, 32);
 	strcpy(line + 64, "  mods/one");
 	assert_int_equal(sign_manifest_line(line, strlen(line), digest, &path,
 	    &plen), SIGN_OK);
@@ -126,9 +163,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_signature_files),
+		cmocka_unit_test(test_signature_parse),
 		cmocka_unit_test(test_manifest_lines),
 	};
 

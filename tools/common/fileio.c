@@ -139,6 +139,24 @@ atomic_abort(struct atomic_file *f)
 	unlink(f->tmp);
 }
 
+int
+write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode,
+    int noreplace)
+{
+	struct atomic_file f;
+	int saved;
+
+	if (atomic_open(&f, path, mode) < 0)
+		return -1;
+	if (atomic_write(&f, buf, len) < 0) {
+		saved = errno;
+		atomic_abort(&f);
+		errno = saved;
+		return -1;
+	}
+	return atomic_commit(&f, noreplace);
+}
+
 static int
 sink_write(void *ctx, const void *buf, size_t len)
 {

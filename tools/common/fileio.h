@@ -35,6 +35,9 @@ int atomic_write(struct atomic_file *f, const void *buf, size_t len);
 int atomic_commit(struct atomic_file *f, int noreplace);
 /* Closes and removes the temporary file. */
 void atomic_abort(struct atomic_file *f);
+/* All of a file at once: open, write, commit. 0, or -1 and errno. */
+int write_file_atomic(const char *path, const void *buf, size_t len,
+    mode_t mode, int noreplace);
 
 /* A vault_sink writing to f. */
 void atomic_sink(struct vault_sink *sink, struct atomic_file *f);

@@ -16,21 +16,22 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/crypto/blake3.h"
 #include "lib/crypto/crypto.h"
+#include "lib/fmt/hex.h"
 #include "lib/manifest/manifest.h"
 #include "lib/sign/sign.h"
+#include "tools/common/cli.h"
+#include "tools/common/fileio.h"
+#include "tools/common/keyfile.h"
 
-#define EXIT_USAGE	2
 #define EV_IPL		0x0000000dU	/* TCG PC Client: boot loader event */
 #define PCR_MANIFEST	8
 #define PCR_FILES	9
@@ -52,18 +53,6 @@ static const char usage[] =
     "DIR holds manifest, manifest.sig, kernel.elf and modules/, as the\n"
     "boot partition's /nonos folder does. See docs/boot-manifest.md.\n";
 
-static void
-warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("nonos-manifest: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* --- Files ----------------------------------------------------------------- */
 
 /*
@@ -73,118 +62,23 @@ warnx_(const char *fmt, ...)
 static int
 read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
-	struct stat st;
-	uint8_t *p = NULL;
-	size_t done = 0;
-	int fd;
-
-	*buf = NULL;
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		warnx_("%s: %s", path, strerror(errno));
+	if (read_small_file(path, max, buf, len) < 0) {
+		warnx_("%s: %s", path, errno == EFBIG ? "file too large" :
+		    errno == EINVAL ? "not a regular file" : strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) < 0) {
-		warnx_("%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		warnx_("%s: %s", path, !S_ISREG(st.st_mode) ? "not a regular file" :
-		    "file too large");
-		close(fd);
-		return -1;
-	}
-	/* One byte more than the size: a file that grew is caught below. */
-	if ((p = malloc((size_t)st.st_size + 1)) == NULL) {
-		warnx_("%s: out of memory", path);
-		close(fd);
-		return -1;
-	}
-	for (;;) {
-		ssize_t n = read(fd, p + done, (size_t)st.st_size + 1 - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			warnx_("%s: %s", path, strerror(errno));
-			free(p);
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
-		if (done > (size_t)st.st_size) {
-			warnx_("%s: file changed while read", path);
-			free(p);
-			close(fd);
-			return -1;
-		}
-	}
-	close(fd);
-	*buf = p;
-	*len = done;
 	return 0;
 }
 
 /* Writes len bytes to path through a temporary file and a rename. */
 static int
-write_file(const char *path, const void *buf, size_t len, mode_t mode)
+write_file(const char *path, const void *buf, size_t len)
 {
-	char tmp[4096];
-	const uint8_t *p = buf;
-	int fd;
-
-	if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >=
-	    (int)sizeof tmp) {
-		warnx_("%s: name too long", path);
-		return -1;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) < 0) {
-		warnx_("%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			warnx_("%s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+	if (write_file_atomic(path, buf, len, 0644, 0) < 0) {
 		warnx_("%s: %s", path, strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	return 0;
-}
-
-/* A new file that must not exist yet (keys are never overwritten). */
-static int
-write_new(const char *path, const char *text, mode_t mode)
-{
-	size_t len = strlen(text);
-	int fd;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) < 0) {
-		warnx_("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0) {
-		warnx_("%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return -1;
-	}
-	return close(fd);
 }
 
 static const char *
@@ -208,77 +102,18 @@ join(char *out, size_t cap, const char *dir, const char *name)
 /* --- Keys ------------------------------------------------------------------ */
 
 static int
-load_secret(const char *path, uint8_t sk[64])
-{
-	uint8_t *buf;
-	size_t len;
-	int r;
-
-	if (read_file(path, SIGN_KEYFILE_LEN, &buf, &len) < 0)
-		return -1;
-	r = sign_key_parse(sk, (const char *)buf, len);
-	nc_wipe(buf, len);
-	free(buf);
-	if (r != SIGN_OK) {
-		warnx_("%s: %s", path, r == SIGN_EFORMAT ?
-		    "not a nonos-sign secret key" : sign_strerror(r));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-load_public(const char *path, uint8_t pk[32])
-{
-	uint8_t *buf;
-	size_t len;
-	int r;
-
-	if (read_file(path, SIGN_PUBFILE_LEN, &buf, &len) < 0)
-		return -1;
-	r = sign_pub_parse(pk, (const char *)buf, len);
-	free(buf);
-	if (r != SIGN_OK) {
-		warnx_("%s: not a nonos-sign public key", path);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 cmd_keygen(int argc, char **argv)
 {
-	uint8_t pk[32], sk[64];
-	char pub[SIGN_PUBFILE_LEN + 1], key[SIGN_KEYFILE_LEN + 1];
-	char pubpath[4096], keypath[4096];
-	int ret = 1;
+	char pub[SIGN_PUBFILE_LEN + 1];
 
 	if (argc != 3 || strcmp(argv[1], "-o") != 0) {
 		fputs("usage: nonos-manifest keygen -o NAME\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (snprintf(pubpath, sizeof pubpath, "%s.pub", argv[2]) >= (int)sizeof pubpath ||
-	    snprintf(keypath, sizeof keypath, "%s.key", argv[2]) >= (int)sizeof keypath) {
-		warnx_("%s: name too long", argv[2]);
+	if (signkey_generate(argv[2], pub) < 0)
 		return 1;
-	}
-	if (sign_keygen(pk, sk) != SIGN_OK) {
-		warnx_("keygen: %s", sign_strerror(SIGN_ECRYPTO));
-		return 1;
-	}
-	sign_pub_encode(pub, pk);
-	sign_key_encode(key, sk);
-	if (write_new(keypath, key, 0600) == 0) {
-		if (write_new(pubpath, pub, 0644) == 0)
-			ret = 0;
-		else
-			unlink(keypath);
-	}
-	if (ret == 0)
-		printf("%s: new signing key; public key %s", keypath, pub + 18);
-	nc_wipe(sk, sizeof sk);
-	nc_wipe(key, sizeof key);
-	return ret;
+	printf("%s.key: new signing key; public key %s", argv[2], pub + 18);
+	return 0;
 }
 
 static int
@@ -301,11 +136,11 @@ cmd_pubkey(int argc, char **argv)
 	if (optind != argc || out == NULL || (keyfile == NULL) == (pubfile == NULL))
 		goto usage;
 	if (keyfile != NULL) {
-		if (load_secret(keyfile, sk) < 0)
+		if (signkey_load_secret(sk, keyfile) < 0)
 			return 1;
 		memcpy(pk, sk + 32, 32);
 		nc_wipe(sk, sizeof sk);
-	} else if (load_public(pubfile, pk) < 0) {
+	} else if (signkey_load_public(pk, pubfile) < 0) {
 		return 1;
 	}
 	n = (size_t)snprintf(text, sizeof text,
@@ -317,7 +152,7 @@ cmd_pubkey(int argc, char **argv)
 		n += (size_t)snprintf(text + n, sizeof text - n, "%s0x%02x,",
 		    i % 8 ? " " : "\n\t", pk[i]);
 	n += (size_t)snprintf(text + n, sizeof text - n, "\n};\n");
-	return write_file(out, text, n, 0644) == 0 ? 0 : 1;
+	return write_file(out, text, n) == 0 ? 0 : 1;
 usage:
 	fputs("usage: nonos-manifest pubkey (-k KEY | -p PUB) -o FILE.c\n", stderr);
 	return EXIT_USAGE;
@@ -460,12 +295,6 @@ append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 	return 0;
 }
 
-static void
-hex(char *out, const uint8_t *in, size_t n)
-{
-	sign_hex(out, in, n);
-}
-
 static int
 cmd_create(int argc, char **argv)
 {
@@ -524,7 +353,7 @@ cmd_create(int argc, char **argv)
 			return 1;
 	}
 	qsort(mods, (size_t)n, sizeof(mods[0]), by_name);
-	hex(h, kernel.blake3, 32);
+	hex_encode(h, kernel.blake3, 32);
 	if (append(text, sizeof text, &len, "%s\nimage %llu\nkernel %llu %s %llu\n",
 	    MANIFEST_MAGIC, (unsigned long long)version,
 	    (unsigned long long)kernel.size, h, (unsigned long long)version) < 0)
@@ -544,7 +373,7 @@ cmd_create(int argc, char **argv)
 		if (ceiling == none)
 			warnx_("warning: %s has no entry in %s: it may hold no capability",
 			    mods[i].name, policy ? policy : "a policy (no -p)");
-		hex(h, mods[i].blake3, 32);
+		hex_encode(h, mods[i].blake3, 32);
 		if (append(text, sizeof text, &len, "module %s %llu %s %llu",
 		    mods[i].name, (unsigned long long)mods[i].size, h,
 		    (unsigned long long)version) < 0)
@@ -562,7 +391,7 @@ cmd_create(int argc, char **argv)
 		warnx_("internal error: made a malformed manifest: line %u: %s", line, why);
 		return 1;
 	}
-	return write_file(out, text, len, 0644) == 0 ? 0 : 1;
+	return write_file(out, text, len) == 0 ? 0 : 1;
 toolong:
 	warnx_("%s: manifest longer than %d bytes", out, MANIFEST_MAX_BYTES);
 	return 1;
@@ -627,14 +456,14 @@ cmd_sign(int argc, char **argv)
 		return 1;
 	blake3(buf, len, digest);
 	free(buf);
-	if (load_secret(keyfile, sk) < 0)
+	if (signkey_load_secret(sk, keyfile) < 0)
 		return 1;
 	if (sign_make(sig, digest, sk) != SIGN_OK)
 		warnx_("sign: %s", sign_strerror(SIGN_ECRYPTO));
-	else if (write_file(out, sig, strlen(sig), 0644) == 0)
+	else if (write_file(out, sig, strlen(sig)) == 0)
 		ret = 0;
 	if (ret == 0) {
-		hex(h, sk + 32, 32);
+		hex_encode(h, sk + 32, 32);
 		printf("%s: image version %llu, signed by %s\n", argv[optind],
 		    (unsigned long long)m.version, h);
 	}
@@ -710,11 +539,10 @@ static int
 cmd_verify(int argc, char **argv)
 {
 	static struct manifest m;
-	struct manifest_sig s;
 	char path[4096], mpath[4096];
-	uint8_t pk[32], digest[32], msg[MANIFEST_SIG_MSG_LEN], *buf = NULL, *sig = NULL;
+	uint8_t pk[32], digest[32], *buf = NULL, *sig = NULL;
 	size_t len, siglen;
-	const char *pubfile = NULL, *keyfile = NULL, *dir, *why;
+	const char *pubfile = NULL, *keyfile = NULL, *dir;
 	int c, ret = 1;
 
 	while ((c = getopt(argc, argv, "p:k:")) != -1) {
@@ -730,11 +558,11 @@ cmd_verify(int argc, char **argv)
 	if (keyfile != NULL) {
 		uint8_t sk[64];
 
-		if (load_secret(keyfile, sk) < 0)
+		if (signkey_load_secret(sk, keyfile) < 0)
 			return 1;
 		memcpy(pk, sk + 32, 32);
 		nc_wipe(sk, sizeof sk);
-	} else if (load_public(pubfile, pk) < 0) {
+	} else if (signkey_load_public(pk, pubfile) < 0) {
 		return 1;
 	}
 	if (join(path, sizeof path, dir, "manifest.sig") < 0 ||
@@ -743,21 +571,20 @@ cmd_verify(int argc, char **argv)
 	    read_file(mpath, MANIFEST_MAX_BYTES, &buf, &len) < 0)
 		goto out;
 	/* The loader's order: signature first, then the manifest's contents. */
-	if ((why = manifest_sig_parse(sig, siglen, &s)) != NULL) {
-		warnx_("%s: %s", MANIFEST_SIG_PATH, why);
+	blake3(buf, len, digest);
+	switch (sign_check((const char *)sig, siglen, digest, pk)) {
+	case SIGN_OK:
+		break;
+	case SIGN_EFORMAT:
+		warnx_("%s: malformed signature file", MANIFEST_SIG_PATH);
 		goto out;
-	}
-	if (memcmp(s.signer, pk, 32) != 0) {
+	case SIGN_EKEY:
 		warnx_("%s: signed by another key", MANIFEST_SIG_PATH);
 		goto out;
-	}
-	blake3(buf, len, digest);
-	if (memcmp(digest, s.hash, 32) != 0) {
+	case SIGN_EHASH:
 		warnx_("%s: does not match its signature (hash differs)", MANIFEST_PATH);
 		goto out;
-	}
-	manifest_sig_message(msg, digest);
-	if (nc_verify_ed25519(s.sig, msg, sizeof msg, pk) != NC_OK) {
+	default:
 		warnx_("%s: bad signature", MANIFEST_SIG_PATH);
 		goto out;
 	}
@@ -804,7 +631,7 @@ event(uint8_t pcrs[2][32], uint32_t pcr, const uint8_t sha256[32],
 {
 	char h[65];
 
-	hex(h, sha256, 32);
+	hex_encode(h, sha256, 32);
 	printf("nonos-manifest: pcr %u sha256 %s %s\n", pcr, h, desc);
 	return extend(pcrs[pcr - PCR_MANIFEST], sha256);
 }
@@ -827,12 +654,12 @@ cmd_measure(int argc, char **argv)
 		return 1;
 	memset(pcrs, 0, sizeof pcrs);
 	printf("nonos-manifest: image version %llu\n", (unsigned long long)m.version);
-	hex(h, m.kernel.blake3, 32);
+	hex_encode(h, m.kernel.blake3, 32);
 	printf("nonos-manifest: file %s blake3 %s size %llu version %llu\n",
 	    MANIFEST_KERNEL_PATH, h, (unsigned long long)m.kernel.size,
 	    (unsigned long long)m.kernel.version);
 	for (uint32_t i = 0; i < m.nmodules; i++) {
-		hex(h, m.module[i].blake3, 32);
+		hex_encode(h, m.module[i].blake3, 32);
 		manifest_format_ceiling(m.module[i].ceiling, ceil, sizeof ceil);
 		printf("nonos-manifest: file %s/%s blake3 %s size %llu version %llu "
 		    "ceiling %s\n", MANIFEST_MODULE_DIR, m.module[i].name, h,
@@ -856,7 +683,7 @@ cmd_measure(int argc, char **argv)
 			goto out;
 	}
 	for (int i = 0; i < 2; i++) {
-		hex(h, pcrs[i], 32);
+		hex_encode(h, pcrs[i], 32);
 		printf("nonos-manifest: PCR %d = %s\n", PCR_MANIFEST + i, h);
 	}
 	ret = 0;
@@ -868,32 +695,12 @@ out:
 int
 main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (nc_init() != NC_OK) {
-		warnx_("no entropy from the system");
-		return 1;
-	}
-	if (strcmp(argv[1], "keygen") == 0)
-		return cmd_keygen(argc - 1, argv + 1);
-	if (strcmp(argv[1], "pubkey") == 0)
-		return cmd_pubkey(argc - 1, argv + 1);
-	if (strcmp(argv[1], "create") == 0)
-		return cmd_create(argc - 1, argv + 1);
-	if (strcmp(argv[1], "sign") == 0)
-		return cmd_sign(argc - 1, argv + 1);
-	if (strcmp(argv[1], "verify") == 0)
-		return cmd_verify(argc - 1, argv + 1);
-	if (strcmp(argv[1], "measure") == 0)
-		return cmd_measure(argc - 1, argv + 1);
-	warnx_("unknown command '%s'", argv[1]);
-	fputs(usage, stderr);
-	return EXIT_USAGE;
+	static const struct cli_command cmds[] = {
+		{ "keygen", cmd_keygen }, { "pubkey", cmd_pubkey },
+		{ "create", cmd_create }, { "sign", cmd_sign },
+		{ "verify", cmd_verify }, { "measure", cmd_measure },
+	};
+
+	return cli_main("nonos-manifest", usage, cmds,
+	    sizeof cmds / sizeof cmds[0], argc, argv);
 }

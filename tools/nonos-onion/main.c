@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/crypto/crypto.h"
+#include "lib/fmt/hex.h"
 #include "lib/onion/text.h"
 #include "tools/nonos-onion/onion-tool.h"
 
@@ -122,7 +123,7 @@ probe(const char *addr, const char *fp)
 		usage();
 	s.p = colon + 1, s.len = strlen(colon + 1);
 	if (onion_parse_uint(s, 65535, &port) != 0 ||
-	    onion_hex_decode(id, sizeof id, fp, strlen(fp)) != 0)
+	    hex_decode(id, sizeof id, fp, strlen(fp)) != 0)
 		usage();
 	if ((fd = tcp_connect(ip, (uint16_t)port, 5000)) < 0) {
 		logf_("probe: cannot connect");

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +13,13 @@
 
 #include "lib/crypto/blake3.h"
 #include "lib/crypto/crypto.h"
+#include "lib/fmt/hex.h"
 #include "lib/path/path.h"
 #include "lib/sign/sign.h"
+#include "tools/common/cli.h"
 #include "tools/common/fileio.h"
+#include "tools/common/keyfile.h"
 
-#define EXIT_USAGE	2
 #define MANIFEST_MAX	((size_t)16 << 20)
 
 static const char usage[] =
@@ -33,18 +34,6 @@ static const char usage[] =
     "                                      their BLAKE3 hashes, as b3sum does\n"
     "\n"
     "`nonos-sign COMMAND --help` shows a command's usage.\n";
-
-static void
-warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("nonos-sign: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static int
 help(int argc, char **argv, const char *text)
@@ -87,7 +76,7 @@ hash_file(int dirfd, const char *path, uint8_t digest[32])
 	return 0;
 }
 
-/* A one-line key file: 0, or -1 after a message. */
+/* A one-line signature file: 0, or -1 after a message. */
 static int
 load_text(const char *path, size_t max, char **buf, size_t *len)
 {
@@ -99,23 +88,15 @@ load_text(const char *path, size_t max, char **buf, size_t *len)
 	return 0;
 }
 
+/* Writes (or replaces) a text file: 0, or -1 after a message. */
 static int
-write_new(const char *path, const char *text, mode_t mode, int noreplace)
+write_text(const char *path, const char *text)
 {
-	struct atomic_file f;
-
-	if (atomic_open(&f, path, mode) < 0)
-		goto fail;
-	if (atomic_write(&f, text, strlen(text)) < 0) {
-		atomic_abort(&f);
-		goto fail;
+	if (write_file_atomic(path, text, strlen(text), 0644, 0) < 0) {
+		warnx_("%s: %s", path, strerror(errno));
+		return -1;
 	}
-	if (atomic_commit(&f, noreplace) < 0)
-		goto fail;
 	return 0;
-fail:
-	warnx_("%s: %s", path, strerror(errno));
-	return -1;
 }
 
 static int
@@ -124,10 +105,7 @@ cmd_keygen(int argc, char **argv)
 	static const char text[] = "usage: nonos-sign keygen -o NAME\n"
 	    "Makes an Ed25519 key pair: NAME.pub and NAME.key (mode 0600).\n"
 	    "Existing files are never overwritten. Prints the public key.\n";
-	uint8_t pk[32], sk[64];
-	char pub[SIGN_PUBFILE_LEN + 1], key[SIGN_KEYFILE_LEN + 1];
-	char pubpath[4096], keypath[4096];
-	int ret = 1;
+	char pub[SIGN_PUBFILE_LEN + 1];
 
 	if (help(argc, argv, text))
 		return 0;
@@ -135,30 +113,10 @@ cmd_keygen(int argc, char **argv)
 		fputs(text, stderr);
 		return EXIT_USAGE;
 	}
-	if (snprintf(pubpath, sizeof pubpath, "%s.pub", argv[2]) >=
-		(int)sizeof pubpath ||
-	    snprintf(keypath, sizeof keypath, "%s.key", argv[2]) >=
-	    (int)sizeof keypath) {
-		warnx_("%s: name too long", argv[2]);
+	if (signkey_generate(argv[2], pub) < 0)
 		return 1;
-	}
-	if (sign_keygen(pk, sk) != SIGN_OK) {
-		warnx_("keygen: %s", sign_strerror(SIGN_ECRYPTO));
-		return 1;
-	}
-	sign_pub_encode(pub, pk);
-	sign_key_encode(key, sk);
-	if (write_new(keypath, key, 0600, 1) == 0) {
-		if (write_new(pubpath, pub, 0644, 1) == 0)
-			ret = 0;
-		else
-			unlink(keypath);
-	}
-	if (ret == 0)
-		printf("%s", pub);
-	nc_wipe(sk, sizeof sk);
-	nc_wipe(key, sizeof key);
-	return ret;
+	printf("%s", pub);
+	return 0;
 }
 
 static int
@@ -170,9 +128,8 @@ cmd_sign(int argc, char **argv)
 	    "writes the signature to SIG (default FILE.sig). Prints the hash\n"
 	    "and the key.\n";
 	uint8_t sk[64], digest[32];
-	char sig[SIGN_SIGFILE_LEN + 1], hex[65], sigpath[4096], *key = NULL;
+	char sig[SIGN_SIGFILE_LEN + 1], hex[65], sigpath[4096];
 	const char *keyfile = NULL, *out = NULL;
-	size_t len;
 	int c, r, ret = 1;
 
 	if (help(argc, argv, text))
@@ -196,25 +153,21 @@ cmd_sign(int argc, char **argv)
 		}
 		out = sigpath;
 	}
-	if (load_text(keyfile, SIGN_KEYFILE_LEN, &key, &len) < 0)
+	if (signkey_load_secret(sk, keyfile) < 0)
 		return 1;
-	if ((r = sign_key_parse(sk, key, len)) != SIGN_OK)
-		warnx_("%s: %s", keyfile, sign_strerror(r));
-	else if (hash_file(AT_FDCWD, argv[optind], digest) == 0) {
+	if (hash_file(AT_FDCWD, argv[optind], digest) == 0) {
 		if ((r = sign_make(sig, digest, sk)) != SIGN_OK)
 			warnx_("sign: %s", sign_strerror(r));
-		else if (write_new(out, sig, 0644, 0) == 0)
+		else if (write_text(out, sig) == 0)
 			ret = 0;
 	}
 	if (ret == 0) {
-		sign_hex(hex, digest, 32);
+		hex_encode(hex, digest, 32);
 		printf("%s: BLAKE3 %s\n", argv[optind], hex);
-		sign_hex(hex, sk + 32, 32);
+		hex_encode(hex, sk + 32, 32);
 		printf("%s: signed by %s\n", out, hex);
 	}
 	nc_wipe(sk, sizeof sk);
-	nc_wipe(key, len);
-	free(key);
 	return ret;
 }
 
@@ -282,9 +235,9 @@ cmd_verify(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	uint8_t pk[32], digest[32];
-	char sigpath[4096], hex[65], *pub = NULL, *sig = NULL, *body = NULL;
+	char sigpath[4096], hex[65], *sig = NULL, *body = NULL;
 	const char *pubfile = NULL, *sigfile = NULL;
-	size_t publen, siglen, bodylen;
+	size_t siglen, bodylen;
 	int c, r, manifest = 0, ret = 1;
 
 	if (help(argc, argv, text))
@@ -305,13 +258,9 @@ cmd_verify(int argc, char **argv)
 		snprintf(sigpath, sizeof sigpath, "%s.sig", argv[optind]);
 		sigfile = sigpath;
 	}
-	if (load_text(pubfile, SIGN_PUBFILE_LEN, &pub, &publen) < 0 ||
+	if (signkey_load_public(pk, pubfile) < 0 ||
 	    load_text(sigfile, SIGN_SIGFILE_LEN, &sig, &siglen) < 0)
 		goto out;
-	if ((r = sign_pub_parse(pk, pub, publen)) != SIGN_OK) {
-		warnx_("%s: %s", pubfile, sign_strerror(r));
-		goto out;
-	}
 	/* A manifest is read once, so what is checked is what was hashed. */
 	if (manifest) {
 		if (read_small_file(argv[optind], MANIFEST_MAX,
@@ -327,11 +276,10 @@ cmd_verify(int argc, char **argv)
 		warnx_("%s: %s", argv[optind], sign_strerror(r));
 		goto out;
 	}
-	sign_hex(hex, digest, 32);
+	hex_encode(hex, digest, 32);
 	printf("%s: good signature, BLAKE3 %s\n", argv[optind], hex);
 	ret = manifest ? check_manifest(argv[optind], body, bodylen) : 0;
 out:
-	free(pub);
 	free(sig);
 	free(body);
 	return ret;
@@ -388,10 +336,10 @@ cmd_manifest(int argc, char **argv)
 			goto out;
 		}
 		outtext = p;
-		sign_hex(hex, digest, 32);
+		hex_encode(hex, digest, 32);
 		len += (size_t)sprintf(outtext + len, "%s  %s\n", hex, argv[i]);
 	}
-	ret = write_new(out, outtext, 0644, 0) == 0 ? 0 : 1;
+	ret = write_text(out, outtext) == 0 ? 0 : 1;
 out:
 	close(dirfd);
 	free(outtext);
@@ -401,28 +349,11 @@ out:
 int
 main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (nc_init() != NC_OK) {
-		warnx_("no entropy from the system");
-		return 1;
-	}
-	if (strcmp(argv[1], "keygen") == 0)
-		return cmd_keygen(argc - 1, argv + 1);
-	if (strcmp(argv[1], "sign") == 0)
-		return cmd_sign(argc - 1, argv + 1);
-	if (strcmp(argv[1], "verify") == 0)
-		return cmd_verify(argc - 1, argv + 1);
-	if (strcmp(argv[1], "manifest") == 0)
-		return cmd_manifest(argc - 1, argv + 1);
-	warnx_("unknown command '%s'", argv[1]);
-	fputs(usage, stderr);
-	return EXIT_USAGE;
+	static const struct cli_command cmds[] = {
+		{ "keygen", cmd_keygen }, { "sign", cmd_sign },
+		{ "verify", cmd_verify }, { "manifest", cmd_manifest },
+	};
+
+	return cli_main("nonos-sign", usage, cmds, sizeof cmds / sizeof cmds[0],
+	    argc, argv);
 }

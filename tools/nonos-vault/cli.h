@@ -9,14 +9,12 @@
 #include <stdint.h>
 
 #include "lib/vault/vault.h"
+#include "tools/common/cli.h"
 
-#define EXIT_USAGE	2
 #define MAX_RECIPIENTS	(VAULT_MAX_STANZAS - 1)
 #define PASS_ENV	"NONOS_VAULT_PASSPHRASE"
 #define NEWPASS_ENV	"NONOS_VAULT_NEW_PASSPHRASE"
 
-/* Prints "nonos-vault: msg" on stderr. */
-void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the vault error for what and returns 1 (the exit status). */
 int fail(const char *what, int err);
 
@@ -28,11 +26,9 @@ int fail(const char *what, int err);
 int get_passphrase(char *buf, size_t cap, size_t *len, const char *file,
     const char *env, const char *prompt, int confirm);
 
-/* Key files; each returns 0, or -1 after a message. */
+/* Vault key files; each returns 0, or -1 after a message. */
 int load_recipient(struct vault_pubkey *pk, const char *path);
 int load_identity(struct vault_seckey *sk, const char *path);
-int load_sign_key(uint8_t sk[VAULT_SIGN_SKBYTES], const char *path);
-int load_signer(uint8_t pk[VAULT_SIGNER_BYTES], const char *path);
 
 /* Opening options shared by list, extract, verify and rekey. */
 struct unlock_opts {

@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "lib/crypto/crypto.h"
+#include "lib/fmt/hex.h"
 #include "lib/sign/sign.h"
 #include "lib/vault/stanza.h"
 #include "tools/common/fileio.h"
 #include "tools/common/progress.h"
+#include "tools/common/keyfile.h"
 #include "tools/nonos-vault/cli.h"
 
 static const char verify_usage[] =
@@ -64,7 +66,7 @@ print_key(const uint8_t k[32])
 {
 	char hex[65];
 
-	sign_hex(hex, k, 32);
+	hex_encode(hex, k, 32);
 	fputs(hex, stdout);
 }
 
@@ -116,7 +118,7 @@ cmd_verify(int argc, char **argv)
 		fputs(verify_usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (o.signer != NULL && load_signer(signer, o.signer) < 0)
+	if (o.signer != NULL && signkey_load_public(signer, o.signer) < 0)
 		return 1;
 	if ((fd = open_vault_file(argv[optind], &src)) < 0)
 		return 1;
@@ -291,29 +293,6 @@ cmd_inspect(int argc, char **argv)
 	return 0;
 }
 
-/*
- * Writes a new file atomically, never replacing one;
- * 0, or -1 after a message.
- */
-static int
-write_new(const char *path, const void *buf, size_t len, mode_t mode)
-{
-	struct atomic_file f;
-
-	if (atomic_open(&f, path, mode) < 0)
-		goto fail;
-	if (atomic_write(&f, buf, len) < 0) {
-		atomic_abort(&f);
-		goto fail;
-	}
-	if (atomic_commit(&f, 1) < 0)
-		goto fail;
-	return 0;
-fail:
-	warnx_("%s: %s", path, strerror(errno));
-	return -1;
-}
-
 int
 cmd_keygen(int argc, char **argv)
 {
@@ -343,8 +322,8 @@ cmd_keygen(int argc, char **argv)
 	vault_pubkey_encode(pub, &sk.pub);
 	vault_seckey_encode(sec, &sk);
 	/* The secret first: a public key without its secret is useless. */
-	if (write_new(secpath, sec, sizeof sec, 0600) == 0) {
-		if (write_new(pubpath, pub, sizeof pub, 0644) == 0)
+	if (keyfile_write(secpath, sec, sizeof sec, 0600) == 0) {
+		if (keyfile_write(pubpath, pub, sizeof pub, 0644) == 0)
 			ret = 0;
 		else
 			unlink(secpath);

@@ -22,6 +22,7 @@
 #include "lib/vault/archive.h"
 #include "tools/common/fileio.h"
 #include "tools/common/progress.h"
+#include "tools/common/keyfile.h"
 #include "tools/nonos-vault/cli.h"
 
 static const char list_usage[] =
@@ -110,7 +111,7 @@ read_archive(const char *path, const struct unlock_opts *o,
 
 	if (id == NULL)
 		return fail(label, VAULT_ENOMEM);
-	if ((o->signer != NULL && load_signer(signer, o->signer) < 0) ||
+	if ((o->signer != NULL && signkey_load_public(signer, o->signer) < 0) ||
 	    (fd = open_vault_file(path, &src)) < 0 ||
 	    unlock_from_opts(&u, pass, sizeof pass, id, o, 1) < 0)
 		goto out;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/common/keyfile.h"
 #include "tools/nonos-vault/cli.h"
 
 void
@@ -66,7 +67,7 @@ lock_from_opts(struct vault_lock *l, char *pass, size_t cap,
 	for (size_t i = 0; i < o->nrcpt; i++)
 		if (load_recipient(&rcpt[i], o->rcpt[i]) < 0)
 			return -1;
-	if (o->sign_key != NULL && load_sign_key(sk, o->sign_key) < 0)
+	if (o->sign_key != NULL && signkey_load_secret(sk, o->sign_key) < 0)
 		return -1;
 	if (o->ask_pass) {
 		if (get_passphrase(pass, cap, &len, o->pass_file, o->pass_env,

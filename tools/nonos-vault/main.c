@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,18 +27,6 @@ static const char usage[] =
     "  keygen   make a recipient key pair (X25519 + ML-KEM-1024)\n"
     "\n"
     "`nonos-vault COMMAND --help` describes each command.\n";
-
-void
-warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("nonos-vault: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 int
 fail(const char *what, int err)
@@ -93,34 +80,14 @@ unlock_from_opts(struct vault_unlock *u, char *pass, size_t cap,
 int
 main(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} cmds[] = {
+	static const struct cli_command cmds[] = {
 		{ "create", cmd_create }, { "list", cmd_list },
 		{ "extract", cmd_extract }, { "verify", cmd_verify },
 		{ "rekey", cmd_rekey }, { "inspect", cmd_inspect },
 		{ "keygen", cmd_keygen },
 	};
 
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (nc_init() != NC_OK) {
-		warnx_("no entropy from the system");
-		return 1;
-	}
 	catch_interrupts();
-	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		if (strcmp(argv[1], cmds[i].name) == 0)
-			return cmds[i].fn(argc - 1, argv + 1);
-	warnx_("unknown command '%s'", argv[1]);
-	fputs(usage, stderr);
-	return EXIT_USAGE;
+	return cli_main("nonos-vault", usage, cmds, sizeof cmds / sizeof cmds[0],
+	    argc, argv);
 }

@@ -4,6 +4,8 @@
  * and jumps to the common path, which saves the general registers as a
  * struct trapframe (trap.h) and calls trap().
  */
+#include "kernel/arch/x86_64/trapframe.inc"
+
 	.text
 	.balign 16
 	.globl isr_stubs
@@ -26,21 +28,7 @@ isr_common:
 	testb	$3, 24(%rsp)
 	jz	1f
 	swapgs
-1:	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+1:	TRAPFRAME_PUSH
 	cld
 	movq	%rsp, %rdi
 	call	trap
@@ -48,21 +36,7 @@ isr_common:
 /* Returns to the context saved in the trapframe at %rsp. */
 	.globl trap_return
 trap_return:
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	TRAPFRAME_POP
 	testb	$3, 24(%rsp)
 	jz	2f
 	swapgs

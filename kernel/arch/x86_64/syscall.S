@@ -5,6 +5,8 @@
  * register is reloaded from the trapframe: the user gets back its own
  * values (or the results the kernel wrote there), never a kernel value.
  */
+#include "kernel/arch/x86_64/trapframe.inc"
+
 #define USER_CS		0x23
 #define USER_DS		0x1b
 #define VEC_SYSCALL	0x100
@@ -22,21 +24,7 @@ syscall_entry:
 	pushq	%rcx			/* rip */
 	pushq	$0			/* error */
 	pushq	$VEC_SYSCALL		/* vector */
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	TRAPFRAME_PUSH
 	cld
 	movq	%rsp, %rdi
 	xorl	%ebp, %ebp		/* backtraces stop here */
@@ -44,21 +32,7 @@ syscall_entry:
 
 	.globl syscall_return
 syscall_return:
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	TRAPFRAME_POP
 	addq	$16, %rsp		/* vector, error */
 	/* Frame is now rip, cs, rflags, rsp, ss; the kernel keeps rip canonical. */
 	movq	0(%rsp), %rcx

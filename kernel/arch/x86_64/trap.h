@@ -4,7 +4,10 @@
 
 #include <stdint.h>
 
-/* Layout fixed by isr.S (pushed last = lowest address = first field). */
+/*
+ * Layout fixed by trapframe.inc, which isr.S and syscall.S share (pushed
+ * last = lowest address = first field).
+ */
 struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
