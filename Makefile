@@ -22,7 +22,7 @@ REPRO := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 # C library functions a freestanding target lacks; the host has its own.
 # The kernel links only the library folders it uses, listed here.
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
-KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap manifest
+KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap manifest term
 LIB_FREESTANDING_SRC := $(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC)) lib/crypto/blake3.c
 LIB_HOST_SRC := $(filter-out lib/libc/%,$(LIB_SRC))
 

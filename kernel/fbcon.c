@@ -1,15 +1,19 @@
 /*
- * Framebuffer text console. Characters are drawn from Debian's Lat15
- * console font (linked in by the build) into the GOP framebuffer through
- * the direct map; the screen scrolls by moving pixel rows up. Text is
- * also kept in a ring of HISTORY lines, so the view can scroll back
- * (fbcon_scroll); new output returns the view to the bottom. Input is
- * UTF-8; code points the font lacks show as '?'.
+ * Framebuffer text console. The terminal model (lib/term/screen.c) says
+ * what each action does to the cells; here the cells are kept and drawn.
+ * Characters come from Debian's Lat15 console font (linked in by the
+ * build) and go into the GOP framebuffer through the direct map; the
+ * screen scrolls by moving pixel rows up. Cells (character and colour)
+ * are kept in a ring of HISTORY lines, so the view can scroll back
+ * (fbcon_scroll); new output returns the view to the bottom. The cursor
+ * is its cell drawn with foreground and background swapped; code points
+ * the font lacks show as '?'.
  */
 #include "kernel/fbcon.h"
 #include "kernel/kernel.h"
 #include "lib/font/psf.h"
 #include "lib/libc/string.h"
+#include "lib/term/screen.h"
 
 /* The font file, linked in as a binary blob (see the Makefile). */
 extern const uint8_t _binary_font_psf_start[], _binary_font_psf_end[];
@@ -17,17 +21,27 @@ extern const uint8_t _binary_font_psf_start[], _binary_font_psf_end[];
 #define HISTORY		1000
 #define MAX_COLS	256
 
+struct cell {
+	uint8_t ch;		/* Latin-1 */
+	uint8_t colour;		/* VT_COLOUR(fg, bg) */
+};
+
 static struct psf_font font;
-static uint8_t history[HISTORY][MAX_COLS];	/* Latin-1 text, ' ' padded */
-static uint64_t line_no;			/* history line of the cursor row */
-static uint32_t view_back;			/* lines scrolled back; 0: live */
-static uint32_t utf8_cp, utf8_left;		/* a UTF-8 sequence in progress */
+static struct cell history[HISTORY][MAX_COLS];
+static uint64_t top;			/* history line of the top screen row */
+static uint32_t view_back;		/* lines scrolled back; 0: live */
+static struct vt_screen vt;
+static int cursor_drawn;		/* the cursor is on the screen, at: */
+static uint32_t cursor_x, cursor_y;
 static uint8_t *fb;
 static uint32_t fb_width, fb_height, fb_pitch, fb_format;
-static uint32_t cols, rows, cx, cy;
+static uint32_t cols, rows;
 
-#define FG 0x00d0d0d0u
-#define BG 0x00101018u
+/* The eight ANSI colours (black is the console's background, white its text), then bright. */
+static const uint32_t palette[16] = {
+	0x101018, 0xc03030, 0x30a030, 0xc0a030, 0x3060d0, 0xb040b0, 0x30a8b0, 0xd0d0d0,
+	0x606068, 0xff5858, 0x58f058, 0xf8f058, 0x70a0ff, 0xff70ff, 0x60f0f0, 0xffffff,
+};
 
 static uint32_t
 pixel(uint32_t rgb)
@@ -37,10 +51,26 @@ pixel(uint32_t rgb)
 	return ((rgb & 0xff) << 16) | (rgb & 0xff00) | ((rgb >> 16) & 0xff);
 }
 
+static struct cell *
+hist_line(uint64_t n)
+{
+	return history[n % HISTORY];
+}
+
+static void
+blank_line(uint64_t n)
+{
+	struct cell *l = hist_line(n);
+
+	for (uint32_t c = 0; c < MAX_COLS; c++)
+		l[c] = (struct cell){ ' ', VT_DEFAULT };
+}
+
+/* Pixel rows y0..y1-1 in the background colour. */
 static void
 fill_rows(uint32_t y0, uint32_t y1)
 {
-	uint32_t bg = pixel(BG);
+	uint32_t bg = pixel(palette[VT_DEFAULT_BG]);
 
 	for (uint32_t y = y0; y < y1; y++) {
 		uint32_t *row = (uint32_t *)(fb + (uint64_t)y * fb_pitch);
@@ -48,6 +78,97 @@ fill_rows(uint32_t y0, uint32_t y1)
 			row[x] = bg;
 	}
 }
+
+/* Draws cell c at (col, row); inverted swaps its colours (the cursor). */
+static void
+draw(uint32_t col, uint32_t row, struct cell c, int inverted)
+{
+	const uint8_t *g = psf_glyph(&font, c.ch);
+	uint32_t fg = pixel(palette[c.colour & 15]), bg = pixel(palette[c.colour >> 4 & 15]);
+
+	if (inverted) {
+		uint32_t t = fg;
+
+		fg = bg;
+		bg = t;
+	}
+	for (uint32_t y = 0; y < font.height; y++) {
+		uint32_t *line = (uint32_t *)(fb + (uint64_t)(row * font.height + y) * fb_pitch);
+		const uint8_t *bits = g + y * font.row_bytes;
+
+		for (uint32_t x = 0; x < font.width; x++) {
+			int on = (bits[x / 8] >> (7 - x % 8)) & 1;
+			line[col * font.width + x] = on ? fg : bg;
+		}
+	}
+}
+
+static void
+cursor_hide(void)
+{
+	if (cursor_drawn)
+		draw(cursor_x, cursor_y, hist_line(top + cursor_y)[cursor_x], 0);
+	cursor_drawn = 0;
+}
+
+/* Shows the cursor where the terminal has it, unless hidden or scrolled back. */
+static void
+cursor_show(void)
+{
+	if (!vt.cursor_on || view_back != 0)
+		return;
+	cursor_x = vt.x;
+	cursor_y = vt.y;
+	draw(cursor_x, cursor_y, hist_line(top + cursor_y)[cursor_x], 1);
+	cursor_drawn = 1;
+}
+
+/* Draws the screen from history, view_back lines above the live text. */
+static void
+redraw(void)
+{
+	for (uint32_t r = 0; r < rows; r++) {
+		const struct cell *l = hist_line(top - view_back + r);
+
+		for (uint32_t c = 0; c < cols; c++)
+			draw(c, r, l[c], 0);
+	}
+	cursor_drawn = 0;
+	cursor_show();
+}
+
+/* The terminal's operations on cells (lib/term/screen.h). */
+static void
+op_put(void *ctx, uint32_t x, uint32_t y, uint32_t cp, uint8_t colour)
+{
+	struct cell c = { cp < 256 ? (uint8_t)cp : '?', colour };
+
+	hist_line(top + y)[x] = c;
+	draw(x, y, c, 0);
+}
+
+static void
+op_erase(void *ctx, uint32_t y, uint32_t x0, uint32_t x1)
+{
+	struct cell *l = hist_line(top + y);
+
+	for (uint32_t x = x0; x < x1; x++) {
+		l[x] = (struct cell){ ' ', VT_DEFAULT };
+		draw(x, y, l[x], 0);
+	}
+}
+
+static void
+op_scroll(void *ctx)
+{
+	top++;
+	blank_line(top + rows - 1);
+	memmove(fb, fb + (uint64_t)font.height * fb_pitch,
+	    (uint64_t)(rows - 1) * font.height * fb_pitch);
+	fill_rows((rows - 1) * font.height, rows * font.height);
+}
+
+static const struct vt_screen_ops ops = { op_put, op_erase, op_scroll };
 
 int
 fbcon_init(const struct bootinfo_fb *bfb)
@@ -66,67 +187,37 @@ fbcon_init(const struct bootinfo_fb *bfb)
 	rows = fb_height / font.height;
 	if (cols > MAX_COLS)
 		cols = MAX_COLS;
+	if (rows > HISTORY)
+		rows = HISTORY;
 	if (cols == 0 || rows == 0) {
 		fb = NULL;
 		return -1;
 	}
-	fbcon_clear();
+	for (uint32_t r = 0; r < rows; r++)
+		blank_line(r);
+	fill_rows(0, fb_height);
+	vt_screen_init(&vt, cols, rows, &ops, NULL);
+	cursor_show();
 	return 0;
 }
 
 void
-fbcon_clear(void)
+fbcon_act(const struct vt_action *a)
 {
 	if (fb == NULL)
 		return;
-	fill_rows(0, fb_height);
-	cx = cy = 0;
-	line_no += rows;
-	memset(history[line_no % HISTORY], ' ', MAX_COLS);
-	view_back = 0;
-}
-
-static uint8_t *
-hist_line(uint64_t n)
-{
-	return history[n % HISTORY];
-}
-
-static void
-draw(uint32_t col, uint32_t row, unsigned char c)
-{
-	const uint8_t *g = psf_glyph(&font, c);
-	uint32_t fg = pixel(FG), bg = pixel(BG);
-
-	for (uint32_t y = 0; y < font.height; y++) {
-		uint32_t *line = (uint32_t *)(fb + (uint64_t)(row * font.height + y) * fb_pitch);
-		const uint8_t *bits = g + y * font.row_bytes;
-
-		for (uint32_t x = 0; x < font.width; x++) {
-			int on = (bits[x / 8] >> (7 - x % 8)) & 1;
-			line[col * font.width + x] = on ? fg : bg;
-		}
+	if (view_back != 0) {
+		view_back = 0;
+		redraw();
 	}
-}
-
-/* Draws the screen from history, view_back lines above the live text. */
-static void
-redraw(void)
-{
-	uint64_t top = line_no - cy - view_back;
-
-	for (uint32_t r = 0; r < rows; r++) {
-		const uint8_t *l = hist_line(top + r);
-
-		for (uint32_t c = 0; c < cols; c++)
-			draw(c, r, l[c]);
-	}
+	cursor_hide();
+	vt_screen_apply(&vt, a);
+	cursor_show();
 }
 
 void
 fbcon_scroll(int lines)
 {
-	uint64_t top = line_no - cy;
 	uint64_t kept = top < HISTORY - rows ? top : HISTORY - rows;
 	int64_t v = (int64_t)view_back + lines;
 
@@ -140,89 +231,4 @@ fbcon_scroll(int lines)
 		view_back = (uint32_t)v;
 		redraw();
 	}
-}
-
-static void
-newline(void)
-{
-	cx = 0;
-	line_no++;
-	memset(hist_line(line_no), ' ', MAX_COLS);
-	if (++cy < rows)
-		return;
-	/* Scroll one text row up. */
-	memmove(fb, fb + (uint64_t)font.height * fb_pitch,
-	    (uint64_t)(rows - 1) * font.height * fb_pitch);
-	fill_rows((rows - 1) * font.height, rows * font.height);
-	cy = rows - 1;
-}
-
-/* Folds UTF-8 into code points; returns 1 when cp is complete. */
-static int
-utf8_step(unsigned char b, uint32_t *cp)
-{
-	if (utf8_left > 0 && (b & 0xc0) == 0x80) {
-		utf8_cp = (utf8_cp << 6) | (b & 0x3f);
-		if (--utf8_left > 0)
-			return 0;
-		*cp = utf8_cp;
-		return 1;
-	}
-	utf8_left = 0;
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	if ((b & 0xe0) == 0xc0) {
-		utf8_cp = b & 0x1f;
-		utf8_left = 1;
-	} else if ((b & 0xf0) == 0xe0) {
-		utf8_cp = b & 0x0f;
-		utf8_left = 2;
-	} else if ((b & 0xf8) == 0xf0) {
-		utf8_cp = b & 0x07;
-		utf8_left = 3;
-	} else {
-		*cp = '?';
-		return 1;
-	}
-	return 0;
-}
-
-void
-fbcon_putc(char ch)
-{
-	uint32_t cp;
-	unsigned char c;
-
-	if (fb == NULL || !utf8_step((unsigned char)ch, &cp))
-		return;
-	c = cp < 256 ? (unsigned char)cp : '?';
-	if (view_back != 0) {
-		view_back = 0;
-		redraw();
-	}
-	switch (c) {
-	case '\n':
-		newline();
-		return;
-	case '\r':
-		cx = 0;
-		return;
-	case '\b':
-		if (cx > 0) {
-			hist_line(line_no)[--cx] = ' ';
-			draw(cx, cy, ' ');
-		}
-		return;
-	case '\t':
-		do
-			fbcon_putc(' ');
-		while (cx % 8 && cx != 0);
-		return;
-	}
-	hist_line(line_no)[cx] = c;
-	draw(cx, cy, c);
-	if (++cx == cols)
-		newline();
 }

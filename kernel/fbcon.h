@@ -3,11 +3,12 @@
 #define KERNEL_FBCON_H
 
 #include "lib/bootinfo/bootinfo.h"
+#include "lib/term/parse.h"
 
 /* Returns 0 when a usable framebuffer and font are present. */
 int fbcon_init(const struct bootinfo_fb *fb);
-void fbcon_putc(char c);
-void fbcon_clear(void);
+/* Performs one terminal action (kernel/console.c parses the bytes). */
+void fbcon_act(const struct vt_action *a);
 /* Moves the view lines back (positive) or forward through the history. */
 void fbcon_scroll(int lines);
 

@@ -29,7 +29,10 @@ virt_to_phys(const void *va)
 /* console.c */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_init(const struct bootinfo *bi);
+/* A byte from the kernel, or a writer allowed to drive the terminal. */
 void console_putc(char c);
+/* A byte from a writer that may only write text (see console.c). */
+void console_putc_plain(char c);
 
 /* The console as a kernel object, for SLOT_CONSOLE capabilities. */
 struct kobj *console_kobj(void);

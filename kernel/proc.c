@@ -190,7 +190,7 @@ proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
 	}
 	cap_install(&p->cn->slots[SLOT_MEMORY], &mem->hdr, RIGHTS_ALL);
 	cap_install(&p->cn->slots[SLOT_CONSOLE], console_kobj(),
-	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT | RIGHT_CONTROL);
 	cap_install(&p->cn->slots[SLOT_IOPORT], ioport_root(), RIGHTS_ALL);
 	cap_install(&p->cn->slots[SLOT_IRQ], irq_control(), RIGHTS_ALL);
 	cap_install(&p->cn->slots[SLOT_SPAWN], &spawn_obj, RIGHTS_ALL);

@@ -84,11 +84,12 @@ sys_console_write(struct trapframe *tf)
 
 		if (copy_from_user(buf, tf->rsi + done, n) != E_OK)
 			return E_FAULT;
+		/* Control characters drive the terminal: only with CONTROL. */
 		for (uint64_t i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)buf[i];
-			/* Control characters could drive the terminal: show them as '?'. */
-			console_putc(ch == '\n' || ch == '\t' || (ch >= 0x20 && ch != 0x7f) ?
-			    (char)ch : '?');
+			if (c->rights & RIGHT_CONTROL)
+				console_putc(buf[i]);
+			else
+				console_putc_plain(buf[i]);
 		}
 		done += n;
 	}

@@ -33,7 +33,6 @@ size_t input_room(void);
 
 int serial_init(void);		/* 0 when IRQ 4 is bound */
 void serial_drain(void);	/* UART -> input() */
-void serial_put(uint8_t c);	/* raw output: escape sequences */
 int kbd_init(void);		/* 0 when IRQ 1 is bound */
 void kbd_drain(void);		/* scancodes -> input() */
 

@@ -3,8 +3,9 @@
  * keyboard; input from both goes to one ring that only the foreground
  * client reads (others get E_AGAIN and wait on their notification).
  * Ctrl-] makes the next attached client the foreground. Output of any
- * client goes to the kernel console; terminal control sequences, which
- * the kernel console would show as '?', go to COM1 directly.
+ * client goes to the kernel console as it is: our console capability has
+ * the CONTROL right, so escape sequences reach the framebuffer console
+ * and COM1 alike.
  */
 #include "user/consoled/consoled.h"
 
@@ -13,7 +14,6 @@
 struct client {
 	int live;		/* attached: its notification is in SLOT_NOTE0 + badge */
 	char name[CON_NAME + 1];
-	int esc;		/* output escape state: 0 text, 1 after ESC, 2 in CSI */
 };
 
 static struct client clients[CLIENTS];
@@ -151,7 +151,6 @@ do_attach(uint64_t b, const struct msg *m)
 	if (c->name[0] == 0)
 		memcpy(c->name, "?", 2);
 	c->live = 1;
-	c->esc = 0;
 	/* Until the user chooses, the first client in manifest order leads. */
 	if (fg == 0 || (!fg_chosen && b < fg))
 		set_fg(b);
@@ -182,40 +181,15 @@ do_read(uint64_t b, const struct msg *m, struct msg *r)
 	return (int64_t)k;
 }
 
-/* Text to the kernel console; control sequences straight to COM1. */
+/* A client's bytes to the kernel console, which draws them on both terminals. */
 static int64_t
-do_write(struct client *c, const struct msg *m)
+do_write(const struct msg *m)
 {
 	uint64_t n = m->w[0];
-	char in[CON_CHUNK], text[CON_CHUNK];
-	size_t nt = 0;
 
 	if (n > CON_CHUNK)
 		return E_INVAL;
-	memcpy(in, &m->w[1], (size_t)n);
-	for (uint64_t i = 0; i < n; i++) {
-		uint8_t ch = (uint8_t)in[i];
-		int raw = c->esc != 0 || ch == 0x1b || ch == '\r' || ch == '\b';
-
-		if (c->esc == 1)
-			c->esc = ch == '[' ? 2 : 0;
-		else if (c->esc == 2 && ch >= 0x40 && ch <= 0x7e)
-			c->esc = 0;
-		else if (c->esc == 2 && ch < 0x20)
-			c->esc = 0;		/* a broken sequence ends */
-		else if (ch == 0x1b)
-			c->esc = 1;
-		if (!raw) {
-			text[nt++] = (char)ch;
-			continue;
-		}
-		if (nt > 0)
-			console_write(SLOT_CONSOLE, text, nt);
-		nt = 0;
-		serial_put(ch);
-	}
-	if (nt > 0)
-		console_write(SLOT_CONSOLE, text, nt);
+	console_write(SLOT_CONSOLE, (const char *)&m->w[1], (size_t)n);
 	return (int64_t)n;
 }
 
@@ -239,7 +213,7 @@ serve(const struct msg *m, struct msg *r)
 		v = do_read(b, m, r);
 		unlock();
 	} else if (op == CON_WRITE)
-		v = do_write(&clients[b], m);
+		v = do_write(m);
 	if (op != CON_ATTACH)
 		cap_delete(SLOT_RECV);	/* a capability offered otherwise is not kept */
 	r->w[0] = (uint64_t)v;

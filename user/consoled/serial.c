@@ -1,18 +1,16 @@
 /*
  * COM1 for consoled: the 16550 through the port capability in
- * SLOT_UART, received bytes by IRQ 4. Output of plain text goes through
- * the kernel console; only terminal control sequences are written here.
+ * SLOT_UART, received bytes by IRQ 4. Output goes through the kernel
+ * console, which also writes COM1.
  */
 #include "user/consoled/consoled.h"
 
 #define COM1		0x3f8
 #define RBR		0
-#define THR		0
 #define IER		1
 #define MCR		4
 #define LSR		5
 #define LSR_DATA	0x01
-#define LSR_THRE	0x20
 
 static int64_t
 inb(uint64_t reg)
@@ -67,16 +65,4 @@ serial_drain(void)
 	drain();
 	syscall6(SYS_IRQ_ACK, SLOT_UART_IRQ, 0, 0, 0, 0, 0);
 	drain();
-}
-
-void
-serial_put(uint8_t c)
-{
-	for (int spins = 0; spins < 100000; spins++) {
-		int64_t lsr = inb(LSR);
-
-		if (lsr < 0 || (lsr & LSR_THRE))
-			break;
-	}
-	outb(THR, c);
 }

@@ -46,8 +46,8 @@ static int64_t
 make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 {
 	switch (g->kind) {
-	case G_CONSOLE:		/* read: the kernel log too */
-		*rights = RIGHT_WRITE | (g->arg ? RIGHT_READ : 0);
+	case G_CONSOLE:		/* read: the kernel log too; term: control sequences */
+		*rights = RIGHT_WRITE | (unsigned)g->arg;
 		return cap_derive(SLOT_CONSOLE, tmp, *rights, 0);
 	case G_CLIENT:		/* the badge tells the service who calls */
 		*rights = RIGHT_WRITE | RIGHT_GRANT;

@@ -9,7 +9,7 @@
 const char manifest[] =
     "# name   KiB   restarts  capabilities\n"
     "ramfs    8192  5         5=console 16=serve:ramfs\n"
-    "consoled 256   5         5=console 16=serve:consoled 17=ioport:0x3f8:8 18=irq:4"
+    "consoled 256   5         5=console:term 16=serve:consoled 17=ioport:0x3f8:8 18=irq:4"
     " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n"
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled\n"
     "conprobe 256   5         5=console 16=client:consoled\n";

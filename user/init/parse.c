@@ -113,9 +113,14 @@ grant(struct service *svc, int nsvc, struct service *s, char *f)
 	kind = split(kind, &args);
 	if (strcmp(kind, "console") == 0) {
 		g->kind = G_CONSOLE;
-		if (args[0] != 0 && strcmp(args, "read") != 0)
-			return "console takes no argument but 'read'";
-		g->arg = args[0] != 0;
+		if (args[0] == 0)
+			g->arg = 0;
+		else if (strcmp(args, "read") == 0)
+			g->arg = RIGHT_READ;
+		else if (strcmp(args, "term") == 0)
+			g->arg = RIGHT_CONTROL;
+		else
+			return "console takes no argument but 'read' or 'term'";
 	} else if (strcmp(kind, "client") == 0) {
 		g->kind = G_CLIENT;
 		if ((other = find(svc, nsvc, args)) < 0)

@@ -80,7 +80,14 @@ cmd_ls(int argc, char **argv, struct sink *o, const struct source *in)
 		return 0;
 	}
 	while ((next = rfs_readdir(&fs, dir, cookie, name, &type)) > 0) {
-		outf(o, "%s%s\n", name, type == TYPE_DIR ? "/" : "");
+		if (type == TYPE_DIR) {
+			sink_colour(o, "1;34");		/* directories in bold blue */
+			outf(o, "%s/", name);
+			sink_colour(o, "0");
+			outf(o, "\n");
+		} else {
+			outf(o, "%s\n", name);
+		}
 		cookie = (uint64_t)next;
 	}
 	if (next < 0)

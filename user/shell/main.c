@@ -44,6 +44,16 @@ sink_write(struct sink *o, const char *s, size_t n)
 }
 
 void
+sink_colour(struct sink *o, const char *sgr)
+{
+	if (!o->term)
+		return;
+	term_puts("\x1b[");
+	term_puts(sgr);
+	term_puts("m");
+}
+
+void
 outf(struct sink *o, const char *fmt, ...)
 {
 	char buf[512];

@@ -50,6 +50,8 @@ void term_puts(const char *s);
 
 /* Writes to a sink; on the terminal, control characters other than \n, \t become '?'. */
 void sink_write(struct sink *o, const char *s, size_t n);
+/* Sets the terminal's colours (SGR parameters, "0" resets); other sinks get only text. */
+void sink_colour(struct sink *o, const char *sgr);
 void outf(struct sink *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The command named name, or NULL. */
