@@ -1,11 +1,13 @@
 /*
  * Finds the MADT through the firmware's RSDP and XSDT (or RSDT) and
- * records the processors and I/O APICs it lists.
+ * records the processors and I/O APICs it lists; finds the FADT and the
+ * DSDT's \_S5 values, which power-off needs.
  */
 #include "kernel/acpi.h"
 #include "kernel/kernel.h"
 
 struct acpi_madt_info acpi_madt;
+struct acpi_s5 acpi_s5;
 
 /* Returns the table at physical address pa after checking it, or NULL. */
 static const void *
@@ -49,6 +51,28 @@ find_table(const struct acpi_rsdp_info *r, const char sig[4])
 	return NULL;
 }
 
+/* Fills acpi_s5 when the FADT and the DSDT describe a soft power-off. */
+static void
+find_s5(const struct acpi_rsdp_info *r)
+{
+	const void *fadt, *dsdt;
+	const char *err;
+
+	if ((fadt = find_table(r, "FACP")) == NULL) {
+		printk("acpi: no valid FADT: power-off will halt instead\n");
+		return;
+	}
+	if ((err = acpi_parse_fadt(fadt, acpi_table_length(fadt), &acpi_s5.fadt)) != NULL ||
+	    (dsdt = table_at(acpi_s5.fadt.dsdt, "DSDT")) == NULL ||
+	    (err = acpi_find_s5((const uint8_t *)dsdt + ACPI_SDT_HEADER_LEN,
+	    acpi_table_length(dsdt) - ACPI_SDT_HEADER_LEN, &acpi_s5.slp_typa,
+	    &acpi_s5.slp_typb)) != NULL) {
+		printk("acpi: %s: power-off will halt instead\n", err ? err : "no valid DSDT");
+		return;
+	}
+	acpi_s5.usable = 1;
+}
+
 const char *
 acpi_init(const struct bootinfo *bi)
 {
@@ -60,6 +84,7 @@ acpi_init(const struct bootinfo *bi)
 		return "the firmware gave no ACPI tables";
 	if ((err = acpi_parse_rsdp(phys_to_virt(bi->acpi_rsdp), 36, &r)) != NULL)
 		return err;
+	find_s5(&r);
 	if ((madt = find_table(&r, "APIC")) == NULL)
 		return "no valid MADT";
 	return acpi_parse_madt(madt, acpi_table_length(madt), &acpi_madt);

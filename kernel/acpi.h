@@ -10,4 +10,13 @@ const char *acpi_init(const struct bootinfo *bi);
 
 extern struct acpi_madt_info acpi_madt;
 
+/* Soft power-off (S5): the FADT's ports and the DSDT's sleep types. */
+struct acpi_s5 {
+	int usable;
+	struct acpi_fadt_info fadt;
+	uint8_t slp_typa, slp_typb;
+};
+
+extern struct acpi_s5 acpi_s5;
+
 #endif

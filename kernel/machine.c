@@ -1,11 +1,13 @@
 /*
  * Power off and reboot. Both wipe RAM first: the point of a RAM-only
- * system is that nothing survives it. Power off uses QEMU's exit device
- * under the test harness; elsewhere the CPUs halt with a message (ACPI S5
- * needs the DSDT's _S5 object, which this kernel does not interpret yet).
- * Reboot goes through the chipset reset port 0xCF9, then the keyboard
+ * system is that nothing survives it. Power off enters ACPI sleep state
+ * S5 with the values the FADT and the DSDT's \_S5 gave at boot (under the
+ * test harness, option qemu-exit, QEMU's exit device instead, for its exit
+ * codes); without them, or if S5 does not take, the CPUs halt with a
+ * message. Reboot goes through the chipset reset port 0xCF9, then the keyboard
  * controller, then a triple fault.
  */
+#include "kernel/acpi.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/wipe.h"
 #include "kernel/kernel.h"
@@ -33,9 +35,33 @@ reset(void)
 		hlt();
 }
 
+#define PM1_SCI_EN	(1u << 0)
+#define PM1_SLP_EN	(1u << 13)
+#define PM1_SLP_TYP(t)	((uint16_t)((t) << 10))
+
+/* Enters S5 as s describes; returns only if the machine is still on. */
+static void
+acpi_power_off(const struct acpi_s5 *s)
+{
+	const struct acpi_fadt_info *f = &s->fadt;
+
+	/* Firmware may still be in legacy mode: ask it for ACPI mode first. */
+	if (!(inw((uint16_t)f->pm1a_cnt) & PM1_SCI_EN) && f->smi_cmd != 0) {
+		outb((uint16_t)f->smi_cmd, f->acpi_enable);
+		for (int i = 0; i < 1000000 && !(inw((uint16_t)f->pm1a_cnt) & PM1_SCI_EN); i++)
+			pause();
+	}
+	outw((uint16_t)f->pm1a_cnt, PM1_SLP_TYP(s->slp_typa) | PM1_SLP_EN);
+	if (f->pm1b_cnt != 0)
+		outw((uint16_t)f->pm1b_cnt, PM1_SLP_TYP(s->slp_typb) | PM1_SLP_EN);
+	for (int i = 0; i < 10000000; i++)
+		pause();
+}
+
 void
 machine_end(uint64_t op)
 {
+	struct acpi_s5 s5 = acpi_s5;	/* read before the wipe, to be safe */
 	uint64_t bytes;
 
 	cli();
@@ -45,6 +71,11 @@ machine_end(uint64_t op)
 	printk("machine: %llu MiB of RAM zeroed\n", (unsigned long long)(bytes >> 20));
 	if (op == MACHINE_REBOOT)
 		reset();
+	if (s5.usable && !cmdline_has("qemu-exit")) {
+		printk("machine: ACPI power-off (S5)\n");
+		acpi_power_off(&s5);
+		printk("machine: ACPI power-off did not take\n");
+	}
 	printk("machine: it is now safe to turn the power off\n");
 	machine_halt(1);
 }

@@ -42,5 +42,5 @@ $(RFSB)/ramfs-linux.img: $(RFSB)/linuxboot.efi deps/linux/vmlinuz \
 		$(RFSB)/ramfs-initrd.img
 
 # The host half of the checks' differential test is part of every build.
-all: $(RFSB)/ramfs-linux_bench
+all check: $(RFSB)/ramfs-linux_bench
 bench: $(RFSB)/ramfs-linux.img

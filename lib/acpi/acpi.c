@@ -145,3 +145,95 @@ acpi_parse_madt(const void *buf, size_t len, struct acpi_madt_info *out)
 		return "MADT lists no usable processor";
 	return NULL;
 }
+
+/* FADT field offsets (ACPI 6.x, section 5.2.9). */
+#define FADT_DSDT		40
+#define FADT_SMI_CMD		48
+#define FADT_ACPI_ENABLE	52
+#define FADT_PM1A_CNT		64
+#define FADT_PM1B_CNT		68
+#define FADT_X_DSDT		140
+#define FADT_MIN_LEN		(FADT_PM1B_CNT + 4)
+
+const char *
+acpi_parse_fadt(const void *buf, size_t len, struct acpi_fadt_info *out)
+{
+	const uint8_t *p = buf;
+	const char *err;
+	uint32_t tlen;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = acpi_check_table(buf, len, "FACP")) != NULL)
+		return err;
+	tlen = acpi_table_length(buf);
+	if (tlen < FADT_MIN_LEN)
+		return "FADT too short for its power-management ports";
+	out->dsdt = rd32(p + FADT_DSDT);
+	if (tlen >= FADT_X_DSDT + 8 && rd64(p + FADT_X_DSDT) != 0)
+		out->dsdt = rd64(p + FADT_X_DSDT);
+	out->smi_cmd = rd32(p + FADT_SMI_CMD);
+	out->acpi_enable = p[FADT_ACPI_ENABLE];
+	out->pm1a_cnt = rd32(p + FADT_PM1A_CNT);
+	out->pm1b_cnt = rd32(p + FADT_PM1B_CNT);
+	if (out->dsdt == 0 || out->pm1a_cnt == 0 || out->pm1a_cnt > 0xffff ||
+	    out->pm1b_cnt > 0xffff)
+		return "FADT without a DSDT or usable PM1 control ports";
+	return NULL;
+}
+
+/* AML opcodes (ACPI 6.x, section 20). */
+#define AML_ZERO	0x00
+#define AML_ONE		0x01
+#define AML_NAME	0x08
+#define AML_BYTE	0x0a
+#define AML_PACKAGE	0x12
+#define AML_ROOT	0x5c	/* '\\' */
+
+/* One package element at *i: Zero, One or a byte constant. -1 for anything else. */
+static int
+s5_element(const uint8_t *p, size_t len, size_t *i)
+{
+	if (*i >= len)
+		return -1;
+	if (p[*i] == AML_ZERO || p[*i] == AML_ONE)
+		return p[(*i)++];
+	if (p[*i] == AML_BYTE && *i + 1 < len) {
+		*i += 2;
+		return p[*i - 1];
+	}
+	return -1;
+}
+
+const char *
+acpi_find_s5(const void *aml, size_t len, uint8_t *slp_typa, uint8_t *slp_typb)
+{
+	const uint8_t *p = aml;
+
+	for (size_t at = 0; at + 4 <= len; at++) {
+		size_t i = at + 4;
+		int a, b;
+
+		if (memcmp(p + at, "_S5_", 4) != 0)
+			continue;
+		/* NameOp, optionally a root prefix, then the name. */
+		if (!(at >= 1 && p[at - 1] == AML_NAME) &&
+		    !(at >= 2 && p[at - 1] == AML_ROOT && p[at - 2] == AML_NAME))
+			continue;
+		if (i >= len || p[i++] != AML_PACKAGE)
+			continue;
+		/* PkgLength: bits 7..6 of its first byte count the bytes after it. */
+		if (i >= len)
+			break;
+		i += 1 + (p[i] >> 6);
+		if (i >= len || p[i++] < 2)	/* NumElements */
+			continue;
+		if ((a = s5_element(p, len, &i)) < 0 || (b = s5_element(p, len, &i)) < 0)
+			return "\\_S5 package holds something other than constants";
+		if (a > 7 || b > 7)
+			return "\\_S5 sleep type out of range";
+		*slp_typa = (uint8_t)a;
+		*slp_typb = (uint8_t)b;
+		return NULL;
+	}
+	return "no \\_S5 object in the DSDT";
+}

@@ -1,5 +1,6 @@
 /*
- * libFuzzer target for the ACPI parsers (RSDP, table header, MADT): no
+ * libFuzzer target for the ACPI parsers (RSDP, table header, MADT, FADT,
+ * the \_S5 search in AML): no
  * input may read outside the buffer (ASan) or loop forever, and accepted
  * MADTs stay within their fixed limits.
  */
@@ -15,6 +16,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct acpi_rsdp_info r;
 	struct acpi_madt_info m;
+	struct acpi_fadt_info f;
+	uint8_t a, b;
 
 	acpi_parse_rsdp(data, size, &r);
 	if (acpi_parse_madt(data, size, &m) == NULL) {
@@ -22,6 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    m.ioapic_count > ACPI_MAX_IOAPICS)
 			abort();
 	}
+	if (acpi_parse_fadt(data, size, &f) == NULL &&
+	    (f.dsdt == 0 || f.pm1a_cnt == 0 || f.pm1a_cnt > 0xffff))
+		abort();
+	if (acpi_find_s5(data, size, &a, &b) == NULL && (a > 7 || b > 7))
+		abort();
 	if (acpi_check_table(data, size, "XSDT") == NULL) {
 		size_t n = acpi_list_count(data, 8);
 

@@ -143,6 +143,91 @@ test_xsdt_entries(void **state)
 	assert_int_equal(acpi_list_entry(t, 8, 1), 0x100005678ULL);
 }
 
+/* A FADT of revision-1 length (116 bytes), optionally with X_DSDT (244). */
+static size_t
+build_fadt(uint8_t *t, size_t len, uint32_t dsdt, uint64_t x_dsdt)
+{
+	memset(t, 0, 256);
+	memcpy(t, "FACP", 4);
+	put32(t + 4, (uint32_t)len);
+	put32(t + 40, dsdt);
+	put32(t + 48, 0xb2);		/* SMI_CMD */
+	t[52] = 0xf0;			/* ACPI_ENABLE */
+	put32(t + 64, 0x604);		/* PM1a_CNT */
+	if (len >= 148) {
+		put32(t + 140, (uint32_t)x_dsdt);
+		put32(t + 144, (uint32_t)(x_dsdt >> 32));
+	}
+	fix_checksum(t, len, 9);
+	return len;
+}
+
+static void
+test_fadt(void **state)
+{
+	struct acpi_fadt_info f;
+	uint8_t t[256];
+
+	build_fadt(t, 116, 0x7fe0000, 0);
+	assert_null(acpi_parse_fadt(t, sizeof(t), &f));
+	assert_int_equal(f.dsdt, 0x7fe0000);
+	assert_int_equal(f.smi_cmd, 0xb2);
+	assert_int_equal(f.acpi_enable, 0xf0);
+	assert_int_equal(f.pm1a_cnt, 0x604);
+	assert_int_equal(f.pm1b_cnt, 0);
+	/* X_DSDT wins over the 32-bit field when set. */
+	build_fadt(t, 244, 0x7fe0000, 0x100000000ULL);
+	assert_null(acpi_parse_fadt(t, sizeof(t), &f));
+	assert_int_equal(f.dsdt, 0x100000000ULL);
+	/* Too short for PM1b_CNT, no DSDT, no PM1a port, bad checksum. */
+	build_fadt(t, 60, 0x7fe0000, 0);
+	assert_non_null(acpi_parse_fadt(t, sizeof(t), &f));
+	build_fadt(t, 116, 0, 0);
+	assert_non_null(acpi_parse_fadt(t, sizeof(t), &f));
+	build_fadt(t, 116, 0x7fe0000, 0);
+	put32(t + 64, 0);
+	fix_checksum(t, 116, 9);
+	assert_non_null(acpi_parse_fadt(t, sizeof(t), &f));
+	build_fadt(t, 116, 0x7fe0000, 0);
+	t[20] ^= 1;
+	assert_non_null(acpi_parse_fadt(t, sizeof(t), &f));
+}
+
+static void
+test_s5(void **state)
+{
+	/* Name(_S5, Package(4){Zero, Zero, Zero, Zero}), as QEMU's q35 DSDT has it. */
+	static const uint8_t qemu[] = { 0x10, 0x08, 0x5c, 0x2e, 0x08, '_', 'S', '5', '_',
+	    0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00 };
+	/* Name(\_S5, Package(){0x07, One}) with byte constants and a root prefix. */
+	static const uint8_t bytes[] = { 0x08, 0x5c, '_', 'S', '5', '_', 0x12, 0x06, 0x02,
+	    0x0a, 0x07, 0x01 };
+	/* "_S5_" inside a string, then the real object with a 2-byte PkgLength. */
+	static const uint8_t decoy[] = { 0x0d, '_', 'S', '5', '_', 0x00, 0x08, '_', 'S', '5',
+	    '_', 0x12, 0x40, 0x00, 0x02, 0x0a, 0x05, 0x0a, 0x05 };
+	static const uint8_t method[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02,
+	    0x70, 0x0a, 0x05 };	/* an expression where a constant belongs */
+	static const uint8_t truncated[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a };
+	static const uint8_t range[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a,
+	    0x09, 0x00 };
+	uint8_t a = 0xff, b = 0xff;
+
+	assert_null(acpi_find_s5(qemu, sizeof(qemu), &a, &b));
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 0);
+	assert_null(acpi_find_s5(bytes, sizeof(bytes), &a, &b));
+	assert_int_equal(a, 7);
+	assert_int_equal(b, 1);
+	assert_null(acpi_find_s5(decoy, sizeof(decoy), &a, &b));
+	assert_int_equal(a, 5);
+	assert_int_equal(b, 5);
+	assert_non_null(acpi_find_s5(method, sizeof(method), &a, &b));
+	assert_non_null(acpi_find_s5(truncated, sizeof(truncated), &a, &b));
+	assert_non_null(acpi_find_s5(range, sizeof(range), &a, &b));
+	assert_non_null(acpi_find_s5(qemu, 8, &a, &b));
+	assert_non_null(acpi_find_s5("", 0, &a, &b));
+}
+
 int
 main(void)
 {
@@ -151,6 +236,8 @@ main(void)
 		cmocka_unit_test(test_madt_damage),
 		cmocka_unit_test(test_rsdp),
 		cmocka_unit_test(test_xsdt_entries),
+		cmocka_unit_test(test_fadt),
+		cmocka_unit_test(test_s5),
 	};
 	return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);
 }

@@ -267,7 +267,7 @@ serve(const struct msg *m, struct msg *r)
 		break;
 	}
 	/* A capability offered with anything but SETBUF is not kept. */
-	if (op != RFS_SETBUF)
+	if (op != RFS_SETBUF && (m->tag & TAG_CAP))
 		cap_delete(SLOT_RECV);
 	r->w[0] = (uint64_t)v;
 }
