@@ -8,8 +8,6 @@
 # The chainloader, busybox and the Linux kernel are mk/bench.mk's.
 
 IPCB := $(B)/bench
-# cpio entries get this fixed time stamp, as in mk/bench.mk.
-IPCB_EPOCH := 1767225600
 
 # Debian's gcc with static glibc (libc6-dev): the peer runs a stock
 # Debian toolchain's code, and needs no libraries in the initramfs.
@@ -18,21 +16,9 @@ $(IPCB)/ipc-linux_bench: bench/ipc/linux_bench.c
 	@echo "  CC [linux]  $<"
 	@gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(IPCB)/ipc-initrd.img: bench/ipc/init $(IPCB)/ipc-linux_bench /bin/busybox
+$(IPCB)/ipc-initrd.img: bench/ipc/init $(IPCB)/ipc-linux_bench /bin/busybox bench/boot/mkinitrd
 	@echo "  CPIO        $@"
-	@rm -rf $(IPCB)/ipc-initrd.d
-	@mkdir -p $(IPCB)/ipc-initrd.d/bin $(IPCB)/ipc-initrd.d/proc
-	@cp bench/ipc/init $(IPCB)/ipc-initrd.d/init
-	@cp $(IPCB)/ipc-linux_bench $(IPCB)/ipc-initrd.d/linux_bench
-	@cp /bin/busybox $(IPCB)/ipc-initrd.d/bin/busybox
-	@chmod 755 $(IPCB)/ipc-initrd.d/init $(IPCB)/ipc-initrd.d/linux_bench \
-		$(IPCB)/ipc-initrd.d/bin $(IPCB)/ipc-initrd.d/bin/busybox \
-		$(IPCB)/ipc-initrd.d/proc
-	@find $(IPCB)/ipc-initrd.d -exec touch -h -d @$(IPCB_EPOCH) {} +
-	@cd $(IPCB)/ipc-initrd.d && find . -mindepth 1 | LC_ALL=C sort | \
-		cpio -o -H newc -R 0:0 --reproducible --quiet > ../ipc-initrd.cpio
-	@gzip -n -9 -c $(IPCB)/ipc-initrd.cpio > $@
-	@rm -rf $(IPCB)/ipc-initrd.d $(IPCB)/ipc-initrd.cpio
+	@bench/boot/mkinitrd $@ bench/ipc/init $(IPCB)/ipc-linux_bench
 
 $(IPCB)/ipc-linux.img: $(IPCB)/linuxboot.efi deps/linux/vmlinuz \
 		$(IPCB)/ipc-initrd.img bench/boot/mklinuximage

@@ -10,30 +10,15 @@
 
 RFSB := $(B)/bench
 RFSB_SRC := bench/ramfs/linux_bench.c user/ramfsbench/workload.c user/ramfsbench/checks.c
-# cpio entries get this fixed time stamp, as in mk/bench.mk.
-RFSB_EPOCH := 1767225600
 
 $(RFSB)/ramfs-linux_bench: $(RFSB_SRC) user/ramfsbench/workload.h
 	@mkdir -p $(@D)
 	@echo "  CC [linux]  $@"
 	@gcc -static -std=c17 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I. -o $@ $(RFSB_SRC)
 
-$(RFSB)/ramfs-initrd.img: bench/ramfs/init $(RFSB)/ramfs-linux_bench /bin/busybox
+$(RFSB)/ramfs-initrd.img: bench/ramfs/init $(RFSB)/ramfs-linux_bench /bin/busybox bench/boot/mkinitrd
 	@echo "  CPIO        $@"
-	@rm -rf $(RFSB)/ramfs-initrd.d
-	@mkdir -p $(RFSB)/ramfs-initrd.d/bin $(RFSB)/ramfs-initrd.d/proc \
-		$(RFSB)/ramfs-initrd.d/mnt
-	@cp bench/ramfs/init $(RFSB)/ramfs-initrd.d/init
-	@cp $(RFSB)/ramfs-linux_bench $(RFSB)/ramfs-initrd.d/linux_bench
-	@cp /bin/busybox $(RFSB)/ramfs-initrd.d/bin/busybox
-	@chmod 755 $(RFSB)/ramfs-initrd.d/init $(RFSB)/ramfs-initrd.d/linux_bench \
-		$(RFSB)/ramfs-initrd.d/bin $(RFSB)/ramfs-initrd.d/bin/busybox \
-		$(RFSB)/ramfs-initrd.d/proc $(RFSB)/ramfs-initrd.d/mnt
-	@find $(RFSB)/ramfs-initrd.d -exec touch -h -d @$(RFSB_EPOCH) {} +
-	@cd $(RFSB)/ramfs-initrd.d && find . -mindepth 1 | LC_ALL=C sort | \
-		cpio -o -H newc -R 0:0 --reproducible --quiet > ../ramfs-initrd.cpio
-	@gzip -n -9 -c $(RFSB)/ramfs-initrd.cpio > $@
-	@rm -rf $(RFSB)/ramfs-initrd.d $(RFSB)/ramfs-initrd.cpio
+	@bench/boot/mkinitrd $@ bench/ramfs/init $(RFSB)/ramfs-linux_bench
 
 $(RFSB)/ramfs-linux.img: $(RFSB)/linuxboot.efi deps/linux/vmlinuz \
 		$(RFSB)/ramfs-initrd.img bench/boot/mklinuximage
