@@ -44,6 +44,18 @@ ceiling_set(const char *module, uint32_t type, uint32_t rights)
 	return E_OK;
 }
 
+uint32_t
+ceiling_limit(const char *module, uint32_t type, uint32_t rights)
+{
+	const struct ceiling *c = find(module);
+
+	if (c == NULL)
+		return rights;
+	if (type >= CAP_TYPE_COUNT)
+		return 0;
+	return rights & c->rights[type];
+}
+
 int
 ceiling_allows(const char *module, uint32_t type, uint32_t rights)
 {

@@ -22,4 +22,11 @@ int ceiling_set(const char *module, uint32_t type, uint32_t rights);
  */
 int ceiling_allows(const char *module, uint32_t type, uint32_t rights);
 
+/*
+ * The part of rights that module's ceiling grants for type (0: none);
+ * rights unchanged for an unlisted module, as above. For the root task,
+ * which gets its capabilities from the kernel, not through SYS_SPAWN.
+ */
+uint32_t ceiling_limit(const char *module, uint32_t type, uint32_t rights);
+
 #endif

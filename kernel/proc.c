@@ -5,6 +5,7 @@
  * fails to load leaves its partial process behind (boot modules are
  * signed by the build; this only happens with a broken build).
  */
+#include "kernel/ceiling.h"
 #include "kernel/kernel.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/obj/cnode.h"
@@ -14,6 +15,7 @@
 #include "kernel/obj/thread.h"
 #include "kernel/proc.h"
 #include "lib/elf/elf64.h"
+#include "lib/manifest/manifest.h"
 #include "lib/libc/string.h"
 
 #define STACK_TOP	0x00007fff00000000ULL
@@ -176,6 +178,23 @@ proc_exited(struct process *p)
 	kfree(p);
 }
 
+/*
+ * One capability of the root set, cut down to what the module's ceiling
+ * allows: a module that may not hold it as a service gets no more for
+ * being chosen as the root task (init=NAME is not signed; the ceiling is).
+ */
+static void
+give_root_cap(struct process *p, uint32_t slot, struct kobj *obj, uint32_t rights)
+{
+	uint32_t allowed = ceiling_limit(p->name, obj->type, rights);
+
+	if (allowed != rights)
+		printk("proc: %s's ceiling %s its %s capability\n", p->name,
+		    allowed ? "narrows" : "withholds", manifest_cap_name(obj->type));
+	if (allowed != 0)
+		cap_install(&p->cn->slots[slot], obj, allowed);
+}
+
 struct process *
 proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
     uint64_t arg)
@@ -189,11 +208,11 @@ proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
 		return NULL;
 	}
 	cap_install(&p->cn->slots[SLOT_MEMORY], &mem->hdr, RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_CONSOLE], console_kobj(),
+	give_root_cap(p, SLOT_CONSOLE, console_kobj(),
 	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT | RIGHT_CONTROL);
-	cap_install(&p->cn->slots[SLOT_IOPORT], ioport_root(), RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_IRQ], irq_control(), RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_SPAWN], &spawn_obj, RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_MACHINE], &machine_obj, RIGHTS_ALL);
+	give_root_cap(p, SLOT_IOPORT, ioport_root(), RIGHTS_ALL);
+	give_root_cap(p, SLOT_IRQ, irq_control(), RIGHTS_ALL);
+	give_root_cap(p, SLOT_SPAWN, &spawn_obj, RIGHTS_ALL);
+	give_root_cap(p, SLOT_MACHINE, &machine_obj, RIGHTS_ALL);
 	return p;
 }

@@ -116,11 +116,19 @@ def scenario_crash():
     return checks
 
 
+def shutdown_from_shell(g):
+    """Waits for init's shell and types shutdown into it."""
+    g.wait_for(r"init: started shell", 90)
+    g.wait_for(r"\n\$ ", 30)
+    g.send("shutdown")
+
+
 def scenario_poweroff():
-    """A process holding the machine capability powers off; RAM is wiped first."""
+    """The shell's shutdown: RAM is wiped first, then the machine ends."""
     checks = []
-    g = harness.Guest(IMAGE, "poweroff", cmdline="qemu-exit init=hello initarg=999", smp=2)
+    g = harness.Guest(IMAGE, "poweroff", cmdline="qemu-exit init=init", smp=2)
     try:
+        shutdown_from_shell(g)
         g.wait_for(r"machine: power off: wiping RAM", 60)
         m = g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
         checks.append(("power off wipes RAM", int(m.group(1)) > 400, m.group(0)))
@@ -136,9 +144,10 @@ def scenario_poweroff():
 def scenario_acpi_poweroff():
     """Without the harness's exit device, power off is ACPI S5: QEMU ends by itself."""
     checks = []
-    g = harness.Guest(IMAGE, "acpi-poweroff", cmdline="init=hello initarg=999", smp=2)
+    g = harness.Guest(IMAGE, "acpi-poweroff", cmdline="init=init", smp=2)
     try:
-        m = g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
+        shutdown_from_shell(g)
+        g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
         g.wait_for(r"machine: ACPI power-off \(S5\)", 10)
         code = g.wait_exit(20)
         # QEMU exits with 0 on a guest power-off; isa-debug-exit codes are odd.
@@ -147,6 +156,28 @@ def scenario_acpi_poweroff():
         checks.append(("no 'did not take' message", "did not take" not in g.out, ""))
     except TimeoutError as e:
         checks.append(("ACPI power-off", False, str(e)))
+    finally:
+        g.kill()
+    return checks
+
+
+def scenario_root_ceiling():
+    """hello as the root task (init=hello) gets only what its ceiling allows."""
+    checks = []
+    g = harness.Guest(IMAGE, "root-ceiling", cmdline="qemu-exit init=hello initarg=999",
+                      smp=2)
+    try:
+        m = g.wait_for(r"hello: power off: (\w+)\r?\n", 60)
+        withheld = re.findall(r"proc: hello's ceiling withholds its (\w+) capability", g.out)
+        checks.append(("a root task gets no more than its ceiling",
+                       sorted(withheld) == ["ioport", "irq", "machine", "spawn"]
+                       and "proc: hello's ceiling narrows its console capability" in g.out,
+                       str(withheld)))
+        checks.append(("so hello cannot power the machine off", m.group(1) == "E_NOCAP",
+                       m.group(0)))
+        checks.append(("and RAM was not wiped", "wiping RAM" not in g.out, ""))
+    except TimeoutError as e:
+        checks.append(("root task ceiling", False, str(e)))
     finally:
         g.kill()
     return checks
@@ -270,7 +301,7 @@ def loader_scenarios():
 def main():
     results = harness.Results("qemu-boot")
     jobs = [scenario_main, scenario_crash, scenario_bad_modules, scenario_poweroff,
-            scenario_acpi_poweroff]
+            scenario_acpi_poweroff, scenario_root_ceiling]
     jobs += [lambda a=a: refused(*a) for a in loader_scenarios()]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for checks in pool.map(lambda f: f(), jobs):

@@ -3,8 +3,8 @@
  * given one, and sends its argument to the endpoint in its first free
  * slot when it was given that: the spawn tests use it. With argument
  * 998 it then spins for ever, so that a test can kill it while it runs.
- * Started as the root task with argument 999 it powers the machine off
- * (a test of the RAM wipe).
+ * Started as the root task with argument 999 it tries to power the
+ * machine off, which its ceiling forbids (a test of root-task ceilings).
  */
 #define SPIN_ARG	998
 #define POWEROFF_ARG	999
