@@ -27,93 +27,90 @@ def exit_code(guest_code):
     return (guest_code << 1) | 1
 
 
-def scenario_main():
+def in_guest(name, cmdline, scenario):
+    """Boots the image with cmdline and runs scenario(g, checks) on it."""
+    checks = []
+    g = harness.Guest(IMAGE, name, cmdline=cmdline, smp=2)
+    try:
+        scenario(g, checks)
+    except TimeoutError as e:
+        checks.append((name + " completed", False, str(e)))
+    finally:
+        g.kill()
+    return checks
+
+
+def scenario_main(g, checks):
     """A normal boot with the in-kernel tests, then the monitor."""
-    checks = []
-    g = harness.Guest(IMAGE, "boot-main", cmdline="qemu-exit ktest init=none", smp=2)
-    try:
-        g.wait_for(r"nonos-loader: NONOS UEFI loader", 60)
-        checks.append(("loader runs and reports", True, ""))
-        m = g.wait_for(r"N\u00d8NOS [0-9.]+ \(x86_64\)", 30)
-        checks.append(("kernel banner", m is not None, ""))
-        m = g.wait_for(r"cpus: (\d+) \(LAPIC ids", 10)
-        checks.append(("CPU count from the MADT", m.group(1) == "2",
-                       "saw " + m.group(1)))
-        m = g.wait_for(r"memory: (\d+) MiB usable, (\d+) MiB free", 10)
-        checks.append(("memory map summary", 400 < int(m.group(1)) <= 512,
-                       m.group(0)))
-        m = g.wait_for(r"boot: loader (\d+) us, hand-over (\d+) us, kernel (\d+) us", 10)
-        checks.append(("boot timings from TSC stamps", int(m.group(3)) > 0, m.group(0)))
-        m = g.wait_for(r"ktest: (\d+) passed, (\d+) failed", 60)
-        for line in g.out.splitlines():
-            if line.startswith("ktest: ") and " ... " in line:
-                name = line[len("ktest: "):].split(" ... ")[0]
-                checks.append(("in-kernel " + name, line.endswith("... ok"), line))
-        checks.append(("in-kernel tests all pass", m.group(2) == "0", m.group(0)))
-        report = g.out[:m.start()]
-        checks.append(("write to kernel text is reported",
-                       "error 0x3: write, protection violation, kernel mode" in report
-                       and "<probe_write8" in report, ""))
-        checks.append(("NX fetch is reported",
-                       "instruction fetch, protection violation" in report, ""))
-        g.wait_for(r"\bready\b", 10)
-        g.wait_for(r"nonos> ", 10)
-        out = g.command("help")
-        checks.append(("help lists commands", "ktest" in out and "halt" in out, out))
-        out = g.command("mem")
-        checks.append(("mem reports frames", "frames:" in out and "heap:" in out, out))
-        out = g.command("uptime")
-        checks.append(("uptime advances", "ticks at 100 Hz" in out, out))
-        out = g.command("frobnicate")
-        checks.append(("unknown command gets a clear error",
-                       "unknown command 'frobnicate'" in out, out))
-        out = g.command("x" * 300)
-        checks.append(("over-long line refused", "line too long" in out, out))
-        g.send("\x01\x02\x1b[A\x7f\x7fhel\x00p")
-        g.wait_for(r"nonos> ", 20)
-        out = g.out[g.pos - 400:g.pos]
-        checks.append(("control characters ignored", "ktest" in out, out))
-        out = g.command("cpus")
-        checks.append(("cpus command", "cpus: 2" in out, out))
-        g.send("halt")
-        code = g.wait_exit(20)
-        checks.append(("halt ends QEMU cleanly", code == exit_code(1), str(code)))
-    except TimeoutError as e:
-        checks.append(("boot-main completed", False, str(e)))
-    finally:
-        g.kill()
-    return checks
+    g.wait_for(r"nonos-loader: NONOS UEFI loader", 60)
+    checks.append(("loader runs and reports", True, ""))
+    m = g.wait_for(r"N\u00d8NOS [0-9.]+ \(x86_64\)", 30)
+    checks.append(("kernel banner", m is not None, ""))
+    m = g.wait_for(r"cpus: (\d+) \(LAPIC ids", 10)
+    checks.append(("CPU count from the MADT", m.group(1) == "2",
+                   "saw " + m.group(1)))
+    m = g.wait_for(r"memory: (\d+) MiB usable, (\d+) MiB free", 10)
+    checks.append(("memory map summary", 400 < int(m.group(1)) <= 512,
+                   m.group(0)))
+    m = g.wait_for(r"boot: loader (\d+) us, hand-over (\d+) us, kernel (\d+) us", 10)
+    checks.append(("boot timings from TSC stamps", int(m.group(3)) > 0, m.group(0)))
+    m = g.wait_for(r"ktest: (\d+) passed, (\d+) failed", 60)
+    for line in g.out.splitlines():
+        if line.startswith("ktest: ") and " ... " in line:
+            name = line[len("ktest: "):].split(" ... ")[0]
+            checks.append(("in-kernel " + name, line.endswith("... ok"), line))
+    checks.append(("in-kernel tests all pass", m.group(2) == "0", m.group(0)))
+    report = g.out[:m.start()]
+    checks.append(("write to kernel text is reported",
+                   "error 0x3: write, protection violation, kernel mode" in report
+                   and "<probe_write8" in report, ""))
+    checks.append(("NX fetch is reported",
+                   "instruction fetch, protection violation" in report, ""))
+    g.wait_for(r"\bready\b", 10)
+    g.wait_for(r"nonos> ", 10)
+    out = g.command("help")
+    checks.append(("help lists commands", "ktest" in out and "halt" in out, out))
+    out = g.command("mem")
+    checks.append(("mem reports frames", "frames:" in out and "heap:" in out, out))
+    out = g.command("uptime")
+    checks.append(("uptime advances", "ticks at 100 Hz" in out, out))
+    out = g.command("frobnicate")
+    checks.append(("unknown command gets a clear error",
+                   "unknown command 'frobnicate'" in out, out))
+    out = g.command("x" * 300)
+    checks.append(("over-long line refused", "line too long" in out, out))
+    g.send("\x01\x02\x1b[A\x7f\x7fhel\x00p")
+    g.wait_for(r"nonos> ", 20)
+    out = g.out[g.pos - 400:g.pos]
+    checks.append(("control characters ignored", "ktest" in out, out))
+    out = g.command("cpus")
+    checks.append(("cpus command", "cpus: 2" in out, out))
+    g.send("halt")
+    code = g.wait_exit(20)
+    checks.append(("halt ends QEMU cleanly", code == exit_code(1), str(code)))
 
 
-def scenario_crash():
+def scenario_crash(g, checks):
     """A deliberate kernel fault gives a readable report and a clean stop."""
-    checks = []
-    g = harness.Guest(IMAGE, "boot-crash", cmdline="qemu-exit init=none")
-    try:
-        g.wait_for(r"nonos> ", 60)
-        g.send("crash")
-        g.wait_for(r"system halted", 20)
-        out = g.out
-        checks.append(("fault report names the exception",
-                       "*** kernel exception: #PF page fault (vector 14)" in out, ""))
-        checks.append(("fault report decodes the error code",
-                       "write, page not present, kernel mode" in out, ""))
-        checks.append(("fault report shows cr2", "cr2 000000000dead000" in out, ""))
-        checks.append(("fault report shows registers",
-                       "rax " in out and "r15 " in out and "cr3 " in out, ""))
-        checks.append(("backtrace is symbolized",
-                       "<cmd_crash+" in out and "<monitor_run+" in out
-                       and "<kmain+" in out, ""))
-        checks.append(("panic says why",
-                       "PANIC: unhandled #PF page fault in the kernel" in out, ""))
-        code = g.wait_exit(20)
-        checks.append(("panic exits with the panic code", code == exit_code(3),
-                       str(code)))
-    except TimeoutError as e:
-        checks.append(("boot-crash completed", False, str(e)))
-    finally:
-        g.kill()
-    return checks
+    g.wait_for(r"nonos> ", 60)
+    g.send("crash")
+    g.wait_for(r"system halted", 20)
+    out = g.out
+    checks.append(("fault report names the exception",
+                   "*** kernel exception: #PF page fault (vector 14)" in out, ""))
+    checks.append(("fault report decodes the error code",
+                   "write, page not present, kernel mode" in out, ""))
+    checks.append(("fault report shows cr2", "cr2 000000000dead000" in out, ""))
+    checks.append(("fault report shows registers",
+                   "rax " in out and "r15 " in out and "cr3 " in out, ""))
+    checks.append(("backtrace is symbolized",
+                   "<cmd_crash+" in out and "<monitor_run+" in out
+                   and "<kmain+" in out, ""))
+    checks.append(("panic says why",
+                   "PANIC: unhandled #PF page fault in the kernel" in out, ""))
+    code = g.wait_exit(20)
+    checks.append(("panic exits with the panic code", code == exit_code(3),
+                   str(code)))
 
 
 def shutdown_from_shell(g):
@@ -123,64 +120,49 @@ def shutdown_from_shell(g):
     g.send("shutdown")
 
 
-def scenario_poweroff():
+def scenario_poweroff(g, checks):
     """The shell's shutdown: RAM is wiped first, then the machine ends."""
-    checks = []
-    g = harness.Guest(IMAGE, "poweroff", cmdline="qemu-exit init=init", smp=2)
-    try:
-        shutdown_from_shell(g)
-        g.wait_for(r"machine: power off: wiping RAM", 60)
-        m = g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
-        checks.append(("power off wipes RAM", int(m.group(1)) > 400, m.group(0)))
-        code = g.wait_exit(20)
-        checks.append(("power off ends the machine", code == exit_code(1), str(code)))
-    except TimeoutError as e:
-        checks.append(("power off", False, str(e)))
-    finally:
-        g.kill()
-    return checks
+    shutdown_from_shell(g)
+    g.wait_for(r"machine: power off: wiping RAM", 60)
+    m = g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
+    checks.append(("power off wipes RAM", int(m.group(1)) > 400, m.group(0)))
+    code = g.wait_exit(20)
+    checks.append(("power off ends the machine", code == exit_code(1), str(code)))
 
 
-def scenario_acpi_poweroff():
+def scenario_acpi_poweroff(g, checks):
     """Without the harness's exit device, power off is ACPI S5: QEMU ends by itself."""
-    checks = []
-    g = harness.Guest(IMAGE, "acpi-poweroff", cmdline="init=init", smp=2)
-    try:
-        shutdown_from_shell(g)
-        g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
-        g.wait_for(r"machine: ACPI power-off \(S5\)", 10)
-        code = g.wait_exit(20)
-        # QEMU exits with 0 on a guest power-off; isa-debug-exit codes are odd.
-        checks.append(("ACPI S5 powers the machine off after the wipe", code == 0,
-                       "%s; %s" % (code, g.out[-300:])))
-        checks.append(("no 'did not take' message", "did not take" not in g.out, ""))
-    except TimeoutError as e:
-        checks.append(("ACPI power-off", False, str(e)))
-    finally:
-        g.kill()
-    return checks
+    shutdown_from_shell(g)
+    g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
+    g.wait_for(r"machine: ACPI power-off \(S5\)", 10)
+    code = g.wait_exit(20)
+    # QEMU exits with 0 on a guest power-off; isa-debug-exit codes are odd.
+    checks.append(("ACPI S5 powers the machine off after the wipe", code == 0,
+                   "%s; %s" % (code, g.out[-300:])))
+    checks.append(("no 'did not take' message", "did not take" not in g.out, ""))
 
 
-def scenario_root_ceiling():
+def scenario_root_ceiling(g, checks):
     """hello as the root task (init=hello) gets only what its ceiling allows."""
-    checks = []
-    g = harness.Guest(IMAGE, "root-ceiling", cmdline="qemu-exit init=hello initarg=999",
-                      smp=2)
-    try:
-        m = g.wait_for(r"hello: power off: (\w+)\r?\n", 60)
-        withheld = re.findall(r"proc: hello's ceiling withholds its (\w+) capability", g.out)
-        checks.append(("a root task gets no more than its ceiling",
-                       sorted(withheld) == ["ioport", "irq", "machine", "spawn"]
-                       and "proc: hello's ceiling narrows its console capability" in g.out,
-                       str(withheld)))
-        checks.append(("so hello cannot power the machine off", m.group(1) == "E_NOCAP",
-                       m.group(0)))
-        checks.append(("and RAM was not wiped", "wiping RAM" not in g.out, ""))
-    except TimeoutError as e:
-        checks.append(("root task ceiling", False, str(e)))
-    finally:
-        g.kill()
-    return checks
+    m = g.wait_for(r"hello: power off: (\w+)\r?\n", 60)
+    withheld = re.findall(r"proc: hello's ceiling withholds its (\w+) capability", g.out)
+    checks.append(("a root task gets no more than its ceiling",
+                   sorted(withheld) == ["ioport", "irq", "machine", "spawn"]
+                   and "proc: hello's ceiling narrows its console capability" in g.out,
+                   str(withheld)))
+    checks.append(("so hello cannot power the machine off", m.group(1) == "E_NOCAP",
+                   m.group(0)))
+    checks.append(("and RAM was not wiped", "wiping RAM" not in g.out, ""))
+
+
+# The scenarios that boot build/nonos.img itself: name, options, checks.
+GUESTS = [
+    ("boot-main", "qemu-exit ktest init=none", scenario_main),
+    ("boot-crash", "qemu-exit init=none", scenario_crash),
+    ("poweroff", "qemu-exit init=init", scenario_poweroff),
+    ("acpi-poweroff", "init=init", scenario_acpi_poweroff),
+    ("root-ceiling", "qemu-exit init=hello initarg=999", scenario_root_ceiling),
+]
 
 
 def make_image(name, kernel_bytes):
@@ -300,8 +282,7 @@ def loader_scenarios():
 
 def main():
     results = harness.Results("qemu-boot")
-    jobs = [scenario_main, scenario_crash, scenario_bad_modules, scenario_poweroff,
-            scenario_acpi_poweroff, scenario_root_ceiling]
+    jobs = [lambda a=a: in_guest(*a) for a in GUESTS] + [scenario_bad_modules]
     jobs += [lambda a=a: refused(*a) for a in loader_scenarios()]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for checks in pool.map(lambda f: f(), jobs):
