@@ -1,9 +1,9 @@
 /*
  * Frame objects: 1..FRAME_MAX_PAGES physically contiguous pages, charged
- * to a memory quota, mapped as a whole
- * into any number of address spaces. The frame remembers its mappings so
- * that deleting its last capability unmaps it everywhere before the page
- * is zeroed and freed: no address space can keep a page its owner gave up.
+ * to a memory quota, mapped as a whole into any number of address spaces.
+ * The frame remembers its mappings so that deleting its last capability
+ * unmaps it everywhere before its pages are zeroed and freed: no address
+ * space can keep a page its owner gave up.
  */
 #ifndef KERNEL_OBJ_FRAME_H
 #define KERNEL_OBJ_FRAME_H

@@ -33,7 +33,7 @@ enum cap_type {
 	CAP_NULL = 0,
 	CAP_CNODE = 1,		/* a capability space */
 	CAP_VSPACE = 2,		/* an address space */
-	CAP_FRAME = 3,		/* a physical page */
+	CAP_FRAME = 3,		/* 1..16 contiguous physical pages */
 	CAP_THREAD = 4,
 	CAP_ENDPOINT = 5,	/* synchronous IPC */
 	CAP_NOTIFICATION = 6,	/* asynchronous signals */
