@@ -31,6 +31,7 @@ extern char thread_first_run[];
 static uint64_t slot_used[KSTACK_SLOTS / 64];
 static uint32_t next_tid = 1;
 static struct thread *zombies;		/* dead; stack or object still to free */
+static int reaping;			/* thread_reap is at work (not re-entrant) */
 
 /* Maps a fresh stack into a free slot; returns its base, or 0. */
 static uint64_t
@@ -184,7 +185,12 @@ thread_kill(struct thread *t)
 	t->proc->threads--;
 	t->proc->unreaped++;
 	if (t == sched_current()) {
-		schedule();	/* never returns: the stack is freed by the reaper */
+		/*
+		 * Leave at once, unless a teardown by the reaper killed us: it
+		 * finishes first, and then the reaper leaves for us.
+		 */
+		if (!reaping)
+			schedule();	/* never returns: the reaper frees the stack */
 	} else if (elsewhere) {
 		/* Its CPU leaves it at its next kernel entry; make that now. */
 		lapic_send_ipi(cpus[t->cpu].apic_id, VEC_RESCHED);
@@ -222,12 +228,13 @@ thread_started(void)
  * still be running its last thread on its page tables until that CPU
  * switches away. Tearing a process down deletes capabilities, which can
  * call back in here; the flag makes such calls no-ops and the outer loop
- * starts over after each process.
+ * starts over after each process. The capabilities deleted may include
+ * the last one to the current thread: it is killed, finishes the
+ * teardown, and leaves at the end.
  */
 void
 thread_reap(void)
 {
-	static int reaping;
 	struct thread **pp;
 
 	if (zombies == NULL || reaping)
@@ -257,4 +264,6 @@ again:
 		}
 	}
 	reaping = 0;
+	if (sched_current()->state == T_DEAD)
+		schedule();	/* killed by a teardown above: never returns */
 }

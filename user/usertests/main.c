@@ -17,6 +17,7 @@
 #define SLOT_C		18
 #define SLOT_D		19
 #define SLOT_THREAD_TMP	20
+#define SLOT_E		22
 #define SLOT_QUOTA	21
 #define SLOT_STORM	32	/* storm threads use slots 32..255 */
 #define KERNEL_TEXT	0xffffffff80000000ULL
@@ -24,6 +25,7 @@
 #define SCRATCH_VA	0x0000100000000000ULL
 #define FUZZ_DEFAULT	3000
 #define KILL_ROUNDS	40
+#define RECEIVER_ARG	0x7ec1e7e5	/* main's argument in the spawned copy */
 #define ANON_VA		0x0000300000000000ULL
 #define SLOT_ANONQ	10	/* the fuzzer's quota for anonymous pages */
 #define BIGFRAME_VA	0x0000310000000000ULL
@@ -1136,6 +1138,83 @@ test_kill_running(void)
 	expect_true("nothing leaked", (uint64_t)quota_settles(SLOT_MEMORY, before[1]) <= before[1]);
 }
 
+/*
+ * A teardown that kills the thread doing it: our thread V kills a child
+ * process's only thread, and the child held the only capability to V, so
+ * deleting the child's capabilities kills V in the middle of its own
+ * system call. The kernel must finish the teardown (the child's quota
+ * comes back, its exit is announced) and then retire V, and must go on
+ * freeing later dead threads.
+ */
+static void
+victim(uint64_t a)
+{
+	(void)a;
+	notify_wait(SLOT_E);
+	thread_kill(SLOT_B);	/* the child's thread: its teardown kills us */
+	reached = 1;
+	thread_exit();
+}
+
+static void
+test_teardown_kills_caller(void)
+{
+	struct spawn_cap caps[1] = { { SLOT_A, SLOT_FIRST_FREE, RIGHT_READ, 0 } };
+	struct spawn_args a;
+	uint64_t before[2];
+
+	sleep_ticks(3);
+	expect("quota before", memory_info(SLOT_MEMORY, before), E_OK);
+	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_A), E_OK);
+	expect("exit notification", notification_create(SLOT_MEMORY, SLOT_C), E_OK);
+	expect("go signal", notification_create(SLOT_MEMORY, SLOT_E), E_OK);
+	expect("child quota", memory_split(SLOT_MEMORY, SLOT_QUOTA, 4 << 20), E_OK);
+	memset(&a, 0, sizeof(a));
+	memcpy(a.module, "usertests", 10);
+	a.memory = SLOT_QUOTA;
+	a.thread_dst = SLOT_B;
+	a.exit_notify = SLOT_C;
+	a.arg = RECEIVER_ARG;
+	a.priority = 5;
+	a.ncaps = 1;
+	a.caps[0] = caps[0];
+	expect_true("a receiving copy of usertests",
+	    syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0) > 1);
+	reached = 0;
+	expect("victim thread", thread_create(SLOT_MEMORY, SLOT_D, victim,
+	    child_stack + sizeof(child_stack), 0), E_OK);
+	expect("its capability to the child",
+	    ipc_send(SLOT_A, TAG_CAP | ((uint64_t)SLOT_D << 40), 0, 0), E_OK);
+	cap_delete(SLOT_D);	/* the child's copy is the only one left */
+	/*
+	 * Let the child block in its second receive: killed while it runs on
+	 * another CPU, its teardown would come later from that CPU, and V
+	 * would be killed after its call rather than inside it.
+	 */
+	sleep_ticks(2);
+	expect("go", notify_signal(SLOT_E), E_OK);
+	expect("the child's exit is announced", notify_wait(SLOT_C), 1);
+	sleep_ticks(3);
+	expect_true("the victim died in its own call", reached == 0);
+	cap_delete(SLOT_B);
+	cap_delete(SLOT_C);
+	cap_delete(SLOT_E);
+	cap_delete(SLOT_A);
+	expect_true("everything came back",
+	    (uint64_t)quota_settles(SLOT_MEMORY, before[1]) <= before[1]);
+}
+
+/* The child of test_teardown_kills_caller: takes one capability, then waits. */
+static int
+receiver(void)
+{
+	struct msg m;
+
+	ipc_recv(SLOT_FIRST_FREE, SLOT_FIRST_FREE + 1, &m);
+	ipc_recv(SLOT_FIRST_FREE, SLOT_FIRST_FREE + 2, &m);	/* blocks until killed */
+	return 0;
+}
+
 /* --- The kernel log ----------------------------------------------------- */
 
 static void
@@ -1299,6 +1378,8 @@ fuzz_group(void)
 int
 main(uint64_t arg)
 {
+	if (arg == RECEIVER_ARG)
+		return receiver();
 	fuzz_iterations = arg ? arg : FUZZ_DEFAULT;
 	printf("usertests: starting (pid of a root task, %llu fuzz calls)\n",
 	    (unsigned long long)fuzz_iterations);
@@ -1321,6 +1402,7 @@ main(uint64_t arg)
 	run_group("starting processes", test_spawn);
 	run_group("processes end cleanly", test_process_exit);
 	run_group("killing a running process", test_kill_running);
+	run_group("a teardown that kills its caller", test_teardown_kills_caller);
 	run_group("the kernel log", test_console_log);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
