@@ -5,7 +5,8 @@
  * Lifetime: a thread runs until it exits or is killed; its object lives
  * until its last capability is deleted as well. Dead threads leave the
  * run queue and every IPC queue at once; their stacks are freed by the
- * scheduler once it runs on another stack.
+ * reaper once no CPU runs on them, and so is the process of a last
+ * thread (its page tables may be in use until then).
  */
 #ifndef KERNEL_OBJ_THREAD_H
 #define KERNEL_OBJ_THREAD_H
@@ -75,7 +76,7 @@ void thread_kill(struct thread *t);
 /* Releases the object (last capability gone); kills it first if needed. */
 void thread_release(struct thread *t);
 
-/* Frees the stacks of threads that died while running (called by the scheduler). */
+/* Frees what dead threads left once no CPU runs on them (called on every switch). */
 void thread_reap(void);
 
 #endif
