@@ -1,12 +1,14 @@
 /*
  * The big kernel lock (see lock.h). A CPU spinning for it has interrupts
- * off, so it also answers TLB shootdown requests while it waits: the
- * holder may be waiting for exactly that.
+ * off, so it also answers TLB shootdown requests and the request to stop
+ * before the RAM wipe while it waits: the holder may be waiting for
+ * exactly that.
  */
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/tlb.h"
 #include "kernel/lock.h"
+#include "kernel/machine.h"
 
 static volatile int locked;
 static volatile int owner = -1;
@@ -17,6 +19,7 @@ bkl_lock(void)
 	while (__atomic_exchange_n(&locked, 1, __ATOMIC_ACQUIRE)) {
 		while (locked) {
 			tlb_service();
+			machine_stop_poll();
 			pause();
 		}
 	}

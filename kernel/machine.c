@@ -9,6 +9,9 @@
  */
 #include "kernel/acpi.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/percpu.h"
+#include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/wipe.h"
 #include "kernel/kernel.h"
 #include "kernel/machine.h"
@@ -33,6 +36,52 @@ reset(void)
 	__asm__ volatile("lidt %0; int3" : : "m"(none));
 	for (;;)
 		hlt();
+}
+
+#define STOP_SPINS	1000000		/* how long to wait for the other CPUs */
+
+static volatile int stopping;	/* the other CPUs are to park */
+static volatile int parked;	/* CPUs that have */
+
+void
+machine_park(void)
+{
+	cli();
+	this_cpu()->online = 0;		/* shootdowns no longer wait for us */
+	__atomic_add_fetch(&parked, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		hlt();
+}
+
+void
+machine_stop_poll(void)
+{
+	if (stopping)
+		machine_park();
+}
+
+/*
+ * Parks every other CPU before the wipe: one still running would find
+ * its stack and data zeroed under it. A CPU that does not answer in time
+ * (interrupts off for long) is counted and the wipe goes on regardless.
+ */
+static void
+stop_other_cpus(void)
+{
+	struct cpu *me = this_cpu();
+	int others = 0;
+
+	stopping = 1;		/* for CPUs spinning with interrupts off (lock.c) */
+	for (int i = 0; i < ncpus; i++) {
+		if (&cpus[i] != me && cpus[i].online) {
+			lapic_send_ipi(cpus[i].apic_id, VEC_STOP);
+			others++;
+		}
+	}
+	for (long spin = 0; spin < STOP_SPINS && parked < others; spin++)
+		pause();
+	if (parked < others)
+		printk("machine: %d of %d other CPUs did not stop\n", others - parked, others);
 }
 
 #define PM1_SCI_EN	(1u << 0)
@@ -65,6 +114,7 @@ machine_end(uint64_t op)
 	uint64_t bytes;
 
 	cli();
+	stop_other_cpus();
 	printk("machine: %s: wiping RAM\n", op == MACHINE_REBOOT ? "reboot" : "power off");
 	explicit_bzero(seal_table.key, sizeof(seal_table.key));
 	bytes = wipe_ram(boot_info);

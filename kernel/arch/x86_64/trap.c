@@ -14,6 +14,7 @@
 #include "kernel/timer.h"
 #include "kernel/kernel.h"
 #include "kernel/lock.h"
+#include "kernel/machine.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 
@@ -178,6 +179,10 @@ user_fault(struct trapframe *tf)
 void
 trap(struct trapframe *tf)
 {
+	if (tf->vector == VEC_STOP) {
+		lapic_eoi();
+		machine_park();		/* never returns */
+	}
 	if (tf->vector == VEC_TLB) {
 		/* Never takes the lock: the sender holds it while it waits for us. */
 		tlb_service();

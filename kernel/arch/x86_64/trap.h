@@ -21,6 +21,7 @@ struct trapframe {
 #define VEC_IRQ_BASE	0x40	/* I/O APIC lines 0..23 */
 #define VEC_RESCHED	0xf0	/* IPI: a thread became ready on this CPU */
 #define VEC_TLB		0xf1	/* IPI: flush the TLB (tlb.c) */
+#define VEC_STOP	0xf2	/* IPI: park this CPU for good (machine.c) */
 #define VEC_SPURIOUS	255
 
 void idt_init(void);
