@@ -25,19 +25,6 @@ static int held;		/* the UART holds bytes the full ring could not take */
 static volatile int lock_word;
 static uint8_t dev_stack[8192] __attribute__((aligned(16)));
 
-static void
-lock(void)
-{
-	while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE))
-		yield();
-}
-
-static void
-unlock(void)
-{
-	__atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
-}
-
 /* Makes badge b the foreground (called locked); input typed for another goes. */
 static void
 set_fg(uint64_t b)
@@ -71,11 +58,11 @@ input_room(void)
 {
 	size_t room;
 
-	lock();
+	lock_take(&lock_word);
 	room = RING - (rhead - rtail);
 	if (room == 0)
 		held = 1;
-	unlock();
+	lock_give(&lock_word);
 	return room;
 }
 
@@ -85,7 +72,7 @@ input(const char *s, size_t n)
 {
 	int any = 0;
 
-	lock();
+	lock_take(&lock_word);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == KEY_SWITCH) {
 			switch_fg();
@@ -99,7 +86,7 @@ input(const char *s, size_t n)
 	}
 	if (any && fg != 0)
 		notify_signal(SLOT_NOTE0 + fg);
-	unlock();
+	lock_give(&lock_word);
 }
 
 static void
@@ -203,15 +190,15 @@ serve(const struct msg *m, struct msg *r)
 	if (b == 0 || b >= CLIENTS)
 		v = E_BADGE;
 	else if (op == CON_ATTACH) {
-		lock();
+		lock_take(&lock_word);
 		v = do_attach(b, m);
-		unlock();
+		lock_give(&lock_word);
 	} else if (!clients[b].live)
 		v = E_BADGE;		/* attach first (again, after our restart) */
 	else if (op == CON_READ) {
-		lock();
+		lock_take(&lock_word);
 		v = do_read(b, m, r);
-		unlock();
+		lock_give(&lock_word);
 	} else if (op == CON_WRITE)
 		v = do_write(m);
 	if (op != CON_ATTACH)

@@ -28,19 +28,6 @@ static int nsvc;
 static volatile int lock_word;
 static uint8_t ctl_stack[16384] __attribute__((aligned(16)));
 
-static void
-lock(void)
-{
-	while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE))
-		yield();
-}
-
-static void
-unlock(void)
-{
-	__atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
-}
-
 /* Makes the capability for one manifest grant in slot tmp; its rights for the child. */
 static int64_t
 make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
@@ -210,9 +197,9 @@ control_thread(uint64_t arg)
 			printf("init: control endpoint: %s\n", strerror(err));
 			thread_exit();
 		}
-		lock();
+		lock_take(&lock_word);
 		control(&m, r);
-		unlock();
+		lock_give(&lock_word);
 		err = syscall_ipc(SYS_REPLY_RECV, SLOT_CONTROL, 0, r[0], r[1], r[2], r[3], &m);
 	}
 }
@@ -255,12 +242,12 @@ main(uint64_t arg)
 		return 1;
 	}
 	printf("init: %d services in the manifest\n", nsvc);
-	lock();
+	lock_take(&lock_word);
 	for (int i = 0; i < nsvc; i++) {
 		if (start(i) < 0)
 			svc[i].state = SVC_FAILED;
 	}
-	unlock();
+	lock_give(&lock_word);
 	for (;;) {
 		int64_t bits = notify_wait(SLOT_EVENTS);
 		uint64_t now = ticks();
@@ -269,7 +256,7 @@ main(uint64_t arg)
 			printf("init: event wait failed: %s\n", strerror(bits));
 			return 1;
 		}
-		lock();
+		lock_take(&lock_word);
 		for (int i = 0; i < nsvc; i++) {
 			if ((uint64_t)bits & (1ULL << i))
 				ended(i, now);
@@ -285,6 +272,6 @@ main(uint64_t arg)
 			if (start(i) < 0)
 				ended(i, now);
 		}
-		unlock();
+		lock_give(&lock_word);
 	}
 }

@@ -68,6 +68,10 @@ void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t size);
 void free(void *p);
 
+/* A lock between this process's threads (lock.c); 0 is unlocked. */
+void lock_take(volatile int *word);
+void lock_give(volatile int *word);
+
 /* A short name for an E_* error ("E_RIGHTS"). */
 const char *strerror(int64_t err);
 
