@@ -1,6 +1,7 @@
 /*
  * Capability ceilings (see ceiling.h): a small table filled once at boot
- * from the verified manifest, read by SYS_SPAWN.
+ * from the verified manifest, read wherever a capability enters a
+ * process.
  */
 #include "kernel/ceiling.h"
 #include "kernel/kernel.h"
@@ -49,9 +50,7 @@ ceiling_limit(const char *module, uint32_t type, uint32_t rights)
 {
 	const struct ceiling *c = find(module);
 
-	if (c == NULL)
-		return rights;
-	if (type >= CAP_TYPE_COUNT)
+	if (c == NULL || type >= CAP_TYPE_COUNT)
 		return 0;
 	return rights & c->rights[type];
 }
@@ -62,7 +61,7 @@ ceiling_allows(const char *module, uint32_t type, uint32_t rights)
 	const struct ceiling *c = find(module);
 
 	if (c == NULL)
-		return 1;
+		return 0;
 	/* A type outside the ceiling may not be held at all, not even with no rights. */
 	if (type >= CAP_TYPE_COUNT || c->rights[type] == 0)
 		return 0;

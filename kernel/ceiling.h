@@ -1,9 +1,14 @@
 /*
  * Capability ceilings: for each boot module, the most it may ever hold
- * (per capability type, a set of rights). SYS_SPAWN refuses to give a
- * module anything beyond its ceiling, whatever the spawning process asks.
- * Ceilings come from the signed boot manifest; a module the manifest
- * names but gives no ceiling for a type may hold nothing of that type.
+ * (per capability type, a set of rights). The kernel refuses a module
+ * anything beyond its ceiling on every path by which a capability enters
+ * a process from outside: SYS_SPAWN (E_CEILING), IPC transfer and replies
+ * (the capability is dropped, TAG_CAP_DROPPED), SYS_CAP_UNSEAL
+ * (E_CEILING), and the root task's boot set (cut down). What a process
+ * makes from its own quota is not limited. Ceilings come from the signed
+ * boot manifest, which lists every module; a type the manifest gives no
+ * ceiling for may not be held at all, and a module it does not list
+ * (there is none: the loader refuses them) may hold nothing.
  */
 #ifndef KERNEL_CEILING_H
 #define KERNEL_CEILING_H
@@ -15,17 +20,13 @@
 /* Records that module may hold capabilities of type with up to rights. */
 int ceiling_set(const char *module, uint32_t type, uint32_t rights);
 
-/*
- * 1 when module may hold a capability of type with rights. Modules the
- * manifest does not list (development images without a manifest) are
- * not limited.
- */
+/* 1 when module may hold a capability of type with rights. */
 int ceiling_allows(const char *module, uint32_t type, uint32_t rights);
 
 /*
- * The part of rights that module's ceiling grants for type (0: none);
- * rights unchanged for an unlisted module, as above. For the root task,
- * which gets its capabilities from the kernel, not through SYS_SPAWN.
+ * The part of rights that module's ceiling grants for type (0: none).
+ * For the root task, which gets its capabilities from the kernel, not
+ * through SYS_SPAWN.
  */
 uint32_t ceiling_limit(const char *module, uint32_t type, uint32_t rights);
 

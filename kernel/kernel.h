@@ -44,6 +44,16 @@ size_t console_log_copy(char *out, size_t len, uint64_t skip);
 
 /* panic.c */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+/*
+ * A kernel invariant: a condition no user input can make false. When it
+ * is false anyway the kernel is already wrong, and going on would turn a
+ * bug into a hole, so it panics with the file and line.
+ */
+#define KASSERT(cond) \
+	do { \
+		if (!(cond)) \
+			panic("assertion \"%s\" failed at %s:%d", #cond, __FILE__, __LINE__); \
+	} while (0)
 /* Prints the chain of return addresses starting at frame pointer rbp. */
 void backtrace_from(uint64_t rbp);
 /* Ends the machine: under the test harness, QEMU exits with code. */

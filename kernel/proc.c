@@ -7,7 +7,7 @@
  */
 #include "kernel/ceiling.h"
 #include "kernel/kernel.h"
-#include "kernel/mm/kmalloc.h"
+#include "kernel/obj/audit.h"
 #include "kernel/obj/cnode.h"
 #include "kernel/obj/device.h"
 #include "kernel/obj/frame.h"
@@ -22,7 +22,7 @@
 #define STACK_PAGES	16
 
 static uint32_t next_pid = 1;
-
+struct process *procs;
 
 /* Maps fresh frames over [va, va+len), copying from src (src_len bytes). */
 static int
@@ -99,14 +99,14 @@ proc_abort(struct process *p)
 	}
 	if (p->cn)
 		memory_free(p->mem, p->cn, sizeof(*p->cn));
-	kfree(p);
+	memory_free(p->mem, p, sizeof(*p));
 }
 
 struct process *
 proc_create(const struct bootinfo_module *mod, struct memory *mem, int prio,
     uint64_t arg, int *err)
 {
-	struct process *p = kmalloc(sizeof(*p));
+	struct process *p = memory_alloc(mem, sizeof(*p));
 	struct elf64_image img;
 	struct thread *t;
 
@@ -129,9 +129,13 @@ proc_create(const struct bootinfo_module *mod, struct memory *mem, int prio,
 		return NULL;
 	}
 	p->pid = next_pid++;
-	cap_install(&p->cn->slots[SLOT_CNODE], &p->cn->hdr, RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_VSPACE], &p->vs->hdr, RIGHTS_ALL);
-	cap_install(&p->cn->slots[SLOT_THREAD], &t->hdr, RIGHTS_ALL);
+	KASSERT(cap_install(&p->cn_owner, &p->cn->hdr, RIGHTS_ALL) == E_OK);
+	KASSERT(cap_install(&p->vs_owner, &p->vs->hdr, RIGHTS_ALL) == E_OK);
+	KASSERT(cap_derive(&p->cn_owner, &p->cn->slots[SLOT_CNODE], RIGHTS_ALL, 0) == E_OK);
+	KASSERT(cap_derive(&p->vs_owner, &p->cn->slots[SLOT_VSPACE], RIGHTS_ALL, 0) == E_OK);
+	KASSERT(cap_install(&p->cn->slots[SLOT_THREAD], &t->hdr, RIGHTS_ALL) == E_OK);
+	p->next = procs;
+	procs = p;
 	printk("proc: started %s (pid %u, entry %#llx, %llu KiB quota)\n", p->name,
 	    p->pid, (unsigned long long)img.entry,
 	    (unsigned long long)mem->limit / 1024);
@@ -142,10 +146,21 @@ proc_create(const struct bootinfo_module *mod, struct memory *mem, int prio,
 static struct kobj spawn_obj = { CAP_SPAWN, 0, 0 };
 static struct kobj machine_obj = { CAP_MACHINE, 0, 0 };
 
+static void
+unlink_process(struct process *p)
+{
+	struct process **pp = &procs;
+
+	while (*pp != p)
+		pp = &(*pp)->next;
+	*pp = p->next;
+}
+
 void
 proc_exited(struct process *p)
 {
 	struct vspace *vs = p->vs;
+	struct memory *mem = p->mem;
 	struct cap quota = { 0 };
 
 	printk("proc: %s (pid %u) ended\n", p->name, p->pid);
@@ -168,14 +183,23 @@ proc_exited(struct process *p)
 		else
 			frame_unmap(f, vs, vs->maps->va);
 	}
-	/* The quota goes last: everything above is charged to it. */
+	/* The quota goes last: everything here is charged to it. */
 	cap_move(&p->cn->slots[SLOT_MEMORY], &quota);
 	for (uint32_t i = 0; i < CNODE_SLOTS; i++)
 		cap_delete(&p->cn->slots[i], &kobj_ops);
+	/* Copies of our cnode and vspace capabilities elsewhere go now. */
+	cap_revoke(&p->cn_owner, &kobj_ops);
+	cap_revoke(&p->vs_owner, &kobj_ops);
+	KASSERT(p->cn->hdr.caps == 1 && p->vs->hdr.caps == 1);
+	cap_delete(&p->cn_owner, &kobj_ops);
+	cap_delete(&p->vs_owner, &kobj_ops);
+	unlink_process(p);
 	vspace_destroy(vs);
-	memory_free(p->mem, p->cn, sizeof(*p->cn));
+	memory_free(mem, p->cn, sizeof(*p->cn));
+	memory_free(mem, p, sizeof(*p));
 	cap_delete(&quota, &kobj_ops);
-	kfree(p);
+	if (cmdline_has("audit"))
+		kobj_audit();
 }
 
 /*

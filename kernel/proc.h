@@ -11,16 +11,29 @@
 #include "kernel/obj/memory.h"
 #include "lib/bootinfo/bootinfo.h"
 
+/*
+ * Lifetime: a process lives until its last thread is reaped. Its cnode
+ * and vspace live exactly as long: every capability to them descends
+ * from the kernel's originals, cn_owner and vs_owner, which no slot
+ * holds, so revoking those at exit deletes every copy wherever it went
+ * (IPC, SYS_SPAWN, seal anchors and what was unsealed from them).
+ */
 struct process {
 	struct vspace *vs;
 	struct cnode *cn;
-	struct memory *mem;
+	struct memory *mem;	/* pays for everything above and for this struct */
+	struct cap cn_owner;	/* the original capability to cn */
+	struct cap vs_owner;	/* the original capability to vs */
+	struct process *next;	/* all live processes (procs) */
 	uint32_t pid;
 	int threads;		/* live threads */
 	int unreaped;		/* dead threads whose stacks are not yet freed */
 	struct cap exit_cap;	/* notification to signal when the last thread ends */
 	char name[48];
 };
+
+/* Every live process, newest first (for the capability audit). */
+extern struct process *procs;
 
 /*
  * Creates a process from an ELF boot module, everything charged to mem:

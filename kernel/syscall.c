@@ -8,6 +8,7 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/kernel.h"
 #include "kernel/lock.h"
+#include "kernel/obj/audit.h"
 #include "kernel/obj/cnode.h"
 #include "kernel/obj/device.h"
 #include "kernel/obj/endpoint.h"
@@ -192,14 +193,21 @@ static int64_t
 sys_cap_unseal(struct trapframe *tf)
 {
 	uint8_t token[CAP_TOKEN_LEN];
-	struct cap *dst;
+	struct cap *dst, *anchor;
+	uint32_t rights;
 	int err;
 
 	if ((err = empty_slot(tf->rsi, &dst)) != E_OK)
 		return err;
 	if ((err = copy_from_user(token, tf->rdi, sizeof(token))) != E_OK)
 		return err;
-	return cap_unseal(&seal_table, token, timer_ticks, dst);
+	if ((err = cap_unseal_anchor(&seal_table, token, timer_ticks, &anchor)) != E_OK)
+		return err;
+	/* A token is one more way into a process: its ceiling holds here too. */
+	rights = ceiling_limit(sched_current()->proc->name, anchor->obj->type, anchor->rights);
+	if (rights == 0)
+		return E_CEILING;
+	return cap_derive(anchor, dst, rights, 0);
 }
 
 /* Shared by the three object-creating calls: checks, then makes the object. */
@@ -548,7 +556,8 @@ sys_ioport_create(struct trapframe *tf)
 	    (uint32_t)tf->r10);
 	if (io == NULL)
 		return E_NOMEM;
-	return cap_install(dst, &io->hdr, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+	/* A sub-range never carries more than the capability it came from. */
+	return cap_install(dst, &io->hdr, c->rights & (RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT));
 }
 
 /* Checks that [port, port+width) lies in the capability's range. */
@@ -614,7 +623,7 @@ sys_irq_create(struct trapframe *tf)
 		return E_RANGE;
 	if ((q = irq_create(sched_current()->proc->mem, (uint32_t)tf->rdx)) == NULL)
 		return E_NOMEM;
-	return cap_install(dst, &q->hdr, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+	return cap_install(dst, &q->hdr, c->rights & (RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT));
 }
 
 static int64_t
@@ -700,24 +709,29 @@ sys_spawn(struct trapframe *tf)
 	for (uint32_t i = 0; i < a.ncaps; i++) {
 		if ((err = check_spawn_cap(a.module, &a.caps[i], &src[i])) != E_OK)
 			return err;
+		/* The quota moves to the child: nothing can be derived from it after. */
+		if (src[i] == mem)
+			return E_BUSY;
 		for (uint32_t j = 0; j < i; j++) {
 			if (a.caps[j].dst == a.caps[i].dst)
 				return E_BUSY;
 		}
 	}
-	/* Every check passed: build the process. */
 	if (a.exit_notify != 0 &&
 	    (err = lookup(a.exit_notify, CAP_NOTIFICATION, RIGHT_WRITE, &notify)) != E_OK)
 		return err;
+	/* Every check passed: build the process. Nothing below can fail but that. */
 	p = proc_create(mod, (struct memory *)mem->obj, (int)a.priority, a.arg, &err);
 	if (p == NULL)
 		return err;
 	if (notify)
-		cap_derive(notify, &p->exit_cap, RIGHT_WRITE, 0);
-	cap_move(mem, &p->cn->slots[SLOT_MEMORY]);
-	for (uint32_t i = 0; i < a.ncaps; i++)
-		cap_derive(src[i], &p->cn->slots[a.caps[i].dst], a.caps[i].rights, 0);
-	cap_derive(&p->cn->slots[SLOT_THREAD], tdst, RIGHTS_ALL, 0);
+		KASSERT(cap_derive(notify, &p->exit_cap, RIGHT_WRITE, 0) == E_OK);
+	KASSERT(cap_move(mem, &p->cn->slots[SLOT_MEMORY]) == E_OK);
+	for (uint32_t i = 0; i < a.ncaps; i++) {
+		KASSERT(cap_derive(src[i], &p->cn->slots[a.caps[i].dst],
+		    a.caps[i].rights, 0) == E_OK);
+	}
+	KASSERT(cap_derive(&p->cn->slots[SLOT_THREAD], tdst, RIGHTS_ALL, 0) == E_OK);
 	return p->pid;
 }
 
@@ -774,6 +788,15 @@ sys_console_scroll(struct trapframe *tf)
 	return E_OK;
 }
 
+static int64_t
+sys_audit(struct trapframe *tf)
+{
+	(void)tf;
+	if (!cmdline_has("audit"))
+		return E_NOSYS;
+	return (int64_t)kobj_audit();
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_NULL] = sys_null,
 	[SYS_CONSOLE_WRITE] = sys_console_write,
@@ -818,6 +841,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_CONSOLE_LOG] = sys_console_log,
 	[SYS_CONSOLE_SCROLL] = sys_console_scroll,
 	[SYS_MAP_ANON] = sys_map_anon,
+	[SYS_AUDIT] = sys_audit,
 };
 
 void syscall_dispatch(struct trapframe *tf);

@@ -5,6 +5,7 @@
  * that finds a receiver waiting switches to it directly, without a trip
  * through the run queue: this is the fast path.
  */
+#include "kernel/ceiling.h"
 #include "kernel/kernel.h"
 #include "kernel/obj/cnode.h"
 #include "kernel/obj/endpoint.h"
@@ -95,13 +96,20 @@ endpoint_destroy(struct endpoint *ep)
 }
 
 /*
- * Moves the capability the sender offered (if any) into the receiver's
- * chosen slot. Returns the tag the receiver sees.
+ * Derives the capability the sender offered (if any) into the receiver's
+ * chosen slot, with no more rights than the receiving module's signed
+ * ceiling allows for its type: a ceiling holds on every path into a
+ * process, not only spawn. It is dropped, and the receiver told so, when
+ * the sender's endpoint capability lacks GRANT, the offered slot holds
+ * nothing the sender may grant, the receiver chose the null slot or a
+ * full one, or the ceiling allows none of it. Returns the tag the
+ * receiver sees.
  */
 static uint64_t
 transfer_cap(struct thread *from, int grant, uint64_t tag, struct thread *to)
 {
 	struct cap *src, *dst;
+	uint32_t rights;
 
 	if (!(tag & TAG_CAP))
 		return tag & ~TAG_SLOTS_MASK;
@@ -109,8 +117,11 @@ transfer_cap(struct thread *from, int grant, uint64_t tag, struct thread *to)
 	if (!grant ||
 	    cnode_lookup(from->proc->cn, TAG_CAP_SLOT(from->msg[0]), CAP_NULL,
 	    RIGHT_GRANT, &src) != E_OK ||
+	    to->recv_slot == SLOT_NULL ||
 	    (dst = cnode_slot(to->proc->cn, to->recv_slot)) == NULL ||
-	    dst->obj != NULL || cap_derive(src, dst, RIGHTS_ALL, 0) != E_OK)
+	    dst->obj != NULL ||
+	    (rights = ceiling_limit(to->proc->name, src->obj->type, src->rights)) == 0 ||
+	    cap_derive(src, dst, rights, 0) != E_OK)
 		return tag | TAG_CAP_DROPPED;
 	return tag | TAG_CAP;
 }
@@ -170,6 +181,21 @@ ipc_send(struct endpoint *ep, uint64_t badge, int grant, const uint64_t msg[5],
 	return self->ipc_result;
 }
 
+void
+ipc_abandon_reply(struct thread *server)
+{
+	struct thread *caller = server->reply_to;
+
+	if (caller == NULL)
+		return;
+	KASSERT(caller->replier == server);
+	caller->replier = NULL;
+	caller->ipc_result = E_DEAD;
+	caller->tf->rax = (uint64_t)E_DEAD;
+	server->reply_to = NULL;
+	sched_ready(caller);
+}
+
 /*
  * Receives on ep. When the receiver blocks and handoff is a thread it just
  * replied to, the CPU goes straight to that thread (the reply fast path).
@@ -179,6 +205,12 @@ recv_then(struct endpoint *ep, uint64_t recv_slot, int block, struct thread *han
 {
 	struct thread *self = sched_current(), *s;
 
+	/*
+	 * One pending reply at a time: a receive before replying gives up
+	 * the caller we owe (it gets E_DEAD) rather than leave it pointing
+	 * at us while we answer someone else.
+	 */
+	ipc_abandon_reply(self);
 	self->recv_slot = recv_slot;
 	if ((s = dequeue_head(&ep->sendq, &ep->sendq_tail)) != NULL) {
 		s->waiting_on = NULL;

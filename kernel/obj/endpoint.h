@@ -31,6 +31,13 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, int grant,
     const uint64_t msg[5], int is_call, int block);
 int64_t ipc_recv(struct endpoint *ep, uint64_t recv_slot, int block);
 int64_t ipc_reply(const uint64_t msg[5]);
+/*
+ * The caller server owes a reply (if any) will get none: it wakes with
+ * E_DEAD and both links are cleared. Links between threads are always
+ * cleared on both sides together: caller->replier == server exactly when
+ * server->reply_to == caller.
+ */
+void ipc_abandon_reply(struct thread *server);
 /* Replies to the pending caller (if any), then receives on ep. */
 int64_t ipc_reply_recv(const uint64_t msg[5], struct endpoint *ep, uint64_t recv_slot);
 

@@ -30,14 +30,28 @@ frame_create(struct memory *m, uint32_t pages)
 	return f;
 }
 
+/* 1 when mapping f with rights would leave it writable and executable. */
+static int
+breaks_wx(const struct frame *f, uint32_t rights)
+{
+	for (const struct mapping *m = f->maps; m; m = m->fnext) {
+		if (((rights & RIGHT_WRITE) && (m->rights & RIGHT_EXEC)) ||
+		    ((rights & RIGHT_EXEC) && (m->rights & RIGHT_WRITE)))
+			return 1;
+	}
+	return 0;
+}
+
 int
 frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights)
 {
-	struct mapping *m = memory_alloc(vs->mem, sizeof(*m));
+	struct mapping *m;
 	int err = E_OK;
 	uint32_t i;
 
-	if (m == NULL)
+	if (((rights & RIGHT_WRITE) && (rights & RIGHT_EXEC)) || breaks_wx(f, rights))
+		return E_INVAL;
+	if ((m = memory_alloc(vs->mem, sizeof(*m))) == NULL)
 		return E_NOMEM;
 	for (i = 0; i < f->pages && err == E_OK; i++)
 		err = vspace_map(vs, va + i * PAGE_SIZE, f->pa + i * PAGE_SIZE, rights);
@@ -51,6 +65,7 @@ frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights)
 	m->frame = f;
 	m->vs = vs;
 	m->va = va;
+	m->rights = rights;
 	m->fnext = f->maps;
 	f->maps = m;
 	m->vnext = vs->maps;

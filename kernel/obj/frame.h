@@ -4,6 +4,11 @@
  * The frame remembers its mappings so that deleting its last capability
  * unmaps it everywhere before its pages are zeroed and freed: no address
  * space can keep a page its owner gave up.
+ *
+ * W^X holds per frame, not only per mapping: while a frame is mapped
+ * writable anywhere it is mapped executable nowhere, and the reverse, in
+ * every address space together. (Code may still be written, unmapped and
+ * then mapped executable: the two never coexist.)
  */
 #ifndef KERNEL_OBJ_FRAME_H
 #define KERNEL_OBJ_FRAME_H
@@ -17,6 +22,7 @@ struct mapping {
 	struct frame *frame;
 	struct vspace *vs;
 	uint64_t va;
+	uint32_t rights;	/* RIGHT_WRITE or RIGHT_EXEC (never both) plus READ */
 	struct mapping *fnext;	/* next mapping of the same frame */
 	struct mapping *vnext;	/* next mapping in the same address space */
 };
@@ -31,6 +37,11 @@ struct frame {
 
 /* pages zeroed pages (1..FRAME_MAX_PAGES, checked by the caller); NULL when out of memory. */
 struct frame *frame_create(struct memory *m, uint32_t pages);
+/*
+ * Maps f whole at va in vs with rights. E_INVAL when that would make the
+ * frame writable and executable at once (here or in any other address
+ * space); vspace_map's errors otherwise. All or nothing.
+ */
 int frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights);
 int frame_unmap(struct frame *f, struct vspace *vs, uint64_t va);
 /*

@@ -35,17 +35,25 @@ memory_charge(struct memory *m, uint64_t bytes)
 	return E_OK;
 }
 
+/*
+ * A child quota nobody names any more goes home once it is empty: its
+ * limit and its own object go back to its parent, which may then go home
+ * in turn. A loop, not recursion: the chain of quotas is as long as user
+ * space made it.
+ */
 void
 memory_refund(struct memory *m, uint64_t bytes)
 {
-	if (bytes > m->used)
-		panic("memory_refund: refund of %llu exceeds %llu used",
-		    (unsigned long long)bytes, (unsigned long long)m->used);
-	m->used -= bytes;
-	/* A child quota nobody names any more goes home once it is empty. */
-	if (m->used == 0 && m->hdr.caps == 0 && m->parent != NULL) {
-		memory_refund(m->parent, m->limit);
+	while (m != NULL) {
+		struct memory *parent = m->parent;
+
+		KASSERT(bytes <= m->used);
+		m->used -= bytes;
+		if (m->used != 0 || m->hdr.caps != 0 || parent == NULL)
+			return;
+		bytes = m->limit + sizeof(*m);
 		kfree(m);
+		m = parent;
 	}
 }
 
@@ -68,15 +76,21 @@ memory_free(struct memory *m, void *p, uint64_t bytes)
 	memory_refund(m, bytes);
 }
 
+/*
+ * The child's object is charged to the parent along with the bytes it
+ * carves out: a split of any size costs the parent at least one object,
+ * so quotas cannot be multiplied for free.
+ */
 struct memory *
 memory_split(struct memory *parent, uint64_t bytes)
 {
 	struct memory *m;
 
-	if (memory_charge(parent, bytes) != E_OK)
+	if (bytes > UINT64_MAX - sizeof(*m) ||
+	    memory_charge(parent, bytes + sizeof(*m)) != E_OK)
 		return NULL;
 	if ((m = kmalloc(sizeof(*m))) == NULL) {
-		memory_refund(parent, bytes);
+		memory_refund(parent, bytes + sizeof(*m));
 		return NULL;
 	}
 	m->hdr.type = CAP_MEMORY;
@@ -89,8 +103,11 @@ memory_split(struct memory *parent, uint64_t bytes)
 void
 memory_release(struct memory *m)
 {
-	if (m->parent == NULL || m->used != 0)
+	struct memory *parent = m->parent;
+	uint64_t bytes = m->limit + sizeof(*m);
+
+	if (parent == NULL || m->used != 0)
 		return;
-	memory_refund(m->parent, m->limit);
 	kfree(m);
+	memory_refund(parent, bytes);
 }

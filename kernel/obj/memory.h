@@ -20,11 +20,17 @@ struct memory {
 };
 
 struct memory *memory_create(uint64_t limit);
-/* Carves a child quota of bytes out of parent (charged to it); NULL if it cannot. */
+/*
+ * Carves a child quota of bytes out of parent; the parent pays for the
+ * bytes and for the child's own object. NULL if it cannot.
+ */
 struct memory *memory_split(struct memory *parent, uint64_t bytes);
 /*
  * Last capability gone: a child quota with nothing charged returns its
- * bytes to its parent and is freed; one still paying for objects stays.
+ * bytes to its parent and is freed; one still paying for objects stays
+ * until its last charge is refunded (memory_refund frees it then). So a
+ * quota lives while any object it pays for lives: objects may keep a
+ * pointer to the quota that pays for them.
  */
 void memory_release(struct memory *m);
 /* Returns E_OK, or E_NOMEM leaving nothing charged. */

@@ -141,19 +141,12 @@ detach_ipc(struct thread *t)
 	else if (t->state == T_BLOCKED_WAIT)
 		notification_dequeue(t->waiting_on, t);
 	if (t->replier) {
+		KASSERT(t->replier->reply_to == t);
 		t->replier->reply_to = NULL;
 		t->replier = NULL;
 	}
-	if (t->reply_to) {
-		/* Our caller would wait for ever: wake it with an error. */
-		struct thread *caller = t->reply_to;
-
-		caller->replier = NULL;
-		caller->ipc_result = E_DEAD;
-		caller->tf->rax = (uint64_t)E_DEAD;
-		t->reply_to = NULL;
-		sched_ready(caller);
-	}
+	/* Our caller would wait for ever: wake it with an error. */
+	ipc_abandon_reply(t);
 	t->waiting_on = NULL;
 }
 

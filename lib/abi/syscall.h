@@ -55,6 +55,7 @@ enum nonos_syscall {
 	SYS_CONSOLE_LOG,	/* (console, buf, len) -> the newest bytes of the kernel log */
 	SYS_CONSOLE_SCROLL,	/* (console, lines): scroll the screen back (>0) or forward */
 	SYS_MAP_ANON,		/* (memory, vaddr, pages, rights): fresh private pages */
+	SYS_AUDIT,		/* () -> problems the capability audit found (option audit) */
 	SYS_COUNT
 };
 

@@ -149,8 +149,8 @@ cap_seal(struct seal_table *t, struct cap *src, uint32_t rights,
 }
 
 int
-cap_unseal(struct seal_table *t, const uint8_t in[CAP_TOKEN_LEN],
-    uint64_t now, struct cap *dst)
+cap_unseal_anchor(struct seal_table *t, const uint8_t in[CAP_TOKEN_LEN],
+    uint64_t now, struct cap **anchor)
 {
 	uint8_t want[MAC_LEN];
 	struct fields f;
@@ -174,7 +174,20 @@ cap_unseal(struct seal_table *t, const uint8_t in[CAP_TOKEN_LEN],
 	if (r->anchor.obj->id != f.id || r->anchor.rights != f.rights ||
 	    r->anchor.badge != f.badge)
 		return E_REVOKED;
+	*anchor = &r->anchor;
+	return E_OK;
+}
+
+int
+cap_unseal(struct seal_table *t, const uint8_t in[CAP_TOKEN_LEN],
+    uint64_t now, struct cap *dst)
+{
+	struct cap *anchor;
+	int err;
+
+	if ((err = cap_unseal_anchor(t, in, now, &anchor)) != E_OK)
+		return err;
 	if (dst->obj != NULL)
 		return E_BUSY;
-	return cap_derive(&r->anchor, dst, RIGHTS_ALL, 0);
+	return cap_derive(anchor, dst, RIGHTS_ALL, 0);
 }

@@ -59,4 +59,12 @@ int cap_seal(struct seal_table *t, struct cap *src, uint32_t rights,
 int cap_unseal(struct seal_table *t, const uint8_t in[CAP_TOKEN_LEN],
     uint64_t now, struct cap *dst);
 
+/*
+ * The checks of cap_unseal without the derive: the anchor a valid token
+ * names, for a caller with checks of its own to make (the kernel checks
+ * the receiving module's ceiling) before it derives from it.
+ */
+int cap_unseal_anchor(struct seal_table *t, const uint8_t in[CAP_TOKEN_LEN],
+    uint64_t now, struct cap **anchor);
+
 #endif

@@ -22,7 +22,7 @@ def main():
     results = harness.Results("qemu-usertests")
     calls = int(os.environ.get("NONOS_FUZZ_CALLS", "3000"))
     g = harness.Guest(IMAGE, "usertests", smp=4,
-                      cmdline="qemu-exit monitor init=usertests initarg=%d" % calls)
+                      cmdline="qemu-exit monitor audit init=usertests initarg=%d" % calls)
     try:
         m = g.wait_for(r"smp: (\d+) CPUs online", 90)
         results.check("all 4 CPUs brought up", m.group(1) == "4", m.group(0))
@@ -45,6 +45,9 @@ def main():
                       and any("(fetch)" in f for f in faults)
                       and any("#UD" in f for f in faults), "")
         results.check("the kernel never panicked", "PANIC" not in g.out, "")
+        audits = re.findall(r"^audit: .*$", g.out, re.M)
+        results.check("the capability audit found nothing (after each group and exit)",
+                      not audits, "\n".join(audits[:5]))
         calls_made = re.search(r"fuzzer made (\d+) calls; quota in use afterwards (\d+)",
                                g.out)
         results.check("fuzzer ran and its quota came back to zero",

@@ -195,3 +195,9 @@ notify_poll(uint64_t n)
 {
 	return syscall6(SYS_POLL, n, 0, 0, 0, 0, 0);
 }
+
+int64_t
+kernel_audit(void)
+{
+	return syscall6(SYS_AUDIT, 0, 0, 0, 0, 0, 0);
+}

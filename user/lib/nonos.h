@@ -39,6 +39,8 @@ int64_t map(uint64_t frame, uint64_t vaddr, uint64_t rights);
  * most MAP_ANON_MAX pages; after an error the earlier calls' pages stay.
  */
 int64_t map_anon(uint64_t mem, uint64_t vaddr, uint64_t pages, uint64_t rights);
+/* Problems found by the kernel's capability audit; E_NOSYS without option audit. */
+int64_t kernel_audit(void);
 int64_t unmap(uint64_t frame, uint64_t vaddr);
 
 int64_t thread_create(uint64_t mem, uint64_t dst, void (*entry)(uint64_t),

@@ -56,8 +56,14 @@ expect_true(const char *what, int ok)
 static void
 run_group(const char *name, void (*fn)(void))
 {
+	int64_t audit;
+
 	group_failures = 0;
 	fn();
+	/* With option audit, every capability must name a live object. */
+	audit = kernel_audit();
+	if (audit != E_NOSYS)
+		expect("capability audit problems", audit, 0);
 	if (group_failures == 0) {
 		printf("usertests: %s ... ok\n", name);
 		groups_passed++;
