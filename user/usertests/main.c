@@ -11,6 +11,7 @@
  * failed". main's argument is the fuzzer's iteration count (0: default).
  */
 #include "user/lib/nonos.h"
+#include "user/usertests/common.h"
 
 #define SLOT_A		16
 #define SLOT_B		17
@@ -34,7 +35,7 @@
 static int group_failures;
 static int groups_passed, groups_failed;
 
-static void
+void
 expect(const char *what, int64_t got, int64_t want)
 {
 	if (got == want)
@@ -44,7 +45,7 @@ expect(const char *what, int64_t got, int64_t want)
 	group_failures++;
 }
 
-static void
+void
 expect_true(const char *what, int ok)
 {
 	if (!ok) {
@@ -79,7 +80,7 @@ static volatile int reached;
 static uint8_t child_stack[16384] __attribute__((aligned(16)));
 static uint8_t data_code[16] = { 0xc3 };	/* ret, in a writable (NX) page */
 
-static void
+void
 sleep_ticks(uint64_t n)
 {
 	uint64_t t0 = ticks();
@@ -93,7 +94,7 @@ sleep_ticks(uint64_t n)
  * passed. Threads that die on another CPU are reaped when that CPU next
  * switches, which on a loaded emulator can take several ticks.
  */
-static int64_t
+int64_t
 quota_settles(uint64_t slot, uint64_t want)
 {
 	uint64_t info[2] = { 0, 0 };
@@ -1003,7 +1004,7 @@ test_timers_and_hardware(void)
 
 /* --- Starting processes ------------------------------------------------ */
 
-static int64_t
+int64_t
 spawn(const char *module, uint64_t memory, uint64_t thread_dst, uint64_t arg,
     unsigned priority, const struct spawn_cap *caps, unsigned ncaps)
 {
@@ -1384,8 +1385,12 @@ fuzz_group(void)
 int
 main(uint64_t arg)
 {
+	int child;
+
 	if (arg == RECEIVER_ARG)
 		return receiver();
+	if ((child = isolation_child(arg)) >= 0)
+		return child;
 	fuzz_iterations = arg ? arg : FUZZ_DEFAULT;
 	printf("usertests: starting (pid of a root task, %llu fuzz calls)\n",
 	    (unsigned long long)fuzz_iterations);
@@ -1409,6 +1414,12 @@ main(uint64_t arg)
 	run_group("processes end cleanly", test_process_exit);
 	run_group("killing a running process", test_kill_running);
 	run_group("a teardown that kills its caller", test_teardown_kills_caller);
+	run_group("capabilities die with their process (IPC, spawn, seals)", test_lifetimes);
+	run_group("a receive before the reply lets the caller go", test_reply_order);
+	run_group("quota objects are charged; chains go home", test_quota_objects);
+	run_group("ceilings hold over IPC and tokens", test_ceiling_paths);
+	run_group("W^X per frame", test_wx_per_frame);
+	run_group("nothing lands in the null slot", test_null_slot);
 	run_group("the kernel log", test_console_log);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
