@@ -31,7 +31,7 @@
 #define BIGFRAME_VA	0x0000310000000000ULL
 #define MALLOC_N	300
 
-static int group_failures;
+int group_failures;		/* also counted by flags.c */
 static int groups_passed, groups_failed;
 
 static void
@@ -1367,6 +1367,8 @@ test_syscall_fuzz(uint64_t iterations)
 	cap_delete(SLOT_A);
 }
 
+void test_rflags(void);
+
 static uint64_t fuzz_iterations;
 
 static void
@@ -1404,6 +1406,7 @@ main(uint64_t arg)
 	run_group("killing a running process", test_kill_running);
 	run_group("a teardown that kills its caller", test_teardown_kills_caller);
 	run_group("the kernel log", test_console_log);
+	run_group("user flags stay out of the kernel", test_rflags);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
 	return 0;

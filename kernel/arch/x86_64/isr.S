@@ -29,7 +29,14 @@ isr_common:
 	jz	1f
 	swapgs
 1:	TRAPFRAME_PUSH
-	cld
+	/*
+	 * The CPU clears TF and NT on the way in but keeps AC and DF: a
+	 * user's AC would open SMAP for this handler and, through a thread
+	 * switch, for another thread's kernel code. Start from clean flags
+	 * (the interrupted ones are in the frame; iretq restores them).
+	 */
+	pushq	$2
+	popfq
 	movq	%rsp, %rdi
 	call	trap
 
