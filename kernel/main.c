@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/serial.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/wipe.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
@@ -178,6 +179,7 @@ kmain(uint64_t bootinfo_phys)
 	print_platform(bi);
 	manifest_load(bi);
 	ioapic_init();
+	wipe_init(bi);		/* before the root task takes the free memory */
 	print_memory_summary(bi);
 	print_boot_times(bi, rdtsc());
 	if (cmdline_has("ktest"))

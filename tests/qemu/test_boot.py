@@ -126,6 +126,16 @@ def scenario_poweroff(g, checks):
     g.wait_for(r"machine: power off: wiping RAM", 60)
     m = g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
     checks.append(("power off wipes RAM", int(m.group(1)) > 400, m.group(0)))
+    # Everything free after boot and everything processes took since must
+    # be zeroed: at least the free memory, at most the usable memory.
+    mem = re.search(r"memory: (\d+) MiB usable, (\d+) MiB free", g.out)
+    checks.append(("the wipe zeroed about all usable RAM",
+                   mem is not None
+                   and int(mem.group(2)) <= int(m.group(1)) <= int(mem.group(1)),
+                   "%s; %s" % (m.group(0), mem.group(0) if mem else "no memory line")))
+    safe = g.wait_for(r"machine: it is now safe to turn the power off", 20, fail=False)
+    checks.append(("a complete wipe is called safe, and only then",
+                   safe is not None and "WIPE INCOMPLETE" not in g.out, g.out[-300:]))
     code = g.wait_exit(20)
     checks.append(("power off ends the machine", code == exit_code(1), str(code)))
 
