@@ -95,7 +95,8 @@ print_platform(const struct bootinfo *bi)
 	if (bi->fb.format != BOOTINFO_FB_NONE)
 		printk("framebuffer: %ux%u at %#llx\n", bi->fb.width, bi->fb.height,
 		    (unsigned long long)bi->fb.base);
-	printk("entropy: %s%s%s\n",
+	printk("entropy: %s%s%s%s\n",
+	    bi->entropy_sources == 0 ? "NONE (insecure-entropy) " : "",
 	    (bi->entropy_sources & BOOTINFO_ENTROPY_EFI_RNG) ? "efi-rng " : "",
 	    (bi->entropy_sources & BOOTINFO_ENTROPY_RDSEED) ? "rdseed " : "",
 	    (bi->entropy_sources & BOOTINFO_ENTROPY_RDRAND) ? "rdrand " : "");
