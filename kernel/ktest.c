@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/probe.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/wipe.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
@@ -228,6 +229,52 @@ test_fmt_in_kernel(void)
 	return strcmp(buf, "-42|   ab|0xff") == 0 ? NULL : "fmt output differs";
 }
 
+/*
+ * The shutdown wipe must work with no free memory left (a root task may
+ * hold it all): with every frame allocated, wipe a memory map that names
+ * only two frames of ours filled with a pattern; both must come back zero
+ * and the wipe must report them as all it owed. Then give everything back.
+ */
+static const char *
+test_wipe_without_memory(void)
+{
+	static struct bootinfo map;
+	static char why[96];
+	uint64_t a, b, pa, list = 0, zeroed, due = 0;
+	const char *fail = NULL;
+
+	if ((a = pmm_alloc()) == 0 || (b = pmm_alloc()) == 0)
+		return "no frames to start with";
+	memset(phys_to_virt(a), 0xa5, PAGE_SIZE);
+	memset(phys_to_virt(b), 0x5a, PAGE_SIZE);
+	/* Each free frame taken holds the address of the one taken before. */
+	while ((pa = pmm_alloc()) != 0) {
+		*(uint64_t *)phys_to_virt(pa) = list;
+		list = pa;
+	}
+	map.mem_count = 2;
+	map.mem[0] = (struct bootinfo_mem){ a, 1, BOOTINFO_MEM_FREE, 0 };
+	map.mem[1] = (struct bootinfo_mem){ b, 1, BOOTINFO_MEM_FREE, 0 };
+	zeroed = wipe_ram(&map, &due);
+	if (zeroed != 2 * PAGE_SIZE || due != 2 * PAGE_SIZE) {
+		fmt_snprintf(why, sizeof(why), "wiped %llu of %llu bytes with memory exhausted",
+		    (unsigned long long)zeroed, (unsigned long long)due);
+		fail = why;
+	}
+	for (uint64_t i = 0; i < PAGE_SIZE && fail == NULL; i++) {
+		if (((uint8_t *)phys_to_virt(a))[i] || ((uint8_t *)phys_to_virt(b))[i])
+			fail = "a frame the wipe was given still holds its pattern";
+	}
+	while (list != 0) {
+		pa = list;
+		list = *(uint64_t *)phys_to_virt(pa);
+		pmm_free(pa);
+	}
+	pmm_free(a);
+	pmm_free(b);
+	return fail;
+}
+
 struct ktest {
 	const char *name;
 	const char *(*fn)(void);
@@ -245,6 +292,7 @@ static const struct ktest tests[] = {
 	{ "timer-ticks", test_timer_ticks },
 	{ "elf-rejects-garbage", test_elf_rejects_garbage },
 	{ "fmt-in-kernel", test_fmt_in_kernel },
+	{ "wipe-without-memory", test_wipe_without_memory },
 };
 
 void

@@ -4,7 +4,9 @@
  * S5 with the values the FADT and the DSDT's \_S5 gave at boot (under the
  * test harness, option qemu-exit, QEMU's exit device instead, for its exit
  * codes); without them, or if S5 does not take, the CPUs halt with a
- * message. Reboot goes through the chipset reset port 0xCF9, then the keyboard
+ * message. The machine is called safe to turn off only after a wipe that
+ * zeroed every frame it should have, with every other CPU parked; else
+ * the console says loudly that RAM may still hold its secrets. Reboot goes through the chipset reset port 0xCF9, then the keyboard
  * controller, then a triple fault.
  */
 #include "kernel/acpi.h"
@@ -63,9 +65,10 @@ machine_stop_poll(void)
 /*
  * Parks every other CPU before the wipe: one still running would find
  * its stack and data zeroed under it. A CPU that does not answer in time
- * (interrupts off for long) is counted and the wipe goes on regardless.
+ * (interrupts off for long) is counted and the wipe goes on regardless;
+ * returns how many did not stop (it may write to RAM after the wipe).
  */
-static void
+static int
 stop_other_cpus(void)
 {
 	struct cpu *me = this_cpu();
@@ -82,6 +85,7 @@ stop_other_cpus(void)
 		pause();
 	if (parked < others)
 		printk("machine: %d of %d other CPUs did not stop\n", others - parked, others);
+	return others - parked;
 }
 
 #define PM1_SCI_EN	(1u << 0)
@@ -111,14 +115,20 @@ void
 machine_end(uint64_t op)
 {
 	struct acpi_s5 s5 = acpi_s5;	/* read before the wipe, to be safe */
-	uint64_t bytes;
+	uint64_t bytes, due;
+	int running;
 
 	cli();
-	stop_other_cpus();
+	running = stop_other_cpus();
 	printk("machine: %s: wiping RAM\n", op == MACHINE_REBOOT ? "reboot" : "power off");
 	explicit_bzero(seal_table.key, sizeof(seal_table.key));
-	bytes = wipe_ram(boot_info);
+	bytes = wipe_ram(boot_info, &due);
 	printk("machine: %llu MiB of RAM zeroed\n", (unsigned long long)(bytes >> 20));
+	if (bytes < due || running > 0)
+		printk("machine: *** RAM WIPE INCOMPLETE: %llu of %llu KiB zeroed, "
+		    "%d CPUs still running; RAM may still hold secrets ***\n",
+		    (unsigned long long)(bytes >> 10), (unsigned long long)(due >> 10),
+		    running);
 	if (op == MACHINE_REBOOT)
 		reset();
 	if (s5.usable && !cmdline_has("qemu-exit")) {
@@ -126,6 +136,7 @@ machine_end(uint64_t op)
 		acpi_power_off(&s5);
 		printk("machine: ACPI power-off did not take\n");
 	}
-	printk("machine: it is now safe to turn the power off\n");
+	if (bytes >= due && running == 0)
+		printk("machine: it is now safe to turn the power off\n");
 	machine_halt(1);
 }

@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/serial.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/wipe.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
@@ -94,7 +95,8 @@ print_platform(const struct bootinfo *bi)
 	if (bi->fb.format != BOOTINFO_FB_NONE)
 		printk("framebuffer: %ux%u at %#llx\n", bi->fb.width, bi->fb.height,
 		    (unsigned long long)bi->fb.base);
-	printk("entropy: %s%s%s\n",
+	printk("entropy: %s%s%s%s\n",
+	    bi->entropy_sources == 0 ? "NONE (insecure-entropy) " : "",
 	    (bi->entropy_sources & BOOTINFO_ENTROPY_EFI_RNG) ? "efi-rng " : "",
 	    (bi->entropy_sources & BOOTINFO_ENTROPY_RDSEED) ? "rdseed " : "",
 	    (bi->entropy_sources & BOOTINFO_ENTROPY_RDRAND) ? "rdrand " : "");
@@ -178,6 +180,7 @@ kmain(uint64_t bootinfo_phys)
 	print_platform(bi);
 	manifest_load(bi);
 	ioapic_init();
+	wipe_init(bi);		/* before the root task takes the free memory */
 	print_memory_summary(bi);
 	print_boot_times(bi, rdtsc());
 	if (cmdline_has("ktest"))

@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/serial.h"
+#include "kernel/arch/x86_64/trap.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
@@ -46,6 +47,9 @@ cmd_cpus(void)
 {
 	printk("cpus: %d listed by ACPI, %d online; this is LAPIC %u\n",
 	    acpi_madt.cpu_count ? acpi_madt.cpu_count : 1, ncpus, lapic_id());
+	printk("nmi: %llu ignored, %llu of them in a swapgs window\n",
+	    (unsigned long long)__atomic_load_n(&trap_nmis, __ATOMIC_RELAXED),
+	    (unsigned long long)__atomic_load_n(&trap_gs_window, __ATOMIC_RELAXED));
 }
 
 static void

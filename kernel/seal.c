@@ -1,6 +1,10 @@
 /*
  * The per-boot token key: BLAKE3 derive-key over the loader's entropy
- * seed, so tokens from one boot mean nothing in the next.
+ * seed, so tokens from one boot mean nothing in the next. Without any
+ * entropy source the key would be a function of the TSC alone, and
+ * tokens could be forged: the kernel then refuses to start, unless the
+ * option insecure-entropy says to go on (a test machine), which every
+ * boot then reports.
  */
 #include "kernel/kernel.h"
 #include "kernel/seal.h"
@@ -18,6 +22,13 @@ seal_init(const struct bootinfo *bi)
 	struct blake3 h;
 	uint64_t first = 0;
 
+	if (bi->entropy_sources == 0 && !cmdline_has("insecure-entropy"))
+		panic("seal: no entropy source (EFI RNG, RDSEED or RDRAND): the "
+		    "capability token key would be predictable; refusing to start "
+		    "(kernel option insecure-entropy overrides)");
+	if (bi->entropy_sources == 0)
+		printk("seal: *** INSECURE: no entropy source; option insecure-entropy "
+		    "given; capability tokens of this boot can be forged ***\n");
 	blake3_init_derive_key(&h, "NONOS 2026 capability token key");
 	blake3_update(&h, bi->entropy, sizeof(bi->entropy));
 	blake3_update(&h, &bi->tsc_loader_entry, sizeof(bi->tsc_loader_entry));

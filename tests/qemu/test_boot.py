@@ -27,10 +27,10 @@ def exit_code(guest_code):
     return (guest_code << 1) | 1
 
 
-def in_guest(name, cmdline, scenario):
-    """Boots the image with cmdline and runs scenario(g, checks) on it."""
+def in_guest(name, cmdline, scenario, extra=()):
+    """Boots the image with cmdline (and QEMU options extra); runs scenario(g, checks)."""
     checks = []
-    g = harness.Guest(IMAGE, name, cmdline=cmdline, smp=2)
+    g = harness.Guest(IMAGE, name, cmdline=cmdline, smp=2, extra=extra)
     try:
         scenario(g, checks)
     except TimeoutError as e:
@@ -126,6 +126,16 @@ def scenario_poweroff(g, checks):
     g.wait_for(r"machine: power off: wiping RAM", 60)
     m = g.wait_for(r"machine: (\d+) MiB of RAM zeroed", 60)
     checks.append(("power off wipes RAM", int(m.group(1)) > 400, m.group(0)))
+    # Everything free after boot and everything processes took since must
+    # be zeroed: at least the free memory, at most the usable memory.
+    mem = re.search(r"memory: (\d+) MiB usable, (\d+) MiB free", g.out)
+    checks.append(("the wipe zeroed about all usable RAM",
+                   mem is not None
+                   and int(mem.group(2)) <= int(m.group(1)) <= int(mem.group(1)),
+                   "%s; %s" % (m.group(0), mem.group(0) if mem else "no memory line")))
+    safe = g.wait_for(r"machine: it is now safe to turn the power off", 20, fail=False)
+    checks.append(("a complete wipe is called safe, and only then",
+                   safe is not None and "WIPE INCOMPLETE" not in g.out, g.out[-300:]))
     code = g.wait_exit(20)
     checks.append(("power off ends the machine", code == exit_code(1), str(code)))
 
@@ -155,6 +165,32 @@ def scenario_root_ceiling(g, checks):
     checks.append(("and RAM was not wiped", "wiping RAM" not in g.out, ""))
 
 
+def scenario_no_entropy(g, checks):
+    """No RDRAND, no RDSEED, no EFI RNG: the kernel refuses to start."""
+    g.wait_for(r"nonos-loader: warning: no entropy source found", 60)
+    m = g.wait_for(r"PANIC: seal: no entropy source", 30, fail=False)
+    checks.append(("without entropy the kernel refuses to start", m is not None,
+                   g.out[-600:]))
+    checks.append(("and starts nothing", "ready" not in g.out
+                   and "proc: started" not in g.out, ""))
+    code = g.wait_exit(20)
+    checks.append(("it stops with the panic code", code == exit_code(3), str(code)))
+
+
+def scenario_insecure_entropy(g, checks):
+    """The same machine with insecure-entropy boots, and says so loudly."""
+    m = g.wait_for(r"seal: \*\*\* INSECURE: no entropy source", 60, fail=False)
+    checks.append(("insecure-entropy boots and is reported", m is not None,
+                   g.out[-600:]))
+    g.wait_for(r"nonos> ", 30)
+    g.send("halt")
+    code = g.wait_exit(20)
+    checks.append(("and runs on", code == exit_code(1), str(code)))
+
+
+# A CPU without RDRAND and RDSEED; OVMF has no EFI RNG without a virtio-rng.
+NO_RNG_CPU = ("-cpu", "max,-rdrand,-rdseed")
+
 # The scenarios that boot build/nonos.img itself: name, options, checks.
 GUESTS = [
     ("boot-main", "qemu-exit ktest init=none", scenario_main),
@@ -162,6 +198,9 @@ GUESTS = [
     ("poweroff", "qemu-exit init=init", scenario_poweroff),
     ("acpi-poweroff", "init=init", scenario_acpi_poweroff),
     ("root-ceiling", "qemu-exit init=hello initarg=999", scenario_root_ceiling),
+    ("no-entropy", "qemu-exit init=none", scenario_no_entropy, NO_RNG_CPU),
+    ("insecure-entropy", "qemu-exit init=none insecure-entropy",
+     scenario_insecure_entropy, NO_RNG_CPU),
 ]
 
 

@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
-GROUPS = 28
+GROUPS = 29
 
 
 def main():
@@ -44,6 +44,8 @@ def main():
                       any("#GP general protection" in f for f in faults)
                       and any("(fetch)" in f for f in faults)
                       and any("#UD" in f for f in faults), "")
+        results.check("a user thread with TF set dies of its #DB",
+                      any("#DB debug" in f for f in faults), "")
         results.check("the kernel never panicked", "PANIC" not in g.out, "")
         audits = re.findall(r"^audit: .*$", g.out, re.M)
         results.check("the capability audit found nothing (after each group and exit)",

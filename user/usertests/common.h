@@ -25,6 +25,8 @@ void test_quota_objects(void);
 void test_ceiling_paths(void);
 void test_wx_per_frame(void);
 void test_null_slot(void);
+/* flags.c: user RFLAGS never reach the kernel's own flags. */
+void test_rflags(void);
 /* The modes of spawned copies of usertests in those groups; -1 if arg is none. */
 int isolation_child(uint64_t arg);
 

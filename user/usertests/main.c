@@ -1374,6 +1374,7 @@ test_syscall_fuzz(uint64_t iterations)
 	cap_delete(SLOT_A);
 }
 
+
 static uint64_t fuzz_iterations;
 
 static void
@@ -1421,6 +1422,7 @@ main(uint64_t arg)
 	run_group("W^X per frame", test_wx_per_frame);
 	run_group("nothing lands in the null slot", test_null_slot);
 	run_group("the kernel log", test_console_log);
+	run_group("user flags stay out of the kernel", test_rflags);
 	run_group("syscall fuzzer", fuzz_group);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
 	return 0;

@@ -14,7 +14,13 @@
 #define CR4_UMIP		(1ULL << 11)
 #define CR4_SMEP		(1ULL << 20)
 #define CR4_SMAP		(1ULL << 21)
+#define RFLAGS_TF		(1ULL << 8)
 #define RFLAGS_IF		(1ULL << 9)
+#define RFLAGS_DF		(1ULL << 10)
+#define RFLAGS_IOPL		(3ULL << 12)
+#define RFLAGS_NT		(1ULL << 14)
+#define RFLAGS_RF		(1ULL << 16)
+#define RFLAGS_AC		(1ULL << 18)
 
 static inline void
 outb(uint16_t port, uint8_t v)

@@ -1,7 +1,9 @@
 /*
  * Interrupt descriptor table: all 256 vectors point at their stub in
  * isr.S. Every gate is an interrupt gate (interrupts off on entry) with
- * DPL 0, so user code cannot raise any vector with INT n.
+ * DPL 0, so user code cannot raise any vector with INT n. NMI, #DF and
+ * #MC run on stacks of their own (IST) and enter through isr_paranoid,
+ * which does not trust the saved CS to tell whose GS base is loaded.
  */
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/trap.h"

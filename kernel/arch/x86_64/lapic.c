@@ -14,6 +14,7 @@
 #define REG_EOI		0x0b0
 #define REG_SVR		0x0f0
 #define REG_LVT_TIMER	0x320
+#define REG_LVT_LINT1	0x360
 #define REG_TIMER_INIT	0x380
 #define REG_TIMER_CUR	0x390
 #define REG_TIMER_DIV	0x3e0
@@ -25,6 +26,7 @@
 #define ICR_STARTUP	(6u << 8)
 #define TIMER_PERIODIC	(1u << 17)
 #define LVT_MASKED	(1u << 16)
+#define LVT_NMI		(4u << 8)	/* delivery mode NMI (vector ignored) */
 
 #define PIT_HZ		1193182u
 #define CALIBRATE_MS	10
@@ -111,6 +113,8 @@ void
 lapic_init_ap(void)
 {
 	wr(REG_SVR, 0x100 | VEC_SPURIOUS);
+	/* An AP's LAPIC comes out of INIT with LINT1 masked; NMIs are wanted (trap.c). */
+	wr(REG_LVT_LINT1, LVT_NMI);
 	wr(REG_TIMER_DIV, 0x3);
 	wr(REG_LVT_TIMER, VEC_TIMER | TIMER_PERIODIC);
 	wr(REG_TIMER_INIT, (uint32_t)(lapic_timer_hz / TIMER_HZ));
@@ -162,6 +166,7 @@ lapic_init(void)
 	lapic = phys_to_virt(rdmsr(MSR_APIC_BASE) & 0xffffff000ULL);
 	pic_disable();
 	wr(REG_SVR, 0x100 | VEC_SPURIOUS);	/* software enable */
+	wr(REG_LVT_LINT1, LVT_NMI);		/* the platform's NMI line, as on the APs */
 	calibrate(&ticks, &cycles);
 	if (ticks == 0)
 		ticks = 1;

@@ -26,6 +26,8 @@ struct fixup {
 extern const struct fixup __fixup_start[], __fixup_end[];
 
 uint64_t trap_fixups;
+uint64_t trap_nmis;
+uint64_t trap_gs_window;
 
 static const char *const exception_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -179,6 +181,17 @@ user_fault(struct trapframe *tf)
 void
 trap(struct trapframe *tf)
 {
+	/*
+	 * An NMI (a watchdog, a front-panel button, QEMU's `nmi`) may land
+	 * anywhere, even inside a held lock or between a user's SYSCALL and
+	 * swapgs (isr_paranoid has set GS right). It is counted and
+	 * ignored: nothing here may lock, print or switch threads, and it is
+	 * no fault of the thread it interrupted.
+	 */
+	if (tf->vector == 2) {
+		__atomic_add_fetch(&trap_nmis, 1, __ATOMIC_RELAXED);
+		return;
+	}
 	if (tf->vector == VEC_STOP) {
 		lapic_eoi();
 		machine_park();		/* never returns */

@@ -34,4 +34,10 @@ void trap_report(const struct trapframe *tf, const char *title);
 /* Number of faults recovered through the fixup table (for tests). */
 extern uint64_t trap_fixups;
 
+/* NMIs received (and ignored) on all CPUs; the monitor's `cpus` shows it. */
+extern uint64_t trap_nmis;
+
+/* IST entries (isr.S) that found the user's GS base loaded in ring 0. */
+extern uint64_t trap_gs_window;
+
 #endif

@@ -7,9 +7,17 @@
 #include "lib/bootinfo/bootinfo.h"
 
 /*
- * Zeroes all usable RAM but the frames the wipe runs on; returns the
- * bytes zeroed. Nothing may allocate afterwards.
+ * Reserves the wipe's bitmap (one bit per frame); called once at boot,
+ * before the root task gets its memory. Panics if it cannot.
  */
-uint64_t wipe_ram(const struct bootinfo *bi);
+void wipe_init(const struct bootinfo *bi);
+
+/*
+ * Zeroes all usable RAM but the frames the wipe runs on; returns the
+ * bytes zeroed and sets *due to the bytes it should have zeroed. Less
+ * than *due means RAM still holds what it held: the caller must not call
+ * the machine safe. Nothing may allocate afterwards.
+ */
+uint64_t wipe_ram(const struct bootinfo *bi, uint64_t *due);
 
 #endif
