@@ -11,6 +11,7 @@
  * failed". main's argument is the fuzzer's iteration count (0: default).
  */
 #include "user/lib/nonos.h"
+#include "user/usertests/usertests.h"
 
 #define SLOT_A		16
 #define SLOT_B		17
@@ -34,7 +35,7 @@
 static int group_failures;
 static int groups_passed, groups_failed;
 
-static void
+void
 expect(const char *what, int64_t got, int64_t want)
 {
 	if (got == want)
@@ -44,7 +45,7 @@ expect(const char *what, int64_t got, int64_t want)
 	group_failures++;
 }
 
-static void
+void
 expect_true(const char *what, int ok)
 {
 	if (!ok) {
@@ -73,7 +74,7 @@ static volatile int reached;
 static uint8_t child_stack[16384] __attribute__((aligned(16)));
 static uint8_t data_code[16] = { 0xc3 };	/* ret, in a writable (NX) page */
 
-static void
+void
 sleep_ticks(uint64_t n)
 {
 	uint64_t t0 = ticks();
@@ -87,7 +88,7 @@ sleep_ticks(uint64_t n)
  * passed. Threads that die on another CPU are reaped when that CPU next
  * switches, which on a loaded emulator can take several ticks.
  */
-static int64_t
+int64_t
 quota_settles(uint64_t slot, uint64_t want)
 {
 	uint64_t info[2] = { 0, 0 };
@@ -1367,7 +1368,7 @@ test_syscall_fuzz(uint64_t iterations)
 	cap_delete(SLOT_A);
 }
 
-static uint64_t fuzz_iterations;
+uint64_t fuzz_iterations;
 
 static void
 fuzz_group(void)
@@ -1380,6 +1381,8 @@ main(uint64_t arg)
 {
 	if (arg == RECEIVER_ARG)
 		return receiver();
+	if (SFUZZ_IS_WORKER(arg))
+		return sfuzz_worker(arg);
 	fuzz_iterations = arg ? arg : FUZZ_DEFAULT;
 	printf("usertests: starting (pid of a root task, %llu fuzz calls)\n",
 	    (unsigned long long)fuzz_iterations);
@@ -1405,6 +1408,7 @@ main(uint64_t arg)
 	run_group("a teardown that kills its caller", test_teardown_kills_caller);
 	run_group("the kernel log", test_console_log);
 	run_group("syscall fuzzer", fuzz_group);
+	run_group("stateful fuzzer", test_stateful_fuzz);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
 	return 0;
 }
