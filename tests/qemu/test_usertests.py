@@ -54,7 +54,7 @@ def main():
                       calls_made.group(0) if calls_made else "no fuzzer line")
         sf = re.search(r"stateful fuzzer: (\d+) rounds, (\d+) processes, (\d+) calls, "
                        r"(\d+) transfers, (\d+) seals, (\d+) unseals, (\d+) threads, "
-                       r"(\d+) kills, (\d+) exits; quota in use afterwards (\d+) bytes",
+                       r"(\d+) kills, (\d+) exits in \d+ ticks; quota in use afterwards (\d+) bytes",
                        g.out)
         results.check("stateful fuzzer: processes ran and all ended",
                       sf is not None and int(sf.group(2)) > 0

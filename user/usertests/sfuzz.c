@@ -373,7 +373,39 @@ struct seat {
 
 static struct seat seats[SF_SEATS];
 static uint64_t prng = SF_SEED;
-static uint64_t processes, exits, parent_kills, stuck, spawn_failures;
+static uint64_t processes, exits, parent_kills, stuck, spawn_failures, changed;
+
+/*
+ * What each pool slot named when the parent took it. A capability never
+ * changes its object: if cap_info later reports another type or id, the
+ * kernel read an object that had been freed (say, the capability space
+ * of a worker that has ended) and reused.
+ */
+static struct cap_info pool_seen[P_POOL_N];
+
+static void
+pool_note(uint64_t slot)
+{
+	if (cap_info(slot, &pool_seen[slot - P_POOL]) != E_OK)
+		pool_seen[slot - P_POOL].type = CAP_NULL;
+}
+
+static void
+pool_check(uint64_t slot)
+{
+	struct cap_info *was = &pool_seen[slot - P_POOL], now;
+
+	if (was->type == CAP_NULL || cap_info(slot, &now) != E_OK)
+		return;		/* empty, or revoked from a worker meanwhile */
+	if (now.type != was->type || now.object_id != was->object_id) {
+		printf("usertests:   stateful fuzzer: slot %llu held type %u id %llu, "
+		    "now type %u id %llu\n", (unsigned long long)slot, was->type,
+		    (unsigned long long)was->object_id, now.type,
+		    (unsigned long long)now.object_id);
+		changed++;
+		was->type = CAP_NULL;
+	}
+}
 
 static int64_t
 spawn_worker(int s, uint64_t seed)
@@ -448,8 +480,11 @@ parent_step(void)
 	uint64_t slot = P_POOL + (r >> 8) % P_POOL_N, other = P_POOL + (r >> 16) % P_POOL_N;
 	struct msg m;
 
+	pool_check(slot);
+	pool_check(other);
 	if (ipc_nbrecv(P_HUB, slot, &m) == E_OK) {
 		received(&m);
+		pool_note(slot);
 		if (r & 1)
 			ipc_reply(TAG_CAP | (other << 40), r, 0);
 	}
@@ -460,11 +495,14 @@ parent_step(void)
 			count(C_SEALS);
 		break;
 	case 1:
-		if (cap_unseal(B->token[(r >> 40) % SF_TOKENS], other) == E_OK)
+		if (cap_unseal(B->token[(r >> 40) % SF_TOKENS], other) == E_OK) {
 			count(C_UNSEALS);
+			pool_note(other);
+		}
 		break;
 	case 2:
 		cap_delete(other);
+		pool_seen[other - P_POOL].type = CAP_NULL;
 		break;
 	default:
 		break;
@@ -543,7 +581,7 @@ static uint8_t echo_stack[8192] __attribute__((aligned(16)));
 void
 test_stateful_fuzz(void)
 {
-	uint64_t info[2] = { 0, 0 }, ops = fuzz_iterations / 20;
+	uint64_t info[2] = { 0, 0 }, ops = fuzz_iterations / 20, t0 = ticks();
 	struct msg m;
 	int rounds;
 
@@ -577,8 +615,10 @@ test_stateful_fuzz(void)
 			cap_delete(P_SCRATCH);
 		}
 	}
-	for (uint64_t s = P_POOL; s < P_POOL + P_POOL_N; s++)
+	for (uint64_t s = P_POOL; s < P_POOL + P_POOL_N; s++) {
+		pool_check(s);
 		cap_delete(s);
+	}
 	/* Expired seals hold their objects until the next seal sweeps them. */
 	expect("a last seal", cap_derive(SLOT_CONSOLE, P_SCRATCH, RIGHT_WRITE | RIGHT_GRANT, 0), E_OK);
 	expect("seal", cap_seal(P_SCRATCH, RIGHT_WRITE, 1, B->token[0]), E_OK);
@@ -587,12 +627,12 @@ test_stateful_fuzz(void)
 
 	printf("usertests: stateful fuzzer: %d rounds, %llu processes, %llu calls, "
 	    "%llu transfers, %llu seals, %llu unseals, %llu threads, %llu kills, "
-	    "%llu exits; ",
+	    "%llu exits in %llu ticks; ",
 	    rounds, (unsigned long long)processes, (unsigned long long)B->count[C_CALLS],
 	    (unsigned long long)B->count[C_TRANSFERS], (unsigned long long)B->count[C_SEALS],
 	    (unsigned long long)B->count[C_UNSEALS], (unsigned long long)B->count[C_THREADS],
 	    (unsigned long long)(B->count[C_KILLS] + parent_kills),
-	    (unsigned long long)exits);
+	    (unsigned long long)exits, (unsigned long long)(ticks() - t0));
 	unmap(P_BOARD, BOARD_VA);
 	for (int s = 0; s < SF_SEATS; s++) {
 		cap_delete(P_SEAT_CTL + s);
@@ -608,6 +648,7 @@ test_stateful_fuzz(void)
 	expect("quota in use afterwards", (int64_t)info[1], 0);
 	expect("every spawn worked", (int64_t)spawn_failures, 0);
 	expect("every worker ended", (int64_t)stuck, 0);
+	expect("capabilities that changed their object", (int64_t)changed, 0);
 	expect_true("workers ran", processes == (uint64_t)SF_ROUNDS * SF_SEATS &&
 	    exits == processes);
 	cap_delete(P_QUOTA);
