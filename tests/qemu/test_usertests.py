@@ -5,7 +5,9 @@ usertests (user/usertests/main.c) attacks the kernel from ring 3; each
 group prints "usertests: NAME ... ok" or "... FAIL". The kernel must
 report each deliberate fault with one line and keep running: after the
 last group the kernel monitor still answers, and `halt` ends QEMU.
-NONOS_FUZZ_CALLS sets the syscall fuzzer's call count (default 3000).
+NONOS_FUZZ_CALLS sets the syscall fuzzer's call count (default 3000); the
+stateful fuzzer (user/usertests/sfuzz.c) gives each of its long-lived
+threads a twentieth of it.
 """
 import os
 import re
@@ -15,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
-GROUPS = 29
+GROUPS = 30
 
 
 def main():
@@ -55,6 +57,19 @@ def main():
         results.check("fuzzer ran and its quota came back to zero",
                       calls_made is not None and calls_made.group(2) == "0",
                       calls_made.group(0) if calls_made else "no fuzzer line")
+        sf = re.search(r"stateful fuzzer: (\d+) rounds, (\d+) processes, (\d+) calls, "
+                       r"(\d+) transfers, (\d+) seals, (\d+) unseals, (\d+) threads, "
+                       r"(\d+) kills, (\d+) exits in \d+ ticks; quota in use afterwards (\d+) bytes",
+                       g.out)
+        results.check("stateful fuzzer: processes ran and all ended",
+                      sf is not None and int(sf.group(2)) > 0
+                      and sf.group(2) == sf.group(9),
+                      sf.group(0) if sf else "no stateful fuzzer line")
+        results.check("stateful fuzzer: capabilities travelled and were sealed",
+                      sf is not None and int(sf.group(4)) > 0 and int(sf.group(5)) > 0
+                      and int(sf.group(6)) > 0, "")
+        results.check("stateful fuzzer: its quota came back to zero",
+                      sf is not None and sf.group(10) == "0", "")
         # The monitor's prompt was printed before usertests started.
         g.send("mem")
         results.check("the monitor still answers",

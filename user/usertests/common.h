@@ -1,11 +1,20 @@
 /*
  * What usertests' files share: the expectation checks of the running
- * group, waiting, and starting a boot module (main.c).
+ * group, waiting, and starting a boot module (main.c); the groups kept in
+ * files of their own, and the modes in which spawned copies of usertests
+ * run for them.
  */
 #ifndef USER_USERTESTS_COMMON_H
 #define USER_USERTESTS_COMMON_H
 
 #include "user/lib/nonos.h"
+
+/* main's argument in a stateful-fuzzer worker: this tag in the high 32 bits. */
+#define SFUZZ_WORKER_TAG	0x5f0a7e57ULL
+#define SFUZZ_IS_WORKER(arg)	(((arg) >> 32) == SFUZZ_WORKER_TAG)
+
+/* The syscall fuzzers' call count (main's argument, or the default). */
+extern uint64_t fuzz_iterations;
 
 /* Counts a failure of the running group when got is not want. */
 void expect(const char *what, int64_t got, int64_t want);
@@ -25,6 +34,10 @@ void test_quota_objects(void);
 void test_ceiling_paths(void);
 void test_wx_per_frame(void);
 void test_null_slot(void);
+/* sfuzz.c: several processes at random, capabilities passed and dropped. */
+void test_stateful_fuzz(void);
+int sfuzz_worker(uint64_t arg);
+
 /* flags.c: user RFLAGS never reach the kernel's own flags. */
 void test_rflags(void);
 /* The modes of spawned copies of usertests in those groups; -1 if arg is none. */

@@ -1375,7 +1375,7 @@ test_syscall_fuzz(uint64_t iterations)
 }
 
 
-static uint64_t fuzz_iterations;
+uint64_t fuzz_iterations;
 
 static void
 fuzz_group(void)
@@ -1392,6 +1392,8 @@ main(uint64_t arg)
 		return receiver();
 	if ((child = isolation_child(arg)) >= 0)
 		return child;
+	if (SFUZZ_IS_WORKER(arg))
+		return sfuzz_worker(arg);
 	fuzz_iterations = arg ? arg : FUZZ_DEFAULT;
 	printf("usertests: starting (pid of a root task, %llu fuzz calls)\n",
 	    (unsigned long long)fuzz_iterations);
@@ -1424,6 +1426,7 @@ main(uint64_t arg)
 	run_group("the kernel log", test_console_log);
 	run_group("user flags stay out of the kernel", test_rflags);
 	run_group("syscall fuzzer", fuzz_group);
+	run_group("stateful fuzzer", test_stateful_fuzz);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
 	return 0;
 }
