@@ -366,19 +366,24 @@ user_copy_smap(void *dst, const void *src, size_t n)
 
 static struct bootinfo bootinfo;
 const struct bootinfo *boot_info = &bootinfo;
+/* The images by pointer too: modules hold only "physical" addresses. */
+static uint8_t *module_image[HOST_MODULES];
 
 /*
  * A minimal static executable: a text page at 0x400000 (entry) and, when
  * data_pages, a writable segment after it.
  */
 static void
-make_module(struct bootinfo_module *mod, const char *name, int data_pages)
+make_module(int i, const char *name, int data_pages)
 {
+	struct bootinfo_module *mod = &bootinfo.modules[i];
 	size_t size = 3 * PAGE_SIZE;
-	uint8_t *img = aligned_alloc(PAGE_SIZE, size);
+	uint8_t *img = module_image[i] = aligned_alloc(PAGE_SIZE, size);
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
 	Elf64_Phdr *ph = (Elf64_Phdr *)(img + sizeof(*eh));
 
+	if (img == NULL)
+		panic("host: out of memory");
 	memset(img, 0, size);
 	memcpy(eh->e_ident, ELFMAG, SELFMAG);
 	eh->e_ident[EI_CLASS] = ELFCLASS64;
@@ -574,9 +579,9 @@ host_boot(void)
 	bootinfo.size = sizeof(bootinfo);
 	for (int i = 0; i < BOOTINFO_ENTROPY_LEN; i++)
 		bootinfo.entropy[i] = (uint8_t)(i * 37 + 1);
-	make_module(&bootinfo.modules[0], "init", 1);
-	make_module(&bootinfo.modules[1], "child", 2);
-	make_module(&bootinfo.modules[2], "small", 0);
+	make_module(0, "init", 1);
+	make_module(1, "child", 2);
+	make_module(2, "small", 0);
 	bootinfo.module_count = HOST_MODULES;
 	/* "small" has a ceiling (endpoints and notifications only); the others none. */
 	ceiling_set("small", CAP_ENDPOINT, RIGHTS_ALL);
