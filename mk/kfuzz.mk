@@ -8,8 +8,10 @@ KFUZZ_KERNEL_SRC := kernel/syscall.c kernel/proc.c kernel/seal.c kernel/ceiling.
 	$(sort $(wildcard kernel/obj/*.c)) kernel/arch/x86_64/vspace.c
 KFUZZ_SRC := tests/kfuzz/host_kernel.c $(KFUZZ_KERNEL_SRC)
 
+# HOST_EXTRA_DEPS is complete only once every fragment is read: expand it late.
+.SECONDEXPANSION:
 $(B)/fuzz/fuzz_kobj: tests/fuzz/fuzz_kobj.c $(KFUZZ_SRC) $(wildcard tests/kfuzz/*.h) \
-		$(LIB_HOST_SRC) $(HOST_EXTRA_DEPS)
+		$(LIB_HOST_SRC) $$(HOST_EXTRA_DEPS)
 	@mkdir -p $(@D)
 	@echo "  LD [fuzz]   $@"
 	@$(CC) $(FUZZ_CFLAGS) -D_DEFAULT_SOURCE $< $(KFUZZ_SRC) $(LIB_HOST_SRC) \

@@ -122,6 +122,29 @@ machine_end(uint64_t op)
 	panic("machine_end(%llu) reached on the host", (unsigned long long)op);
 }
 
+/*
+ * No boot options on the host. The image bounds (kernel.ld) enclose
+ * nothing, and the kernel heap is the host's (kmalloc below).
+ */
+int
+cmdline_has(const char *word)
+{
+	(void)word;
+	return 0;
+}
+
+int
+cmdline_value(const char *key, char *buf, size_t size)
+{
+	(void)key;
+	(void)buf;
+	(void)size;
+	return 0;
+}
+
+char __kernel_start[1], __kernel_end[1];
+struct heap kernel_heap;
+
 /* --- Physical pages ------------------------------------------------------ */
 
 struct pblock {
