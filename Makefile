@@ -179,7 +179,8 @@ $(B)/host/tests/%: tests/unit/%.c $(B)/host/libnonos.a $(HOST_EXTRA_DEPS)
 	@echo "  LD [test]   $@"
 	@$(CC) $(HOST_CFLAGS) -MMD -MP $< $(B)/host/libnonos.a $(HOST_EXTRA_LIBS) -lcmocka -o $@
 
-# Fuzz targets: one per parser, built with libFuzzer.
+# Fuzz targets: one per parser, built with libFuzzer (fuzz_kobj, the
+# kernel objects, has its own rule in mk/kfuzz.mk).
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_CFLAGS := $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -I. -DNONOS_HOST

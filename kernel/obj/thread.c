@@ -18,7 +18,13 @@
 #include "kernel/sched.h"
 #include "lib/libc/string.h"
 
+#ifdef NONOS_HOST
+/* The host build (tests/kfuzz) reserves the region in its own address space. */
+extern uint64_t kstack_region;
+#define KSTACK_REGION	kstack_region
+#else
 #define KSTACK_REGION	0xffffff0000000000ULL
+#endif
 #define KSTACK_SLOT	(8 * PAGE_SIZE)
 #define KSTACK_SLOTS	4096
 #define KSTACK_BYTES	(KSTACK_PAGES * PAGE_SIZE)

@@ -22,6 +22,34 @@
 #define RFLAGS_RF		(1ULL << 16)
 #define RFLAGS_AC		(1ULL << 18)
 
+#ifdef NONOS_HOST
+/*
+ * The host build of the kernel objects (tests/kfuzz) runs in user mode:
+ * these instructions would fault there, so it supplies functions instead.
+ */
+void outb(uint16_t port, uint8_t v);
+uint8_t inb(uint16_t port);
+void outw(uint16_t port, uint16_t v);
+uint16_t inw(uint16_t port);
+uint32_t inl(uint16_t port);
+void outl(uint16_t port, uint32_t v);
+uint64_t rdmsr(uint32_t msr);
+void wrmsr(uint32_t msr, uint64_t v);
+uint64_t rdtsc(void);
+uint64_t read_cr0(void);
+void write_cr0(uint64_t v);
+uint64_t read_cr2(void);
+uint64_t read_cr3(void);
+void write_cr3(uint64_t v);
+uint64_t read_cr4(void);
+void write_cr4(uint64_t v);
+void invlpg(uint64_t va);
+void cli(void);
+void sti(void);
+void hlt(void);
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]);
+void pause(void);
+#else
 static inline void
 outb(uint16_t port, uint8_t v)
 {
@@ -181,5 +209,7 @@ pause(void)
 {
 	__asm__ volatile("pause");
 }
+
+#endif
 
 #endif

@@ -1,0 +1,623 @@
+/*
+ * A fake machine under the real kernel sources, for fuzzing the object
+ * model on the host (tests/fuzz/fuzz_kobj.c). Only what touches hardware
+ * or switches stacks is replaced here; everything else (syscalls, objects,
+ * processes, capabilities, seals, address spaces) is the kernel's own code.
+ *
+ * Every kernel allocation goes to the host allocator so that AddressSanitizer
+ * sees each object's lifetime: kmalloc is calloc, and each physical page is
+ * one aligned_alloc (a contiguous run is one block freed when its last page
+ * is). Freed pages that still belong to a live block are poisoned.
+ *
+ * kernel/sched.c is not built: it switches kernel stacks (switch.S) and a
+ * host process cannot. Its replacement below keeps the same run queues, but
+ * schedule() only leaves the CPU to the idle thread and returns; the driver
+ * then chooses which ready thread runs next, as another CPU could.
+ */
+#include <elf.h>
+#include <malloc.h>
+#include <sanitizer/asan_interface.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/paging.h"
+#include "kernel/arch/x86_64/percpu.h"
+#include "kernel/arch/x86_64/tlb.h"
+#include "kernel/ceiling.h"
+#include "kernel/fbcon.h"
+#include "kernel/kernel.h"
+#include "kernel/lock.h"
+#include "kernel/machine.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/pmm.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/seal.h"
+#include "tests/kfuzz/host_kernel.h"
+
+/* Bounds the fake RAM so that a large quota cannot exhaust the host. */
+#define HOST_MAX_PAGES	8192
+/* thread.c's stack region: 4096 slots of 8 pages. */
+#define KSTACK_REGION_BYTES	(4096ULL * 8 * PAGE_SIZE)
+
+struct host_counts host_counts;
+struct thread *host_threads[HOST_MAX_THREADS];
+int host_nthreads;
+uint8_t host_user_mem[HOST_USER_SIZE];
+int host_fail_allocs;
+
+/* --- Console, panic ------------------------------------------------------ */
+
+static int verbose;
+
+void
+printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void
+panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kernel panic: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+static struct kobj console_obj = { CAP_CONSOLE, 0, 0 };
+
+struct kobj *
+console_kobj(void)
+{
+	return &console_obj;
+}
+
+void
+console_putc(char c)
+{
+	if (verbose)
+		fputc(c, stderr);
+}
+
+void
+console_putc_plain(char c)
+{
+	console_putc(c);
+}
+
+size_t
+console_log_copy(char *out, size_t len, uint64_t skip)
+{
+	(void)out;
+	(void)len;
+	(void)skip;
+	return 0;
+}
+
+void
+fbcon_scroll(int lines)
+{
+	(void)lines;
+}
+
+void
+machine_end(uint64_t op)
+{
+	panic("machine_end(%llu) reached on the host", (unsigned long long)op);
+}
+
+/*
+ * No boot options on the host. The image bounds (kernel.ld) enclose
+ * nothing, and the kernel heap is the host's (kmalloc below).
+ */
+int
+cmdline_has(const char *word)
+{
+	(void)word;
+	return 0;
+}
+
+int
+cmdline_value(const char *key, char *buf, size_t size)
+{
+	(void)key;
+	(void)buf;
+	(void)size;
+	return 0;
+}
+
+char __kernel_start[1], __kernel_end[1];
+struct heap kernel_heap;
+
+/* --- Physical pages ------------------------------------------------------ */
+
+struct pblock {
+	void *mem;
+	uint64_t npages;
+	uint64_t live;
+};
+
+struct ppage {
+	uint64_t pa;
+	struct pblock *b;
+	struct ppage *next;
+};
+
+#define PBUCKETS 4096
+static struct ppage *pbucket[PBUCKETS];
+
+static unsigned
+phash(uint64_t pa)
+{
+	return (unsigned)((pa >> 12) % PBUCKETS);
+}
+
+/* Fails when the driver asked for an allocation failure. */
+static int
+inject_failure(void)
+{
+	return host_fail_allocs > 0 && --host_fail_allocs == 0;
+}
+
+uint64_t
+pmm_alloc_contig(uint64_t n, uint64_t align)
+{
+	size_t alignment = PAGE_SIZE * (align > 1 ? align : 1);
+	struct pblock *b;
+	uint8_t *mem;
+
+	if (n == 0 || host_counts.pages + n > HOST_MAX_PAGES || inject_failure())
+		return 0;
+	if ((mem = aligned_alloc(alignment, n * PAGE_SIZE)) == NULL ||
+	    (b = malloc(sizeof(*b))) == NULL)
+		panic("pmm: host out of memory");
+	memset(mem, 0, n * PAGE_SIZE);
+	b->mem = mem;
+	b->npages = b->live = n;
+	for (uint64_t i = 0; i < n; i++) {
+		struct ppage *pg = malloc(sizeof(*pg));
+
+		if (pg == NULL)
+			panic("pmm: host out of memory");
+		pg->pa = virt_to_phys(mem + i * PAGE_SIZE);
+		pg->b = b;
+		pg->next = pbucket[phash(pg->pa)];
+		pbucket[phash(pg->pa)] = pg;
+	}
+	host_counts.pages += n;
+	return virt_to_phys(mem);
+}
+
+uint64_t
+pmm_alloc(void)
+{
+	return pmm_alloc_contig(1, 1);
+}
+
+void
+pmm_free(uint64_t pa)
+{
+	struct ppage **pp = &pbucket[phash(pa)], *pg;
+	struct pblock *b;
+
+	while (*pp && (*pp)->pa != pa)
+		pp = &(*pp)->next;
+	if ((pg = *pp) == NULL)
+		panic("pmm_free: %#llx is not an allocated page", (unsigned long long)pa);
+	*pp = pg->next;
+	b = pg->b;
+	free(pg);
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	host_counts.pages--;
+	if (--b->live == 0) {
+		ASAN_UNPOISON_MEMORY_REGION(b->mem, b->npages * PAGE_SIZE);
+		free(b->mem);
+		free(b);
+	} else {
+		ASAN_POISON_MEMORY_REGION(phys_to_virt(pa), PAGE_SIZE);
+	}
+}
+
+/* --- Kernel heap --------------------------------------------------------- */
+
+/* A freed thread leaves the driver's list at once: it must never pick it. */
+static void
+forget_thread(void *p)
+{
+	for (int i = 0; i < host_nthreads; i++) {
+		if (host_threads[i] == p) {
+			memmove(&host_threads[i], &host_threads[i + 1],
+			    (size_t)(host_nthreads - i - 1) * sizeof(host_threads[0]));
+			host_nthreads--;
+			return;
+		}
+	}
+}
+
+void *
+kmalloc(size_t size)
+{
+	void *p;
+
+	if (inject_failure())
+		return NULL;
+	if ((p = calloc(1, size ? size : 1)) == NULL)
+		panic("kmalloc: host out of memory");
+	host_counts.heap_blocks++;
+	host_counts.heap_bytes += malloc_usable_size(p);
+	return p;
+}
+
+void
+kfree(void *p)
+{
+	if (p == NULL)
+		return;
+	host_counts.heap_blocks--;
+	host_counts.heap_bytes -= malloc_usable_size(p);
+	forget_thread(p);
+	free(p);
+}
+
+/* --- Kernel page tables: only the kernel stacks of thread.c ------------- */
+
+uint64_t kstack_region;
+static uint8_t kernel_root[PAGE_SIZE] __attribute__((aligned(4096)));
+static uint64_t cr3;
+
+int
+paging_map_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags)
+{
+	(void)pa;
+	(void)flags;
+	if (va < kstack_region || va + len > kstack_region + KSTACK_REGION_BYTES)
+		panic("paging_map_range: %#llx outside the stack region",
+		    (unsigned long long)va);
+	ASAN_UNPOISON_MEMORY_REGION((void *)va, len);
+	memset((void *)va, 0, len);
+	host_counts.kstacks++;
+	return 0;
+}
+
+void
+paging_unmap_range(uint64_t va, uint64_t len)
+{
+	if (va < kstack_region || va + len > kstack_region + KSTACK_REGION_BYTES)
+		panic("paging_unmap_range: %#llx outside the stack region",
+		    (unsigned long long)va);
+	memset((void *)va, 0, len);
+	/* A stack used after this is a use-after-poison report. */
+	ASAN_POISON_MEMORY_REGION((void *)va, len);
+	host_counts.kstacks--;
+}
+
+uint64_t
+paging_kernel_root(void)
+{
+	return virt_to_phys(kernel_root);
+}
+
+/* --- Instructions: nothing to do in user mode ---------------------------- */
+
+void outb(uint16_t port, uint8_t v) { (void)port; (void)v; }
+uint8_t inb(uint16_t port) { (void)port; return 0xff; }
+void outw(uint16_t port, uint16_t v) { (void)port; (void)v; }
+uint16_t inw(uint16_t port) { (void)port; return 0xffff; }
+uint32_t inl(uint16_t port) { (void)port; return 0xffffffff; }
+void outl(uint16_t port, uint32_t v) { (void)port; (void)v; }
+uint64_t rdmsr(uint32_t msr) { (void)msr; return 0; }
+void wrmsr(uint32_t msr, uint64_t v) { (void)msr; (void)v; }
+uint64_t rdtsc(void) { return timer_ticks * 1000; }
+void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+    { (void)leaf; (void)sub; memset(r, 0, 4 * sizeof(r[0])); }
+uint64_t read_cr0(void) { return 0; }
+void write_cr0(uint64_t v) { (void)v; }
+uint64_t read_cr2(void) { return 0; }
+uint64_t read_cr3(void) { return cr3; }
+void write_cr3(uint64_t v) { cr3 = v; }
+uint64_t read_cr4(void) { return 0; }
+void write_cr4(uint64_t v) { (void)v; }
+void invlpg(uint64_t va) { (void)va; }
+void cli(void) { }
+void sti(void) { }
+void hlt(void) { }
+void pause(void) { }
+
+void tlb_shootdown(void) { }
+void tlb_service(void) { }
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector) { (void)apic_id; (void)vector; }
+
+void bkl_lock(void) { }
+void bkl_unlock(void) { }
+int bkl_held(void) { return 1; }
+
+volatile uint64_t timer_ticks;
+
+/* --- User memory: one window shared by every process ---------------------- */
+
+static int
+in_window(const void *p, size_t n)
+{
+	uint64_t a = (uint64_t)p;
+
+	return a >= HOST_USER_BASE && n <= HOST_USER_SIZE &&
+	    a - HOST_USER_BASE <= HOST_USER_SIZE - n;
+}
+
+/*
+ * usercopy.c's copy routine (usercopy.S on the machine): one side is a user
+ * address, which must lie in the window; anything else is a fault.
+ */
+int user_copy_plain(void *dst, const void *src, size_t n);
+int user_copy_smap(void *dst, const void *src, size_t n);
+
+int
+user_copy_plain(void *dst, const void *src, size_t n)
+{
+	if (in_window(src, n))
+		memcpy(dst, host_user_mem + ((uint64_t)src - HOST_USER_BASE), n);
+	else if (in_window(dst, n))
+		memcpy(host_user_mem + ((uint64_t)dst - HOST_USER_BASE), src, n);
+	else
+		return -1;
+	return 0;
+}
+
+int
+user_copy_smap(void *dst, const void *src, size_t n)
+{
+	return user_copy_plain(dst, src, n);
+}
+
+/* --- Boot info and modules ------------------------------------------------ */
+
+static struct bootinfo bootinfo;
+const struct bootinfo *boot_info = &bootinfo;
+/* The images by pointer too: modules hold only "physical" addresses. */
+static uint8_t *module_image[HOST_MODULES];
+
+/*
+ * A minimal static executable: a text page at 0x400000 (entry) and, when
+ * data_pages, a writable segment after it.
+ */
+static void
+make_module(int i, const char *name, int data_pages)
+{
+	struct bootinfo_module *mod = &bootinfo.modules[i];
+	size_t size = 3 * PAGE_SIZE;
+	uint8_t *img = module_image[i] = aligned_alloc(PAGE_SIZE, size);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(img + sizeof(*eh));
+
+	if (img == NULL)
+		panic("host: out of memory");
+	memset(img, 0, size);
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_entry = 0x400000;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = data_pages ? 2 : 1;
+	ph[0].p_type = PT_LOAD;
+	ph[0].p_flags = PF_R | PF_X;
+	ph[0].p_offset = PAGE_SIZE;
+	ph[0].p_vaddr = 0x400000;
+	ph[0].p_filesz = 16;
+	ph[0].p_memsz = PAGE_SIZE;
+	ph[0].p_align = PAGE_SIZE;
+	memset(img + PAGE_SIZE, 0xf4, 16);	/* hlt: never run here */
+	if (data_pages) {
+		ph[1].p_type = PT_LOAD;
+		ph[1].p_flags = PF_R | PF_W;
+		ph[1].p_offset = 2 * PAGE_SIZE;
+		ph[1].p_vaddr = 0x401000;
+		ph[1].p_filesz = 8;
+		ph[1].p_memsz = (uint64_t)data_pages * PAGE_SIZE;
+		ph[1].p_align = PAGE_SIZE;
+	}
+	snprintf(mod->name, sizeof(mod->name), "%s", name);
+	mod->base = virt_to_phys(img);
+	mod->size = size;
+}
+
+/* --- One CPU and its scheduler (see the head comment) -------------------- */
+
+struct cpu cpus[MAX_CPUS];
+int ncpus;
+static struct thread idle_thread;
+char thread_first_run[1];
+
+struct cpu *
+this_cpu(void)
+{
+	return &cpus[0];
+}
+
+struct thread *
+sched_idle(void)
+{
+	return cpus[0].idle;
+}
+
+static void
+remember_thread(struct thread *t)
+{
+	for (int i = 0; i < host_nthreads; i++) {
+		if (host_threads[i] == t)
+			return;
+	}
+	if (host_nthreads == HOST_MAX_THREADS)
+		panic("host: more than %d threads", HOST_MAX_THREADS);
+	host_threads[host_nthreads++] = t;
+}
+
+void
+sched_ready(struct thread *t)
+{
+	struct cpu *c = &cpus[t->cpu];
+	int p = t->priority;
+
+	if (t == c->idle)
+		panic("sched_ready: the idle thread");
+	remember_thread(t);
+	t->state = T_READY;
+	t->qnext = NULL;
+	if (c->tail[p])
+		c->tail[p]->qnext = t;
+	else
+		c->head[p] = t;
+	c->tail[p] = t;
+	c->nonempty |= 1u << p;
+	if (p > c->current->priority)
+		c->need_resched = 1;
+}
+
+void
+sched_remove(struct thread *t)
+{
+	struct cpu *c = &cpus[t->cpu];
+	int p = t->priority;
+	struct thread **pp = &c->head[p], *prev = NULL;
+
+	while (*pp && *pp != t) {
+		prev = *pp;
+		pp = &(*pp)->qnext;
+	}
+	if (*pp == NULL)
+		return;
+	*pp = t->qnext;
+	if (c->tail[p] == t)
+		c->tail[p] = prev;
+	if (c->head[p] == NULL)
+		c->nonempty &= ~(1u << p);
+	t->qnext = NULL;
+}
+
+/*
+ * The CPU leaves the current thread for idle. A thread that blocked or
+ * died does not run again until woken; the driver reaps after the system
+ * call returns, which is when the machine's next thread would.
+ */
+void
+schedule(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *cur = c->current;
+
+	c->need_resched = 0;
+	if (cur != c->idle && cur->state == T_RUNNING)
+		sched_ready(cur);
+	c->current = c->idle;
+}
+
+void
+sched_switch_to(struct thread *next)
+{
+	struct cpu *c = this_cpu();
+
+	next->cpu = c->id;
+	sched_ready(next);
+	if (c->current->state != T_RUNNING)
+		schedule();
+}
+
+void
+sched_leave_if_dead(void)
+{
+	if (this_cpu()->current->state == T_DEAD)
+		schedule();
+}
+
+void
+sched_check_preempt(void)
+{
+	if (this_cpu()->need_resched)
+		schedule();
+}
+
+void
+host_switch(struct thread *t)
+{
+	struct cpu *c = this_cpu();
+	struct thread *cur = c->current;
+
+	if (t == NULL)
+		t = c->idle;
+	if (t == cur)
+		return;
+	if (t != c->idle && t->state != T_READY && t->state != T_RUNNING)
+		panic("host_switch: thread %u cannot run (state %d)", t->tid, t->state);
+	if (cur != c->idle && cur->state == T_RUNNING)
+		sched_ready(cur);
+	if (t != c->idle) {
+		sched_remove(t);
+		t->state = T_RUNNING;
+		t->cpu = c->id;
+		vspace_activate(t->proc->vs);
+	} else {
+		write_cr3(paging_kernel_root());
+	}
+	c->current = t;
+}
+
+/* --- Boot ------------------------------------------------------------------ */
+
+void
+host_boot(void)
+{
+	void *region;
+
+	verbose = getenv("KFUZZ_PRINTK") != NULL;
+	region = mmap(NULL, KSTACK_REGION_BYTES, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (region == MAP_FAILED)
+		panic("host: cannot reserve the kernel stack region");
+	kstack_region = (uint64_t)region;
+	ASAN_POISON_MEMORY_REGION(region, KSTACK_REGION_BYTES);
+
+	bootinfo.magic = BOOTINFO_MAGIC;
+	bootinfo.version = BOOTINFO_VERSION;
+	bootinfo.size = sizeof(bootinfo);
+	for (int i = 0; i < BOOTINFO_ENTROPY_LEN; i++)
+		bootinfo.entropy[i] = (uint8_t)(i * 37 + 1);
+	make_module(0, "init", 1);
+	make_module(1, "child", 2);
+	make_module(2, "small", 0);
+	bootinfo.module_count = HOST_MODULES;
+	/* "small" has a ceiling (endpoints and notifications only); the others none. */
+	ceiling_set("small", CAP_ENDPOINT, RIGHTS_ALL);
+	ceiling_set("small", CAP_NOTIFICATION, RIGHTS_ALL);
+
+	ncpus = 1;
+	idle_thread.state = T_RUNNING;
+	idle_thread.priority = -1;
+	idle_thread.has_caps = 1;
+	cpus[0].self = &cpus[0];
+	cpus[0].online = 1;
+	cpus[0].idle = &idle_thread;
+	cpus[0].current = &idle_thread;
+	cr3 = paging_kernel_root();
+	seal_init(boot_info);
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Writes the seed inputs of fuzz_kobj (tests/fuzz/corpus/fuzz_kobj/).
+
+Each seed is a short operation sequence (8 bytes each: op, thread, a..f;
+see tests/fuzz/fuzz_kobj.c) that walks straight into one lifetime or
+accounting rule of the kernel, so the fuzzer starts from there. The
+thread byte indexes the threads that could run, in creation order.
+"""
+import os
+import sys
+
+(SPAWN, THREAD_CREATE, THREAD_EXIT, THREAD_KILL, SEND, RECV, REPLY, REPLY_RECV,
+ SEAL, UNSEAL, DERIVE, MOVE, DELETE, REVOKE, FRAME_CREATE, MAP, UNMAP, MAP_ANON,
+ SPLIT, ENDPOINT, NOTIFICATION, SIGNAL, WAIT, TIMER_NOTIFY, TICK, YIELD, INFO,
+ DEVICE, FAIL, RAW) = range(30)
+SLOT_CNODE, SLOT_VSPACE, SLOT_THREAD, SLOT_MEMORY = 1, 2, 3, 4
+CHILD = 1			# module "child"
+QUOTA_256K = (0x10, 0x00)	# split bytes = (c << 8 | d) * 64
+CALL = 2			# SEND's b byte: 0 send, 1 nbsend, 2 call
+
+
+def op(*b):
+    return bytes(b + (0,) * (8 - len(b)))
+
+
+def child_with(cap_src=0):
+    """Root splits 256 KiB into slot 20 and spawns "child" (thread cap in 21)."""
+    return (op(SPLIT, 0, SLOT_MEMORY, 20, *QUOTA_256K) +
+            op(SPAWN, 0, CHILD, 20, 21, 0, cap_src))
+
+
+SEEDS = {
+    # A process seals its own capability space, exits; another unseals it.
+    "seal-own-cnode-then-exit": child_with() +
+        op(SEAL, 1, SLOT_CNODE, 0x80, 0, 0) +
+        op(THREAD_EXIT, 1) +
+        op(UNSEAL, 0, 0, 22) +
+        op(INFO, 0, 22),
+    # The same with its address space.
+    "seal-own-vspace-then-exit": child_with() +
+        op(SEAL, 1, SLOT_VSPACE, 0x80, 0, 0) +
+        op(THREAD_EXIT, 1) +
+        op(UNSEAL, 0, 0, 22) +
+        op(INFO, 0, 22),
+    # A child sends its address space over IPC (grant), then exits.
+    "ipc-grant-vspace-then-exit":
+        op(ENDPOINT, 0, SLOT_MEMORY, 23) + child_with(23) +
+        op(RECV, 0, 23, 0, 24) +
+        op(SEND, 0, 16, 0, 7, SLOT_VSPACE) +
+        op(THREAD_EXIT, 1) +
+        op(INFO, 0, 24),
+    # A server takes a second call before replying to the first, exits and
+    # its object goes; then the first caller is killed.
+    "second-call-before-reply":
+        op(ENDPOINT, 0, SLOT_MEMORY, 23) +
+        op(THREAD_CREATE, 0, SLOT_MEMORY, 25) +
+        op(THREAD_CREATE, 0, SLOT_MEMORY, 26) +
+        op(RECV, 1, 23, 0, 27) +
+        op(SEND, 0, 23, CALL, 0, 0, 28) +
+        op(RECV, 0, 23, 0, 27) +
+        op(SEND, 0, 23, CALL, 0, 0, 29) +
+        op(THREAD_EXIT, 0) +
+        op(DELETE, 0, 25) +
+        op(THREAD_KILL, 0, SLOT_THREAD),
+    # A chain of child quotas, each paying for the next.
+    "split-chain":
+        op(SPLIT, 0, SLOT_MEMORY, 20, 0, 1) +
+        op(SPLIT, 0, 20, 21, 0, 1) +
+        op(DELETE, 0, 20) +
+        op(DELETE, 0, 21),
+    # Ordinary work: frames, mappings, notifications, timers, a child that
+    # is told to exit through an exit notification.
+    "everyday":
+        op(FRAME_CREATE, 0, SLOT_MEMORY, 30, 2) +
+        op(MAP, 0, 30, 1, 1) +
+        op(MAP_ANON, 0, SLOT_MEMORY, 3, 2, 1) +
+        op(NOTIFICATION, 0, SLOT_MEMORY, 31) +
+        op(TIMER_NOTIFY, 0, 31, 2) +
+        op(TICK, 0, 3) +
+        op(WAIT, 0, 31, 1) +
+        op(SPLIT, 0, SLOT_MEMORY, 20, *QUOTA_256K) +
+        op(SPAWN, 0, CHILD, 20, 21, 31, 30) +
+        op(UNMAP, 0, 30, 1) +
+        op(THREAD_KILL, 0, 21) +
+        op(WAIT, 0, 31, 1) +
+        op(DELETE, 0, 30),
+}
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "corpus", "fuzz_kobj")
+    os.makedirs(out, exist_ok=True)
+    for name, data in SEEDS.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main()
