@@ -19,6 +19,7 @@
 #include "kernel/lock.h"
 #include "kernel/manifest.h"
 #include "kernel/obj/device.h"
+#include "kernel/obj/thread.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/seal.h"
@@ -172,6 +173,7 @@ kmain(uint64_t bootinfo_phys)
 	printk("\nN\xc3\x98NOS %s (x86_64) - RAM-only capability microkernel\n",
 	    NONOS_VERSION);
 	kmalloc_init();
+	thread_init(pmm_total_frames());
 	usercopy_init();
 	sched_init_cpu(0);
 	seal_init(bi);

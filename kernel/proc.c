@@ -14,6 +14,8 @@
 #include "kernel/obj/notification.h"
 #include "kernel/obj/thread.h"
 #include "kernel/proc.h"
+#include "kernel/seal.h"
+#include "kernel/arch/x86_64/lapic.h"
 #include "lib/elf/elf64.h"
 #include "lib/manifest/manifest.h"
 #include "lib/libc/string.h"
@@ -193,6 +195,7 @@ proc_exited(struct process *p)
 	KASSERT(p->cn->hdr.caps == 1 && p->vs->hdr.caps == 1);
 	cap_delete(&p->cn_owner, &kobj_ops);
 	cap_delete(&p->vs_owner, &kobj_ops);
+	seal_reap(timer_ticks);		/* seals of ours, or of what we held, that went */
 	unlink_process(p);
 	vspace_destroy(vs);
 	memory_free(mem, p->cn, sizeof(*p->cn));

@@ -5,14 +5,22 @@
  * tokens could be forged: the kernel then refuses to start, unless the
  * option insecure-entropy says to go on (a test machine), which every
  * boot then reports.
+ *
+ * The kernel's seal records: each is charged to the quota of the process
+ * that sealed, and freed (the charge refunded) once it seals nothing.
  */
 #include "kernel/kernel.h"
+#include "kernel/obj/cnode.h"
 #include "kernel/seal.h"
 #include "lib/crypto/blake3.h"
 #include "lib/libc/string.h"
 
 struct seal_table seal_table;
-static struct seal_rec records[SEAL_RECORDS];
+
+struct kseal {
+	struct seal_rec rec;	/* first: the table links these */
+	struct memory *mem;	/* pays for this record */
+};
 
 void
 seal_init(const struct bootinfo *bi)
@@ -36,7 +44,38 @@ seal_init(const struct bootinfo *bi)
 	blake3_final_seek(&h, sizeof(key), nonce, sizeof(nonce));
 	for (int i = 7; i >= 0; i--)
 		first = (first << 8) | nonce[i];
-	seal_table_init(&seal_table, records, SEAL_RECORDS, key, first >> 1);
+	seal_table_init(&seal_table, key, first >> 1);
 	explicit_bzero(key, sizeof(key));
 	explicit_bzero(&h, sizeof(h));
+}
+
+static void
+free_record(void *ctx, struct seal_rec *rec)
+{
+	struct kseal *k = (struct kseal *)rec;
+
+	(void)ctx;
+	memory_free(k->mem, k, sizeof(*k));
+}
+
+void
+seal_reap(uint64_t now)
+{
+	seal_table_reap(&seal_table, now, &kobj_ops, free_record, NULL);
+}
+
+int
+seal_make(struct cap *src, uint32_t rights, uint64_t expiry, uint64_t now,
+    uint8_t out[CAP_TOKEN_LEN], struct memory *mem)
+{
+	struct kseal *k;
+	int err;
+
+	seal_reap(now);
+	if ((k = memory_alloc(mem, sizeof(*k))) == NULL)
+		return E_NOMEM;
+	k->mem = mem;
+	if ((err = cap_seal(&seal_table, &k->rec, src, rights, expiry, now, out)) != E_OK)
+		memory_free(mem, k, sizeof(*k));
+	return err;
 }

@@ -160,9 +160,13 @@ sys_cap_revoke(struct trapframe *tf)
 	struct cap *c;
 	int err;
 
+	uint64_t n;
+
 	if ((err = lookup(tf->rdi, CAP_NULL, 0, &c)) != E_OK)
 		return err;
-	return (int64_t)cap_revoke(c, &kobj_ops);
+	n = cap_revoke(c, &kobj_ops);
+	seal_reap(timer_ticks);		/* records whose anchor just went */
+	return (int64_t)n;
 }
 
 static int64_t
@@ -183,8 +187,8 @@ sys_cap_seal(struct trapframe *tf)
 	memset(token, 0, sizeof(token));
 	if ((err = copy_to_user(tf->r10, token, sizeof(token))) != E_OK)
 		return err;
-	if ((err = cap_seal(&seal_table, c, (uint32_t)tf->rsi, expiry, now, token,
-	    &kobj_ops)) != E_OK)
+	if ((err = seal_make(c, (uint32_t)tf->rsi, expiry, now, token,
+	    sched_current()->proc->mem)) != E_OK)
 		return err;
 	return copy_to_user(tf->r10, token, sizeof(token));
 }
@@ -660,7 +664,8 @@ sys_timer_notify(struct trapframe *tf)
 		return err;
 	if (tf->rsi == 0 || tf->rsi > (1ULL << 40))
 		return E_INVAL;
-	return timer_notify((struct notification *)n->obj, n->badge, timer_ticks + tf->rsi);
+	return timer_notify((struct notification *)n->obj, n->badge, timer_ticks + tf->rsi,
+	    sched_current()->proc->mem);
 }
 
 /* Checks one requested capability for a new process; fills *src. */

@@ -1,7 +1,7 @@
 /*
- * Timer notifications: a fixed table of (deadline, notification, badge).
- * The table is small and scanned on each tick of the boot CPU; a full
- * table refuses new timers rather than growing.
+ * Timer notifications (see timer.h): a list of pending records, scanned
+ * on each tick of the boot CPU. A record keeps a pointer to the quota
+ * that pays for it; the quota lives while it is charged (memory.h).
  */
 #include "kernel/kernel.h"
 #include "kernel/timer.h"
@@ -10,42 +10,60 @@ struct timer {
 	uint64_t deadline;
 	struct notification *n;
 	uint64_t badge;
+	struct memory *mem;	/* pays for this record */
+	struct timer *next;
 };
 
-static struct timer timers[TIMER_SLOTS];
+static struct timer *pending;
 
 int
-timer_notify(struct notification *n, uint64_t badge, uint64_t deadline)
+timer_notify(struct notification *n, uint64_t badge, uint64_t deadline,
+    struct memory *mem)
 {
-	for (int i = 0; i < TIMER_SLOTS; i++) {
-		if (timers[i].n == NULL) {
-			timers[i].n = n;
-			timers[i].badge = badge ? badge : 1;
-			timers[i].deadline = deadline;
-			return E_OK;
-		}
-	}
-	return E_NOMEM;
+	struct timer *t = memory_alloc(mem, sizeof(*t));
+
+	if (t == NULL)
+		return E_NOMEM;
+	t->deadline = deadline;
+	t->n = n;
+	t->badge = badge ? badge : 1;
+	t->mem = mem;
+	t->next = pending;
+	pending = t;
+	return E_OK;
 }
 
 void
 timer_expire(uint64_t now)
 {
-	for (int i = 0; i < TIMER_SLOTS; i++) {
-		if (timers[i].n != NULL && now >= timers[i].deadline) {
-			struct notification *n = timers[i].n;
+	struct timer **pp = &pending;
 
-			timers[i].n = NULL;
-			notification_signal(n, timers[i].badge);
+	while (*pp) {
+		struct timer *t = *pp;
+
+		if (now < t->deadline) {
+			pp = &t->next;
+			continue;
 		}
+		*pp = t->next;
+		notification_signal(t->n, t->badge);
+		memory_free(t->mem, t, sizeof(*t));
 	}
 }
 
 void
 timer_forget_notification(struct notification *n)
 {
-	for (int i = 0; i < TIMER_SLOTS; i++) {
-		if (timers[i].n == n)
-			timers[i].n = NULL;
+	struct timer **pp = &pending;
+
+	while (*pp) {
+		struct timer *t = *pp;
+
+		if (t->n != n) {
+			pp = &t->next;
+			continue;
+		}
+		*pp = t->next;
+		memory_free(t->mem, t, sizeof(*t));
 	}
 }

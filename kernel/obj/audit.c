@@ -25,8 +25,8 @@ each_cap(void (*fn)(const struct cap *c, void *ctx), void *ctx)
 		fn(&p->vs_owner, ctx);
 		fn(&p->exit_cap, ctx);
 	}
-	for (uint32_t i = 0; i < seal_table.nrecs; i++)
-		fn(&seal_table.recs[i].anchor, ctx);
+	for (struct seal_rec *r = seal_table.head; r; r = r->next)
+		fn(&r->anchor, ctx);
 }
 
 struct count {

@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/kernel.h"
 #include "kernel/lock.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/obj/endpoint.h"
 #include "kernel/obj/notification.h"
@@ -20,13 +21,14 @@
 
 #ifdef NONOS_HOST
 /* The host build (tests/kfuzz) reserves the region in its own address space. */
-extern uint64_t kstack_region;
-#define KSTACK_REGION	kstack_region
+extern uint64_t kstack_region, kstack_region_bytes;
+#define KSTACK_REGION		kstack_region
+#define KSTACK_REGION_BYTES	kstack_region_bytes
 #else
-#define KSTACK_REGION	0xffffff0000000000ULL
+#define KSTACK_REGION		0xffffff0000000000ULL
+#define KSTACK_REGION_BYTES	(1ULL << 39)	/* one top-level entry */
 #endif
 #define KSTACK_SLOT	(8 * PAGE_SIZE)
-#define KSTACK_SLOTS	4096
 #define KSTACK_BYTES	(KSTACK_PAGES * PAGE_SIZE)
 #define USER_RFLAGS	0x202ULL	/* IF set, everything else clear */
 #define USER_CS		0x23
@@ -34,23 +36,43 @@ extern uint64_t kstack_region;
 
 extern char thread_first_run[];
 
-static uint64_t slot_used[KSTACK_SLOTS / 64];
+/*
+ * One bit per stack slot, sized at boot so that there are more slots than
+ * stacks the machine's memory could hold: stacks run out only when the
+ * quota that pays for them does, never for lack of a slot.
+ */
+static uint64_t *slot_used;
+static uint64_t nslots;
+static uint64_t slot_hint;		/* no free slot below this one */
 static uint32_t next_tid = 1;
 static struct thread *zombies;		/* dead; stack or object still to free */
 static int reaping;			/* thread_reap is at work (not re-entrant) */
+
+void
+thread_init(uint64_t frames)
+{
+	nslots = frames / KSTACK_PAGES + 1;
+	if (nslots > KSTACK_REGION_BYTES / KSTACK_SLOT)
+		nslots = KSTACK_REGION_BYTES / KSTACK_SLOT;
+	nslots = (nslots + 63) & ~63ULL;
+	if ((slot_used = kmalloc(nslots / 8)) == NULL)
+		panic("thread_init: no memory for %llu stack slots",
+		    (unsigned long long)nslots);
+}
 
 /* Maps a fresh stack into a free slot; returns its base, or 0. */
 static uint64_t
 kstack_alloc(uint64_t *pa_out)
 {
-	for (unsigned i = 0; i < KSTACK_SLOTS; i++) {
+	for (uint64_t i = slot_hint; i < nslots; i++) {
 		uint64_t base, pa;
 
 		if (slot_used[i / 64] & (1ULL << (i % 64)))
 			continue;
+		slot_hint = i;
 		if ((pa = pmm_alloc_contig(KSTACK_PAGES, 1)) == 0)
 			return 0;
-		base = KSTACK_REGION + (uint64_t)i * KSTACK_SLOT + PAGE_SIZE;
+		base = KSTACK_REGION + i * KSTACK_SLOT + PAGE_SIZE;
 		if (paging_map_range(base, pa, KSTACK_BYTES, PTE_W | PTE_NX | PTE_G) < 0) {
 			for (unsigned p = 0; p < KSTACK_PAGES; p++)
 				pmm_free(pa + p * PAGE_SIZE);
@@ -66,12 +88,14 @@ kstack_alloc(uint64_t *pa_out)
 static void
 kstack_free(uint64_t base, uint64_t pa)
 {
-	unsigned i = (unsigned)((base - PAGE_SIZE - KSTACK_REGION) / KSTACK_SLOT);
+	uint64_t i = (base - PAGE_SIZE - KSTACK_REGION) / KSTACK_SLOT;
 
 	paging_unmap_range(base, KSTACK_BYTES);
 	for (unsigned p = 0; p < KSTACK_PAGES; p++)
 		pmm_free(pa + p * PAGE_SIZE);
 	slot_used[i / 64] &= ~(1ULL << (i % 64));
+	if (i < slot_hint)
+		slot_hint = i;
 }
 
 /*

@@ -63,6 +63,9 @@ struct thread {
 	int64_t ipc_result;
 };
 
+/* Sizes the kernel-stack slots for a machine of frames pages (at boot). */
+void thread_init(uint64_t frames);
+
 /*
  * Creates a ready-to-run thread of p starting at entry with stack top
  * stack and rdi = arg, charged to m. NULL when out of memory.

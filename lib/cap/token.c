@@ -88,41 +88,41 @@ equal_ct(const uint8_t *a, const uint8_t *b, size_t n)
 }
 
 void
-seal_table_init(struct seal_table *t, struct seal_rec *recs, uint32_t nrecs,
-    const uint8_t key[CAP_TOKEN_KEY_LEN], uint64_t first_nonce)
+seal_table_init(struct seal_table *t, const uint8_t key[CAP_TOKEN_KEY_LEN],
+    uint64_t first_nonce)
 {
-	memset(recs, 0, sizeof(*recs) * nrecs);
-	t->recs = recs;
-	t->nrecs = nrecs;
+	t->head = NULL;
 	t->next_nonce = first_nonce;
 	memcpy(t->key, key, CAP_TOKEN_KEY_LEN);
 }
 
-/* Finds a free record, reclaiming expired ones on the way; NULL when full. */
-static struct seal_rec *
-free_record(struct seal_table *t, uint64_t now, const struct cap_ops *ops)
+void
+seal_table_reap(struct seal_table *t, uint64_t now, const struct cap_ops *ops,
+    void (*release)(void *ctx, struct seal_rec *rec), void *ctx)
 {
-	struct seal_rec *found = NULL;
+	struct seal_rec **pp = &t->head;
 
-	for (uint32_t i = 0; i < t->nrecs; i++) {
-		struct seal_rec *r = &t->recs[i];
+	while (*pp) {
+		struct seal_rec *r = *pp;
 
 		if (r->anchor.obj != NULL && r->expiry != 0 && now >= r->expiry) {
 			/* Expired: its unsealed capabilities live on, re-parented. */
 			cap_delete(&r->anchor, ops);
 		}
-		if (r->anchor.obj == NULL && found == NULL)
-			found = r;
+		if (r->anchor.obj != NULL) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		r->next = NULL;
+		release(ctx, r);
 	}
-	return found;
 }
 
 int
-cap_seal(struct seal_table *t, struct cap *src, uint32_t rights,
-    uint64_t expiry, uint64_t now, uint8_t out[CAP_TOKEN_LEN],
-    const struct cap_ops *ops)
+cap_seal(struct seal_table *t, struct seal_rec *r, struct cap *src, uint32_t rights,
+    uint64_t expiry, uint64_t now, uint8_t out[CAP_TOKEN_LEN])
 {
-	struct seal_rec *r;
 	struct fields f;
 	int err;
 
@@ -130,12 +130,12 @@ cap_seal(struct seal_table *t, struct cap *src, uint32_t rights,
 		return err;
 	if (expiry != 0 && expiry <= now)
 		return E_INVAL;
-	if ((r = free_record(t, now, ops)) == NULL)
-		return E_NOMEM;
 	if ((err = cap_derive(src, &r->anchor, rights, 0)) != E_OK)
 		return err;
 	r->nonce = t->next_nonce++;
 	r->expiry = expiry;
+	r->next = t->head;
+	t->head = r;
 	f.version = CAP_TOKEN_VERSION;
 	f.type = (uint8_t)r->anchor.obj->type;
 	f.rights = (uint16_t)r->anchor.rights;
@@ -164,9 +164,9 @@ cap_unseal_anchor(struct seal_table *t, const uint8_t in[CAP_TOKEN_LEN],
 		return E_INVAL;
 	if (f.expiry != 0 && now >= f.expiry)
 		return E_EXPIRED;
-	for (uint32_t i = 0; i < t->nrecs && r == NULL; i++) {
-		if (t->recs[i].anchor.obj != NULL && t->recs[i].nonce == f.nonce)
-			r = &t->recs[i];
+	for (struct seal_rec *q = t->head; q != NULL && r == NULL; q = q->next) {
+		if (q->anchor.obj != NULL && q->nonce == f.nonce)
+			r = q;
 	}
 	if (r == NULL)
 		return E_REVOKED;

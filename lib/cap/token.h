@@ -26,30 +26,44 @@
 #define CAP_TOKEN_VERSION	1
 #define CAP_TOKEN_KEY_LEN	32
 
+/*
+ * A live seal: the anchor it derives from, under its nonce. Records are
+ * supplied by the caller of cap_seal (the kernel charges each to the
+ * sealing process's quota) and handed back by seal_table_reap once they
+ * seal nothing any more, so the table has no size of its own.
+ */
 struct seal_rec {
-	struct cap anchor;	/* empty: free, expired or revoked */
+	struct cap anchor;	/* empty: revoked, or deleted at expiry */
 	uint64_t nonce;
 	uint64_t expiry;
+	struct seal_rec *next;
 };
 
 struct seal_table {
-	struct seal_rec *recs;
-	uint32_t nrecs;
+	struct seal_rec *head;
 	uint64_t next_nonce;
 	uint8_t key[CAP_TOKEN_KEY_LEN];
 };
 
-void seal_table_init(struct seal_table *t, struct seal_rec *recs, uint32_t nrecs,
-    const uint8_t key[CAP_TOKEN_KEY_LEN], uint64_t first_nonce);
+void seal_table_init(struct seal_table *t, const uint8_t key[CAP_TOKEN_KEY_LEN],
+    uint64_t first_nonce);
 
 /*
  * Seals src with rights (a subset of src's; src needs RIGHT_GRANT) until
- * tick expiry (0: no expiry). Writes the token to out. E_NOMEM when the
- * table is full of live seals.
+ * tick expiry (0: no expiry) into rec, a zeroed record the caller owns
+ * until seal_table_reap returns it. Writes the token to out. On an error
+ * rec is not linked and stays the caller's.
  */
-int cap_seal(struct seal_table *t, struct cap *src, uint32_t rights,
-    uint64_t expiry, uint64_t now, uint8_t out[CAP_TOKEN_LEN],
-    const struct cap_ops *ops);
+int cap_seal(struct seal_table *t, struct seal_rec *rec, struct cap *src,
+    uint32_t rights, uint64_t expiry, uint64_t now, uint8_t out[CAP_TOKEN_LEN]);
+
+/*
+ * Unlinks every record that seals nothing any more (its anchor was
+ * revoked, or its expiry has passed: the anchor is deleted then, and
+ * what was unsealed from it lives on) and gives each to release.
+ */
+void seal_table_reap(struct seal_table *t, uint64_t now, const struct cap_ops *ops,
+    void (*release)(void *ctx, struct seal_rec *rec), void *ctx);
 
 /*
  * Checks a token and installs its capability in the empty slot dst.

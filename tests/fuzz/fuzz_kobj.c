@@ -13,9 +13,9 @@
  *
  * Checked, besides ASan/UBSan and kernel panics:
  *  - after every operation, the kernel holds no more heap and pages than
- *    the root quota has charged, plus the few bookkeeping structures the
- *    kernel does not charge by design (a process record each, the root
- *    quota itself): every object a process causes is paid from a quota;
+ *    the root quota has charged, plus the root quota's own object: every
+ *    object a process causes (process records, seal records and timers
+ *    included) is paid from a quota;
  *  - at the end, once every thread is killed and reaped and the sealed
  *    tokens are dropped (what a reboot does), nothing is left: no thread,
  *    no ready thread, no kernel stack, no page, no heap block, and the
@@ -323,34 +323,12 @@ pick(uint8_t b)
 	return n ? can[b % n] : NULL;
 }
 
-/* Live processes: each has a thread whose stack is not yet freed. */
-static uint64_t
-live_processes(void)
-{
-	struct process *seen[HOST_MAX_THREADS];
-	uint64_t n = 0;
-
-	for (int i = 0; i < host_nthreads; i++) {
-		struct thread *t = host_threads[i];
-		uint64_t j;
-
-		if (t->kstack == 0)
-			continue;
-		for (j = 0; j < n && seen[j] != t->proc; j++)
-			;
-		if (j == n)
-			seen[n++] = t->proc;
-	}
-	return n;
-}
-
 /* Everything the kernel allocated is charged to the root quota (see the head comment). */
 static void
 check_charged(void)
 {
 	uint64_t held = host_counts.heap_bytes + host_counts.pages * PAGE_SIZE;
-	uint64_t allowed = root_mem->used + sizeof(struct memory) +
-	    live_processes() * sizeof(struct process);
+	uint64_t allowed = root_mem->used + sizeof(struct memory);
 
 	if (held > allowed) {
 		fprintf(stderr, "fuzz_kobj: kernel holds %llu bytes, quotas paid for %llu\n",
@@ -377,8 +355,9 @@ teardown(void)
 		thread_kill(victim);
 	}
 	thread_reap();
-	for (uint32_t i = 0; i < seal_table.nrecs; i++)
-		cap_delete(&seal_table.recs[i].anchor, &kobj_ops);
+	for (struct seal_rec *r = seal_table.head; r; r = r->next)
+		cap_delete(&r->anchor, &kobj_ops);
+	seal_reap(timer_ticks);
 	thread_reap();
 	if (host_nthreads != 0)
 		fail("thread objects left after teardown");

@@ -278,6 +278,7 @@ kfree(void *p)
 /* --- Kernel page tables: only the kernel stacks of thread.c ------------- */
 
 uint64_t kstack_region;
+uint64_t kstack_region_bytes = KSTACK_REGION_BYTES;
 static uint8_t kernel_root[PAGE_SIZE] __attribute__((aligned(4096)));
 static uint64_t cr3;
 
@@ -600,8 +601,10 @@ host_boot(void)
 	bootinfo.magic = BOOTINFO_MAGIC;
 	bootinfo.version = BOOTINFO_VERSION;
 	bootinfo.size = sizeof(bootinfo);
+	/* A fixed seed: runs must be reproducible (this is no real boot). */
 	for (int i = 0; i < BOOTINFO_ENTROPY_LEN; i++)
 		bootinfo.entropy[i] = (uint8_t)(i * 37 + 1);
+	bootinfo.entropy_sources = BOOTINFO_ENTROPY_RDRAND;
 	make_module(0, "init", 1);
 	make_module(1, "child", 2);
 	make_module(2, "small", 0);
@@ -609,6 +612,11 @@ host_boot(void)
 	/* "small" has a ceiling (endpoints and notifications only); the others none. */
 	ceiling_set("small", CAP_ENDPOINT, RIGHTS_ALL);
 	ceiling_set("small", CAP_NOTIFICATION, RIGHTS_ALL);
+	/* The others may hold anything, as usertests may (boot/ceilings). */
+	for (uint32_t type = CAP_NULL; type < CAP_TYPE_COUNT; type++) {
+		ceiling_set("init", type, RIGHTS_ALL);
+		ceiling_set("child", type, RIGHTS_ALL);
+	}
 
 	ncpus = 1;
 	idle_thread.state = T_RUNNING;
@@ -619,5 +627,9 @@ host_boot(void)
 	cpus[0].idle = &idle_thread;
 	cpus[0].current = &idle_thread;
 	cr3 = paging_kernel_root();
+	thread_init(KSTACK_REGION_BYTES / PAGE_SIZE);
 	seal_init(boot_info);
+	/* What boot allocated is the kernel's own for good: not counted. */
+	host_counts.heap_blocks = 0;
+	host_counts.heap_bytes = 0;
 }

@@ -158,15 +158,15 @@ static const uint8_t key[32] = { 1, 2, 3, 4, 5 };
 static void
 test_token_round_trip_and_forgery(void **state)
 {
-	struct seal_rec recs[4];
+	struct seal_rec rec = { 0 };
 	struct seal_table t;
 	struct kobj ep = { CAP_ENDPOINT, 0, 99 };
 	struct cap src = { 0 }, got = { 0 }, other = { 0 };
 	uint8_t tok[CAP_TOKEN_LEN], bad[CAP_TOKEN_LEN];
 
-	seal_table_init(&t, recs, 4, key, 1000);
+	seal_table_init(&t, key, 1000);
 	cap_install(&src, &ep, RIGHT_WRITE | RIGHT_GRANT);
-	assert_int_equal(cap_seal(&t, &src, RIGHT_WRITE, 0, 10, tok, &ops), E_OK);
+	assert_int_equal(cap_seal(&t, &rec, &src, RIGHT_WRITE, 0, 10, tok), E_OK);
 	assert_int_equal(cap_unseal(&t, tok, 20, &got), E_OK);
 	assert_ptr_equal(got.obj, &ep);
 	assert_int_equal(got.rights, RIGHT_WRITE);
@@ -179,9 +179,8 @@ test_token_round_trip_and_forgery(void **state)
 	}
 	/* A token made under another key is a forgery. */
 	struct seal_table t2;
-	struct seal_rec recs2[4];
 	uint8_t key2[32] = { 9 };
-	seal_table_init(&t2, recs2, 4, key2, 1000);
+	seal_table_init(&t2, key2, 1000);
 	assert_int_equal(cap_unseal(&t2, tok, 20, &other), E_FORGED);
 	/* Escalation by altering rights is forgery too. */
 	memcpy(bad, tok, sizeof(bad));
@@ -192,15 +191,16 @@ test_token_round_trip_and_forgery(void **state)
 static void
 test_token_needs_grant(void **state)
 {
-	struct seal_rec recs[2];
+	struct seal_rec rec = { 0 };
 	struct seal_table t;
 	struct kobj fr = { CAP_FRAME, 0, 5 };
 	struct cap src = { 0 };
 	uint8_t tok[CAP_TOKEN_LEN];
 
-	seal_table_init(&t, recs, 2, key, 1);
+	seal_table_init(&t, key, 1);
 	cap_install(&src, &fr, RIGHT_READ);
-	assert_int_equal(cap_seal(&t, &src, RIGHT_READ, 0, 0, tok, &ops), E_RIGHTS);
+	assert_int_equal(cap_seal(&t, &rec, &src, RIGHT_READ, 0, 0, tok), E_RIGHTS);
+	assert_null(t.head);		/* a failed seal links nothing */
 }
 
 static void
@@ -212,26 +212,27 @@ test_token_expiry(void **state)
 	struct cap src = { 0 }, got = { 0 };
 	uint8_t tok[CAP_TOKEN_LEN];
 
-	seal_table_init(&t, recs, 2, key, 1);
+	memset(recs, 0, sizeof(recs));
+	seal_table_init(&t, key, 1);
 	cap_install(&src, &fr, RIGHT_READ | RIGHT_GRANT);
-	assert_int_equal(cap_seal(&t, &src, RIGHTS_ALL, 100, 50, tok, &ops), E_OK);
+	assert_int_equal(cap_seal(&t, &recs[0], &src, RIGHTS_ALL, 100, 50, tok), E_OK);
 	assert_int_equal(cap_unseal(&t, tok, 100, &got), E_EXPIRED);
 	assert_int_equal(cap_unseal(&t, tok, 99, &got), E_OK);
-	assert_int_equal(cap_seal(&t, &src, RIGHTS_ALL, 10, 50, tok, &ops), E_INVAL);
+	assert_int_equal(cap_seal(&t, &recs[1], &src, RIGHTS_ALL, 10, 50, tok), E_INVAL);
 }
 
 static void
 test_token_after_revoke(void **state)
 {
-	struct seal_rec recs[2];
+	struct seal_rec rec = { 0 };
 	struct seal_table t;
 	struct kobj ep = { CAP_ENDPOINT, 0, 77 };
 	struct cap src = { 0 }, got = { 0 }, again = { 0 };
 	uint8_t tok[CAP_TOKEN_LEN];
 
-	seal_table_init(&t, recs, 2, key, 1);
+	seal_table_init(&t, key, 1);
 	cap_install(&src, &ep, RIGHTS_ALL);
-	assert_int_equal(cap_seal(&t, &src, RIGHT_WRITE, 0, 0, tok, &ops), E_OK);
+	assert_int_equal(cap_seal(&t, &rec, &src, RIGHT_WRITE, 0, 0, tok), E_OK);
 	assert_int_equal(cap_unseal(&t, tok, 0, &got), E_OK);
 	cap_revoke(&src, &ops);
 	/* The revoke took the unsealed capability and the anchor with it. */
@@ -240,22 +241,54 @@ test_token_after_revoke(void **state)
 	assert_int_equal(ep.caps, 1);
 }
 
+static int reaped;
+
 static void
-test_seal_table_full(void **state)
+count_reaped(void *ctx, struct seal_rec *rec)
 {
-	struct seal_rec recs[2];
+	(void)ctx;
+	assert_null(rec->anchor.obj);
+	assert_null(rec->next);
+	reaped++;
+}
+
+/*
+ * The table has no size: every seal brings its own record, and a record
+ * goes back to its owner once it seals nothing (expired or revoked),
+ * never while its seal still works.
+ */
+static void
+test_seal_records_reaped(void **state)
+{
+	struct seal_rec recs[3];
 	struct seal_table t;
 	struct kobj ep = { CAP_ENDPOINT, 0, 8 };
-	struct cap src = { 0 };
-	uint8_t tok[CAP_TOKEN_LEN];
+	struct cap src = { 0 }, child = { 0 }, got = { 0 };
+	uint8_t tok[3][CAP_TOKEN_LEN];
 
-	seal_table_init(&t, recs, 2, key, 1);
+	memset(recs, 0, sizeof(recs));
+	seal_table_init(&t, key, 1);
 	cap_install(&src, &ep, RIGHTS_ALL);
-	assert_int_equal(cap_seal(&t, &src, RIGHTS_ALL, 0, 0, tok, &ops), E_OK);
-	assert_int_equal(cap_seal(&t, &src, RIGHTS_ALL, 5, 0, tok, &ops), E_OK);
-	assert_int_equal(cap_seal(&t, &src, RIGHTS_ALL, 0, 0, tok, &ops), E_NOMEM);
-	/* Once the second seal expires its record is reused. */
-	assert_int_equal(cap_seal(&t, &src, RIGHTS_ALL, 0, 6, tok, &ops), E_OK);
+	assert_int_equal(cap_derive(&src, &child, RIGHTS_ALL, 0), E_OK);
+	assert_int_equal(cap_seal(&t, &recs[0], &src, RIGHTS_ALL, 0, 0, tok[0]), E_OK);
+	assert_int_equal(cap_seal(&t, &recs[1], &src, RIGHTS_ALL, 5, 0, tok[1]), E_OK);
+	assert_int_equal(cap_seal(&t, &recs[2], &child, RIGHTS_ALL, 0, 0, tok[2]), E_OK);
+	reaped = 0;
+	seal_table_reap(&t, 4, &ops, count_reaped, NULL);
+	assert_int_equal(reaped, 0);
+	/* The second expires: its record comes back, its anchor deleted. */
+	seal_table_reap(&t, 5, &ops, count_reaped, NULL);
+	assert_int_equal(reaped, 1);
+	assert_int_equal(cap_unseal(&t, tok[1], 5, &got), E_EXPIRED);
+	/* Revoking the child takes the third seal's anchor: its record comes back. */
+	cap_revoke(&child, &ops);
+	seal_table_reap(&t, 5, &ops, count_reaped, NULL);
+	assert_int_equal(reaped, 2);
+	assert_int_equal(cap_unseal(&t, tok[2], 5, &got), E_REVOKED);
+	/* The first still works. */
+	assert_int_equal(cap_unseal(&t, tok[0], 5, &got), E_OK);
+	assert_ptr_equal(t.head, &recs[0]);
+	assert_null(recs[0].next);
 }
 
 int
@@ -272,7 +305,7 @@ main(void)
 		cmocka_unit_test(test_token_needs_grant),
 		cmocka_unit_test(test_token_expiry),
 		cmocka_unit_test(test_token_after_revoke),
-		cmocka_unit_test(test_seal_table_full),
+		cmocka_unit_test(test_seal_records_reaped),
 	};
 	return cmocka_run_group_tests_name("cap", tests, NULL, NULL);
 }

@@ -34,6 +34,7 @@ void test_quota_objects(void);
 void test_ceiling_paths(void);
 void test_wx_per_frame(void);
 void test_null_slot(void);
+void test_charged_tables(void);
 /* sfuzz.c: several processes at random, capabilities passed and dropped. */
 void test_stateful_fuzz(void);
 int sfuzz_worker(uint64_t arg);

@@ -410,3 +410,40 @@ test_null_slot(void)
 	cap_delete(SLOT_X);
 	cap_delete(SLOT_SRV);
 }
+
+/* --- No fixed kernel tables: seals and timers are charged ----------------- */
+
+#define MANY	300	/* more than the old tables held (256 each) */
+
+/*
+ * Each pending timer and each live seal costs its maker's quota, and all
+ * of it comes back when the notification or the sealed capability goes.
+ * There is no table for one process to fill for everyone.
+ */
+void
+test_charged_tables(void)
+{
+	uint64_t before[2], during[2];
+	uint8_t token[80];
+	int timers = 0, seals = 0;
+
+	sleep_ticks(3);
+	expect("quota before", memory_info(SLOT_MEMORY, before), E_OK);
+	expect("notification", notification_create(SLOT_MEMORY, SLOT_X), E_OK);
+	for (int i = 0; i < MANY; i++)
+		timers += syscall6(SYS_TIMER_NOTIFY, SLOT_X, 1ULL << 30, 0, 0, 0, 0) == E_OK;
+	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_Y), E_OK);
+	for (int i = 0; i < MANY; i++)
+		seals += cap_seal(SLOT_Y, RIGHT_WRITE, 0, token) == E_OK;
+	expect("every timer was set", timers, MANY);
+	expect("every seal was made", seals, MANY);
+	expect("quota during", memory_info(SLOT_MEMORY, during), E_OK);
+	expect_true("they were charged to us", during[1] >= before[1] + MANY * 2 * 40);
+	expect("the last token still works", cap_unseal(token, SLOT_CLI_A), E_OK);
+	cap_delete(SLOT_CLI_A);
+	expect("revoking the endpoint ends its seals", cap_revoke(SLOT_Y), MANY);
+	cap_delete(SLOT_Y);
+	cap_delete(SLOT_X);		/* its timers go with it */
+	expect_true("and all of it came back",
+	    (uint64_t)quota_settles(SLOT_MEMORY, before[1]) <= before[1]);
+}

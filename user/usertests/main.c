@@ -1423,6 +1423,7 @@ main(uint64_t arg)
 	run_group("ceilings hold over IPC and tokens", test_ceiling_paths);
 	run_group("W^X per frame", test_wx_per_frame);
 	run_group("nothing lands in the null slot", test_null_slot);
+	run_group("seals and timers are charged, not tabled", test_charged_tables);
 	run_group("the kernel log", test_console_log);
 	run_group("user flags stay out of the kernel", test_rflags);
 	run_group("syscall fuzzer", fuzz_group);
