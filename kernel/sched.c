@@ -57,42 +57,9 @@ void
 sched_ready(struct thread *t)
 {
 	struct cpu *c = &cpus[t->cpu];
-	int p = t->priority;
 
-	t->state = T_READY;
-	t->qnext = NULL;
-	if (c->tail[p])
-		c->tail[p]->qnext = t;
-	else
-		c->head[p] = t;
-	c->tail[p] = t;
-	c->nonempty |= 1u << p;
-	if (p > c->current->priority) {
-		c->need_resched = 1;
-		if (c != this_cpu())
-			lapic_send_ipi(c->apic_id, VEC_RESCHED);
-	}
-}
-
-void
-sched_remove(struct thread *t)
-{
-	struct cpu *c = &cpus[t->cpu];
-	int p = t->priority;
-	struct thread **pp = &c->head[p], *prev = NULL;
-
-	while (*pp && *pp != t) {
-		prev = *pp;
-		pp = &(*pp)->qnext;
-	}
-	if (*pp == NULL)
-		return;
-	*pp = t->qnext;
-	if (c->tail[p] == t)
-		c->tail[p] = prev;
-	if (c->head[p] == NULL)
-		c->nonempty &= ~(1u << p);
-	t->qnext = NULL;
+	if (runq_push(t) && c != this_cpu())
+		lapic_send_ipi(c->apic_id, VEC_RESCHED);
 }
 
 static int

@@ -16,8 +16,13 @@
 void sched_init_cpu(unsigned id);
 /* Makes t ready to run (state T_READY, end of its priority's queue). */
 void sched_ready(struct thread *t);
-/* Removes a ready thread from its queue. */
+/* Removes a ready thread from its queue (runq.c). */
 void sched_remove(struct thread *t);
+/*
+ * Puts t at the end of its priority's queue on CPU t->cpu (runq.c);
+ * 1 when that CPU should now reschedule (need_resched is set).
+ */
+int runq_push(struct thread *t);
 /*
  * Gives up the CPU. A running caller stays ready; a caller that set
  * itself blocked or dead does not come back until woken.

@@ -477,43 +477,10 @@ remember_thread(struct thread *t)
 void
 sched_ready(struct thread *t)
 {
-	struct cpu *c = &cpus[t->cpu];
-	int p = t->priority;
-
-	if (t == c->idle)
+	if (t == cpus[t->cpu].idle)
 		panic("sched_ready: the idle thread");
 	remember_thread(t);
-	t->state = T_READY;
-	t->qnext = NULL;
-	if (c->tail[p])
-		c->tail[p]->qnext = t;
-	else
-		c->head[p] = t;
-	c->tail[p] = t;
-	c->nonempty |= 1u << p;
-	if (p > c->current->priority)
-		c->need_resched = 1;
-}
-
-void
-sched_remove(struct thread *t)
-{
-	struct cpu *c = &cpus[t->cpu];
-	int p = t->priority;
-	struct thread **pp = &c->head[p], *prev = NULL;
-
-	while (*pp && *pp != t) {
-		prev = *pp;
-		pp = &(*pp)->qnext;
-	}
-	if (*pp == NULL)
-		return;
-	*pp = t->qnext;
-	if (c->tail[p] == t)
-		c->tail[p] = prev;
-	if (c->head[p] == NULL)
-		c->nonempty &= ~(1u << p);
-	t->qnext = NULL;
+	runq_push(t);		/* one CPU: no IPI to send */
 }
 
 /*

@@ -23,7 +23,14 @@ void expect_true(const char *what, int ok);
 void sleep_ticks(uint64_t n);
 /* The quota's bytes in use once they reach want, or after a second. */
 int64_t quota_settles(uint64_t slot, uint64_t want);
-/* SYS_SPAWN of module with the given quota, thread slot and capabilities. */
+/*
+ * SYS_SPAWN through spawn_slot of module with the given quota, thread
+ * slot, exit notification (0: none), argument, priority and capabilities.
+ */
+int64_t spawn_full(uint64_t spawn_slot, const char *module, uint64_t memory,
+    uint64_t thread_dst, uint64_t exit_notify, uint64_t arg, unsigned priority,
+    const struct spawn_cap *caps, unsigned ncaps);
+/* spawn_full through SLOT_SPAWN with no exit notification. */
 int64_t spawn(const char *module, uint64_t memory, uint64_t thread_dst, uint64_t arg,
     unsigned priority, const struct spawn_cap *caps, unsigned ncaps);
 

@@ -68,7 +68,6 @@ giver(void)
 		{ SLOT_CNODE, SLOT_FIRST_FREE + 1, RIGHT_READ, 0 },
 	};
 	uint8_t cn_token[80], vs_token[80];
-	struct spawn_args a;
 	int64_t err;
 
 	if ((err = cap_seal(SLOT_CNODE, RIGHTS_ALL, 0, cn_token)) != E_OK ||
@@ -80,17 +79,9 @@ giver(void)
 	ipc_send(SLOT_FIRST_FREE, TAG_CAP | ((uint64_t)SLOT_VSPACE << 40), 0, 0);
 	send_token(SLOT_FIRST_FREE, cn_token);
 	send_token(SLOT_FIRST_FREE, vs_token);
-	memset(&a, 0, sizeof(a));
-	memcpy(a.module, "usertests", 10);
-	a.memory = SLOT_FIRST_FREE + 2;
-	a.thread_dst = SLOT_FIRST_FREE + 3;
-	a.arg = HOLDER_ARG;
-	a.priority = 5;
-	a.ncaps = 2;
-	memcpy(a.caps, caps, sizeof(caps));
 	if ((err = memory_split(SLOT_MEMORY, SLOT_FIRST_FREE + 2, 1 << 20)) != E_OK ||
-	    (err = syscall6(SYS_SPAWN, SLOT_FIRST_FREE + 1, (uint64_t)(uintptr_t)&a,
-	    0, 0, 0, 0)) < 0) {
+	    (err = spawn_full(SLOT_FIRST_FREE + 1, "usertests", SLOT_FIRST_FREE + 2,
+	    SLOT_FIRST_FREE + 3, 0, HOLDER_ARG, 5, caps, 2)) < 0) {
 		printf("usertests:   giver: holder: %s\n", strerror(err));
 		return 1;
 	}
@@ -137,21 +128,8 @@ test_lifetimes(void)
 	expect("endpoint", endpoint_create(SLOT_MEMORY, SLOT_EP), E_OK);
 	expect("exit notification", notification_create(SLOT_MEMORY, SLOT_EXIT), E_OK);
 	expect("child quota", memory_split(SLOT_MEMORY, SLOT_Q, 4 << 20), E_OK);
-	{
-		struct spawn_args a;
-
-		memset(&a, 0, sizeof(a));
-		memcpy(a.module, "usertests", 10);
-		a.memory = SLOT_Q;
-		a.thread_dst = SLOT_CHILD;
-		a.exit_notify = SLOT_EXIT;
-		a.arg = GIVER_ARG;
-		a.priority = 5;
-		a.ncaps = 3;
-		memcpy(a.caps, caps, sizeof(caps));
-		expect_true("the giver starts",
-		    syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0) > 1);
-	}
+	expect_true("the giver starts", spawn_full(SLOT_SPAWN, "usertests", SLOT_Q,
+	    SLOT_CHILD, SLOT_EXIT, GIVER_ARG, 5, caps, 3) > 1);
 	expect("its cnode over IPC", ipc_recv(SLOT_EP, SLOT_GOT_CN, &m), E_OK);
 	expect_true("it came", (m.tag & TAG_CAP) && cap_info(SLOT_GOT_CN, &ci) == E_OK &&
 	    ci.type == CAP_CNODE);

@@ -1005,8 +1005,9 @@ test_timers_and_hardware(void)
 /* --- Starting processes ------------------------------------------------ */
 
 int64_t
-spawn(const char *module, uint64_t memory, uint64_t thread_dst, uint64_t arg,
-    unsigned priority, const struct spawn_cap *caps, unsigned ncaps)
+spawn_full(uint64_t spawn_slot, const char *module, uint64_t memory,
+    uint64_t thread_dst, uint64_t exit_notify, uint64_t arg, unsigned priority,
+    const struct spawn_cap *caps, unsigned ncaps)
 {
 	struct spawn_args a;
 
@@ -1014,12 +1015,21 @@ spawn(const char *module, uint64_t memory, uint64_t thread_dst, uint64_t arg,
 	memcpy(a.module, module, strlen(module) + 1);
 	a.memory = memory;
 	a.thread_dst = thread_dst;
+	a.exit_notify = exit_notify;
 	a.arg = arg;
 	a.priority = priority;
 	a.ncaps = ncaps;
 	for (unsigned i = 0; i < ncaps && i < SPAWN_MAX_CAPS; i++)
 		a.caps[i] = caps[i];
-	return syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0);
+	return syscall6(SYS_SPAWN, spawn_slot, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0);
+}
+
+int64_t
+spawn(const char *module, uint64_t memory, uint64_t thread_dst, uint64_t arg,
+    unsigned priority, const struct spawn_cap *caps, unsigned ncaps)
+{
+	return spawn_full(SLOT_SPAWN, module, memory, thread_dst, 0, arg, priority,
+	    caps, ncaps);
 }
 
 static void
@@ -1167,7 +1177,6 @@ static void
 test_teardown_kills_caller(void)
 {
 	struct spawn_cap caps[1] = { { SLOT_A, SLOT_FIRST_FREE, RIGHT_READ, 0 } };
-	struct spawn_args a;
 	uint64_t before[2];
 
 	sleep_ticks(3);
@@ -1176,17 +1185,8 @@ test_teardown_kills_caller(void)
 	expect("exit notification", notification_create(SLOT_MEMORY, SLOT_C), E_OK);
 	expect("go signal", notification_create(SLOT_MEMORY, SLOT_E), E_OK);
 	expect("child quota", memory_split(SLOT_MEMORY, SLOT_QUOTA, 4 << 20), E_OK);
-	memset(&a, 0, sizeof(a));
-	memcpy(a.module, "usertests", 10);
-	a.memory = SLOT_QUOTA;
-	a.thread_dst = SLOT_B;
-	a.exit_notify = SLOT_C;
-	a.arg = RECEIVER_ARG;
-	a.priority = 5;
-	a.ncaps = 1;
-	a.caps[0] = caps[0];
-	expect_true("a receiving copy of usertests",
-	    syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0) > 1);
+	expect_true("a receiving copy of usertests", spawn_full(SLOT_SPAWN, "usertests",
+	    SLOT_QUOTA, SLOT_B, SLOT_C, RECEIVER_ARG, 5, caps, 1) > 1);
 	reached = 0;
 	expect("victim thread", thread_create(SLOT_MEMORY, SLOT_D, victim,
 	    child_stack + sizeof(child_stack), 0), E_OK);

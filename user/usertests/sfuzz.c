@@ -410,24 +410,18 @@ pool_check(uint64_t slot)
 static int64_t
 spawn_worker(int s, uint64_t seed)
 {
-	struct spawn_args a;
+	const struct spawn_cap caps[4] = {
+		{ P_HUB, W_HUB, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 },
+		{ P_BOARD, W_BOARD, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 },
+		{ P_SEAT_CTL + s, W_CTL, RIGHT_WRITE | RIGHT_GRANT, 0 },
+		{ SLOT_CONSOLE, SLOT_CONSOLE, RIGHT_WRITE, 0 },
+	};
 	int64_t err;
 
 	if ((err = memory_split(P_QUOTA, P_TMP, SF_WORKER_MEM)) != E_OK)
 		return err;
-	memset(&a, 0, sizeof(a));
-	memcpy(a.module, "usertests", 10);
-	a.memory = P_TMP;
-	a.thread_dst = P_SEAT_THREAD + s;
-	a.arg = (SFUZZ_WORKER_TAG << 32) | (uint32_t)seed;
-	a.exit_notify = P_SEAT_EXIT + s;
-	a.priority = 5;
-	a.ncaps = 4;
-	a.caps[0] = (struct spawn_cap){ P_HUB, W_HUB, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 };
-	a.caps[1] = (struct spawn_cap){ P_BOARD, W_BOARD, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 };
-	a.caps[2] = (struct spawn_cap){ P_SEAT_CTL + s, W_CTL, RIGHT_WRITE | RIGHT_GRANT, 0 };
-	a.caps[3] = (struct spawn_cap){ SLOT_CONSOLE, SLOT_CONSOLE, RIGHT_WRITE, 0 };
-	err = syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0);
+	err = spawn_full(SLOT_SPAWN, "usertests", P_TMP, P_SEAT_THREAD + s, P_SEAT_EXIT + s,
+	    (SFUZZ_WORKER_TAG << 32) | (uint32_t)seed, 5, caps, 4);
 	cap_delete(P_TMP);	/* still ours if the spawn failed */
 	return err;
 }
