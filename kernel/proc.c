@@ -2,8 +2,9 @@
  * Starting a process from an ELF boot module: a memory quota, an address
  * space with the image and a stack (a guard page below it), a capability
  * space with the well-known slots, and a first thread. A module that
- * fails to load leaves its partial process behind (boot modules are
- * signed by the build; this only happens with a broken build).
+ * fails to load (a bad image, or a quota too small) is undone: every
+ * page, table and object made for it is freed and its quota charged
+ * nothing. And ending a process: the reaper's teardown.
  */
 #include "kernel/ceiling.h"
 #include "kernel/kernel.h"

@@ -1,8 +1,10 @@
 /*
  * What happens to a kernel object when its last capability is deleted.
- * Address spaces, capability spaces, root memory quotas and the console
- * belong to a process for its whole life and are kept; processes do not
- * end in this version of the kernel (their threads do).
+ * Capability spaces and address spaces are not freed here: they belong
+ * to a process, which frees them when it ends, after revoking every
+ * capability to them (proc.c); their last capability is the kernel's
+ * own original. Root quotas and the boot-time objects (console, all
+ * ports, IRQ control, spawn, machine) live for the whole boot.
  */
 #include "kernel/kernel.h"
 #include "kernel/obj/cnode.h"
