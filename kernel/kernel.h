@@ -47,7 +47,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...)
 /*
  * A kernel invariant: a condition no user input can make false. When it
  * is false anyway the kernel is already wrong, and going on would turn a
- * bug into a hole, so it panics with the file and line.
+ * bug into a hole, so it panics with the file and line. Never compiled
+ * out: the condition may be the call whose result it checks.
  */
 #define KASSERT(cond) \
 	do { \

@@ -184,10 +184,10 @@ proc_exited(struct process *p)
 		if (f->hdr.caps == 0)
 			frame_destroy(f);
 		else
-			frame_unmap(f, vs, vs->maps->va);
+			KASSERT(frame_unmap(f, vs, vs->maps->va) == E_OK);
 	}
 	/* The quota goes last: everything here is charged to it. */
-	cap_move(&p->cn->slots[SLOT_MEMORY], &quota);
+	cap_move(&p->cn->slots[SLOT_MEMORY], &quota);	/* E_NOCAP if it gave its quota away */
 	for (uint32_t i = 0; i < CNODE_SLOTS; i++)
 		cap_delete(&p->cn->slots[i], &kobj_ops);
 	/* Copies of our cnode and vspace capabilities elsewhere go now. */
@@ -220,7 +220,7 @@ give_root_cap(struct process *p, uint32_t slot, struct kobj *obj, uint32_t right
 		printk("proc: %s's ceiling %s its %s capability\n", p->name,
 		    allowed ? "narrows" : "withholds", manifest_cap_name(obj->type));
 	if (allowed != 0)
-		cap_install(&p->cn->slots[slot], obj, allowed);
+		KASSERT(cap_install(&p->cn->slots[slot], obj, allowed) == E_OK);
 }
 
 struct process *
@@ -235,7 +235,7 @@ proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
 		printk("proc: cannot start %s\n", mod->name);
 		return NULL;
 	}
-	cap_install(&p->cn->slots[SLOT_MEMORY], &mem->hdr, RIGHTS_ALL);
+	KASSERT(cap_install(&p->cn->slots[SLOT_MEMORY], &mem->hdr, RIGHTS_ALL) == E_OK);
 	give_root_cap(p, SLOT_CONSOLE, console_kobj(),
 	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT | RIGHT_CONTROL);
 	give_root_cap(p, SLOT_IOPORT, ioport_root(), RIGHTS_ALL);

@@ -58,7 +58,7 @@ frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights)
 	if (err != E_OK) {
 		/* Page i - 1 failed: undo the ones before it. */
 		for (i--; i > 0; i--)
-			vspace_unmap(vs, va + (i - 1) * PAGE_SIZE);
+			KASSERT(vspace_unmap(vs, va + (i - 1) * PAGE_SIZE) == E_OK);
 		memory_free(vs->mem, m, sizeof(*m));
 		return err;
 	}
@@ -99,7 +99,7 @@ frame_unmap(struct frame *f, struct vspace *vs, uint64_t va)
 	for (struct mapping *m = f->maps; m; m = m->fnext) {
 		if (m->vs == vs && m->va == va) {
 			for (uint32_t i = 0; i < f->pages; i++)
-				vspace_unmap(vs, va + i * PAGE_SIZE);
+				KASSERT(vspace_unmap(vs, va + i * PAGE_SIZE) == E_OK);
 			unlink_from_frame(m);
 			unlink_from_vspace(m);
 			memory_free(vs->mem, m, sizeof(*m));
@@ -137,7 +137,7 @@ void
 frame_destroy(struct frame *f)
 {
 	while (f->maps)
-		frame_unmap(f, f->maps->vs, f->maps->va);
+		KASSERT(frame_unmap(f, f->maps->vs, f->maps->va) == E_OK);
 	for (uint32_t i = 0; i < f->pages; i++)
 		pmm_free(f->pa + i * PAGE_SIZE);	/* zeroes the page */
 	memory_refund(f->mem, (uint64_t)f->pages * PAGE_SIZE);
