@@ -278,6 +278,8 @@ again:
 		kstack_free(t->kstack, t->kstack_pa);
 		memory_refund(t->mem, KSTACK_BYTES);
 		t->kstack = 0;
+		/* The process may go below: a dead thread points at none. */
+		t->proc = NULL;
 		if (!t->has_caps)
 			memory_free(t->mem, t, sizeof(*t));
 		/* Otherwise capabilities still name it: thread_release frees it. */

@@ -45,7 +45,7 @@ struct thread {
 	uint64_t kstack;		/* lowest address of the stack (above the guard); 0 once freed */
 	uint64_t kstack_pa;
 	struct trapframe *tf;		/* user registers, at the top of the stack */
-	struct process *proc;
+	struct process *proc;		/* NULL once reaped: the process may be gone */
 	struct memory *mem;		/* pays for this thread */
 	struct thread *qnext;		/* run queue or wait queue link */
 	int slice;			/* ticks left */
