@@ -10,7 +10,7 @@ onion tests' directory documents, ACPI tables laid out as firmware does,
 terminal and line-editor input. The results are committed (a few KiB
 each); run this again when a format changes.
 
-Usage: tests/fuzz/seeds.py   (needs $B/modules/hello, $B/tools/nonos-manifest
+Usage: tests/fuzz/seeds.py   (needs $B/modules/hello for the manifest, $B/tools/nonos-manifest
 and $B/tools/nonos-vault; B defaults to build; clang and ld.lld)
 """
 import gzip
