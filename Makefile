@@ -4,7 +4,6 @@
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
-.SECONDARY:
 
 B := build
 CC := clang
@@ -31,9 +30,28 @@ HOST_EXTRA_LIBS :=
 HOST_EXTRA_DEPS :=
 
 # Per-component fragments (libraries from Debian source, host tools). They
-# may append to HOST_EXTRA_LIBS/DEPS and to TOOLS.
+# may append to HOST_EXTRA_LIBS/DEPS, TOOLS and LINK_CHECKS. The order is
+# the order of their needs: the Debian libraries first, then the tools
+# and checks built on them, then what boots next to the image. A fragment
+# missing from the list is an error rather than a silent omission.
 TOOLS :=
-include $(sort $(wildcard mk/*.mk))
+LINK_CHECKS :=
+MK := mk/bearssl.mk mk/lz4.mk mk/sodium.mk mk/tools.mk mk/verified-boot.mk \
+	mk/vault.mk mk/vault-bench.mk mk/tor.mk mk/kfuzz.mk mk/bench.mk \
+	mk/ipcbench.mk mk/ramfsbench.mk
+ifneq ($(filter-out $(MK),$(wildcard mk/*.mk)),)
+$(error $(filter-out $(MK),$(wildcard mk/*.mk)): not in the Makefile's MK list)
+endif
+include $(MK)
+
+# $(B)/objs/NAME holds the value of the variable NAME, a list of objects or
+# sources, and is rewritten only when that list changes. An archive or a
+# program that depends on it is rebuilt when a source is added or removed,
+# even if every remaining object is older than it.
+$(B)/objs/%: FORCE
+	@mkdir -p $(@D)
+	@echo $($*) > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 # --- UEFI loader (PE/COFF, no library) --------------------------------------
 EFI_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-windows -ffreestanding \
@@ -50,7 +68,7 @@ $(B)/efi/%.o: %.c
 	@echo "  CC [efi]    $<"
 	@$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/BOOTX64.EFI: $(EFI_OBJ) $(B)/efi/libsodium.a
+$(B)/BOOTX64.EFI: $(EFI_OBJ) $(B)/efi/libsodium.a $(B)/objs/EFI_OBJ
 	@# -brepro: no time stamp in the PE header, so builds are reproducible.
 	lld-link -brepro -subsystem:efi_application -entry:efi_main \
 		-nodefaultlib -out:$@ $(EFI_OBJ) $(B)/efi/libsodium.a
@@ -89,7 +107,7 @@ $(B)/kernel/font.o: $(B)/kernel/font.psf
 # The kernel is linked twice: the second link adds the symbol table built
 # from the first. The table sits in its own segment after every other one,
 # so adding it moves no code.
-$(B)/kernel/pass1.elf: $(KERNEL_OBJ) $(B)/kernel/nosyms.o $(KERNEL_LDS)
+$(B)/kernel/pass1.elf: $(KERNEL_OBJ) $(B)/kernel/nosyms.o $(KERNEL_LDS) $(B)/objs/KERNEL_OBJ
 	$(LD) -T $(KERNEL_LDS) -nostdlib -z max-page-size=4096 --build-id=none \
 		-o $@ $(KERNEL_OBJ) $(B)/kernel/nosyms.o
 
@@ -102,7 +120,7 @@ $(B)/kernel/syms.o: $(B)/kernel/pass1.elf tools/ksyms.py
 	$(NM) -n --defined-only $< | python3 tools/ksyms.py - > $(B)/kernel/syms.S
 	$(CC) $(KERNEL_CFLAGS) -c $(B)/kernel/syms.S -o $@
 
-$(B)/kernel.elf: $(KERNEL_OBJ) $(B)/kernel/syms.o $(KERNEL_LDS)
+$(B)/kernel.elf: $(KERNEL_OBJ) $(B)/kernel/syms.o $(KERNEL_LDS) $(B)/objs/KERNEL_OBJ
 	$(LD) -T $(KERNEL_LDS) -nostdlib -z max-page-size=4096 --build-id=none \
 		-o $@ $(KERNEL_OBJ) $(B)/kernel/syms.o
 
@@ -119,6 +137,8 @@ USER_RT_SRC := $(sort $(wildcard user/lib/*.c user/lib/*.S)) lib/libc/string.c l
 USER_RT_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename $(USER_RT_SRC))))
 USER_PROGS := $(filter-out lib,$(notdir $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c))))))
 USER_BINS := $(USER_PROGS:%=$(B)/modules/%)
+USER_PROG_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename \
+	$(wildcard $(USER_PROGS:%=user/%/*.c) $(USER_PROGS:%=user/%/*.S)))))
 
 $(B)/user/%.o: %.c
 	@mkdir -p $(@D)
@@ -130,12 +150,25 @@ $(B)/user/%.o: %.S
 	@echo "  AS [user]   $<"
 	@$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
+# A program's source list, rewritten only when a file is added or removed,
+# so that the program is linked again without it (as $(B)/objs/ above).
+$(B)/user/%.srcs: FORCE
+	@mkdir -p $(@D)
+	@echo $(wildcard user/$*/*.c user/$*/*.S) > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
 .SECONDEXPANSION:
-$(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard user/$$*/*.c user/$$*/*.S)))) $(USER_RT_OBJ) user/user.ld
+$(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard user/$$*/*.c user/$$*/*.S)))) $(USER_RT_OBJ) user/user.ld \
+		$(B)/user/%.srcs $(B)/objs/USER_RT_OBJ
 	@mkdir -p $(@D)
 	@echo "  LD [user]   $@"
 	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
 		--strip-debug -o $@ $(filter %.o,$^)
+
+# Named as targets so that they are not intermediate files of the pattern
+# rules: make would delete them after each build, and would not build a
+# missing one whose source is older than the program.
+$(USER_PROG_OBJ) $(USER_PROGS:%=$(B)/user/%.srcs):
 
 # --- Boot image --------------------------------------------------------------
 BOOT_MODULES := $(USER_BINS)
@@ -170,9 +203,9 @@ $(B)/host/%.o: %.c
 	@echo "  CC [host]   $<"
 	@$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/host/libnonos.a: $(HOST_LIB_OBJ)
+$(B)/host/libnonos.a: $(HOST_LIB_OBJ) $(B)/objs/HOST_LIB_OBJ
 	@rm -f $@
-	llvm-ar rcsD $@ $^
+	llvm-ar rcsD $@ $(HOST_LIB_OBJ)
 
 $(B)/host/tests/%: tests/unit/%.c $(B)/host/libnonos.a $(HOST_EXTRA_DEPS)
 	@mkdir -p $(@D)
@@ -185,33 +218,47 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_CFLAGS := $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -I. -DNONOS_HOST
 
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_HOST_SRC) $(HOST_EXTRA_DEPS)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_HOST_SRC) $(B)/objs/LIB_HOST_SRC $(HOST_EXTRA_DEPS)
 	@mkdir -p $(@D)
 	@echo "  LD [fuzz]   $@"
 	@$(CC) $(FUZZ_CFLAGS) $< $(LIB_HOST_SRC) $(HOST_EXTRA_LIBS) -o $@
+
+# Not an intermediate file of the rule above (see USER_PROG_OBJ).
+$(B)/objs/LIB_HOST_SRC:
 
 unit: $(UNIT_BIN)
 fuzz: $(FUZZ_BIN)
 
 # --- Entry points -------------------------------------------------------------
-$(B)/.setup-done: scripts/setup
-	scripts/setup
+# make never installs packages. scripts/setup does (apt), and leaves a copy
+# of itself in build/.setup-done; the entry points refuse to start until
+# that copy matches, i.e. until setup has run with today's package list.
+# scripts/check and scripts/run run setup first.
+ifneq ($(filter all run check bench,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell cmp -s scripts/setup build/.setup-done && echo same),same)
+$(error scripts/setup has not run here, or has changed since it ran: run scripts/setup (it installs packages with apt, which make never does))
+endif
+endif
 
-all: $(B)/.setup-done image unit fuzz $(TOOLS)
+all: image unit fuzz $(TOOLS)
 
-run: $(B)/.setup-done image
+run: image
 	tests/qemu/run.py --interactive $(B)/nonos.img
 
-check: $(B)/.setup-done image unit fuzz $(TOOLS)
+# The freestanding link checks (LINK_CHECKS, from mk/*.mk) pass when they
+# are built: each links lib/ code with the kernel's flags and fails the
+# build if anything beyond the allowed environment is left undefined.
+check: image unit fuzz $(TOOLS) $(LINK_CHECKS)
 	tests/run-all
 
-bench: $(B)/.setup-done image
+bench: image
 	bench/run-all
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all image unit fuzz run check bench clean
+.PHONY: all image unit fuzz run check bench clean FORCE
+FORCE:
 .DEFAULT_GOAL := all
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -36,16 +36,17 @@ BEARSSL_HOST_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/host/bearssl/%.o)
 BEARSSL_FS_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/freestanding/bearssl/%.o)
 
 # --- Source -------------------------------------------------------------------
+# scripts/setup fetches it; make stops with a message when it is missing
+# or the pin in scripts/fetch-sources has changed.
 ifneq ($(wildcard $(BEARSSL_STAMP)),)
 ifneq ($(shell cat $(BEARSSL_STAMP)),$(BEARSSL_VERSION))
 $(BEARSSL_STAMP): bearssl-refetch
 endif
 endif
 $(BEARSSL_STAMP):
-	scripts/fetch-sources bearssl
+	@echo "$(BEARSSL_DIR) is missing or not $(BEARSSL_VERSION): run scripts/setup (make never runs apt)" >&2
+	@exit 1
 
-# On a fresh clone the source list is empty until the fetch: the archive
-# then depends on the stamp and is rebuilt by a recursive make.
 $(BEARSSL_DIR)/src/%.c: | $(BEARSSL_STAMP) ;
 
 # --- Objects and archives -----------------------------------------------------
@@ -59,20 +60,16 @@ $(B)/freestanding/bearssl/%.o: $(BEARSSL_DIR)/src/%.c $(BEARSSL_STAMP)
 	@echo "  CC [bearssl-fs] $<"
 	@$(CC) $(BEARSSL_FS_CFLAGS) -MMD -MP -c $< -o $@
 
-ifeq ($(BEARSSL_SRC),)
-$(B)/host/libbearssl.a $(B)/freestanding/libbearssl.a: $(BEARSSL_STAMP)
-	@$(MAKE) --no-print-directory $@
-else
-$(B)/host/libbearssl.a: $(BEARSSL_HOST_OBJ)
+# Without the source (before scripts/setup) the stamp's rule says so.
+$(B)/host/libbearssl.a: $(BEARSSL_STAMP) $(BEARSSL_HOST_OBJ)
 	@echo "  AR         $@"
 	@rm -f $@
-	@llvm-ar rcsD $@ $^
+	@llvm-ar rcsD $@ $(BEARSSL_HOST_OBJ)
 
-$(B)/freestanding/libbearssl.a: $(BEARSSL_FS_OBJ)
+$(B)/freestanding/libbearssl.a: $(BEARSSL_STAMP) $(BEARSSL_FS_OBJ)
 	@echo "  AR         $@"
 	@rm -f $@
-	@llvm-ar rcsD $@ $^
-endif
+	@llvm-ar rcsD $@ $(BEARSSL_FS_OBJ)
 
 HOST_EXTRA_LIBS += $(B)/host/libbearssl.a
 HOST_EXTRA_DEPS += $(B)/host/libbearssl.a

@@ -24,9 +24,11 @@ $(BENCH_DIR)/initrd.img: bench/boot/init $(BUSYBOX) bench/boot/mkinitrd
 	@echo "  CPIO        $@"
 	@bench/boot/mkinitrd $@ bench/boot/init
 
-# scripts/setup unpacks the Debian cloud kernel here (never installs it).
+# scripts/setup unpacks the Debian cloud kernel here (never installs it);
+# make does not run setup itself.
 $(LINUX_PEER):
-	scripts/setup
+	@echo "$@ is missing: run scripts/setup" >&2
+	@exit 1
 
 $(BENCH_DIR)/linux.img: $(BENCH_DIR)/linuxboot.efi $(LINUX_PEER) \
 		$(BENCH_DIR)/initrd.img bench/boot/mklinuximage

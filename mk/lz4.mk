@@ -21,7 +21,8 @@ $(LZ4_STAMP): lz4-refetch
 endif
 endif
 $(LZ4_STAMP):
-	scripts/fetch-sources lz4
+	@echo "$(LZ4_DIR) is missing or not $(LZ4_VERSION): run scripts/setup (make never runs apt)" >&2
+	@exit 1
 
 $(LZ4_SRC): | $(LZ4_STAMP) ;
 

@@ -8,7 +8,7 @@
 # are set here. Third-party code is compiled without warnings; our glue
 # (lib/crypto/port) with the project's.
 #
-# `make $(B)/freestanding/sodium-link-check` proves the freestanding archive
+# `make $(B)/freestanding/sodium-link-check` (part of `make check`) proves the freestanding archive
 # and lib/crypto's nc_ API link with nothing but SODIUM_ENV_SYMS.
 
 SODIUM_DIR := deps/libsodium
@@ -117,15 +117,17 @@ SODIUM_FS_OBJ := $(SODIUM_SRC:%.c=$(B)/freestanding/sodium/%.o) \
 	$(B)/freestanding/sodium/port/nonos_random.o
 
 # --- Source -------------------------------------------------------------------
-# Fetched on first use; fetched again when the pin in scripts/fetch-sources
-# no longer matches what deps/libsodium holds.
+# scripts/setup fetches it; make stops with a message when it is missing
+# or the pin in scripts/fetch-sources no longer matches what
+# deps/libsodium holds.
 ifneq ($(wildcard $(SODIUM_STAMP)),)
 ifneq ($(shell cat $(SODIUM_STAMP)),$(SODIUM_VERSION))
 $(SODIUM_STAMP): sodium-refetch
 endif
 endif
 $(SODIUM_STAMP):
-	scripts/fetch-sources libsodium
+	@echo "$(SODIUM_DIR) is missing or not $(SODIUM_VERSION): run scripts/setup (make never runs apt)" >&2
+	@exit 1
 
 $(SODIUM_SRC:%=$(SODIUM_SRCDIR)/%) $(SODIUM_DIR)/configure.ac \
 $(SODIUM_SRCDIR)/include/sodium/version.h.in: | $(SODIUM_STAMP) ;
@@ -246,5 +248,7 @@ $(B)/freestanding/sodium-link-check: $(SODIUM_CHECK_OBJ) $(SODIUM_CHECK_ENV_OBJ)
 		--build-id=none -o $@ $@.o $(SODIUM_CHECK_ENV_OBJ)
 	@echo "sodium-link-check: links; needs only: $$(tr '\n' ' ' < $@.undef)"
 	@./$@
+
+LINK_CHECKS += $(B)/freestanding/sodium-link-check
 
 .PHONY: sodium-refetch

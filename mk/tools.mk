@@ -5,8 +5,8 @@
 #   $(B)/tools/       nonos-vault, nonos-sign
 # The unit tests and fuzzers cover the same lib/ code with the sanitizers;
 # tests/tools/vault_cli.sh drives these binaries.
-# Included after mk/sodium.mk and mk/lz4.mk (sorted), whose variables the
-# prerequisite lists below need.
+# Included after mk/sodium.mk and mk/lz4.mk (the Makefile's MK list), whose
+# variables the prerequisite lists below need.
 
 REL := $(B)/rel
 REL_CFLAGS = $(WARN) $(REPRO) -O2 -g -fstack-protector-strong \

@@ -1,5 +1,6 @@
 # mk/tor.mk: nonos-onion, the SOCKS5 proxy on lib/onion (included after
-# mk/sodium.mk, mk/bearssl.mk and mk/tools.mk, whose variables it needs),
+# mk/sodium.mk, mk/bearssl.mk and mk/tools.mk in the Makefile's MK list,
+# whose variables it needs),
 # twice:
 #   $(B)/host/nonos-onion    host flags with the sanitizers, against
 #                            libnonos.a; tests/onion/test_tornet.py runs it
@@ -44,23 +45,18 @@ $(ONION_REL)/bearssl/%.o: $(BEARSSL_DIR)/src/%.c | $(BEARSSL_STAMP)
 	@echo "  CC [rel]    $<"
 	@$(CC) $(ONION_REL_CFLAGS) $(BEARSSL_NOWARN) $(BEARSSL_CPPFLAGS) -c $< -o $@
 
-# On a fresh clone BearSSL's source list is empty until the fetch: link
-# from a second make that sees it.
-ifeq ($(BEARSSL_SRC),)
-$(B)/tools/nonos-onion: $(BEARSSL_STAMP)
-	@$(MAKE) --no-print-directory $@
-else
-$(B)/tools/nonos-onion: $(ONION_REL_OBJ) $(ONION_REL_LIBS)
+# Without BearSSL's source (before scripts/setup) its stamp's rule says so.
+$(B)/tools/nonos-onion: $(BEARSSL_STAMP) $(ONION_REL_OBJ) $(ONION_REL_LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD [tool]   $@"
 	@$(CC) $(ONION_REL_LDFLAGS) $(ONION_REL_OBJ) $(ONION_REL_LIBS) -o $@
-endif
 
 TOOLS += $(B)/host/nonos-onion $(B)/tools/nonos-onion
 bench: $(B)/tools/nonos-onion
 
 # --- Freestanding link check ---------------------------------------------------
 # lib/onion is meant to run inside NØNOS. `make $(B)/freestanding/onion-link-check`
+# (part of `make check`)
 # compiles it with the kernel's flags and links it (ld -r) with the nc_ API,
 # lib/crypto/sha3.c and the freestanding libsodium and BearSSL archives: what
 # stays undefined must be in SODIUM_ENV_SYMS, and no SSE register may appear.
@@ -88,3 +84,5 @@ $(B)/freestanding/onion-link-check: $(ONION_FS_OBJ) \
 		exit 1; fi
 	@echo "onion-link-check: lib/onion links freestanding; needs only: $$(tr '\n' ' ' < $@.undef)"
 	@touch $@
+
+LINK_CHECKS += $(B)/freestanding/onion-link-check

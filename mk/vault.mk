@@ -1,6 +1,6 @@
 # mk/vault.mk: proof that lib/vault (with lib/path, lib/sign and
 # lib/fmt/hex) builds for the kernel unchanged.
-# `make $(B)/freestanding/vault-link-check` compiles them with the
+# `make $(B)/freestanding/vault-link-check` (part of `make check`) compiles them with the
 # kernel's flags, links them (ld -r) with the freestanding liblz4.a, and
 # checks that nothing is left undefined beyond the environment lib/crypto
 # already needs (mk/sodium.mk) and lib/crypto's own functions (nc_*,
@@ -25,3 +25,5 @@ $(B)/freestanding/vault-link-check: $(VAULT_FS_OBJ) $(B)/freestanding/liblz4.a
 		echo "vault-link-check: undefined beyond the environment:" $$extra >&2; \
 		rm -f $@; exit 1; fi
 	@echo "vault-link-check: lib/vault links freestanding; needs: $$(tr '\n' ' ' < $@)"
+
+LINK_CHECKS += $(B)/freestanding/vault-link-check

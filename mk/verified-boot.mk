@@ -12,7 +12,8 @@
 #                               compiled for the UEFI target
 # IMAGE_VERSION is the image's anti-rollback version (a number from 1):
 # a machine that booted version N refuses every image below N.
-# Included after mk/sodium.mk (sorted), whose variables the rules need.
+# Included after mk/sodium.mk (the Makefile's MK list), whose variables
+# the rules need.
 
 SIGNING_KEY ?= keys/dev.key
 IMAGE_VERSION ?= 1
@@ -104,5 +105,3 @@ $(EFI_SODIUM_USERS): EFI_CFLAGS += $(SODIUM_INC) -isystem lib/crypto/shim \
 	$(EFI_SODIUM_DEFS)
 $(EFI_SODIUM_USERS): | $(SODIUM_STAMP) $(SODIUM_VERSION_H)
 
-.PHONY: FORCE
-FORCE:

@@ -107,21 +107,44 @@ quota_settles(uint64_t slot, uint64_t want)
 	return (int64_t)info[1];
 }
 
-/* Runs fn in a thread on stack; 1 when it died before setting reached. */
+/*
+ * A fault case's thread starts here and says so before it calls the case
+ * (passed as the argument, and given 0): a thread that never ran must
+ * not pass for one that died.
+ */
+static volatile int started;
+
+static void
+fault_entry(uint64_t fn)
+{
+	started = 1;
+	((void (*)(uint64_t))(uintptr_t)fn)(0);
+}
+
+/*
+ * Runs fn in a thread on stack; 1 when the thread started and then died
+ * before setting reached.
+ */
 static int
 dies_on(void (*fn)(uint64_t), void *stack_top)
 {
 	int64_t err;
 
 	reached = 0;
-	err = thread_create(SLOT_MEMORY, SLOT_THREAD_TMP, fn, stack_top, 0);
+	started = 0;
+	err = thread_create(SLOT_MEMORY, SLOT_THREAD_TMP, fault_entry, stack_top,
+	    (uint64_t)(uintptr_t)fn);
 	if (err != E_OK) {
 		printf("usertests:   thread_create: %s\n", strerror(err));
 		return 0;
 	}
+	for (int i = 0; i < 100 && !started; i++)
+		sleep_ticks(1);
 	sleep_ticks(3);
 	cap_delete(SLOT_THREAD_TMP);
-	return reached == 0;
+	if (!started)
+		printf("usertests:   the thread never ran\n");
+	return started && reached == 0;
 }
 
 static void do_stack_overflow_entry(uint64_t a);
@@ -208,6 +231,15 @@ read_null(uint64_t a)
 {
 	(void)a;
 	reached = (int)*(volatile uint64_t *)0 + 1;
+	thread_exit();
+}
+
+/* SCRATCH_VA, where test_rights maps a frame and then deletes it. */
+static void
+read_scratch(uint64_t a)
+{
+	(void)a;
+	reached = (int)*(volatile uint64_t *)SCRATCH_VA + 1;
 	thread_exit();
 }
 
@@ -511,7 +543,7 @@ test_rights(void)
 	expect("map over a mapping", map(SLOT_A, SCRATCH_VA, RIGHT_READ), E_BUSY);
 	cap_delete(SLOT_B);
 	cap_delete(SLOT_A);	/* the last cap: the frame is unmapped everywhere */
-	expect_true("a deleted frame is unmapped", dies(read_null) && 1);
+	expect_true("a deleted frame is unmapped", dies(read_scratch));
 }
 
 static void
