@@ -208,10 +208,16 @@ check: $(B)/.setup-done image unit fuzz $(TOOLS)
 bench: $(B)/.setup-done image
 	bench/run-all
 
+# The call numbers and user wrappers, from lib/abi/syscalls.tab. Their
+# outputs are committed (tests/tools/abi_check.py checks they are current),
+# so a build never needs this.
+abi:
+	python3 tools/gensyscalls.py
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all image unit fuzz run check bench clean
+.PHONY: all image unit fuzz run check bench abi clean
 .DEFAULT_GOAL := all
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
