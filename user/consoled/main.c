@@ -238,7 +238,7 @@ main(uint64_t arg)
 			return 1;
 		}
 		serve(&m, &r);
-		err = syscall_ipc(SYS_REPLY_RECV, SLOT_SERVE, r.tag | ((uint64_t)SLOT_RECV << 48),
+		err = ipc_reply_recv4(SLOT_SERVE, r.tag | ((uint64_t)SLOT_RECV << 48),
 		    r.w[0], r.w[1], r.w[2], r.w[3], &m);
 	}
 }

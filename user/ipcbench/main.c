@@ -150,7 +150,7 @@ spawn_server(void)
 	a.priority = PRIORITY;
 	a.ncaps = sizeof(caps) / sizeof(caps[0]);
 	memcpy(a.caps, caps, sizeof(caps));
-	err = syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0);
+	err = spawn_process(SLOT_SPAWN, &a);
 	return err < 0 ? err : E_OK;
 }
 
@@ -206,7 +206,7 @@ bench_null(void)
 	for (int r = -1; r < ROUNDS; r++) {
 		t0 = rdtsc();
 		for (int i = 0; i < OPS_NULL; i++)
-			syscall6(SYS_NULL, 0, 0, 0, 0, 0, 0);
+			syscall_null();
 		if (r >= 0)
 			total[r] = rdtsc() - t0;
 	}
