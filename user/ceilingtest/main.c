@@ -30,7 +30,7 @@ check(const char *name, int ok, int64_t got, int64_t want)
 	} else {
 		failed++;
 		printf("ceilingtest: %s ... FAIL (got %s, expected %s)\n", name,
-		    strerror(got), strerror(want));
+		    err_name(got), err_name(want));
 	}
 }
 

@@ -57,6 +57,6 @@ main(uint64_t arg)
 		continue;
 	if (arg == POWEROFF_ARG)
 		printf("hello: power off: %s\n",
-		    strerror(machine_control(SLOT_MACHINE, MACHINE_POWEROFF)));
+		    err_name(machine_control(SLOT_MACHINE, MACHINE_POWEROFF)));
 	return 0;
 }

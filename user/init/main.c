@@ -86,7 +86,7 @@ start(int i)
 		cap_delete(SLOT_TMP0 + (uint64_t)k);
 	cap_delete(SLOT_QUOTA);
 	if (pid < 0) {
-		printf("init: cannot start %s: %s\n", s->name, strerror(pid));
+		printf("init: cannot start %s: %s\n", s->name, err_name(pid));
 		return pid;
 	}
 	s->pid = pid;
@@ -175,7 +175,7 @@ control(const struct msg *m, uint64_t r[4])
 		    "power off" : "reboot");
 		r[0] = (uint64_t)machine_control(SLOT_MACHINE,
 		    TAG_LABEL(m->tag) == INITCTL_POWEROFF ? MACHINE_POWEROFF : MACHINE_REBOOT);
-		printf("init: the machine call failed: %s\n", strerror((int64_t)r[0]));
+		printf("init: the machine call failed: %s\n", err_name((int64_t)r[0]));
 		break;
 	default:
 		break;
@@ -193,7 +193,7 @@ control_thread(uint64_t arg)
 	err = ipc_recv(SLOT_CONTROL, 0, &m);
 	for (;;) {
 		if (err < 0) {
-			printf("init: control endpoint: %s\n", strerror(err));
+			printf("init: control endpoint: %s\n", err_name(err));
 			thread_exit();
 		}
 		lock_take(&lock_word);
@@ -211,7 +211,7 @@ setup(void)
 	if ((err = endpoint_create(SLOT_MEMORY, SLOT_CONTROL)) != E_OK ||
 	    (err = notification_create(SLOT_MEMORY, SLOT_EVENTS)) != E_OK ||
 	    (err = cap_derive(SLOT_EVENTS, SLOT_TIMER, RIGHT_WRITE, TIMER_BIT)) != E_OK) {
-		printf("init: cannot make its own objects: %s\n", strerror(err));
+		printf("init: cannot make its own objects: %s\n", err_name(err));
 		return -1;
 	}
 	for (int i = 0; i < nsvc; i++) {
@@ -219,14 +219,14 @@ setup(void)
 		    (err = cap_derive(SLOT_EVENTS, SLOT_EXIT0 + (uint64_t)i, RIGHT_WRITE,
 		    1ULL << i)) != E_OK) {
 			printf("init: cannot make objects for %s: %s\n", svc[i].name,
-			    strerror(err));
+			    err_name(err));
 			return -1;
 		}
 	}
 	/* Entered as if called: rsp + 8 is 16-byte aligned (the ABI's promise). */
 	if ((err = thread_create(SLOT_MEMORY, SLOT_CTL_THREAD, control_thread,
 	    ctl_stack + sizeof(ctl_stack) - 8, 0)) != E_OK) {
-		printf("init: cannot start the control thread: %s\n", strerror(err));
+		printf("init: cannot start the control thread: %s\n", err_name(err));
 		return -1;
 	}
 	return 0;
@@ -252,7 +252,7 @@ main(uint64_t arg)
 		uint64_t now = ticks();
 
 		if (bits < 0) {
-			printf("init: event wait failed: %s\n", strerror(bits));
+			printf("init: event wait failed: %s\n", err_name(bits));
 			return 1;
 		}
 		lock_take(&lock_word);

@@ -97,7 +97,7 @@ serve(uint64_t set)
 		err = ipc_reply_recv(EP(set), 0, m.w[0] + 1, 0, &m);
 	if (err != E_OK) {
 		server_ok = 0;
-		printf("ipcbench: server: %s\n", strerror(err));
+		printf("ipcbench: server: %s\n", err_name(err));
 		thread_exit();
 	}
 	/*
@@ -297,7 +297,7 @@ main(uint64_t arg)
 	    (err = spawn_server()) != E_OK ||
 	    (err = thread_create(SLOT_MEMORY, SLOT_SERVER_THREAD, serve,
 	    server_stack + sizeof(server_stack), SET_THREAD)) != E_OK) {
-		printf("ipcbench: setup: %s\n", strerror(err));
+		printf("ipcbench: setup: %s\n", err_name(err));
 		return 1;
 	}
 	if (arg > 0) {

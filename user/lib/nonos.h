@@ -46,7 +46,10 @@ void free(void *p);
 void lock_take(volatile int *word);
 void lock_give(volatile int *word);
 
-/* A short name for an E_* error ("E_RIGHTS"). */
-const char *strerror(int64_t err);
+/*
+ * The name of an E_* error ("E_RIGHTS"), for messages; not libc's
+ * strerror, which NØNOS does not have.
+ */
+const char *err_name(int64_t err);
 
 #endif

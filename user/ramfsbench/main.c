@@ -72,7 +72,7 @@ main(uint64_t rounds)
 
 	printf("ramfsbench: starting (%llu rounds)\n", (unsigned long long)rounds);
 	if ((err = start_ramfs()) < 0) {
-		printf("ramfsbench: cannot start ramfs: %s\n", strerror(err));
+		printf("ramfsbench: cannot start ramfs: %s\n", err_name(err));
 		finish();
 	}
 	if (file_attach(SLOT_FS, SLOT_FSBUF, FSBUF_VA) < 0) {

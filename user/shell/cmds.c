@@ -321,7 +321,7 @@ cmd_kill(int argc, char **argv, struct sink *o, const struct source *in)
 	}
 	if ((int64_t)r.w[0] < 0) {
 		outf(o, "kill: %s: %s\n", argv[1],
-		    (int64_t)r.w[0] == E_INVAL ? "no such service" : strerror((int64_t)r.w[0]));
+		    (int64_t)r.w[0] == E_INVAL ? "no such service" : err_name((int64_t)r.w[0]));
 		return 1;
 	}
 	return 0;
@@ -385,7 +385,7 @@ cmd_dmesg(int argc, char **argv, struct sink *o, const struct source *in)
 	if (want > sizeof(buf))
 		want = sizeof(buf);
 	if ((n = console_log(SLOT_CONSOLE, buf, want)) < 0) {
-		outf(o, "dmesg: the kernel log is not readable: %s\n", strerror(n));
+		outf(o, "dmesg: the kernel log is not readable: %s\n", err_name(n));
 		return 1;
 	}
 	sink_write(o, buf, (size_t)n);
@@ -407,7 +407,7 @@ cmd_scroll(int argc, char **argv, struct sink *o, const struct source *in)
 	if (argc != 2 || parse_count(s, &n) != 0 || n > 1000)
 		return usage(o, "scroll", "lines   (-1000..1000; negative: forward)");
 	if ((err = console_scroll(SLOT_CONSOLE, back * (int64_t)n)) < 0) {
-		outf(o, "scroll: %s\n", strerror(err));
+		outf(o, "scroll: %s\n", err_name(err));
 		return 1;
 	}
 	return 0;
@@ -450,7 +450,7 @@ machine(struct sink *o, uint64_t op, const char *what)
 
 	outf(o, "%s...\n", what);
 	ipc_call(SLOT_INIT, op, 0, 0, &r);
-	outf(o, "%s: refused (%s)\n", what, strerror((int64_t)r.w[0]));
+	outf(o, "%s: refused (%s)\n", what, err_name((int64_t)r.w[0]));
 	return 1;
 }
 

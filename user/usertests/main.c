@@ -41,7 +41,7 @@ expect(const char *what, int64_t got, int64_t want)
 	if (got == want)
 		return;
 	printf("usertests:   %s: got %lld (%s), want %lld (%s)\n", what,
-	    (long long)got, strerror(got), (long long)want, strerror(want));
+	    (long long)got, err_name(got), (long long)want, err_name(want));
 	group_failures++;
 }
 
@@ -116,7 +116,7 @@ dies_on(void (*fn)(uint64_t), void *stack_top)
 	reached = 0;
 	err = thread_create(SLOT_MEMORY, SLOT_THREAD_TMP, fn, stack_top, 0);
 	if (err != E_OK) {
-		printf("usertests:   thread_create: %s\n", strerror(err));
+		printf("usertests:   thread_create: %s\n", err_name(err));
 		return 0;
 	}
 	sleep_ticks(3);
