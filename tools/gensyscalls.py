@@ -87,12 +87,13 @@ def wrap(head, items, tail, indent):
 
 
 def tabs_to(text, column):
-    """Tabs after text (starting at a tab stop) to reach column."""
-    width = 8 + len(text)
-    n = 1
-    while width // 8 * 8 + 8 * (n - 1) < column:
-        n += 1
-    return "\t" * n
+    """Tabs to put after a line "\t" + text to reach column (or the next stop)."""
+    at = 8 + len(text)
+    tabs = ""
+    while not tabs or at < column:
+        at = at // 8 * 8 + 8
+        tabs += "\t"
+    return tabs
 
 
 def enum_header(calls):
