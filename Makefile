@@ -254,10 +254,16 @@ check: image unit fuzz $(TOOLS) $(LINK_CHECKS)
 bench: image
 	bench/run-all
 
+# The call numbers and user wrappers, from lib/abi/syscalls.tab. Their
+# outputs are committed (tests/tools/abi_check.py checks they are current),
+# so a build never needs this.
+abi:
+	python3 tools/gensyscalls.py
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all image unit fuzz run check bench clean FORCE
+.PHONY: all image unit fuzz run check bench abi clean FORCE
 FORCE:
 .DEFAULT_GOAL := all
 

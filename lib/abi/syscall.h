@@ -1,6 +1,8 @@
 /*
- * System call numbers and register conventions. docs/syscalls.md has the
- * table of arguments, rights and errors.
+ * The system call ABI: register conventions, message tags, spawn arguments
+ * and well-known slots. The numbers come from lib/abi/syscalls.tab (see
+ * syscall_nr.h); docs/syscalls.md has each call's arguments, rights and
+ * errors.
  *
  * Entry: SYSCALL with the number in rax and arguments in rdi, rsi, rdx,
  * r10, r8, r9. Exit: rax holds the result (>= 0) or an E_* error; IPC
@@ -11,53 +13,7 @@
 #ifndef LIB_ABI_SYSCALL_H
 #define LIB_ABI_SYSCALL_H
 
-enum nonos_syscall {
-	SYS_NULL = 0,		/* does nothing; for measuring entry and exit */
-	SYS_CONSOLE_WRITE,	/* (console, buf, len) */
-	SYS_CAP_INFO,		/* (slot, struct cap_info *out) */
-	SYS_CAP_DERIVE,		/* (src, dst, rights, badge) */
-	SYS_CAP_MOVE,		/* (src, dst) */
-	SYS_CAP_DELETE,		/* (slot) */
-	SYS_CAP_REVOKE,		/* (slot) -> number deleted */
-	SYS_CAP_SEAL,		/* (slot, rights, lifetime ticks, uint8_t out[80]) */
-	SYS_CAP_UNSEAL,		/* (const uint8_t in[80], dst) */
-	SYS_ENDPOINT_CREATE,	/* (memory, dst) */
-	SYS_NOTIFICATION_CREATE, /* (memory, dst) */
-	SYS_FRAME_CREATE,	/* (memory, dst, pages) */
-	SYS_MAP,		/* (frame, vaddr, rights) */
-	SYS_UNMAP,		/* (vaddr) */
-	SYS_THREAD_CREATE,	/* (memory, dst, entry, stack top, arg) */
-	SYS_THREAD_EXIT,	/* () never returns */
-	SYS_THREAD_KILL,	/* (thread) */
-	SYS_YIELD,		/* () */
-	SYS_SEND,		/* (endpoint, tag, m0, m1, m2, m3) */
-	SYS_NBSEND,		/* like SEND but E_AGAIN instead of blocking */
-	SYS_RECV,		/* (endpoint, recv slot) -> badge, tag, m0..m3 */
-	SYS_NBRECV,		/* like RECV but E_AGAIN instead of blocking */
-	SYS_CALL,		/* (endpoint, tag, m0..m3) -> reply */
-	SYS_REPLY,		/* (tag, m0..m3) to the last caller */
-	SYS_REPLY_RECV,		/* reply, then receive on (endpoint) */
-	SYS_SIGNAL,		/* (notification) */
-	SYS_WAIT,		/* (notification) -> bits */
-	SYS_POLL,		/* (notification) -> bits, never blocks */
-	SYS_TICKS,		/* () -> timer ticks since boot */
-	SYS_MEMORY_INFO,	/* (memory, uint64_t out[2]) limit and used bytes */
-	SYS_MEMORY_SPLIT,	/* (memory, dst, bytes): a child quota carved from memory */
-	SYS_IOPORT_CREATE,	/* (ioport, dst, first port, count): a sub-range */
-	SYS_IOPORT_IN,		/* (ioport, port, width 1/2/4) -> value */
-	SYS_IOPORT_OUT,		/* (ioport, port, width, value) */
-	SYS_IRQ_CREATE,		/* (irq control, dst, line): the capability to one line */
-	SYS_IRQ_BIND,		/* (irq, notification): deliver the line as signals */
-	SYS_IRQ_ACK,		/* (irq): unmask the line after handling it */
-	SYS_TIMER_NOTIFY,	/* (notification, ticks): signal it once after ticks */
-	SYS_SPAWN,		/* (spawn, const struct spawn_args *) -> pid */
-	SYS_MACHINE,		/* (machine, op): MACHINE_POWEROFF or MACHINE_REBOOT */
-	SYS_CONSOLE_LOG,	/* (console, buf, len) -> the newest bytes of the kernel log */
-	SYS_CONSOLE_SCROLL,	/* (console, lines): scroll the screen back (>0) or forward */
-	SYS_MAP_ANON,		/* (memory, vaddr, pages, rights): fresh private pages */
-	SYS_AUDIT,		/* () -> problems the capability audit found (option audit) */
-	SYS_COUNT
-};
+#include "lib/abi/syscall_nr.h"
 
 /*
  * Message tag (rsi): a label in bits 0..31; TAG_CAP offers the capability

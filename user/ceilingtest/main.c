@@ -30,7 +30,7 @@ check(const char *name, int ok, int64_t got, int64_t want)
 	} else {
 		failed++;
 		printf("ceilingtest: %s ... FAIL (got %s, expected %s)\n", name,
-		    strerror(got), strerror(want));
+		    err_name(got), err_name(want));
 	}
 }
 
@@ -56,7 +56,7 @@ spawn(const char *module, uint64_t arg, const struct spawn_cap *caps, unsigned n
 	a.ncaps = ncaps;
 	for (unsigned i = 0; i < ncaps && i < SPAWN_MAX_CAPS; i++)
 		a.caps[i] = caps[i];
-	return syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0);
+	return spawn_process(SLOT_SPAWN, &a);
 }
 
 /* Waits for the child to end and makes its next quota. */

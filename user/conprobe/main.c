@@ -21,7 +21,7 @@ main(uint64_t arg)
 
 	(void)arg;
 	if ((err = con_attach(&con, SLOT_CON, SLOT_NOTIFY, SLOT_GIVE, "conprobe")) != 0) {
-		printf("conprobe: cannot attach to consoled: %s\n", strerror(err));
+		printf("conprobe: cannot attach to consoled: %s\n", err_name(err));
 		return 1;
 	}
 	for (;;) {

@@ -27,7 +27,7 @@ static int shift, ctrl, caps, ext;
 static int64_t
 inb(uint64_t slot, uint64_t port)
 {
-	return syscall6(SYS_IOPORT_IN, slot, port, 1, 0, 0, 0);
+	return ioport_in(slot, port, 1);
 }
 
 static int
@@ -39,7 +39,7 @@ outb(uint64_t slot, uint64_t port, uint64_t v)
 		if ((st = inb(SLOT_KBD_CMD, STATUS)) < 0)
 			return -1;
 		if (!(st & ST_IN))
-			return syscall6(SYS_IOPORT_OUT, slot, port, 1, v, 0, 0) == E_OK ? 0 : -1;
+			return ioport_out(slot, port, 1, v) == E_OK ? 0 : -1;
 	}
 	return -1;
 }
@@ -73,7 +73,7 @@ kbd_init(void)
 	if (outb(SLOT_KBD_CMD, STATUS, 0x60) < 0 || outb(SLOT_KBD_DATA, DATA, (uint64_t)cfg) < 0)
 		return -1;
 	if (cap_derive(SLOT_EVENTS, SLOT_KBD_BADGE, RIGHT_WRITE, BADGE_KBD) != E_OK ||
-	    syscall6(SYS_IRQ_BIND, SLOT_KBD_IRQ, SLOT_KBD_BADGE, 0, 0, 0, 0) != E_OK)
+	    irq_bind(SLOT_KBD_IRQ, SLOT_KBD_BADGE) != E_OK)
 		return -1;
 	return 0;
 }
@@ -97,8 +97,7 @@ extended(uint8_t code)
 	case 0x49:				/* PgUp */
 	case 0x51:				/* PgDn */
 		if (shift) {
-			syscall6(SYS_CONSOLE_SCROLL, SLOT_CONSOLE,
-			    (uint64_t)(code == 0x49 ? SCROLL_STEP : -SCROLL_STEP), 0, 0, 0, 0);
+			console_scroll(SLOT_CONSOLE, code == 0x49 ? SCROLL_STEP : -SCROLL_STEP);
 			return;
 		}
 		seq = code == 0x49 ? "\x1b[5~" : "\x1b[6~";
@@ -158,5 +157,5 @@ kbd_drain(void)
 		if (code >= 0 && !(st & ST_AUX))
 			scancode((uint8_t)code);
 	}
-	syscall6(SYS_IRQ_ACK, SLOT_KBD_IRQ, 0, 0, 0, 0, 0);
+	irq_ack(SLOT_KBD_IRQ);
 }

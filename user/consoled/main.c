@@ -97,7 +97,7 @@ device_thread(uint64_t arg)
 	(void)arg;
 	for (;;) {
 		if ((bits = notify_wait(SLOT_EVENTS)) < 0) {
-			printf("consoled: device wait failed: %s\n", strerror(bits));
+			printf("consoled: device wait failed: %s\n", err_name(bits));
 			thread_exit();
 		}
 		if (bits & BADGE_UART)
@@ -214,7 +214,7 @@ main(uint64_t arg)
 
 	(void)arg;
 	if ((err = notification_create(SLOT_MEMORY, SLOT_EVENTS)) != E_OK) {
-		printf("consoled: cannot make its notification: %s\n", strerror(err));
+		printf("consoled: cannot make its notification: %s\n", err_name(err));
 		return 1;
 	}
 	if (serial_init() < 0)
@@ -223,7 +223,7 @@ main(uint64_t arg)
 		printf("consoled: the PS/2 keyboard is not available\n");
 	if ((err = thread_create(SLOT_MEMORY, SLOT_DEV_THREAD, device_thread,
 	    dev_stack + sizeof(dev_stack) - 8, 0)) != E_OK) {
-		printf("consoled: cannot start the device thread: %s\n", strerror(err));
+		printf("consoled: cannot start the device thread: %s\n", err_name(err));
 		return 1;
 	}
 	/* Input that came before the thread. */
@@ -233,12 +233,12 @@ main(uint64_t arg)
 	err = ipc_recv(SLOT_SERVE, SLOT_RECV, &m);
 	for (;;) {
 		if (err < 0) {
-			printf("consoled: receive failed: %s\n", strerror(err));
+			printf("consoled: receive failed: %s\n", err_name(err));
 			thread_kill(SLOT_DEV_THREAD);	/* so that init sees us end */
 			return 1;
 		}
 		serve(&m, &r);
-		err = syscall_ipc(SYS_REPLY_RECV, SLOT_SERVE, r.tag | ((uint64_t)SLOT_RECV << 48),
+		err = ipc_reply_recv4(SLOT_SERVE, r.tag | ((uint64_t)SLOT_RECV << 48),
 		    r.w[0], r.w[1], r.w[2], r.w[3], &m);
 	}
 }

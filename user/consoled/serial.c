@@ -15,13 +15,13 @@
 static int64_t
 inb(uint64_t reg)
 {
-	return syscall6(SYS_IOPORT_IN, SLOT_UART, COM1 + reg, 1, 0, 0, 0);
+	return ioport_in(SLOT_UART, COM1 + reg, 1);
 }
 
 static void
 outb(uint64_t reg, uint64_t v)
 {
-	syscall6(SYS_IOPORT_OUT, SLOT_UART, COM1 + reg, 1, v, 0, 0);
+	ioport_out(SLOT_UART, COM1 + reg, 1, v);
 }
 
 int
@@ -30,7 +30,7 @@ serial_init(void)
 	int64_t mcr;
 
 	if (cap_derive(SLOT_EVENTS, SLOT_UART_BADGE, RIGHT_WRITE, BADGE_UART) != E_OK ||
-	    syscall6(SYS_IRQ_BIND, SLOT_UART_IRQ, SLOT_UART_BADGE, 0, 0, 0, 0) != E_OK ||
+	    irq_bind(SLOT_UART_IRQ, SLOT_UART_BADGE) != E_OK ||
 	    (mcr = inb(MCR)) < 0)
 		return -1;
 	outb(IER, 0x01);			/* receive-data interrupt */
@@ -63,6 +63,6 @@ void
 serial_drain(void)
 {
 	drain();
-	syscall6(SYS_IRQ_ACK, SLOT_UART_IRQ, 0, 0, 0, 0, 0);
+	irq_ack(SLOT_UART_IRQ);
 	drain();
 }

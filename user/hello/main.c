@@ -30,16 +30,16 @@ ceiling_probe(void)
 	uint64_t first_tag;
 	int64_t unsealed;
 
-	syscall_ipc(SYS_CALL, SLOT_FIRST_FREE, (uint64_t)SLOT_GOT << 48, 0, 0, 0, 0, &r);
+	ipc_call(SLOT_FIRST_FREE, (uint64_t)SLOT_GOT << 48, 0, 0, &r);
 	first_tag = r.tag;
 	for (int i = 0; i < 3; i++) {
-		syscall_ipc(SYS_CALL, SLOT_FIRST_FREE, 0, 0, 0, 0, 0, &r);
+		ipc_call(SLOT_FIRST_FREE, 0, 0, 0, &r);
 		memcpy(token + 32 * i, r.w, 32);
 	}
 	unsealed = cap_unseal(token, SLOT_UNSEALED);
-	syscall6(SYS_SEND, SLOT_FIRST_FREE, 2, first_tag, (uint64_t)unsealed,
-	    (uint64_t)syscall6(SYS_IOPORT_IN, SLOT_GOT, COM1_LSR, 1, 0, 0, 0),
-	    (uint64_t)syscall6(SYS_IOPORT_IN, SLOT_UNSEALED, COM1_LSR, 1, 0, 0, 0));
+	ipc_send4(SLOT_FIRST_FREE, 2, first_tag, (uint64_t)unsealed,
+	    (uint64_t)ioport_in(SLOT_GOT, COM1_LSR, 1),
+	    (uint64_t)ioport_in(SLOT_UNSEALED, COM1_LSR, 1));
 }
 
 int
@@ -57,6 +57,6 @@ main(uint64_t arg)
 		continue;
 	if (arg == POWEROFF_ARG)
 		printf("hello: power off: %s\n",
-		    strerror(syscall6(SYS_MACHINE, SLOT_MACHINE, MACHINE_POWEROFF, 0, 0, 0, 0)));
+		    err_name(machine_control(SLOT_MACHINE, MACHINE_POWEROFF)));
 	return 0;
 }

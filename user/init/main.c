@@ -50,10 +50,10 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 		return cap_derive(SLOT_CONTROL, tmp, RIGHT_WRITE, (uint64_t)i + 1);
 	case G_IOPORT:
 		*rights = RIGHT_READ | RIGHT_WRITE;
-		return syscall6(SYS_IOPORT_CREATE, SLOT_IOPORT, tmp, g->arg, g->arg2, 0, 0);
+		return ioport_create(SLOT_IOPORT, tmp, g->arg, g->arg2);
 	case G_IRQ:
 		*rights = RIGHT_WRITE;
-		return syscall6(SYS_IRQ_CREATE, SLOT_IRQ, tmp, g->arg, 0, 0, 0);
+		return irq_create(SLOT_IRQ, tmp, g->arg);
 	}
 	return E_INVAL;
 }
@@ -80,13 +80,13 @@ start(int i)
 	}
 	if (err == E_OK)
 		err = memory_split(SLOT_MEMORY, SLOT_QUOTA, s->kib * 1024);
-	pid = err == E_OK ? syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0) : err;
+	pid = err == E_OK ? spawn_process(SLOT_SPAWN, &a) : err;
 	/* Our copies go: the child holds its own, and a dead child's go with it. */
 	for (int k = 0; k < s->ngrants; k++)
 		cap_delete(SLOT_TMP0 + (uint64_t)k);
 	cap_delete(SLOT_QUOTA);
 	if (pid < 0) {
-		printf("init: cannot start %s: %s\n", s->name, strerror(pid));
+		printf("init: cannot start %s: %s\n", s->name, err_name(pid));
 		return pid;
 	}
 	s->pid = pid;
@@ -122,7 +122,7 @@ ended(int i, uint64_t now)
 	    (long long)s->pid, s->killed ? " (killed on request)" :
 	    " unexpectedly (crashed or exited)", s->restarts + 1, s->max_restarts,
 	    (unsigned long long)delay);
-	syscall6(SYS_TIMER_NOTIFY, SLOT_TIMER, delay, 0, 0, 0, 0);
+	timer_notify(SLOT_TIMER, delay);
 }
 
 static int
@@ -173,10 +173,9 @@ control(const struct msg *m, uint64_t r[4])
 	case INITCTL_REBOOT:
 		printf("init: %s requested\n", TAG_LABEL(m->tag) == INITCTL_POWEROFF ?
 		    "power off" : "reboot");
-		r[0] = (uint64_t)syscall6(SYS_MACHINE, SLOT_MACHINE,
-		    TAG_LABEL(m->tag) == INITCTL_POWEROFF ? MACHINE_POWEROFF : MACHINE_REBOOT,
-		    0, 0, 0, 0);
-		printf("init: the machine call failed: %s\n", strerror((int64_t)r[0]));
+		r[0] = (uint64_t)machine_control(SLOT_MACHINE,
+		    TAG_LABEL(m->tag) == INITCTL_POWEROFF ? MACHINE_POWEROFF : MACHINE_REBOOT);
+		printf("init: the machine call failed: %s\n", err_name((int64_t)r[0]));
 		break;
 	default:
 		break;
@@ -194,13 +193,13 @@ control_thread(uint64_t arg)
 	err = ipc_recv(SLOT_CONTROL, 0, &m);
 	for (;;) {
 		if (err < 0) {
-			printf("init: control endpoint: %s\n", strerror(err));
+			printf("init: control endpoint: %s\n", err_name(err));
 			thread_exit();
 		}
 		lock_take(&lock_word);
 		control(&m, r);
 		lock_give(&lock_word);
-		err = syscall_ipc(SYS_REPLY_RECV, SLOT_CONTROL, 0, r[0], r[1], r[2], r[3], &m);
+		err = ipc_reply_recv4(SLOT_CONTROL, 0, r[0], r[1], r[2], r[3], &m);
 	}
 }
 
@@ -212,7 +211,7 @@ setup(void)
 	if ((err = endpoint_create(SLOT_MEMORY, SLOT_CONTROL)) != E_OK ||
 	    (err = notification_create(SLOT_MEMORY, SLOT_EVENTS)) != E_OK ||
 	    (err = cap_derive(SLOT_EVENTS, SLOT_TIMER, RIGHT_WRITE, TIMER_BIT)) != E_OK) {
-		printf("init: cannot make its own objects: %s\n", strerror(err));
+		printf("init: cannot make its own objects: %s\n", err_name(err));
 		return -1;
 	}
 	for (int i = 0; i < nsvc; i++) {
@@ -220,14 +219,14 @@ setup(void)
 		    (err = cap_derive(SLOT_EVENTS, SLOT_EXIT0 + (uint64_t)i, RIGHT_WRITE,
 		    1ULL << i)) != E_OK) {
 			printf("init: cannot make objects for %s: %s\n", svc[i].name,
-			    strerror(err));
+			    err_name(err));
 			return -1;
 		}
 	}
 	/* Entered as if called: rsp + 8 is 16-byte aligned (the ABI's promise). */
 	if ((err = thread_create(SLOT_MEMORY, SLOT_CTL_THREAD, control_thread,
 	    ctl_stack + sizeof(ctl_stack) - 8, 0)) != E_OK) {
-		printf("init: cannot start the control thread: %s\n", strerror(err));
+		printf("init: cannot start the control thread: %s\n", err_name(err));
 		return -1;
 	}
 	return 0;
@@ -253,7 +252,7 @@ main(uint64_t arg)
 		uint64_t now = ticks();
 
 		if (bits < 0) {
-			printf("init: event wait failed: %s\n", strerror(bits));
+			printf("init: event wait failed: %s\n", err_name(bits));
 			return 1;
 		}
 		lock_take(&lock_word);
@@ -265,7 +264,7 @@ main(uint64_t arg)
 			if (svc[i].state != SVC_WAITING)
 				continue;
 			if (svc[i].due > now) {
-				syscall6(SYS_TIMER_NOTIFY, SLOT_TIMER, svc[i].due - now, 0, 0, 0, 0);
+				timer_notify(SLOT_TIMER, svc[i].due - now);
 				continue;
 			}
 			svc[i].restarts++;

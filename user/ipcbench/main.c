@@ -97,7 +97,7 @@ serve(uint64_t set)
 		err = ipc_reply_recv(EP(set), 0, m.w[0] + 1, 0, &m);
 	if (err != E_OK) {
 		server_ok = 0;
-		printf("ipcbench: server: %s\n", strerror(err));
+		printf("ipcbench: server: %s\n", err_name(err));
 		thread_exit();
 	}
 	/*
@@ -150,7 +150,7 @@ spawn_server(void)
 	a.priority = PRIORITY;
 	a.ncaps = sizeof(caps) / sizeof(caps[0]);
 	memcpy(a.caps, caps, sizeof(caps));
-	err = syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0);
+	err = spawn_process(SLOT_SPAWN, &a);
 	return err < 0 ? err : E_OK;
 }
 
@@ -206,7 +206,7 @@ bench_null(void)
 	for (int r = -1; r < ROUNDS; r++) {
 		t0 = rdtsc();
 		for (int i = 0; i < OPS_NULL; i++)
-			syscall6(SYS_NULL, 0, 0, 0, 0, 0, 0);
+			syscall_null();
 		if (r >= 0)
 			total[r] = rdtsc() - t0;
 	}
@@ -297,7 +297,7 @@ main(uint64_t arg)
 	    (err = spawn_server()) != E_OK ||
 	    (err = thread_create(SLOT_MEMORY, SLOT_SERVER_THREAD, serve,
 	    server_stack + sizeof(server_stack), SET_THREAD)) != E_OK) {
-		printf("ipcbench: setup: %s\n", strerror(err));
+		printf("ipcbench: setup: %s\n", err_name(err));
 		return 1;
 	}
 	if (arg > 0) {

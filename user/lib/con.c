@@ -17,8 +17,7 @@ attach(struct con *c)
 	if ((err = cap_derive(c->notify, c->give, RIGHT_WRITE | RIGHT_GRANT, 1)) != E_OK)
 		return err;
 	memcpy(w, c->name, CON_NAME);
-	err = syscall_ipc(SYS_CALL, c->slot, CON_ATTACH | TAG_CAP | (c->give << 40),
-	    w[0], w[1], 0, 0, &r);
+	err = ipc_call(c->slot, CON_ATTACH | TAG_CAP | (c->give << 40), w[0], w[1], &r);
 	cap_delete(c->give);
 	if (err < 0)
 		return err;
@@ -46,7 +45,7 @@ static int64_t
 call(struct con *c, uint64_t op, uint64_t n, const uint64_t w[3], struct msg *r)
 {
 	for (int tries = 0; tries < 2; tries++) {
-		int64_t err = syscall_ipc(SYS_CALL, c->slot, op, n, w[0], w[1], w[2], r);
+		int64_t err = ipc_call4(c->slot, op, n, w[0], w[1], w[2], r);
 
 		if (err < 0)
 			return err;
@@ -75,7 +74,7 @@ con_getc(struct con *c)
 		if (n == E_AGAIN)
 			notify_wait(c->notify);
 		else {
-			syscall6(SYS_TIMER_NOTIFY, c->notify, 10, 0, 0, 0, 0);
+			timer_notify(c->notify, 10);
 			notify_wait(c->notify);
 		}
 	}

@@ -24,7 +24,7 @@ printf(const char *fmt, ...)
 }
 
 const char *
-strerror(int64_t err)
+err_name(int64_t err)
 {
 	static const char *const names[] = {
 		"E_OK", "E_INVAL", "E_FAULT", "E_NOCAP", "E_TYPE", "E_RIGHTS",

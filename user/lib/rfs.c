@@ -13,8 +13,7 @@ setbuf(struct rfs *c)
 {
 	struct msg r;
 
-	if (syscall_ipc(SYS_CALL, c->slot, RFS_SETBUF | TAG_CAP | (c->frame << 40), 0, 0,
-	    0, 0, &r) < 0)
+	if (ipc_call(c->slot, RFS_SETBUF | TAG_CAP | (c->frame << 40), 0, 0, &r) < 0)
 		return RFS_EIPC;
 	return (int64_t)r.w[0];
 }
@@ -25,7 +24,7 @@ call(struct rfs *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d, struct msg 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int64_t v;
 
-		if (syscall_ipc(SYS_CALL, c->slot, op, a, b, d, 0, r) < 0)
+		if (ipc_call4(c->slot, op, a, b, d, 0, r) < 0)
 			return RFS_EIPC;
 		v = (int64_t)r->w[0];
 		if (v != RFS_ENOBUF || attempt == 1)

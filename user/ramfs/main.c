@@ -280,7 +280,7 @@ map_arena(void)
 	int64_t err;
 
 	if ((err = memory_info(SLOT_MEMORY, info)) < 0) {
-		printf("ramfs: no memory quota: %s\n", strerror(err));
+		printf("ramfs: no memory quota: %s\n", err_name(err));
 		return 0;
 	}
 	avail = info[0] - info[1];
@@ -289,7 +289,7 @@ map_arena(void)
 	pages = (avail - SERVE_COST) / PAGE_COST;
 	if ((err = map_anon(SLOT_MEMORY, ARENA_VA, pages, RIGHT_READ | RIGHT_WRITE)) < 0) {
 		printf("ramfs: cannot map %llu KiB: %s\n",
-		    (unsigned long long)pages * (USER_PAGE / 1024), strerror(err));
+		    (unsigned long long)pages * (USER_PAGE / 1024), err_name(err));
 		return 0;
 	}
 	return pages * USER_PAGE;
@@ -315,11 +315,11 @@ main(uint64_t arg)
 	err = ipc_recv(SLOT_SERVE, SLOT_RECV, &m);
 	for (;;) {
 		if (err < 0) {
-			printf("ramfs: receive failed: %s\n", strerror(err));
+			printf("ramfs: receive failed: %s\n", err_name(err));
 			return 1;
 		}
 		serve(&m, &r);
-		err = syscall_ipc(SYS_REPLY_RECV, SLOT_SERVE,
-		    r.tag | ((uint64_t)SLOT_RECV << 48), r.w[0], r.w[1], r.w[2], r.w[3], &m);
+		err = ipc_reply_recv4(SLOT_SERVE, r.tag | ((uint64_t)SLOT_RECV << 48),
+		    r.w[0], r.w[1], r.w[2], r.w[3], &m);
 	}
 }

@@ -47,7 +47,7 @@ start_ramfs(void)
 	a.caps[0] = (struct spawn_cap){ SLOT_CONSOLE, SLOT_CONSOLE, RIGHT_WRITE, 0 };
 	a.caps[1] = (struct spawn_cap){ SLOT_EP, SLOT_FIRST_FREE,
 	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 };
-	if ((err = syscall6(SYS_SPAWN, SLOT_SPAWN, (uint64_t)(uintptr_t)&a, 0, 0, 0, 0)) < 0)
+	if ((err = spawn_process(SLOT_SPAWN, &a)) < 0)
 		return err;
 	/* Badge 1 names the service's whole tree. */
 	if (cap_derive(SLOT_EP, SLOT_FS, RIGHT_WRITE | RIGHT_GRANT, 1) < 0)
@@ -58,7 +58,7 @@ start_ramfs(void)
 static void
 finish(void)
 {
-	syscall6(SYS_MACHINE, SLOT_MACHINE, MACHINE_POWEROFF, 0, 0, 0, 0);
+	machine_control(SLOT_MACHINE, MACHINE_POWEROFF);
 	printf("ramfsbench: cannot power off\n");
 	for (;;)
 		yield();
@@ -72,7 +72,7 @@ main(uint64_t rounds)
 
 	printf("ramfsbench: starting (%llu rounds)\n", (unsigned long long)rounds);
 	if ((err = start_ramfs()) < 0) {
-		printf("ramfsbench: cannot start ramfs: %s\n", strerror(err));
+		printf("ramfsbench: cannot start ramfs: %s\n", err_name(err));
 		finish();
 	}
 	if (file_attach(SLOT_FS, SLOT_FSBUF, FSBUF_VA) < 0) {

@@ -288,7 +288,7 @@ cmd_ps(int argc, char **argv, struct sink *o, const struct source *in)
 
 	outf(o, "%-5s %-16s %-10s %s\n", "PID", "SERVICE", "STATE", "RESTARTS");
 	for (uint64_t i = 0; i < 32; i++) {
-		if (syscall_ipc(SYS_CALL, SLOT_INIT, INITCTL_PS, i, 0, 0, 0, &r) < 0) {
+		if (ipc_call(SLOT_INIT, INITCTL_PS, i, 0, &r) < 0) {
 			outf(o, "ps: init is not reachable\n");
 			return 1;
 		}
@@ -315,13 +315,13 @@ cmd_kill(int argc, char **argv, struct sink *o, const struct source *in)
 		return 1;
 	}
 	memcpy(w, argv[1], n);
-	if (syscall_ipc(SYS_CALL, SLOT_INIT, INITCTL_KILL, w[0], w[1], 0, 0, &r) < 0) {
+	if (ipc_call(SLOT_INIT, INITCTL_KILL, w[0], w[1], &r) < 0) {
 		outf(o, "kill: init is not reachable\n");
 		return 1;
 	}
 	if ((int64_t)r.w[0] < 0) {
 		outf(o, "kill: %s: %s\n", argv[1],
-		    (int64_t)r.w[0] == E_INVAL ? "no such service" : strerror((int64_t)r.w[0]));
+		    (int64_t)r.w[0] == E_INVAL ? "no such service" : err_name((int64_t)r.w[0]));
 		return 1;
 	}
 	return 0;
@@ -384,9 +384,8 @@ cmd_dmesg(int argc, char **argv, struct sink *o, const struct source *in)
 		return usage(o, "dmesg", "[bytes]");
 	if (want > sizeof(buf))
 		want = sizeof(buf);
-	if ((n = syscall6(SYS_CONSOLE_LOG, SLOT_CONSOLE, (uint64_t)(uintptr_t)buf, want,
-	    0, 0, 0)) < 0) {
-		outf(o, "dmesg: the kernel log is not readable: %s\n", strerror(n));
+	if ((n = console_log(SLOT_CONSOLE, buf, want)) < 0) {
+		outf(o, "dmesg: the kernel log is not readable: %s\n", err_name(n));
 		return 1;
 	}
 	sink_write(o, buf, (size_t)n);
@@ -407,9 +406,8 @@ cmd_scroll(int argc, char **argv, struct sink *o, const struct source *in)
 	}
 	if (argc != 2 || parse_count(s, &n) != 0 || n > 1000)
 		return usage(o, "scroll", "lines   (-1000..1000; negative: forward)");
-	if ((err = syscall6(SYS_CONSOLE_SCROLL, SLOT_CONSOLE, (uint64_t)(back * (int64_t)n),
-	    0, 0, 0, 0)) < 0) {
-		outf(o, "scroll: %s\n", strerror(err));
+	if ((err = console_scroll(SLOT_CONSOLE, back * (int64_t)n)) < 0) {
+		outf(o, "scroll: %s\n", err_name(err));
 		return 1;
 	}
 	return 0;
@@ -451,8 +449,8 @@ machine(struct sink *o, uint64_t op, const char *what)
 	struct msg r;
 
 	outf(o, "%s...\n", what);
-	syscall_ipc(SYS_CALL, SLOT_INIT, op, 0, 0, 0, 0, &r);
-	outf(o, "%s: refused (%s)\n", what, strerror((int64_t)r.w[0]));
+	ipc_call(SLOT_INIT, op, 0, 0, &r);
+	outf(o, "%s: refused (%s)\n", what, err_name((int64_t)r.w[0]));
 	return 1;
 }
 

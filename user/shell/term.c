@@ -15,7 +15,7 @@ term_init(void)
 
 	attached = err == 0;
 	if (!attached)
-		printf("shell: cannot attach to consoled: %s\n", strerror(err));
+		printf("shell: cannot attach to consoled: %s\n", err_name(err));
 }
 
 int

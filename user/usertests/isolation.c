@@ -72,7 +72,7 @@ giver(void)
 
 	if ((err = cap_seal(SLOT_CNODE, RIGHTS_ALL, 0, cn_token)) != E_OK ||
 	    (err = cap_seal(SLOT_VSPACE, RIGHTS_ALL, 0, vs_token)) != E_OK) {
-		printf("usertests:   giver: seal: %s\n", strerror(err));
+		printf("usertests:   giver: seal: %s\n", err_name(err));
 		return 1;
 	}
 	ipc_send(SLOT_FIRST_FREE, TAG_CAP | ((uint64_t)SLOT_CNODE << 40), 0, 0);
@@ -82,7 +82,7 @@ giver(void)
 	if ((err = memory_split(SLOT_MEMORY, SLOT_FIRST_FREE + 2, 1 << 20)) != E_OK ||
 	    (err = spawn_full(SLOT_FIRST_FREE + 1, "usertests", SLOT_FIRST_FREE + 2,
 	    SLOT_FIRST_FREE + 3, 0, HOLDER_ARG, 5, caps, 2)) < 0) {
-		printf("usertests:   giver: holder: %s\n", strerror(err));
+		printf("usertests:   giver: holder: %s\n", err_name(err));
 		return 1;
 	}
 	return 0;	/* our last thread ends: the process goes */

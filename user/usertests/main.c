@@ -41,7 +41,7 @@ expect(const char *what, int64_t got, int64_t want)
 	if (got == want)
 		return;
 	printf("usertests:   %s: got %lld (%s), want %lld (%s)\n", what,
-	    (long long)got, strerror(got), (long long)want, strerror(want));
+	    (long long)got, err_name(got), (long long)want, err_name(want));
 	group_failures++;
 }
 
@@ -135,7 +135,7 @@ dies_on(void (*fn)(uint64_t), void *stack_top)
 	err = thread_create(SLOT_MEMORY, SLOT_THREAD_TMP, fault_entry, stack_top,
 	    (uint64_t)(uintptr_t)fn);
 	if (err != E_OK) {
-		printf("usertests:   thread_create: %s\n", strerror(err));
+		printf("usertests:   thread_create: %s\n", err_name(err));
 		return 0;
 	}
 	for (int i = 0; i < 100 && !started; i++)

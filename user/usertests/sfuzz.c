@@ -523,7 +523,7 @@ run_round(int round, uint64_t ops)
 			live++;
 		} else {
 			printf("usertests:   stateful fuzzer: round %d seat %d: spawn: %s\n",
-			    round, s, strerror(w));
+			    round, s, err_name(w));
 			spawn_failures++;
 		}
 	}
