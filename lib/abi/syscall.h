@@ -25,7 +25,7 @@ enum nonos_syscall {
 	SYS_NOTIFICATION_CREATE, /* (memory, dst) */
 	SYS_FRAME_CREATE,	/* (memory, dst, pages) */
 	SYS_MAP,		/* (frame, vaddr, rights) */
-	SYS_UNMAP,		/* (vaddr) */
+	SYS_UNMAP,		/* (frame, vaddr) */
 	SYS_THREAD_CREATE,	/* (memory, dst, entry, stack top, arg) */
 	SYS_THREAD_EXIT,	/* () never returns */
 	SYS_THREAD_KILL,	/* (thread) */
