@@ -32,9 +32,3 @@ bkl_unlock(void)
 	owner = -1;
 	__atomic_store_n(&locked, 0, __ATOMIC_RELEASE);
 }
-
-int
-bkl_held(void)
-{
-	return locked && owner == (int)this_cpu()->id;
-}

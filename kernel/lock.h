@@ -9,7 +9,5 @@
 
 void bkl_lock(void);
 void bkl_unlock(void);
-/* 1 when the calling CPU holds the lock (for assertions). */
-int bkl_held(void);
 
 #endif

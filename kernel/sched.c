@@ -47,12 +47,6 @@ sched_init_cpu(unsigned id)
 	c->idle = idle;
 }
 
-struct thread *
-sched_idle(void)
-{
-	return this_cpu()->idle;
-}
-
 void
 sched_ready(struct thread *t)
 {

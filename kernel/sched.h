@@ -46,6 +46,4 @@ sched_current(void)
 	return this_cpu()->current;
 }
 
-struct thread *sched_idle(void);
-
 #endif

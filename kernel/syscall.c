@@ -80,6 +80,13 @@ sys_console_write(struct trapframe *tf)
 		return E_INVAL;
 	if (!user_range_ok(tf->rsi, len))
 		return E_FAULT;
+	/*
+	 * A byte of every page first, so that a failed call prints nothing;
+	 * the big kernel lock keeps the mappings until the loop below ends.
+	 */
+	for (uint64_t a = tf->rsi; a < tf->rsi + len; a = (a | (PAGE_SIZE - 1)) + 1)
+		if (copy_from_user(buf, a, 1) != E_OK)
+			return E_FAULT;
 	while (done < len) {
 		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
 

@@ -210,7 +210,7 @@ $(SODIUM_USER_SRC:%.c=$(B)/host/%.o) $(SODIUM_USER_SRC:%.c=$(B)/kernel/%.o): \
 #    kernel's services, so this runs on the x86-64 build machine).
 SODIUM_NC_SRC := lib/crypto/crypto.c lib/crypto/aead.c lib/crypto/pwhash.c \
 	lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c
-SODIUM_CHECK_OBJ := $(B)/freestanding/check/sodium_link_check.o \
+SODIUM_CHECK_OBJ := $(B)/freestanding/check/sodium_link_check.o $(B)/freestanding/check/hex.o \
 	$(SODIUM_NC_SRC:lib/crypto/%.c=$(B)/freestanding/check/nc/%.o)
 SODIUM_CHECK_ENV_OBJ := $(B)/freestanding/check/sodium_env_stubs.o \
 	$(B)/freestanding/check/string.o
@@ -225,7 +225,13 @@ $(B)/freestanding/check/%.o: tests/freestanding/%.c $(SODIUM_STAMP) | $(SODIUM_V
 	@echo "  CC [fs]     $<"
 	@$(CC) $(SODIUM_PORT_FS_CFLAGS) -MMD -MP -c $< -o $@
 
+# lib/libc and lib/fmt/hex as the kernel builds them.
 $(B)/freestanding/check/string.o: lib/libc/string.c
+	@mkdir -p $(@D)
+	@echo "  CC [fs]     $<"
+	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/freestanding/check/hex.o: lib/fmt/hex.c
 	@mkdir -p $(@D)
 	@echo "  CC [fs]     $<"
 	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@

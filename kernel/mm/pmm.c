@@ -2,7 +2,8 @@
  * Physical memory manager: the bitmap allocator from lib/frame over every
  * usable frame in the boot memory map. The bitmap itself lives in the
  * first free region large enough to hold it. Frames below 1 MiB stay
- * reserved (firmware leftovers, and room for a future AP start-up page).
+ * reserved: firmware leftovers, and the AP start-up page at 0x8000
+ * (smp.c, trampoline.S).
  */
 #include "kernel/kernel.h"
 #include "kernel/mm/pmm.h"

@@ -4,6 +4,7 @@
  * each goes to vector VEC_IRQ_BASE + line on the boot CPU.
  */
 #include "kernel/acpi.h"
+#include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/kernel.h"
@@ -50,6 +51,14 @@ route(uint32_t line, int masked)
 void
 ioapic_init(void)
 {
+	/* Each I/O APIC's registers where the MADT says: not in the memory map. */
+	for (int i = 0; i < acpi_madt.ioapic_count; i++) {
+		uint64_t pa = acpi_madt.ioapic[i].addr & ~(PAGE_SIZE - 1);
+
+		if (paging_map_range(HHDM_BASE + pa, pa, PAGE_SIZE,
+		    PTE_W | PTE_NX | PTE_G | PTE_CACHE_UC) < 0)
+			panic("ioapic: out of memory mapping its registers");
+	}
 	if (acpi_madt.ioapic_count == 0)
 		return;
 	ioapic = phys_to_virt(acpi_madt.ioapic[0].addr);

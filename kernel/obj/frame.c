@@ -143,17 +143,3 @@ frame_destroy(struct frame *f)
 	memory_refund(f->mem, (uint64_t)f->pages * PAGE_SIZE);
 	memory_free(f->mem, f, sizeof(*f));
 }
-
-void
-frame_forget_vspace(struct vspace *vs)
-{
-	while (vs->maps) {
-		struct mapping *m = vs->maps;
-
-		for (uint32_t i = 0; i < m->frame->pages; i++)
-			vspace_unmap(vs, m->va + i * PAGE_SIZE);
-		unlink_from_frame(m);
-		vs->maps = m->vnext;
-		memory_free(vs->mem, m, sizeof(*m));
-	}
-}

@@ -53,7 +53,5 @@ int frame_map_anon(struct memory *m, struct vspace *vs, uint64_t va, uint64_t pa
     uint32_t rights);
 /* Unmaps everywhere, zeroes and frees the page and the object. */
 void frame_destroy(struct frame *f);
-/* Drops every mapping record of vs (before vs itself is destroyed). */
-void frame_forget_vspace(struct vspace *vs);
 
 #endif

@@ -7,7 +7,8 @@
 
 #include "lib/onion/cell.h"
 
-int
+/* VERSIONS and commands >= 128 are variable-length. */
+static int
 onion_cell_is_var(uint8_t cmd)
 {
 	return cmd == CELL_VERSIONS || cmd >= 128;

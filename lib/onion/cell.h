@@ -41,9 +41,6 @@ struct onion_cell {
 	const uint8_t	*body;
 };
 
-/* VERSIONS and commands >= 128 are variable-length. */
-int	onion_cell_is_var(uint8_t cmd);
-
 /*
  * Parses one cell from buf. circid_len is 2 before the VERSIONS exchange
  * and 4 after. Returns ONION_OK and sets *used, or ONION_EAGAIN when buf

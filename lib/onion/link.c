@@ -7,6 +7,16 @@
 
 #include "lib/onion/link.h"
 
+/* Marks the link dead with err (for the owner to clean up). */
+static void
+onion_link_kill(struct onion_link *l, int err)
+{
+	if (l->state != LINK_DEAD) {
+		l->state = LINK_DEAD;
+		l->err = err;
+	}
+}
+
 int
 onion_link_start(struct onion_link *l, const struct onion_transport *tr,
     const uint8_t rsa_id[ONION_ID_LEN], const uint8_t *ed_id,
@@ -30,15 +40,6 @@ onion_link_start(struct onion_link *l, const struct onion_transport *tr,
 	if ((r = onion_tls_init(&l->tls, tr)) != ONION_OK)
 		onion_link_kill(l, r);
 	return r;
-}
-
-void
-onion_link_kill(struct onion_link *l, int err)
-{
-	if (l->state != LINK_DEAD) {
-		l->state = LINK_DEAD;
-		l->err = err;
-	}
 }
 
 int

@@ -67,7 +67,5 @@ int	onion_link_send(struct onion_link *l, const uint8_t cell[ONION_CELL_LEN]);
 /* Cells that can still be queued. */
 size_t	onion_link_room(const struct onion_link *l);
 int	onion_link_is_open(const struct onion_link *l);
-/* Marks the link dead with err (for the owner to clean up). */
-void	onion_link_kill(struct onion_link *l, int err);
 
 #endif

@@ -104,12 +104,6 @@ vault_open(struct vault_reader **rp, const struct vault_src *src,
 	return VAULT_OK;
 }
 
-const struct vault_header *
-vault_reader_header(const struct vault_reader *r)
-{
-	return &r->h;
-}
-
 void
 vault_close(struct vault_reader *r)
 {
@@ -137,7 +131,8 @@ vault_reader_chunk(struct vault_reader *r, uint64_t i, size_t *ctlen)
 	    r->scratch, &j);
 }
 
-int
+/* The header's signer against a required one: EUNSIGNED, ESIGNER. */
+static int
 vault_signer_check(const struct vault_header *h, const uint8_t *signer)
 {
 	if (signer == NULL)

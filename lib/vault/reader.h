@@ -30,9 +30,6 @@ struct vault_reader {
  */
 int vault_reader_chunk(struct vault_reader *r, uint64_t i, size_t *ctlen);
 
-/* The header's signer against a required one: EUNSIGNED, ESIGNER. */
-int vault_signer_check(const struct vault_header *h, const uint8_t *signer);
-
 /* Checks sig over BLAKE3 digest of header || body: VAULT_ESIG. */
 int vault_sig_check(const struct vault_header *h, const uint8_t digest[32],
     const uint8_t sig[VAULT_SIG_BYTES]);

@@ -156,7 +156,6 @@ void vault_writer_free(struct vault_writer *w);
 struct vault_reader;
 int vault_open(struct vault_reader **rp, const struct vault_src *src,
     const struct vault_unlock *u);
-const struct vault_header *vault_reader_header(const struct vault_reader *r);
 int vault_read(struct vault_reader *r, const struct vault_sink *out,
     const uint8_t *signer, const struct vault_progress *prog);
 void vault_close(struct vault_reader *r);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "lib/crypto/crypto.h"
+#include "lib/fmt/hex.h"
 #include "lib/libc/string.h"
 #include "tests/freestanding/linux_syscall.h"
 
@@ -50,21 +51,6 @@ hexeq(const uint8_t *p, size_t n, const char *hex)
 	return 1;
 }
 
-static void
-unhex(uint8_t *out, size_t n, const char *hex)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint8_t v = 0;
-
-		for (int j = 0; j < 2; j++) {
-			char c = hex[2 * i + j];
-
-			v = (uint8_t)(v << 4 | (c <= '9' ? c - '0' : c - 'a' + 10));
-		}
-		out[i] = v;
-	}
-}
-
 void
 nc_link_check_main(void)
 {
@@ -89,7 +75,8 @@ nc_link_check_main(void)
 	    "7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923"));
 
 	/* RFC 8032 TEST 2 */
-	unhex(seed, 32, "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+	expect(hex_decode(seed, 32,
+	    "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb", 64) == 0);
 	expect(nc_sign_ed25519_seed_keypair(pk, sk, seed) == NC_OK && hexeq(pk, 32,
 	    "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"));
 	expect(nc_sign_ed25519(sig, (const uint8_t *)"\x72", 1, sk) == NC_OK &&
@@ -101,8 +88,10 @@ nc_link_check_main(void)
 	expect(nc_verify_ed25519(sig, (const uint8_t *)"\x72", 1, pk) == NC_EAUTH);
 
 	/* RFC 7748 5.2, first vector; a low-order point. */
-	unhex(k, 32, "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
-	unhex(u, 32, "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+	expect(hex_decode(k, 32,
+	    "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4", 64) == 0);
+	expect(hex_decode(u, 32,
+	    "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c", 64) == 0);
 	expect(nc_x25519(h, k, u) == NC_OK && hexeq(h, 32,
 	    "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"));
 	memset(u, 0, sizeof u);

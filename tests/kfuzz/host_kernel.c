@@ -346,7 +346,6 @@ void lapic_send_ipi(uint32_t apic_id, uint8_t vector) { (void)apic_id; (void)vec
 
 void bkl_lock(void) { }
 void bkl_unlock(void) { }
-int bkl_held(void) { return 1; }
 
 volatile uint64_t timer_ticks;
 
@@ -454,12 +453,6 @@ struct cpu *
 this_cpu(void)
 {
 	return &cpus[0];
-}
-
-struct thread *
-sched_idle(void)
-{
-	return cpus[0].idle;
 }
 
 static void

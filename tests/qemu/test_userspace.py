@@ -71,6 +71,10 @@ def main():
         r.check("cat of a directory", "is a directory" in out, out)
         out = sh.run("mkdir " + "n" * 60)
         r.check("a name over the limit", "name too long" in out, out)
+        for n in (300, 1000, 5000):
+            out = sh.run("cat " + "q" * n)
+            r.check("cat of a %d-character name says why, on its own line" % n,
+                    out.rstrip("\n").endswith(": name too long") and out.startswith("cat: "), out[-80:])
         out = sh.run("catt e")
         r.check("unknown command with a suggestion", "did you mean 'cat'" in out, out)
         out = sh.run("help")

@@ -49,6 +49,8 @@ def main():
         results.check("a user thread with TF set dies of its #DB",
                       any("#DB debug" in f for f in faults), "")
         results.check("the kernel never panicked", "PANIC" not in g.out, "")
+        results.check("a console write that faults prints nothing",
+                      "console-partial" not in g.out, "")
         audits = re.findall(r"^audit: .*$", g.out, re.M)
         results.check("the capability audit found nothing (after each group and exit)",
                       not audits, "\n".join(audits[:5]))

@@ -8,22 +8,7 @@
 #include <string.h>
 
 #include "lib/crypto/mlkem.h"
-
-static int
-unhex(uint8_t *out, size_t n, const char *hex)
-{
-	size_t i;
-	unsigned int v;
-
-	if (strlen(hex) != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
+#include "lib/fmt/hex.h"
 
 static void
 puthex(const uint8_t *b, size_t n)
@@ -117,8 +102,8 @@ main(void)
 		if (line[0] == '\n')
 			continue;
 		if (sscanf(line, "%129s %65s %u %u %u", seedhex, mhex, &flip,
-		    &coef, &value) != 5 || unhex(seed, sizeof seed, seedhex) ||
-		    unhex(m, sizeof m, mhex) ||
+		    &coef, &value) != 5 || hex_decode(seed, sizeof seed, seedhex, strlen(seedhex)) ||
+		    hex_decode(m, sizeof m, mhex, strlen(mhex)) ||
 		    vector(seed, m, flip, coef, value) != 0) {
 			fprintf(stderr, "bad input line or failure: %s", line);
 			return 1;

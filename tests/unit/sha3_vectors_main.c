@@ -9,31 +9,25 @@
 #include <string.h>
 
 #include "lib/crypto/sha3.h"
+#include "lib/fmt/hex.h"
 
 #define MAXMSG	8192
 #define MAXOUT	4096
 
+/* The message: "-" for none, else its hex (lib/fmt/hex). */
 static int
-unhex(uint8_t *out, size_t *n, const char *hex)
+message(uint8_t *out, size_t *n, const char *hex)
 {
-	size_t len = strlen(hex), i;
-	unsigned int v;
+	size_t len = strlen(hex);
 
-	if (strcmp(hex, "-") == 0) {
-		*n = 0;
+	*n = 0;
+	if (strcmp(hex, "-") == 0)
 		return 0;
-	}
 	if (len % 2 != 0 || len / 2 > MAXMSG)
 		return -1;
-	for (i = 0; i < len / 2; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
 	*n = len / 2;
-	return 0;
+	return hex_decode(out, *n, hex, len);
 }
-
 static int
 init(struct sha3_ctx *ctx, const char *alg, size_t outlen)
 {
@@ -57,7 +51,7 @@ run(const char *alg, size_t outlen, size_t chunk, const char *hex)
 	struct sha3_ctx ctx;
 	size_t len, off, n;
 
-	if (outlen > MAXOUT || chunk == 0 || unhex(msg, &len, hex) != 0 ||
+	if (outlen > MAXOUT || chunk == 0 || message(msg, &len, hex) != 0 ||
 	    init(&ctx, alg, outlen) != 0)
 		return -1;
 	for (off = 0; off < len; off += n) {

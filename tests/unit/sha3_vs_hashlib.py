@@ -18,7 +18,7 @@ OUT = os.path.join(ROOT, "build", "host", "oracle", "sha3_vectors")
 CFLAGS = ["-std=c17", "-Wall", "-Wextra", "-Werror", "-Wshadow",
           "-Wstrict-prototypes", "-Wmissing-prototypes", "-g", "-O1",
           "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-I."]
-SOURCES = ["tests/unit/sha3_vectors_main.c", "lib/crypto/sha3.c"]
+SOURCES = ["tests/unit/sha3_vectors_main.c", "lib/crypto/sha3.c", "lib/fmt/hex.c"]
 FIXED = {"sha3_256": 32, "sha3_512": 64}
 
 

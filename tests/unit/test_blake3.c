@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "lib/crypto/blake3.h"
+#include "lib/fmt/hex.h"
 
 #define XOF_LEN		131
 #define MAX_INPUT	102400
@@ -96,21 +97,6 @@ hash_split(enum mode m, const uint8_t *p, size_t len, uint64_t *seed,
 	blake3_final(&h, out, outlen);
 }
 
-static int
-unhex(const char *s, uint8_t *out, size_t len)
-{
-	unsigned v;
-
-	if (strlen(s) != 2 * len)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 /* The tests run from the top folder; fall back to the binary's location. */
 static FILE *
 open_vectors(void)
@@ -170,7 +156,7 @@ test_official_vectors(void **state)
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		if (sscanf(line, "%zu %15s %299s", &len, modename, hex) != 3 ||
-		    len > MAX_INPUT || unhex(hex, want, sizeof want) != 0)
+		    len > MAX_INPUT || hex_decode(want, sizeof want, hex, strlen(hex)) != 0)
 			fail_msg("malformed line: %s", line);
 		if (strcmp(modename, "hash") == 0)
 			m = HASH;
@@ -220,7 +206,7 @@ test_embedded_vectors(void **state)
 	uint8_t want[BLAKE3_OUT_LEN], got[BLAKE3_OUT_LEN];
 
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-		assert_int_equal(unhex(v[i].hex, want, sizeof want), 0);
+		assert_int_equal(hex_decode(want, sizeof want, v[i].hex, strlen(v[i].hex)), 0);
 		hash_mode(v[i].m, input, v[i].len, got, sizeof got);
 		if (memcmp(got, want, sizeof got) != 0)
 			fail_msg("len %zu mode %s differs", v[i].len,

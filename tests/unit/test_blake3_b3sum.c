@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lib/crypto/blake3.h"
+#include "lib/fmt/hex.h"
 
 #define MAX_LEN		(3 * 1024 * 1024 + 4321)
 #define MAX_FILES	600
@@ -158,21 +159,6 @@ teardown(void **state)
 	return 0;
 }
 
-static int
-unhex(const char *s, size_t slen, uint8_t *out, size_t len)
-{
-	unsigned v;
-
-	if (slen != 2 * len)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 /*
  * Runs b3sum once over files idx[0..n) and stores outlen bytes per file
  * in want. One process for all files keeps the test fast.
@@ -200,8 +186,8 @@ b3sum(const struct fixture *fx, enum mode m, const size_t *idx, size_t n,
 	while ((linelen = getline(&line, &linecap, p)) > 0) {
 		if (line[linelen - 1] == '\n')
 			linelen--;
-		if (got == n || unhex(line, (size_t)linelen,
-		    want + got * outlen, outlen) != 0)
+		if (got == n || hex_decode(want + got * outlen,
+		    outlen, line, (size_t)linelen) != 0)
 			fail_msg("unexpected b3sum output line %zu: %.80s",
 			    got, line);
 		got++;

@@ -38,19 +38,7 @@
 #include <unistd.h>
 
 #include "lib/crypto/crypto.h"
-
-/* Decodes exactly n bytes of hex. */
-static void
-unhex(uint8_t *out, size_t n, const char *hex)
-{
-	assert_int_equal(strlen(hex), 2 * n);
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-}
+#include "tests/unit/unhex.h"
 
 static void
 assert_hex(const uint8_t *got, size_t n, const char *hex)

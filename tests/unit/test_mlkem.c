@@ -13,6 +13,7 @@
 
 #include "lib/crypto/mlkem.h"
 #include "lib/crypto/sha3.h"
+#include "tests/unit/unhex.h"
 
 #define PK	MLKEM1024_PUBLICKEYBYTES
 #define SK	MLKEM1024_SECRETKEYBYTES
@@ -33,19 +34,6 @@ struct kem {
 	uint8_t	ct[CT];
 	uint8_t	ss[SS];
 };
-
-static void
-unhex(uint8_t *out, const char *hex, size_t n)
-{
-	size_t i;
-	unsigned int v;
-
-	assert_int_equal(strlen(hex), 2 * n);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-}
 
 /* Deterministic seeds: SHAKE128("mlkem test" || i). */
 static void
@@ -308,19 +296,19 @@ test_noble_vectors(void **state)
 			k.m[j] = v[i].fill < 0 ? (uint8_t)(0x80 + j) : (uint8_t)v[i].fill;
 		make(&k);
 		sha3_256(h, k.pk, PK);
-		unhex(want, v[i].pk, 32);
+		unhex(want, 32, v[i].pk);
 		assert_memory_equal(h, want, 32);
 		sha3_256(h, k.sk, SK);
-		unhex(want, v[i].sk, 32);
+		unhex(want, 32, v[i].sk);
 		assert_memory_equal(h, want, 32);
 		sha3_256(h, k.ct, CT);
-		unhex(want, v[i].ct, 32);
+		unhex(want, 32, v[i].ct);
 		assert_memory_equal(h, want, 32);
-		unhex(want, v[i].ss, 32);
+		unhex(want, 32, v[i].ss);
 		assert_memory_equal(k.ss, want, 32);
 		k.ct[0] ^= 1;
 		assert_int_equal(mlkem1024_decaps(ss, k.ct, k.sk), MLKEM_OK);
-		unhex(want, v[i].rej, 32);
+		unhex(want, 32, v[i].rej);
 		assert_memory_equal(ss, want, 32);
 	}
 }

@@ -19,6 +19,7 @@
 #include "lib/onion/ntor.h"
 #include "lib/onion/ntor3.h"
 #include "lib/onion/relay.h"
+#include "tests/unit/unhex.h"
 
 /* ntor with x = 1..32, y = 33..64, b = 65..96, ID = 100..119. */
 static const uint8_t KAT_X[32] = {
@@ -253,17 +254,6 @@ test_ntor_roundtrip(void **state)
 	    ONION_EAUTH);
 }
 
-static void
-unhex(uint8_t *out, const char *hex)
-{
-	for (size_t i = 0; hex[2 * i] != '\0'; i++) {
-		unsigned v;
-
-		sscanf(hex + 2 * i, "%2x", &v);
-		out[i] = (uint8_t)v;
-	}
-}
-
 /* Proposal 332, section X.2: the published ntor v3 test vectors. */
 static void
 test_ntor3_kat(void **state)
@@ -276,23 +266,23 @@ test_ntor3_kat(void **state)
 	int n;
 
 	(void)state;
-	unhex(b, "4051daa5921cfa2a1c27b08451324919538e79e788a81b38cbed097a5dff454a");
-	unhex(B, "f8307a2bc1870b00b828bb74dbb8fd88e632a6375ab3bcd1ae706aaa8b6cdd1d");
-	unhex(id, "9fad2af287ef942632833d21f946c6260c33fae6172b60006e86e4a6911753a2");
-	unhex(x, "b825a3719147bcbe5fb1d0b0fcb9c09e51948048e2e3283d2ab7b45b5ef38b49");
-	unhex(y, "4865a5b7689dafd978f529291c7171bc159be076b92186405d13220b80e2a053");
-	unhex(cm, "68656c6c6f20776f726c64");
-	unhex(ver, "78797a7a79");
-	unhex(sm, "486f6c61204d756e646f");
-	unhex(want_skin, "9fad2af287ef942632833d21f946c6260c33fae6172b60006e86e4"
+	unhex(b, sizeof b, "4051daa5921cfa2a1c27b08451324919538e79e788a81b38cbed097a5dff454a");
+	unhex(B, sizeof B, "f8307a2bc1870b00b828bb74dbb8fd88e632a6375ab3bcd1ae706aaa8b6cdd1d");
+	unhex(id, sizeof id, "9fad2af287ef942632833d21f946c6260c33fae6172b60006e86e4a6911753a2");
+	unhex(x, sizeof x, "b825a3719147bcbe5fb1d0b0fcb9c09e51948048e2e3283d2ab7b45b5ef38b49");
+	unhex(y, sizeof y, "4865a5b7689dafd978f529291c7171bc159be076b92186405d13220b80e2a053");
+	unhex(cm, sizeof cm, "68656c6c6f20776f726c64");
+	unhex(ver, sizeof ver, "78797a7a79");
+	unhex(sm, sizeof sm, "486f6c61204d756e646f");
+	unhex(want_skin, sizeof want_skin, "9fad2af287ef942632833d21f946c6260c33fae6172b60006e86e4"
 	    "a6911753a2f8307a2bc1870b00b828bb74dbb8fd88e632a6375ab3bcd1ae706aaa"
 	    "8b6cdd1d252fe9ae91264c91d4ecb8501f79d0387e34ad8ca0f7c995184f7d11d5"
 	    "da4f463bebd9151fd3b47c180abc9e044d53565f04d82bbb3bebed3d06cea65db8"
 	    "be9c72b68cd461942088502f67");
-	unhex(want_reply, "4bf4814326fdab45ad5184f5518bd7fae25dc59374062698201a"
+	unhex(want_reply, sizeof want_reply, "4bf4814326fdab45ad5184f5518bd7fae25dc59374062698201a"
 	    "50a22954246d2fc5f8773ca824542bc6cf6f57c7c29bbf4e5476461ab130c5b18a"
 	    "b0a91276651202c3e1e87c0d32054c");
-	unhex(want_keys, "9c19b631fd94ed86a817e01f6c80b0743a43f5faebd39cfaa8b00f"
+	unhex(want_keys, sizeof want_keys, "9c19b631fd94ed86a817e01f6c80b0743a43f5faebd39cfaa8b00f"
 	    "a8bcc65c3bfeaa403d91acbd68a821bf6ee8504602b094a254392a07737d566276"
 	    "8c7a9fb1b2814bb34780eaee6e867c773e28c212ead563e98a1cd5d5b4576f5ee6"
 	    "1c59bde025ff2851bb19b721421694f263818e3531e43a9e4e3e2c661e2ad547d8"

@@ -11,21 +11,9 @@
 #include <cmocka.h>
 
 #include "lib/crypto/sha3.h"
+#include "tests/unit/unhex.h"
 
 enum alg { SHA3_256, SHA3_512, SHAKE128, SHAKE256 };
-
-static void
-unhex(uint8_t *out, const char *hex, size_t n)
-{
-	size_t i;
-	unsigned int v;
-
-	assert_int_equal(strlen(hex), 2 * n);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-}
 
 /* One-shot digest, or the first outlen bytes for SHAKE. */
 static void
@@ -75,7 +63,7 @@ check(enum alg alg, const void *in, size_t len, const char *want_hex)
 	size_t n = strlen(want_hex) / 2;
 
 	assert_true(n <= sizeof want);
-	unhex(want, want_hex, n);
+	unhex(want, n, want_hex);
 	digest(alg, got, n, in, len);
 	assert_memory_equal(got, want, n);
 }
@@ -158,8 +146,8 @@ test_long_output(void **state)
 	uint8_t out[400], want[32];
 
 	shake128(out, sizeof out, "abc", 3);
-	unhex(want, "35d6dbb75651b284076f5fde47b4a0586ee173e30bd4d08f2bc59c6114bdd745",
-	    sizeof want);
+	unhex(want, sizeof want,
+	    "35d6dbb75651b284076f5fde47b4a0586ee173e30bd4d08f2bc59c6114bdd745");
 	assert_memory_equal(out + 368, want, sizeof want);
 }
 
@@ -177,8 +165,8 @@ test_million_a(void **state)
 	for (i = 0; i < 1000; i++)
 		sha3_update(&ctx, a, sizeof a);
 	sha3_final(&ctx, got);
-	unhex(want, "5c8875ae474a3634ba4fd55ec85bffd661f32aca75c6d699d0cdcb6c115891c1",
-	    sizeof want);
+	unhex(want, sizeof want,
+	    "5c8875ae474a3634ba4fd55ec85bffd661f32aca75c6d699d0cdcb6c115891c1");
 	assert_memory_equal(got, want, sizeof want);
 }
 

@@ -25,13 +25,18 @@ void
 sink_write(struct sink *o, const char *s, size_t n)
 {
 	if (o->term) {
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
+		/* Runs of plain text in one write each; a control character is '?'. */
+		for (size_t i = 0, j; i < n; i = j + 1) {
+			for (j = i; j < n; j++) {
+				unsigned char c = (unsigned char)s[j];
 
-			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+				if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+					break;
+			}
+			if (j > i)
+				term_write(s + i, j - i);
+			if (j < n)
 				term_write("?", 1);
-			else
-				term_write(s + i, 1);
 		}
 		return;
 	}
@@ -56,15 +61,22 @@ sink_colour(struct sink *o, const char *sgr)
 void
 outf(struct sink *o, const char *fmt, ...)
 {
-	char buf[512];
+	/*
+	 * Room for a whole line and the words around it, so that a message
+	 * naming a long argument still ends in its reason and newline. Were
+	 * one ever longer, its tail becomes "...\n" rather than vanishing.
+	 */
+	static char buf[LINE_CAP + 1024];
 	va_list ap;
 	size_t n;
 
 	va_start(ap, fmt);
 	n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n >= sizeof(buf))
+	if (n >= sizeof(buf)) {
 		n = sizeof(buf) - 1;
+		memcpy(buf + n - 4, "...\n", 4);
+	}
 	sink_write(o, buf, n);
 }
 

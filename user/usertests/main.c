@@ -540,6 +540,10 @@ test_rights(void)
 	expect("map unaligned", map(SLOT_A, SCRATCH_VA + 8, RIGHT_READ), E_RANGE);
 	expect("map read-write", map(SLOT_A, SCRATCH_VA, RIGHT_READ | RIGHT_WRITE), E_OK);
 	*(volatile uint64_t *)SCRATCH_VA = 42;
+	/* Half in this page, half in the unmapped next: not a byte printed. */
+	memcpy((char *)SCRATCH_VA + 4080, "console-partial\n", 16);
+	expect("write running into an unmapped page",
+	    console_write(SLOT_CONSOLE, (char *)SCRATCH_VA + 4080, 32), E_FAULT);
 	expect("map over a mapping", map(SLOT_A, SCRATCH_VA, RIGHT_READ), E_BUSY);
 	cap_delete(SLOT_B);
 	cap_delete(SLOT_A);	/* the last cap: the frame is unmapped everywhere */

@@ -96,13 +96,6 @@ gdt_init(unsigned cpu)
 	      "r"((uint16_t)GDT_TSS) : "rax", "memory");
 }
 
-/* Address of the top of an IST stack, for tests that check them. */
-uint64_t
-gdt_ist_top(int ist)
-{
-	return mine()->tss.ist[ist - 1];
-}
-
 /* The stack the CPU switches to on an interrupt from ring 3. */
 void
 gdt_set_kernel_stack(uint64_t top)

@@ -17,7 +17,6 @@
 
 /* Loads the GDT and TSS of CPU number cpu (0 .. MAX_CPUS-1). */
 void gdt_init(unsigned cpu);
-uint64_t gdt_ist_top(int ist);
 void gdt_set_kernel_stack(uint64_t top);
 
 #endif

@@ -105,6 +105,8 @@ region_cache(uint32_t type)
 static void
 map_direct(const struct bootinfo *bi)
 {
+	uint64_t lapic_pa = rdmsr(MSR_APIC_BASE) & 0xffffff000ULL;
+
 	for (uint32_t i = 0; i < bi->mem_count; i++) {
 		const struct bootinfo_mem *m = &bi->mem[i];
 
@@ -117,12 +119,14 @@ map_direct(const struct bootinfo *bi)
 	    (bi->fb.size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
 	    PTE_W | PTE_NX | PTE_G | PTE_CACHE_WC) < 0)
 		panic("paging: out of memory mapping the framebuffer");
-	/* The local and I/O APIC registers are not in the UEFI memory map. */
-	if (paging_map_range(HHDM_BASE + 0xfec00000ULL, 0xfec00000ULL, 0x1000,
-	    PTE_W | PTE_NX | PTE_G | PTE_CACHE_UC) < 0 ||
-	    paging_map_range(HHDM_BASE + 0xfee00000ULL, 0xfee00000ULL, 0x1000,
+	/*
+	 * The local APIC's registers are not in the UEFI memory map: their
+	 * page where lapic.c finds it, by the APIC base MSR. The I/O APICs
+	 * are mapped where the MADT puts them, once it is read (device.c).
+	 */
+	if (paging_map_range(HHDM_BASE + lapic_pa, lapic_pa, PAGE_SIZE,
 	    PTE_W | PTE_NX | PTE_G | PTE_CACHE_UC) < 0)
-		panic("paging: out of memory mapping the APICs");
+		panic("paging: out of memory mapping the local APIC");
 }
 
 void

@@ -129,19 +129,6 @@ vspace_unmap(struct vspace *vs, uint64_t va)
 	return E_OK;
 }
 
-int
-vspace_lookup(struct vspace *vs, uint64_t va, uint64_t *pa)
-{
-	uint64_t *pte;
-	int err = E_OK;
-
-	if (va >= USER_TOP || (pte = walk(vs, va & ~(PAGE_SIZE - 1), 0, &err)) == NULL ||
-	    !(*pte & PTE_P))
-		return 0;
-	*pa = (*pte & PTE_ADDR) | (va & (PAGE_SIZE - 1));
-	return 1;
-}
-
 void
 vspace_activate(struct vspace *vs)
 {

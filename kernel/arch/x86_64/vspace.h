@@ -31,8 +31,6 @@ struct vspace *vspace_create(struct memory *m);
 int vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t rights);
 /* Removes the mapping at va and flushes it; E_RANGE when nothing is mapped. */
 int vspace_unmap(struct vspace *vs, uint64_t va);
-/* 1 and the physical address when va is mapped. */
-int vspace_lookup(struct vspace *vs, uint64_t va, uint64_t *pa);
 void vspace_activate(struct vspace *vs);
 /* Frees the page tables of the user half (not the frames). */
 void vspace_destroy(struct vspace *vs);
