@@ -54,8 +54,9 @@ struct process *proc_create(const struct bootinfo_module *mod, struct memory *me
 void proc_exited(struct process *p);
 
 /*
- * The root task: a fresh quota of mem_limit bytes and every boot-time
- * authority (console, all I/O ports, IRQ control, spawning).
+ * The root task: a fresh quota of mem_limit bytes and the boot-time
+ * authority (console, all I/O ports, IRQ control, spawning, machine
+ * control), each cut down to the module's signed ceiling.
  */
 struct process *proc_start_root(const struct bootinfo_module *mod,
     uint64_t mem_limit, int prio, uint64_t arg);

@@ -1,9 +1,12 @@
 /*
- * Kernel-memory quotas. Every kernel object a process causes (threads,
- * endpoints, frames, page tables, mapping records) is charged to a
- * memory object, so a process can exhaust only its own quota, never the
- * kernel. A root quota is made at boot for each task; tasks split child
- * quotas off theirs to bound what a thread or a child may use.
+ * Kernel-memory quotas. Every kernel object a process causes (threads and
+ * their stacks, endpoints, notifications, frames, page tables, mapping
+ * records, its cnode, vspace and process record, child quota objects,
+ * seal records, pending timers) is charged to a memory object, so a
+ * process can exhaust only its own quota, never the kernel. One root
+ * quota is made at boot, for the root task; processes split child quotas
+ * off theirs to bound what a thread or a child may use, and SYS_SPAWN
+ * moves one to each new process.
  */
 #ifndef KERNEL_OBJ_MEMORY_H
 #define KERNEL_OBJ_MEMORY_H
