@@ -168,7 +168,7 @@ $(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard 
 # Named as targets so that they are not intermediate files of the pattern
 # rules: make would delete them after each build, and would not build a
 # missing one whose source is older than the program.
-$(USER_PROG_OBJ) $(USER_PROGS:%=$(B)/user/%.srcs) $(B)/objs/USER_RT_OBJ:
+$(USER_PROG_OBJ) $(USER_RT_OBJ) $(USER_PROGS:%=$(B)/user/%.srcs) $(B)/objs/USER_RT_OBJ:
 
 # --- Boot image --------------------------------------------------------------
 BOOT_MODULES := $(USER_BINS)
