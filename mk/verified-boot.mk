@@ -27,7 +27,8 @@ MANIFEST_TOOL_SRC := tools/nonos-manifest/main.c tools/common/cli.c \
 	tools/common/fileio.c tools/common/keyfile.c tools/common/progress.c \
 	lib/manifest/manifest.c lib/sign/check.c lib/sign/sign.c lib/fmt/hex.c \
 	lib/path/path.c lib/crypto/blake3.c lib/crypto/crypto.c \
-	lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c
+	lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c \
+	lib/crypto/sha256.c
 MANIFEST_TOOL_OBJ := $(MANIFEST_TOOL_SRC:%.c=$(B)/host/%.o)
 
 $(MANIFEST_TOOL): $(MANIFEST_TOOL_OBJ) $(B)/host/libsodium.a
