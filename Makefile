@@ -22,7 +22,9 @@ REPRO := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 # The kernel links only the library folders it uses, listed here.
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
 KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap manifest term
-LIB_FREESTANDING_SRC := $(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC)) lib/crypto/blake3.c
+# lib/manifest/verify.c is the loader's checks (lib/sign, SHA-256): not the kernel's.
+LIB_FREESTANDING_SRC := $(filter-out lib/manifest/verify.c,\
+	$(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))) lib/crypto/blake3.c
 LIB_HOST_SRC := $(filter-out lib/libc/%,$(LIB_SRC))
 
 # Extra archives (e.g. libraries built from Debian source by mk/*.mk).
@@ -58,8 +60,8 @@ EFI_CFLAGS := $(WARN) $(REPRO) -target x86_64-unknown-windows -ffreestanding \
 	-fshort-wchar -mno-red-zone -fno-stack-protector -mno-stack-arg-probe \
 	-mgeneral-regs-only -fno-builtin -O2 -I.
 EFI_SRC := $(sort $(wildcard boot/*.c)) lib/libc/string.c lib/elf/elf64.c lib/fmt/fmt.c \
-	lib/fmt/hex.c lib/manifest/manifest.c lib/sign/check.c lib/crypto/blake3.c \
-	lib/crypto/verify.c
+	lib/fmt/hex.c lib/manifest/manifest.c lib/manifest/verify.c lib/sign/check.c \
+	lib/crypto/blake3.c lib/crypto/sha256.c lib/crypto/verify.c
 # The signing key's public half and libsodium's Ed25519: mk/verified-boot.mk.
 EFI_OBJ := $(EFI_SRC:%.c=$(B)/efi/%.o) $(B)/efi/boot/pubkey.o
 

@@ -11,9 +11,6 @@
 #include "lib/libc/string.h"
 #include "lib/manifest/manifest.h"
 
-#define PCR_MANIFEST	8
-#define PCR_FILES	9
-
 struct efi_system_table *st;
 struct efi_boot_services *bs;
 
@@ -51,36 +48,35 @@ load_kernel(const struct loaded_file *f, const struct elf64_image *img,
 }
 
 /*
- * Extends PCR 8 with the manifest, PCR 9 with the kernel and then each
- * module in manifest order (docs/boot-manifest.md).
+ * Measures what lib/manifest says a boot measures (manifest_event): the
+ * manifest into PCR 8, the kernel and then each module in manifest order
+ * into PCR 9 (docs/boot-manifest.md).
  */
 static efi_status
-measure_all(struct bootinfo *bi, const struct loaded_file *kf)
+measure_all(const struct manifest *m, struct bootinfo *bi,
+    const struct loaded_file *kf)
 {
+	struct manifest_event ev;
 	efi_status s;
 
 	measure_init(bi);
-	s = measure(bi, PCR_MANIFEST, MANIFEST_PATH,
-	    (const void *)bi->manifest_base, bi->manifest_size);
-	if (s == EFI_SUCCESS)
-		s = measure(bi, PCR_FILES, MANIFEST_KERNEL_PATH, kf->data, kf->size);
-	if (s != EFI_SUCCESS)
-		return s;
-	for (uint32_t i = 0; i < bi->module_count; i++) {
-		const struct bootinfo_module *m = &bi->modules[i];
-		char desc[sizeof(MANIFEST_MODULE_DIR) + BOOTINFO_NAME_LEN];
-		size_t n = strnlen(m->name, BOOTINFO_NAME_LEN - 1);
+	for (uint32_t i = 0; manifest_event(m, i, &ev) == 0; i++) {
+		const void *data = kf->data;
+		uint64_t size = kf->size;
 
-		memcpy(desc, MANIFEST_MODULE_DIR "/", sizeof(MANIFEST_MODULE_DIR));
-		memcpy(desc + sizeof(MANIFEST_MODULE_DIR), m->name, n);
-		desc[sizeof(MANIFEST_MODULE_DIR) + n] = '\0';
-		if ((s = measure(bi, PCR_FILES, desc, (const void *)m->base, m->size)) !=
-		    EFI_SUCCESS)
+		if (ev.file < 0) {
+			data = (const void *)bi->manifest_base;
+			size = bi->manifest_size;
+		} else if (ev.file > 0) {
+			data = (const void *)bi->modules[ev.file - 1].base;
+			size = bi->modules[ev.file - 1].size;
+		}
+		if ((s = measure(bi, ev.pcr, ev.path, data, size)) != EFI_SUCCESS)
 			return s;
 	}
 	if (bi->verify_flags & BOOTINFO_VERIFY_TPM)
 		con_printf("nonos-loader: measured %u files into PCRs %d and %d\n",
-		    bi->event_count, PCR_MANIFEST, PCR_FILES);
+		    bi->event_count, MANIFEST_PCR_MANIFEST, MANIFEST_PCR_FILES);
 	return EFI_SUCCESS;
 }
 
@@ -136,7 +132,7 @@ efi_main(efi_handle image, struct efi_system_table *systab)
 	    (s = verify_modules(m, bi)) != EFI_SUCCESS)
 		return s;
 	bi->tsc_verify_end = rdtsc();
-	if ((s = measure_all(bi, &kf)) != EFI_SUCCESS)
+	if ((s = measure_all(m, bi, &kf)) != EFI_SUCCESS)
 		return s;
 	bi->tsc_measure_end = rdtsc();
 

@@ -1,22 +1,18 @@
 /*
  * Measured boot: each verified file is extended into a TPM 2.0 PCR
  * through the firmware's EFI_TCG2_PROTOCOL, which also appends a TCG
- * event (EV_IPL, the file's path as event data) to its event log. PCR 8
- * gets the manifest, PCR 9 the kernel and then each module in manifest
- * order; both start at zero and nothing else extends them, so their
- * values follow from the image alone (nonos-manifest measure prints
- * them at build time). The loader keeps its own copy of the events
- * (SHA-256 digests it computes itself, and the PCR values they replay
- * to) for the kernel's `bootlog`, with or without a TPM.
+ * event (EV_IPL, the file's path as event data) to its event log. Which
+ * file goes into which PCR, in what order, is lib/manifest's
+ * (manifest_event); both PCRs start at zero and nothing else extends
+ * them, so their values follow from the image alone (nonos-manifest
+ * measure prints them at build time, with the same code). The loader
+ * keeps its own copy of the events (SHA-256 digests it computes itself,
+ * and the PCR values they replay to) for the kernel's `bootlog`, with or
+ * without a TPM.
  */
-#include <sodium/crypto_hash_sha256.h>
-
 #include "boot/loader.h"
 #include "lib/libc/string.h"
-
-#define EV_IPL		0x0000000dU
-#define PCR_FIRST	8		/* the two PCRs we use: 8 and 9 */
-#define PCR_LAST	9
+#include "lib/manifest/manifest.h"
 
 static struct efi_tcg2 *tcg2;
 
@@ -59,22 +55,19 @@ measure(struct bootinfo *bi, uint32_t pcr, const char *desc, const void *data,
 	    BOOTINFO_EVENT_DESC_LEN + 7) / 8];
 	struct efi_tcg2_event *ev = (struct efi_tcg2_event *)evbuf;
 	struct bootinfo_event *e;
-	uint8_t chain[64];
 	size_t n = strnlen(desc, BOOTINFO_EVENT_DESC_LEN - 1);
 	efi_status s;
 
-	if (pcr < PCR_FIRST || pcr > PCR_LAST || bi->event_count == BOOTINFO_MAX_EVENTS)
+	if (bi->event_count == BOOTINFO_MAX_EVENTS)
 		return fail(EFI_INVALID_PARAMETER, "%s: cannot record its measurement", desc);
 	e = &bi->events[bi->event_count];
+	/* The extend a TPM performs in its SHA-256 bank, replayed here. */
+	if (manifest_measure(bi->pcr_sha256, pcr, data, size, e->sha256) != 0)
+		return fail(EFI_INVALID_PARAMETER, "%s: cannot record its measurement", desc);
 	e->pcr = pcr;
-	e->type = EV_IPL;
+	e->type = MANIFEST_EV_IPL;
 	memcpy(e->desc, desc, n);
 	e->desc[n] = '\0';
-	crypto_hash_sha256(e->sha256, data, size);
-	/* The extend a TPM performs in its SHA-256 bank: PCR = H(PCR || digest). */
-	memcpy(chain, bi->pcr_sha256[pcr - PCR_FIRST], 32);
-	memcpy(chain + 32, e->sha256, 32);
-	crypto_hash_sha256(bi->pcr_sha256[pcr - PCR_FIRST], chain, sizeof(chain));
 	bi->event_count++;
 	if (tcg2 == NULL)
 		return EFI_SUCCESS;
@@ -82,7 +75,7 @@ measure(struct bootinfo *bi, uint32_t pcr, const char *desc, const void *data,
 	ev->header.header_size = sizeof(ev->header);
 	ev->header.header_version = EFI_TCG2_EVENT_HEADER_VERSION;
 	ev->header.pcr_index = pcr;
-	ev->header.event_type = EV_IPL;
+	ev->header.event_type = MANIFEST_EV_IPL;
 	memcpy(ev->event, e->desc, n + 1);
 	ev->size = (uint32_t)(sizeof(*ev) + n + 1);
 	s = tcg2->hash_log_extend_event(tcg2, 0, (uint64_t)data, size, ev);

@@ -4,10 +4,11 @@
  * then every file it lists is read once and checked for its size and
  * BLAKE3 hash; the bytes checked are the bytes used. A file in
  * /nonos/modules that the manifest does not list, or a listed one that
- * is missing, stops the boot like a bad hash does.
+ * is missing, stops the boot like a bad hash does. The checks are
+ * lib/manifest's (nonos-manifest verify makes the same); reading the
+ * files through UEFI and reporting are this file's.
  */
 #include "boot/loader.h"
-#include "lib/crypto/blake3.h"
 #include "lib/fmt/hex.h"
 #include "lib/libc/string.h"
 #include "lib/manifest/manifest.h"
@@ -48,9 +49,9 @@ read_file(const char *path, uint64_t max, struct loaded_file *f)
 efi_status
 verify_manifest(struct bootinfo *bi, const struct manifest **out)
 {
+	struct manifest_fault fault;
 	struct loaded_file mf, sf;
 	struct sign_sig sig;
-	uint8_t digest[MANIFEST_HASH_LEN];
 	char a[17], b[17];
 	const char *why;
 	uint32_t line;
@@ -60,23 +61,16 @@ verify_manifest(struct bootinfo *bi, const struct manifest **out)
 	    (s = read_file(MANIFEST_SIG_PATH, MANIFEST_SIG_MAX_BYTES, &sf)) != EFI_SUCCESS)
 		return s;
 	/* The signature first: nothing in the manifest is read before it passes. */
-	if (sign_sig_parse(&sig, sf.data, sf.size) != SIGN_OK)
-		return fail(EFI_SECURITY_VIOLATION, "%s: malformed signature file",
-		    MANIFEST_SIG_PATH);
-	blake3(mf.data, mf.size, digest);
-	switch (sign_sig_verify(&sig, digest, boot_signing_key)) {
+	switch (manifest_check_signature(mf.data, mf.size, sf.data, sf.size,
+	    boot_signing_key, &sig, &fault)) {
 	case SIGN_OK:
 		break;
 	case SIGN_EKEY:
-		return fail(EFI_SECURITY_VIOLATION,
-		    "%s: signed by another key (%s..., this loader trusts %s...)",
-		    MANIFEST_SIG_PATH, key_prefix(sig.signer, a),
+		return fail(EFI_SECURITY_VIOLATION, "%s: %s (%s..., this loader trusts %s...)",
+		    fault.path, fault.why, key_prefix(sig.signer, a),
 		    key_prefix(boot_signing_key, b));
-	case SIGN_EHASH:
-		return fail(EFI_SECURITY_VIOLATION,
-		    "%s: does not match its signature (hash differs)", MANIFEST_PATH);
 	default:
-		return fail(EFI_SECURITY_VIOLATION, "%s: bad signature", MANIFEST_SIG_PATH);
+		return fail(EFI_SECURITY_VIOLATION, "%s: %s", fault.path, fault.why);
 	}
 	bi->tsc_signature = rdtsc();
 	/* Signed, but still parsed as untrusted text: a signer can err too. */
@@ -97,45 +91,29 @@ verify_manifest(struct bootinfo *bi, const struct manifest **out)
 efi_status
 verify_file(const char *path, const struct manifest_file *f, struct loaded_file *out)
 {
-	uint8_t digest[MANIFEST_HASH_LEN];
+	char buf[MANIFEST_WHY_LEN];
+	const char *why;
 	efi_status s = esp_read(path, f->size, out);
 
-	/* A longer file is refused before it is read; a shorter one after. */
-	if (s == EFI_BAD_BUFFER_SIZE || (s == EFI_SUCCESS && out->size != f->size))
-		return fail(EFI_SECURITY_VIOLATION,
-		    "%s: size mismatch (%llu bytes, the manifest says %llu)", path,
-		    (unsigned long long)out->size, (unsigned long long)f->size);
 	if (s == EFI_NOT_FOUND)
 		return fail(s, "%s: listed in the manifest but missing", path);
-	if (s != EFI_SUCCESS)
+	if (s != EFI_SUCCESS && s != EFI_BAD_BUFFER_SIZE)
 		return fail(s, "%s: %s", path, efi_strerror(s));
-	blake3(out->data, out->size, digest);
-	if (memcmp(digest, f->blake3, sizeof(digest)) != 0)
-		return fail(EFI_SECURITY_VIOLATION, "%s: hash mismatch", path);
+	/* A longer file was refused before it was read; out->size is its size. */
+	why = manifest_check_file(f, s == EFI_SUCCESS ? out->data : NULL, out->size, buf);
+	if (why != NULL)
+		return fail(EFI_SECURITY_VIOLATION, "%s: %s", path, why);
 	return EFI_SUCCESS;
-}
-
-/* Joins MANIFEST_MODULE_DIR "/" name into path (large enough). */
-static void
-module_path(char path[sizeof(MANIFEST_MODULE_DIR) + MANIFEST_NAME_LEN], const char *name)
-{
-	size_t n = strnlen(name, MANIFEST_NAME_LEN - 1);
-
-	memcpy(path, MANIFEST_MODULE_DIR "/", sizeof(MANIFEST_MODULE_DIR));
-	memcpy(path + sizeof(MANIFEST_MODULE_DIR), name, n);
-	path[sizeof(MANIFEST_MODULE_DIR) + n] = '\0';
 }
 
 /* esp_each_file callback: every file in the module folder must be listed. */
 static efi_status
 listed(const char *name, void *ctx)
 {
-	char path[sizeof(MANIFEST_MODULE_DIR) + MANIFEST_NAME_LEN];
-
 	if (manifest_module(ctx, name) != NULL)
 		return EFI_SUCCESS;
-	module_path(path, name);
-	return fail(EFI_SECURITY_VIOLATION, "%s: not in the signed manifest", path);
+	return fail(EFI_SECURITY_VIOLATION, "%s/%s: not in the signed manifest",
+	    MANIFEST_MODULE_DIR, name);
 }
 
 efi_status
@@ -155,10 +133,10 @@ verify_modules(const struct manifest *m, struct bootinfo *bi)
 	for (uint32_t i = 0; i < m->nmodules; i++) {
 		const struct manifest_file *f = &m->module[i];
 		struct bootinfo_module *bm = &bi->modules[i];
-		char path[sizeof(MANIFEST_MODULE_DIR) + MANIFEST_NAME_LEN];
+		char path[MANIFEST_PATH_LEN];
 		struct loaded_file lf;
 
-		module_path(path, f->name);
+		manifest_file_path(m, 1 + i, path);
 		if ((s = verify_file(path, f, &lf)) != EFI_SUCCESS)
 			return s;
 		memcpy(bm->name, f->name, sizeof(bm->name));

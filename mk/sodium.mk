@@ -209,7 +209,8 @@ $(SODIUM_USER_SRC:%.c=$(B)/host/%.o) $(SODIUM_USER_SRC:%.c=$(B)/kernel/%.o): \
 #    in the kernel's code generation (Linux system calls stand in for the
 #    kernel's services, so this runs on the x86-64 build machine).
 SODIUM_NC_SRC := lib/crypto/crypto.c lib/crypto/aead.c lib/crypto/pwhash.c \
-	lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c
+	lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c \
+	lib/crypto/sha256.c
 SODIUM_CHECK_OBJ := $(B)/freestanding/check/sodium_link_check.o $(B)/freestanding/check/hex.o \
 	$(SODIUM_NC_SRC:lib/crypto/%.c=$(B)/freestanding/check/nc/%.o)
 SODIUM_CHECK_ENV_OBJ := $(B)/freestanding/check/sodium_env_stubs.o \

@@ -25,9 +25,10 @@ DEV_KEY := keys/dev.key
 MANIFEST_TOOL := $(B)/tools/nonos-manifest
 MANIFEST_TOOL_SRC := tools/nonos-manifest/main.c tools/common/cli.c \
 	tools/common/fileio.c tools/common/keyfile.c tools/common/progress.c \
-	lib/manifest/manifest.c lib/sign/check.c lib/sign/sign.c lib/fmt/hex.c \
-	lib/path/path.c lib/crypto/blake3.c lib/crypto/crypto.c \
-	lib/crypto/sign.c lib/crypto/verify.c lib/crypto/hashes.c
+	lib/manifest/manifest.c lib/manifest/verify.c lib/sign/check.c \
+	lib/sign/sign.c lib/fmt/fmt.c lib/fmt/hex.c lib/path/path.c \
+	lib/crypto/blake3.c lib/crypto/crypto.c lib/crypto/sign.c \
+	lib/crypto/verify.c lib/crypto/hashes.c lib/crypto/sha256.c
 MANIFEST_TOOL_OBJ := $(MANIFEST_TOOL_SRC:%.c=$(B)/host/%.o)
 
 $(MANIFEST_TOOL): $(MANIFEST_TOOL_OBJ) $(B)/host/libsodium.a
@@ -69,7 +70,7 @@ $(B)/efi/boot/pubkey.o: $(B)/boot/pubkey.c
 
 # --- libsodium for the loader -------------------------------------------------------
 # Ed25519 verification (ref10), SHA-512 (which it uses), SHA-256 (the TPM
-# bank) and sodium/utils.c (memzero, memcmp, is_zero), nothing else. The
+# bank, through lib/crypto/sha256.c) and sodium/utils.c (memzero, memcmp, is_zero), nothing else. The
 # UEFI target is x86_64-unknown-windows, so clang defines _WIN32 and
 # _MSC_VER, which would make libsodium expect <windows.h>; the loader is
 # no Windows program, so they are undefined here. The environment these
@@ -99,7 +100,7 @@ $(B)/efi/libsodium.a: $(EFI_SODIUM_OBJ)
 	@llvm-ar rcsD $@ $^
 
 # Loader files that include <sodium/...>.
-EFI_SODIUM_USERS := $(B)/efi/lib/crypto/verify.o $(B)/efi/boot/tcg2.o \
+EFI_SODIUM_USERS := $(B)/efi/lib/crypto/verify.o $(B)/efi/lib/crypto/sha256.o \
 	$(B)/efi/boot/sodium_env.o
 $(EFI_SODIUM_USERS): EFI_CFLAGS += $(SODIUM_INC) -isystem lib/crypto/shim \
 	$(EFI_SODIUM_DEFS)

@@ -26,6 +26,7 @@
 #define MANIFEST_HASH_LEN	32
 
 /* Paths on the EFI system partition. */
+#define MANIFEST_DIR		"/nonos"
 #define MANIFEST_PATH		"/nonos/manifest"
 #define MANIFEST_SIG_PATH	"/nonos/manifest.sig"
 #define MANIFEST_KERNEL_PATH	"/nonos/kernel.elf"
@@ -88,5 +89,83 @@ size_t manifest_format_ceiling(const uint32_t ceiling[CAP_TYPE_COUNT],
  * and checks it); this is the most the loader reads of one.
  */
 #define MANIFEST_SIG_MAX_BYTES	512
+
+/*
+ * --- Verified and measured boot (verify.c) -----------------------------
+ * What the loader checks and measures, and nonos-manifest's verify and
+ * measure repeat on the host: one policy, one implementation. Not in the
+ * kernel, which trusts the loader's checks (it needs lib/sign, SHA-256).
+ */
+
+/* The longest path of a listed file, with its NUL. */
+#define MANIFEST_PATH_LEN	(sizeof(MANIFEST_MODULE_DIR) + MANIFEST_NAME_LEN)
+
+/* The PCRs a boot extends, both from zero and by nothing else. */
+#define MANIFEST_PCR_MANIFEST	8	/* the manifest */
+#define MANIFEST_PCR_FILES	9	/* the kernel, then each module */
+#define MANIFEST_EV_IPL		0x0000000dU	/* TCG: boot loader event */
+
+/* Why a check failed: the file at fault and a one-line reason. */
+struct manifest_fault {
+	const char *path;
+	const char *why;
+};
+
+struct sign_sig;
+
+/*
+ * The first check, before the manifest is parsed: sig[0..siglen) must be
+ * a nonos-sign signature file over the BLAKE3 of text[0..len), made by
+ * the trusted key pk. Returns SIGN_OK, or lib/sign's SIGN_EFORMAT,
+ * SIGN_EKEY, SIGN_EHASH or SIGN_EBAD with *fault filled; *parsed holds
+ * the signature file's fields whenever it could be parsed.
+ */
+int manifest_check_signature(const void *text, size_t len, const void *sig,
+    size_t siglen, const uint8_t pk[32], struct sign_sig *parsed,
+    struct manifest_fault *fault);
+
+/*
+ * Checks a listed file's bytes against its entry: NULL when they match,
+ * else a reason that fits in why[MANIFEST_WHY_LEN] ("size mismatch (5001
+ * bytes, the manifest says 5000)", "hash mismatch"). The size is checked
+ * first, and data is not read when it differs (so it may be NULL then).
+ */
+#define MANIFEST_WHY_LEN	80
+const char *manifest_check_file(const struct manifest_file *f,
+    const void *data, uint64_t size, char why[MANIFEST_WHY_LEN]);
+
+/*
+ * The files a boot reads, in the order it checks them: file 0 is the
+ * kernel, file 1 + k is module k. NULL past the last
+ * (manifest_nfiles(m) of them).
+ */
+uint32_t manifest_nfiles(const struct manifest *m);
+const struct manifest_file *manifest_file(const struct manifest *m,
+    uint32_t i);
+/* File i's path on the boot partition ("/nonos/modules/hello"). */
+void manifest_file_path(const struct manifest *m, uint32_t i,
+    char path[MANIFEST_PATH_LEN]);
+
+/*
+ * The measurements a boot makes, in order (docs/boot-manifest.md):
+ * event 0 is the manifest's own bytes into PCR 8, event 1 + i file i
+ * into PCR 9. Each is an EV_IPL event whose data is the path and its
+ * NUL. Returns 0 and fills *ev, or -1 past the last (2 + nmodules).
+ */
+struct manifest_event {
+	uint32_t pcr;
+	int32_t file;			/* manifest_file's i; -1: the manifest */
+	char path[MANIFEST_PATH_LEN];
+};
+int manifest_event(const struct manifest *m, uint32_t i,
+    struct manifest_event *ev);
+
+/*
+ * One measurement as a TPM makes it in its SHA-256 bank: digest =
+ * SHA-256(data), then PCR = SHA-256(PCR || digest) on pcrs[pcr - 8] (PCRs
+ * 8 and 9). Returns 0, or -1 for another PCR or a failed hash.
+ */
+int manifest_measure(uint8_t pcrs[2][32], uint32_t pcr, const void *data,
+    uint64_t size, uint8_t digest[32]);
 
 #endif

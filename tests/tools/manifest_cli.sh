@@ -108,7 +108,7 @@ reset() { rm -rf "$t"; cp -r "$d" "$t"; }
 reset; printf 'x' | dd of="$t/kernel.elf" bs=1 seek=100 conv=notrunc status=none
 refuse "a changed kernel" "kernel.elf: hash mismatch" "$T" verify -p "$w/k.pub" "$t"
 reset; printf 'x' >> "$t/modules/hello"
-refuse "a longer module" "hello: size 5001, the manifest says 5000" "$T" verify -p "$w/k.pub" "$t"
+refuse "a longer module" "hello: size mismatch (5001 bytes, the manifest says 5000)" "$T" verify -p "$w/k.pub" "$t"
 reset; cp "$t/modules/hello" "$t/modules/extra"
 refuse "an extra module" "extra: not in the signed manifest" "$T" verify -p "$w/k.pub" "$t"
 reset; rm "$t/modules/tiny"

@@ -3,7 +3,10 @@
  * boundary: a good manifest and every field read back; each refusal with
  * its reason and line; one spelling per manifest (no single-byte change
  * of a good manifest parses to the same contents); and the ceiling
- * syntax both ways. The detached signature is lib/sign's (test_sign.c).
+ * syntax both ways. The detached signature's format is lib/sign's
+ * (test_sign.c); what the loader and nonos-manifest make of it, of each
+ * listed file and of the measurements (lib/manifest/verify.c) is tested
+ * at the end.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +17,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/crypto/blake3.h"
+#include "lib/fmt/hex.h"
 #include "lib/manifest/manifest.h"
+#include "lib/sign/sign.h"
 
 #define H1 "0000000000000000000000000000000000000000000000000000000000000001"
 #define H2 "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
@@ -261,6 +267,161 @@ test_ceiling_syntax(void **state)
 	    "012345678901234567890123456789012345678901234567", 47));
 }
 
+/* The signature is checked before the text is parsed, each fault named. */
+static void
+test_check_signature(void **state)
+{
+	uint8_t pk[32], sk[64], pk2[32], sk2[64], digest[32];
+	char sig[SIGN_SIGFILE_LEN + 1], text[sizeof(good)];
+	struct manifest_fault fault;
+	struct sign_sig parsed;
+
+	(void)state;
+	assert_int_equal(sign_keygen(pk, sk), SIGN_OK);
+	assert_int_equal(sign_keygen(pk2, sk2), SIGN_OK);
+	blake3(good, strlen(good), digest);
+	assert_int_equal(sign_make(sig, digest, sk), SIGN_OK);
+	assert_int_equal(manifest_check_signature(good, strlen(good), sig,
+	    strlen(sig), pk, &parsed, &fault), SIGN_OK);
+	assert_null(fault.why);
+	assert_memory_equal(parsed.signer, pk, 32);
+
+	assert_int_equal(manifest_check_signature(good, strlen(good), sig,
+	    strlen(sig), pk2, &parsed, &fault), SIGN_EKEY);
+	assert_string_equal(fault.path, MANIFEST_SIG_PATH);
+	assert_string_equal(fault.why, "signed by another key");
+	assert_memory_equal(parsed.signer, pk, 32);	/* for the message */
+
+	/* One byte of the text changed: its hash is not the signed one. */
+	memcpy(text, good, sizeof(good));
+	text[sizeof("nonos-manifest 1\nimage ") - 1] = '8';
+	assert_int_equal(manifest_check_signature(text, strlen(text), sig,
+	    strlen(sig), pk, &parsed, &fault), SIGN_EHASH);
+	assert_string_equal(fault.path, MANIFEST_PATH);
+	assert_string_equal(fault.why, "does not match its signature (hash differs)");
+
+	/* The last hex digit of the Ed25519 signature changed. */
+	sig[strlen(sig) - 2] = sig[strlen(sig) - 2] == '0' ? '1' : '0';
+	assert_int_equal(manifest_check_signature(good, strlen(good), sig,
+	    strlen(sig), pk, &parsed, &fault), SIGN_EBAD);
+	assert_string_equal(fault.path, MANIFEST_SIG_PATH);
+	assert_string_equal(fault.why, "bad signature");
+
+	assert_int_equal(manifest_check_signature(good, strlen(good), "x", 1, pk,
+	    &parsed, &fault), SIGN_EFORMAT);
+	assert_string_equal(fault.path, MANIFEST_SIG_PATH);
+	assert_string_equal(fault.why, "malformed signature file");
+}
+
+/* Size first (the bytes are not read when it differs), then BLAKE3. */
+static void
+test_check_file(void **state)
+{
+	struct manifest_file f;
+	char why[MANIFEST_WHY_LEN], data[] = "hello";
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.size = 5;
+	blake3(data, 5, f.blake3);
+	assert_null(manifest_check_file(&f, data, 5, why));
+	assert_string_equal(manifest_check_file(&f, NULL, 5001, why),
+	    "size mismatch (5001 bytes, the manifest says 5)");
+	assert_string_equal(manifest_check_file(&f, data, 4, why),
+	    "size mismatch (4 bytes, the manifest says 5)");
+	data[4] = 'O';
+	assert_string_equal(manifest_check_file(&f, data, 5, why), "hash mismatch");
+	/* The longest reason fits. */
+	f.size = MANIFEST_MAX_FILE;
+	assert_non_null(manifest_check_file(&f, NULL, UINT64_MAX, why));
+	assert_true(strlen(why) < MANIFEST_WHY_LEN - 1);
+	assert_non_null(strstr(why, "18446744073709551615 bytes"));
+}
+
+/* The files in the order they are checked, their paths, the events. */
+static void
+test_files_and_events(void **state)
+{
+	char path[MANIFEST_PATH_LEN];
+	struct manifest_event ev;
+	uint32_t line;
+
+	(void)state;
+	assert_null(parse(good, &line));
+	assert_int_equal(manifest_nfiles(&m), 4);
+	assert_ptr_equal(manifest_file(&m, 0), &m.kernel);
+	assert_ptr_equal(manifest_file(&m, 1), &m.module[0]);
+	assert_ptr_equal(manifest_file(&m, 3), &m.module[2]);
+	assert_null(manifest_file(&m, 4));
+	manifest_file_path(&m, 0, path);
+	assert_string_equal(path, MANIFEST_KERNEL_PATH);
+	manifest_file_path(&m, 1, path);
+	assert_string_equal(path, "/nonos/modules/hello");
+	manifest_file_path(&m, 4, path);
+	assert_string_equal(path, "");
+
+	assert_int_equal(manifest_event(&m, 0, &ev), 0);
+	assert_int_equal(ev.pcr, 8);
+	assert_int_equal(ev.file, -1);
+	assert_string_equal(ev.path, "/nonos/manifest");
+	assert_int_equal(manifest_event(&m, 1, &ev), 0);
+	assert_int_equal(ev.pcr, 9);
+	assert_int_equal(ev.file, 0);
+	assert_string_equal(ev.path, "/nonos/kernel.elf");
+	assert_int_equal(manifest_event(&m, 2, &ev), 0);
+	assert_int_equal(ev.pcr, 9);
+	assert_int_equal(ev.file, 1);
+	assert_string_equal(ev.path, "/nonos/modules/hello");
+	assert_int_equal(manifest_event(&m, 4, &ev), 0);
+	assert_int_equal(ev.file, 3);
+	assert_string_equal(ev.path, "/nonos/modules/usertests");
+	assert_int_equal(manifest_event(&m, 5, &ev), -1);
+
+	/* A module may be called kernel.elf; its path is still the module's. */
+	assert_null(parse("nonos-manifest 1\nimage 1\nkernel 1 " H1 " 1\n"
+	    "module kernel.elf 1 " H1 " 1\n", &line));
+	manifest_file_path(&m, 1, path);
+	assert_string_equal(path, "/nonos/modules/kernel.elf");
+	/* The longest name fits. */
+	assert_null(parse("nonos-manifest 1\nimage 1\nkernel 1 " H1 " 1\n"
+	    "module 01234567890123456789012345678901234567890123456 1 " H1 " 1\n",
+	    &line));
+	manifest_file_path(&m, 1, path);
+	assert_int_equal(strlen(path), MANIFEST_PATH_LEN - 1);
+}
+
+static void
+hex_is(const uint8_t v[32], const char *want)
+{
+	char h[65];
+
+	hex_encode(h, v, 32);
+	assert_string_equal(h, want);
+}
+
+/* Known answers computed apart (Python's hashlib): SHA-256 extends from zero. */
+static void
+test_measure(void **state)
+{
+	uint8_t pcrs[2][32], digest[32], zero[32];
+
+	(void)state;
+	memset(pcrs, 0, sizeof(pcrs));
+	memset(zero, 0, sizeof(zero));
+	assert_int_equal(manifest_measure(pcrs, 8, "abc", 3, digest), 0);
+	hex_is(digest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	hex_is(pcrs[0], "589f9ffed4c477966bfb8d41f37895b08c69047df8f911d6f3b57fbe08faee8d");
+	assert_memory_equal(pcrs[1], zero, 32);
+	assert_int_equal(manifest_measure(pcrs, 9, "kernel", 6, digest), 0);
+	assert_int_equal(manifest_measure(pcrs, 9, "module", 6, digest), 0);
+	hex_is(pcrs[1], "d96edb70b642464831d4262f2c36332f07074bd9ec5a8db3c343f74904175a7a");
+	/* Other PCRs are not ours: nothing changes. */
+	memcpy(zero, pcrs, 32);
+	assert_int_equal(manifest_measure(pcrs, 7, "abc", 3, digest), -1);
+	assert_int_equal(manifest_measure(pcrs, 10, "abc", 3, digest), -1);
+	assert_memory_equal(pcrs[0], zero, 32);
+}
+
 int
 main(void)
 {
@@ -270,6 +431,10 @@ main(void)
 		cmocka_unit_test(test_module_limit),
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_ceiling_syntax),
+		cmocka_unit_test(test_check_signature),
+		cmocka_unit_test(test_check_file),
+		cmocka_unit_test(test_files_and_events),
+		cmocka_unit_test(test_measure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,9 +32,6 @@
 #include "tools/common/fileio.h"
 #include "tools/common/keyfile.h"
 
-#define EV_IPL		0x0000000dU	/* TCG PC Client: boot loader event */
-#define PCR_MANIFEST	8
-#define PCR_FILES	9
 #define POLICY_MAX	(64 * 1024)
 
 static const char usage[] =
@@ -403,20 +400,30 @@ usage:
 
 /* --- sign ------------------------------------------------------------------ */
 
-/* Reads and parses a manifest; 0, or -1 after a message. */
+/* Parses a manifest's bytes; 0, or -1 after a message naming path. */
 static int
-load_manifest(const char *path, uint8_t **buf, size_t *len, struct manifest *m)
+parse_manifest(const char *path, const uint8_t *buf, size_t len,
+    struct manifest *m)
 {
 	const char *why;
 	uint32_t line;
 
+	if ((why = manifest_parse(buf, len, m, &line)) == NULL)
+		return 0;
+	if (line)
+		warnx_("%s: line %u: %s", path, line, why);
+	else
+		warnx_("%s: %s", path, why);
+	return -1;
+}
+
+/* Reads and parses a manifest; 0, or -1 after a message. */
+static int
+load_manifest(const char *path, uint8_t **buf, size_t *len, struct manifest *m)
+{
 	if (read_file(path, MANIFEST_MAX_BYTES, buf, len) < 0)
 		return -1;
-	if ((why = manifest_parse(*buf, *len, m, &line)) != NULL) {
-		if (line)
-			warnx_("%s: line %u: %s", path, line, why);
-		else
-			warnx_("%s: %s", path, why);
+	if (parse_manifest(path, *buf, *len, m) < 0) {
 		free(*buf);
 		*buf = NULL;
 		return -1;
@@ -477,33 +484,36 @@ usage:
 /* --- verify and measure ---------------------------------------------------- */
 
 /*
- * Reads DIR/path and checks it against its manifest entry, as the loader
- * does. With sha256, also gives its SHA-256 (the TPM measurement).
+ * Reads listed file i of m (manifest_file) from DIR, which stands for
+ * the partition's /nonos folder, and checks it as the loader does. With
+ * data, hands over its bytes (to free) and their length in *len. 0, or
+ * -1 after a message.
  */
 static int
-check_file(const char *dir, const char *path, const struct manifest_file *f,
-    uint8_t sha256[32])
+check_file(const char *dir, const struct manifest *m, uint32_t i,
+    uint8_t **data, size_t *len)
 {
-	char full[4096];
-	uint8_t *buf, digest[32];
-	size_t len;
-	int ret = -1;
+	char path[MANIFEST_PATH_LEN], full[4096], buf[MANIFEST_WHY_LEN];
+	const char *why;
+	uint8_t *bytes;
+	size_t n;
 
-	if (join(full, sizeof full, dir, path) < 0 ||
-	    read_file(full, MANIFEST_MAX_FILE, &buf, &len) < 0)
+	manifest_file_path(m, i, path);
+	if (join(full, sizeof full, dir, path + sizeof(MANIFEST_DIR)) < 0 ||
+	    read_file(full, MANIFEST_MAX_FILE, &bytes, &n) < 0)
 		return -1;
-	blake3(buf, len, digest);
-	if (len != f->size)
-		warnx_("/nonos/%s: size %zu, the manifest says %llu", path, len,
-		    (unsigned long long)f->size);
-	else if (memcmp(digest, f->blake3, 32) != 0)
-		warnx_("/nonos/%s: hash mismatch", path);
-	else if (sha256 != NULL && nc_sha256(sha256, buf, len) != NC_OK)
-		warnx_("/nonos/%s: SHA-256 failed", path);
-	else
-		ret = 0;
-	free(buf);
-	return ret;
+	if ((why = manifest_check_file(manifest_file(m, i), bytes, n, buf)) != NULL) {
+		warnx_("%s: %s", path, why);
+		free(bytes);
+		return -1;
+	}
+	if (data == NULL) {
+		free(bytes);
+	} else {
+		*data = bytes;
+		*len = n;
+	}
+	return 0;
 }
 
 /* Every file in DIR/modules must be listed; 0, or -1 after a message. */
@@ -539,8 +549,10 @@ static int
 cmd_verify(int argc, char **argv)
 {
 	static struct manifest m;
+	struct manifest_fault fault;
+	struct sign_sig parsed;
 	char path[4096], mpath[4096];
-	uint8_t pk[32], digest[32], *buf = NULL, *sig = NULL;
+	uint8_t pk[32], *buf = NULL, *sig = NULL;
 	size_t len, siglen;
 	const char *pubfile = NULL, *keyfile = NULL, *dir;
 	int c, ret = 1;
@@ -571,35 +583,17 @@ cmd_verify(int argc, char **argv)
 	    read_file(mpath, MANIFEST_MAX_BYTES, &buf, &len) < 0)
 		goto out;
 	/* The loader's order: signature first, then the manifest's contents. */
-	blake3(buf, len, digest);
-	switch (sign_check((const char *)sig, siglen, digest, pk)) {
-	case SIGN_OK:
-		break;
-	case SIGN_EFORMAT:
-		warnx_("%s: malformed signature file", MANIFEST_SIG_PATH);
-		goto out;
-	case SIGN_EKEY:
-		warnx_("%s: signed by another key", MANIFEST_SIG_PATH);
-		goto out;
-	case SIGN_EHASH:
-		warnx_("%s: does not match its signature (hash differs)", MANIFEST_PATH);
-		goto out;
-	default:
-		warnx_("%s: bad signature", MANIFEST_SIG_PATH);
+	if (manifest_check_signature(buf, len, sig, siglen, pk, &parsed,
+	    &fault) != SIGN_OK) {
+		warnx_("%s: %s", fault.path, fault.why);
 		goto out;
 	}
-	free(buf);
-	buf = NULL;
-	if (load_manifest(mpath, &buf, &len, &m) < 0)
-		goto out;
-	if (check_file(dir, "kernel.elf", &m.kernel, NULL) < 0)
+	if (parse_manifest(mpath, buf, len, &m) < 0 ||
+	    check_file(dir, &m, 0, NULL, NULL) < 0)
 		goto out;
 	ret = check_unlisted(dir, &m) < 0;
-	for (uint32_t i = 0; i < m.nmodules; i++) {
-		char rel[MANIFEST_NAME_LEN + 16];
-
-		snprintf(rel, sizeof rel, "modules/%s", m.module[i].name);
-		if (check_file(dir, rel, &m.module[i], NULL) < 0)
+	for (uint32_t i = 1; i < manifest_nfiles(&m); i++) {
+		if (check_file(dir, &m, i, NULL, NULL) < 0)
 			ret = 1;
 	}
 	if (ret == 0)
@@ -614,32 +608,11 @@ usage:
 	return EXIT_USAGE;
 }
 
-/* PCR = SHA-256(PCR || digest), the TPM's extend in the SHA-256 bank. */
-static int
-extend(uint8_t pcr[32], const uint8_t digest[32])
-{
-	uint8_t in[64];
-
-	memcpy(in, pcr, 32);
-	memcpy(in + 32, digest, 32);
-	return nc_sha256(pcr, in, sizeof in) == NC_OK ? 0 : -1;
-}
-
-static int
-event(uint8_t pcrs[2][32], uint32_t pcr, const uint8_t sha256[32],
-    const char *desc)
-{
-	char h[65];
-
-	hex_encode(h, sha256, 32);
-	printf("nonos-manifest: pcr %u sha256 %s %s\n", pcr, h, desc);
-	return extend(pcrs[pcr - PCR_MANIFEST], sha256);
-}
-
 static int
 cmd_measure(int argc, char **argv)
 {
 	static struct manifest m;
+	struct manifest_event ev;
 	uint8_t pcrs[2][32], sha[32], *buf = NULL;
 	char mpath[4096], h[65], ceil[512];
 	size_t len;
@@ -667,24 +640,30 @@ cmd_measure(int argc, char **argv)
 		    (unsigned long long)m.module[i].version, ceil);
 	}
 	printf("nonos-manifest: TPM 2.0 measurements (event type EV_IPL, "
-	    "SHA-256 bank; PCRs %d and %d start at zero):\n", PCR_MANIFEST, PCR_FILES);
-	if (nc_sha256(sha, buf, len) != NC_OK ||
-	    event(pcrs, PCR_MANIFEST, sha, MANIFEST_PATH) < 0 ||
-	    check_file(argv[1], "kernel.elf", &m.kernel, sha) < 0 ||
-	    event(pcrs, PCR_FILES, sha, MANIFEST_KERNEL_PATH) < 0)
-		goto out;
-	for (uint32_t i = 0; i < m.nmodules; i++) {
-		char rel[MANIFEST_NAME_LEN + 16], desc[MANIFEST_NAME_LEN + 32];
+	    "SHA-256 bank; PCRs %d and %d start at zero):\n",
+	    MANIFEST_PCR_MANIFEST, MANIFEST_PCR_FILES);
+	/* The loader's measurements, in its order (manifest_event). */
+	for (uint32_t i = 0; manifest_event(&m, i, &ev) == 0; i++) {
+		uint8_t *data = buf;
+		size_t n = len;
+		int bad;
 
-		snprintf(rel, sizeof rel, "modules/%s", m.module[i].name);
-		snprintf(desc, sizeof desc, "%s/%s", MANIFEST_MODULE_DIR, m.module[i].name);
-		if (check_file(argv[1], rel, &m.module[i], sha) < 0 ||
-		    event(pcrs, PCR_FILES, sha, desc) < 0)
+		if (ev.file >= 0 && check_file(argv[1], &m, (uint32_t)ev.file,
+		    &data, &n) < 0)
 			goto out;
+		bad = manifest_measure(pcrs, ev.pcr, data, n, sha) < 0;
+		if (data != buf)
+			free(data);
+		if (bad) {
+			warnx_("%s: SHA-256 failed", ev.path);
+			goto out;
+		}
+		hex_encode(h, sha, 32);
+		printf("nonos-manifest: pcr %u sha256 %s %s\n", ev.pcr, h, ev.path);
 	}
 	for (int i = 0; i < 2; i++) {
 		hex_encode(h, pcrs[i], 32);
-		printf("nonos-manifest: PCR %d = %s\n", PCR_MANIFEST + i, h);
+		printf("nonos-manifest: PCR %d = %s\n", MANIFEST_PCR_MANIFEST + i, h);
 	}
 	ret = 0;
 out:
