@@ -1,9 +1,11 @@
-/* BLAKE2b, SHA-256 and SHA-512 over libsodium. */
+/* BLAKE2b, SHA-256, SHA-512 and HMAC-SHA256 over libsodium. */
 #include <stdint.h>
 
+#include <sodium/crypto_auth_hmacsha256.h>
 #include <sodium/crypto_generichash_blake2b.h>
 #include <sodium/crypto_hash_sha256.h>
 #include <sodium/crypto_hash_sha512.h>
+#include <sodium/utils.h>
 
 #include "lib/crypto/crypto.h"
 
@@ -12,6 +14,25 @@ _Static_assert(NC_SHA512_BYTES == crypto_hash_sha512_BYTES, "SHA-512 size");
 _Static_assert(NC_BLAKE2B_OUT_MAX == crypto_generichash_blake2b_BYTES_MAX &&
     NC_BLAKE2B_KEY_MAX == crypto_generichash_blake2b_KEYBYTES_MAX,
     "BLAKE2b sizes");
+_Static_assert(NC_HMAC_SHA256_BYTES == crypto_auth_hmacsha256_BYTES,
+    "HMAC-SHA256 size");
+
+/*
+ * Our states hold libsodium's in a uint64_t array, so that crypto.h needs
+ * no libsodium header. Only libsodium reads or writes that storage, through
+ * its own type; the size and alignment must fit.
+ */
+_Static_assert(sizeof ((struct nc_sha256_state *)0)->opaque ==
+    sizeof(crypto_hash_sha256_state) &&
+    _Alignof(crypto_hash_sha256_state) <= _Alignof(uint64_t),
+    "SHA-256 state");
+_Static_assert(sizeof ((struct nc_hmac_sha256_state *)0)->opaque ==
+    sizeof(crypto_auth_hmacsha256_state) &&
+    _Alignof(crypto_auth_hmacsha256_state) <= _Alignof(uint64_t),
+    "HMAC-SHA256 state");
+
+#define SHA256_STATE(st)	((crypto_hash_sha256_state *)(void *)(st)->opaque)
+#define HMAC_STATE(st)	((crypto_auth_hmacsha256_state *)(void *)(st)->opaque)
 
 static const uint8_t empty[1];
 
@@ -50,4 +71,113 @@ nc_sha512(uint8_t out[NC_SHA512_BYTES], const void *in, size_t inlen)
 	if (crypto_hash_sha512(out, inlen > 0 ? in : empty, inlen) != 0)
 		return NC_EINTERNAL;
 	return NC_OK;
+}
+
+int
+nc_sha256_init(struct nc_sha256_state *st)
+{
+	if (st == NULL)
+		return NC_EINVAL;
+	st->failed = 0;
+	if (crypto_hash_sha256_init(SHA256_STATE(st)) != 0)
+		st->failed = 1;
+	return st->failed ? NC_EINTERNAL : NC_OK;
+}
+
+int
+nc_sha256_update(struct nc_sha256_state *st, const void *in, size_t inlen)
+{
+	if (st == NULL || st->failed)
+		return NC_EINVAL;
+	if (in == NULL && inlen > 0) {
+		st->failed = 1;
+		return NC_EINVAL;
+	}
+	if (crypto_hash_sha256_update(SHA256_STATE(st), inlen > 0 ? in : empty,
+	    inlen) != 0) {
+		st->failed = 1;
+		return NC_EINTERNAL;
+	}
+	return NC_OK;
+}
+
+int
+nc_sha256_final(struct nc_sha256_state *st, uint8_t out[NC_SHA256_BYTES])
+{
+	int r = NC_OK;
+
+	if (st == NULL)
+		return NC_EINVAL;
+	if (out == NULL || st->failed)
+		r = NC_EINVAL;
+	else if (crypto_hash_sha256_final(SHA256_STATE(st), out) != 0)
+		r = NC_EINTERNAL;
+	sodium_memzero(st, sizeof *st);
+	return r;
+}
+
+int
+nc_hmac_sha256_init(struct nc_hmac_sha256_state *st, const void *key,
+    size_t keylen)
+{
+	if (st == NULL)
+		return NC_EINVAL;
+	st->failed = 0;
+	if (key == NULL && keylen > 0) {
+		st->failed = 1;
+		return NC_EINVAL;
+	}
+	if (crypto_auth_hmacsha256_init(HMAC_STATE(st),
+	    keylen > 0 ? key : empty, keylen) != 0) {
+		st->failed = 1;
+		return NC_EINTERNAL;
+	}
+	return NC_OK;
+}
+
+int
+nc_hmac_sha256_update(struct nc_hmac_sha256_state *st, const void *in,
+    size_t inlen)
+{
+	if (st == NULL || st->failed)
+		return NC_EINVAL;
+	if (in == NULL && inlen > 0) {
+		st->failed = 1;
+		return NC_EINVAL;
+	}
+	if (crypto_auth_hmacsha256_update(HMAC_STATE(st),
+	    inlen > 0 ? in : empty, inlen) != 0) {
+		st->failed = 1;
+		return NC_EINTERNAL;
+	}
+	return NC_OK;
+}
+
+int
+nc_hmac_sha256_final(struct nc_hmac_sha256_state *st,
+    uint8_t out[NC_HMAC_SHA256_BYTES])
+{
+	int r = NC_OK;
+
+	if (st == NULL)
+		return NC_EINVAL;
+	if (out == NULL || st->failed)
+		r = NC_EINVAL;
+	else if (crypto_auth_hmacsha256_final(HMAC_STATE(st), out) != 0)
+		r = NC_EINTERNAL;
+	sodium_memzero(st, sizeof *st);
+	return r;
+}
+
+int
+nc_hmac_sha256(uint8_t out[NC_HMAC_SHA256_BYTES], const void *key,
+    size_t keylen, const void *in, size_t inlen)
+{
+	struct nc_hmac_sha256_state st;
+
+	if (out == NULL)
+		return NC_EINVAL;
+	(void)nc_hmac_sha256_init(&st, key, keylen);
+	(void)nc_hmac_sha256_update(&st, in, inlen);
+	return nc_hmac_sha256_final(&st, out);
 }
