@@ -73,47 +73,75 @@ nc_sha512(uint8_t out[NC_SHA512_BYTES], const void *in, size_t inlen)
 	return NC_OK;
 }
 
+/* The two kinds of incremental state, for the steps they share. */
+enum inc_kind { INC_SHA256, INC_HMAC };
+
+/* libsodium's update (out NULL) or final on s; 0 or -1, as libsodium. */
+static int
+inc_step(enum inc_kind k, void *s, const uint8_t *in, size_t inlen,
+    uint8_t *out)
+{
+	if (k == INC_SHA256)
+		return out == NULL ? crypto_hash_sha256_update(s, in, inlen) :
+		    crypto_hash_sha256_final(s, out);
+	return out == NULL ? crypto_auth_hmacsha256_update(s, in, inlen) :
+	    crypto_auth_hmacsha256_final(s, out);
+}
+
+/* An update; a failure is remembered in *failed. */
+static int
+inc_update(enum inc_kind k, void *s, int *failed, const void *in,
+    size_t inlen)
+{
+	if (*failed)
+		return NC_EINVAL;
+	if (in == NULL && inlen > 0) {
+		*failed = 1;
+		return NC_EINVAL;
+	}
+	if (inc_step(k, s, inlen > 0 ? in : empty, inlen, NULL) != 0) {
+		*failed = 1;
+		return NC_EINTERNAL;
+	}
+	return NC_OK;
+}
+
+/* The final step, unless an earlier one failed; wipes all n bytes at st. */
+static int
+inc_final(enum inc_kind k, void *st, size_t n, void *s, int failed,
+    uint8_t *out)
+{
+	int r = NC_OK;
+
+	if (out == NULL || failed)
+		r = NC_EINVAL;
+	else if (inc_step(k, s, NULL, 0, out) != 0)
+		r = NC_EINTERNAL;
+	sodium_memzero(st, n);
+	return r;
+}
+
 int
 nc_sha256_init(struct nc_sha256_state *st)
 {
 	if (st == NULL)
 		return NC_EINVAL;
-	st->failed = 0;
-	if (crypto_hash_sha256_init(SHA256_STATE(st)) != 0)
-		st->failed = 1;
+	st->failed = crypto_hash_sha256_init(SHA256_STATE(st)) != 0;
 	return st->failed ? NC_EINTERNAL : NC_OK;
 }
 
 int
 nc_sha256_update(struct nc_sha256_state *st, const void *in, size_t inlen)
 {
-	if (st == NULL || st->failed)
-		return NC_EINVAL;
-	if (in == NULL && inlen > 0) {
-		st->failed = 1;
-		return NC_EINVAL;
-	}
-	if (crypto_hash_sha256_update(SHA256_STATE(st), inlen > 0 ? in : empty,
-	    inlen) != 0) {
-		st->failed = 1;
-		return NC_EINTERNAL;
-	}
-	return NC_OK;
+	return st == NULL ? NC_EINVAL :
+	    inc_update(INC_SHA256, SHA256_STATE(st), &st->failed, in, inlen);
 }
 
 int
 nc_sha256_final(struct nc_sha256_state *st, uint8_t out[NC_SHA256_BYTES])
 {
-	int r = NC_OK;
-
-	if (st == NULL)
-		return NC_EINVAL;
-	if (out == NULL || st->failed)
-		r = NC_EINVAL;
-	else if (crypto_hash_sha256_final(SHA256_STATE(st), out) != 0)
-		r = NC_EINTERNAL;
-	sodium_memzero(st, sizeof *st);
-	return r;
+	return st == NULL ? NC_EINVAL : inc_final(INC_SHA256, st, sizeof *st,
+	    SHA256_STATE(st), st->failed, out);
 }
 
 int
@@ -122,16 +150,13 @@ nc_hmac_sha256_init(struct nc_hmac_sha256_state *st, const void *key,
 {
 	if (st == NULL)
 		return NC_EINVAL;
-	st->failed = 0;
-	if (key == NULL && keylen > 0) {
-		st->failed = 1;
+	st->failed = 1;
+	if (key == NULL && keylen > 0)
 		return NC_EINVAL;
-	}
 	if (crypto_auth_hmacsha256_init(HMAC_STATE(st),
-	    keylen > 0 ? key : empty, keylen) != 0) {
-		st->failed = 1;
+	    keylen > 0 ? key : empty, keylen) != 0)
 		return NC_EINTERNAL;
-	}
+	st->failed = 0;
 	return NC_OK;
 }
 
@@ -139,34 +164,16 @@ int
 nc_hmac_sha256_update(struct nc_hmac_sha256_state *st, const void *in,
     size_t inlen)
 {
-	if (st == NULL || st->failed)
-		return NC_EINVAL;
-	if (in == NULL && inlen > 0) {
-		st->failed = 1;
-		return NC_EINVAL;
-	}
-	if (crypto_auth_hmacsha256_update(HMAC_STATE(st),
-	    inlen > 0 ? in : empty, inlen) != 0) {
-		st->failed = 1;
-		return NC_EINTERNAL;
-	}
-	return NC_OK;
+	return st == NULL ? NC_EINVAL :
+	    inc_update(INC_HMAC, HMAC_STATE(st), &st->failed, in, inlen);
 }
 
 int
 nc_hmac_sha256_final(struct nc_hmac_sha256_state *st,
     uint8_t out[NC_HMAC_SHA256_BYTES])
 {
-	int r = NC_OK;
-
-	if (st == NULL)
-		return NC_EINVAL;
-	if (out == NULL || st->failed)
-		r = NC_EINVAL;
-	else if (crypto_auth_hmacsha256_final(HMAC_STATE(st), out) != 0)
-		r = NC_EINTERNAL;
-	sodium_memzero(st, sizeof *st);
-	return r;
+	return st == NULL ? NC_EINVAL : inc_final(INC_HMAC, st, sizeof *st,
+	    HMAC_STATE(st), st->failed, out);
 }
 
 int
