@@ -22,6 +22,7 @@ SODIUM_VERSION := $(shell sed -n 's/^libsodium=//p' scripts/fetch-sources)
 SODIUM_SRC := \
 	crypto_aead/chacha20poly1305/sodium/aead_chacha20poly1305.c \
 	crypto_aead/xchacha20poly1305/sodium/aead_xchacha20poly1305.c \
+	crypto_auth/hmacsha256/auth_hmacsha256.c \
 	crypto_core/ed25519/core_ed25519.c \
 	crypto_core/ed25519/ref10/ed25519_ref10.c \
 	crypto_core/hchacha20/core_hchacha20.c \

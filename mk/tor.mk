@@ -7,12 +7,16 @@
 #   $(B)/tools/nonos-onion   as people run it and bench/onion times it: -O2,
 #                            no sanitizers, hardened: the tool, lib/onion
 #                            and BearSSL compiled into $(B)/rel-onion,
+#                            with tools/common (cli, fileio, progress),
 #                            linked with mk/tools.mk's release archives
 #                            (the nc_ API, lib/fmt/hex, libsodium)
 # lib/onion itself is in libnonos.a by the Makefile's lib/*/*.c rule;
 # mk/bearssl.mk gives it BearSSL's headers.
 
-ONION_TOOL_SRC := $(sort $(wildcard tools/nonos-onion/*.c))
+# tools/common: the command frame (cli.c) and whole-file reading (fileio.c,
+# which needs progress.c).
+ONION_TOOL_SRC := $(sort $(wildcard tools/nonos-onion/*.c)) \
+	tools/common/cli.c tools/common/fileio.c tools/common/progress.c
 ONION_TOOL_OBJ := $(ONION_TOOL_SRC:%.c=$(B)/host/%.o)
 
 $(ONION_TOOL_OBJ): HOST_CFLAGS += $(BEARSSL_INC)

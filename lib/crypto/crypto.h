@@ -167,4 +167,41 @@ int nc_sha256(uint8_t out[NC_SHA256_BYTES], const void *in,
 int nc_sha512(uint8_t out[NC_SHA512_BYTES], const void *in,
     size_t inlen) NC_WARN_UNUSED;
 
+/* --- Incremental SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) ----------
+ * A state is plain data holding libsodium's: assigning one state to another
+ * forks the computation (an HKDF keys one HMAC and copies it per block).
+ * init and update fail only on a NULL pointer (in may be NULL when inlen is
+ * 0); a failed update is remembered and makes final fail, so a caller may
+ * check final alone. final writes the 32-byte result and wipes the state,
+ * on success or not; init it again to reuse it. An HMAC key longer than 64
+ * bytes is hashed first, as RFC 2104 says; key may be NULL when keylen is 0.
+ */
+#define NC_HMAC_SHA256_BYTES	32
+
+struct nc_sha256_state {
+	uint64_t	opaque[13];	/* crypto_hash_sha256_state */
+	int		failed;
+};
+
+struct nc_hmac_sha256_state {
+	uint64_t	opaque[26];	/* crypto_auth_hmacsha256_state */
+	int		failed;
+};
+
+int nc_sha256_init(struct nc_sha256_state *st);
+int nc_sha256_update(struct nc_sha256_state *st, const void *in,
+    size_t inlen);
+int nc_sha256_final(struct nc_sha256_state *st,
+    uint8_t out[NC_SHA256_BYTES]) NC_WARN_UNUSED;
+
+int nc_hmac_sha256_init(struct nc_hmac_sha256_state *st, const void *key,
+    size_t keylen);
+int nc_hmac_sha256_update(struct nc_hmac_sha256_state *st, const void *in,
+    size_t inlen);
+int nc_hmac_sha256_final(struct nc_hmac_sha256_state *st,
+    uint8_t out[NC_HMAC_SHA256_BYTES]) NC_WARN_UNUSED;
+/* The three steps in one call. */
+int nc_hmac_sha256(uint8_t out[NC_HMAC_SHA256_BYTES], const void *key,
+    size_t keylen, const void *in, size_t inlen) NC_WARN_UNUSED;
+
 #endif

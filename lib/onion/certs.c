@@ -72,8 +72,8 @@ static int
 crosscert_check(const uint8_t *p, size_t len, const struct onion_rsa_key *rsa,
     const uint8_t ed[32], int64_t now)
 {
-	br_sha256_context h;
-	uint8_t d[32];
+	struct nc_sha256_state h;
+	uint8_t d[NC_SHA256_BYTES];
 	size_t siglen;
 
 	if (len < 37)
@@ -83,10 +83,11 @@ crosscert_check(const uint8_t *p, size_t len, const struct onion_rsa_key *rsa,
 		return ONION_ETRUNC;
 	if (memcmp(p, ed, 32) != 0)
 		return ONION_ECERT;
-	br_sha256_init(&h);
-	br_sha256_update(&h, CROSS_PREFIX, sizeof CROSS_PREFIX - 1);
-	br_sha256_update(&h, p, 36);
-	br_sha256_out(&h, d);
+	(void)nc_sha256_init(&h);
+	(void)nc_sha256_update(&h, CROSS_PREFIX, sizeof CROSS_PREFIX - 1);
+	(void)nc_sha256_update(&h, p, 36);
+	if (nc_sha256_final(&h, d) != NC_OK)
+		return ONION_ECRYPTO;
 	if (onion_rsa_verify(rsa, p + 37, siglen, 0, d, 32) != ONION_OK)
 		return ONION_ECERT;
 	if ((int64_t)onion_be32(p + 32) * 3600 < now)

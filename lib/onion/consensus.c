@@ -8,6 +8,7 @@
 
 #include <bearssl.h>
 
+#include "lib/crypto/crypto.h"
 #include "lib/fmt/hex.h"
 #include "lib/onion/dir.h"
 #include "lib/onion/text.h"
@@ -284,7 +285,6 @@ onion_consensus_verify(const char *text, size_t len,
 	uint8_t sig[ONION_RSA_MAX_BYTES];
 	uint8_t counted[ONION_MAX_AUTHORITIES] = { 0 };
 	br_sha1_context s1;
-	br_sha256_context s2;
 	size_t siglen, i, a, good = 0;
 	int sha256;
 
@@ -294,9 +294,8 @@ onion_consensus_verify(const char *text, size_t len,
 	br_sha1_init(&s1);
 	br_sha1_update(&s1, text, c->signed_len);
 	br_sha1_out(&s1, h1);
-	br_sha256_init(&s2);
-	br_sha256_update(&s2, text, c->signed_len);
-	br_sha256_out(&s2, h256);
+	if (nc_sha256(h256, text, c->signed_len) != NC_OK)
+		return ONION_ECRYPTO;
 
 	/* The signatures start at the line holding signed_len. */
 	it.p = text + c->signed_len - strlen("directory-signature ");

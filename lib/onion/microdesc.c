@@ -6,8 +6,7 @@
  */
 #include <string.h>
 
-#include <bearssl.h>
-
+#include "lib/crypto/crypto.h"
 #include "lib/fmt/hex.h"
 #include "lib/onion/dir.h"
 #include "lib/onion/text.h"
@@ -97,17 +96,15 @@ parse_family(struct onion_span rest, struct md *m)
 static int
 finish(struct onion_consensus *c, const struct md *m, const char *end)
 {
-	br_sha256_context h;
-	uint8_t d[32];
+	uint8_t d[NC_SHA256_BYTES];
 	struct onion_relay *r;
 	size_t i;
 	int n = 0;
 
 	if (!m->has_ntor)
 		return 0;
-	br_sha256_init(&h);
-	br_sha256_update(&h, m->start, (size_t)(end - m->start));
-	br_sha256_out(&h, d);
+	if (nc_sha256(d, m->start, (size_t)(end - m->start)) != NC_OK)
+		return 0;
 	for (i = 0; i < c->nrelays; i++) {
 		r = &c->relays[i];
 		if (r->md_digest[0] != d[0] || memcmp(r->md_digest, d, 32) != 0)

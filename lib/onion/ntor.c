@@ -5,8 +5,6 @@
  */
 #include <string.h>
 
-#include <bearssl.h>
-
 #include "lib/crypto/crypto.h"
 #include "lib/onion/ntor.h"
 
@@ -23,61 +21,58 @@ static const char m_expand[] = PROTOID ":key_expand";
 /* auth_input: verify, ID, B, Y, X, PROTOID, "Server". */
 #define AUTH_LEN	(32 + ONION_ID_LEN + 32 + 32 + 32 + PROTOID_LEN + 6)
 
-static void
-hmac_sha256(uint8_t out[32], const void *key, size_t keylen,
-    const void *msg, size_t msglen)
-{
-	br_hmac_key_context kc;
-	br_hmac_context hc;
-
-	br_hmac_key_init(&kc, &br_sha256_vtable, key, keylen);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, msg, msglen);
-	br_hmac_out(&hc, out);
-	nc_wipe(&kc, sizeof kc);
-	nc_wipe(&hc, sizeof hc);
-}
-
-void
+/*
+ * HKDF-Expand (RFC 5869) with HMAC-SHA256 keyed once by prk; each block
+ * starts from a copy of that keyed state. Returns ONION_OK or
+ * ONION_ECRYPTO (out wiped).
+ */
+int
 onion_hkdf_expand(const uint8_t prk[32], const void *info, size_t infolen,
     uint8_t *out, size_t outlen)
 {
-	br_hmac_key_context kc;
-	br_hmac_context hc;
-	uint8_t t[32];
+	struct nc_hmac_sha256_state keyed, h;
+	uint8_t t[NC_HMAC_SHA256_BYTES];
+	uint8_t *o = out;
+	size_t left = outlen, n;
 	uint8_t i = 1;
-	size_t n;
+	int r = ONION_OK;
 
-	br_hmac_key_init(&kc, &br_sha256_vtable, prk, 32);
-	while (outlen > 0) {
-		br_hmac_init(&hc, &kc, 0);
+	(void)nc_hmac_sha256_init(&keyed, prk, 32);
+	while (left > 0) {
+		h = keyed;
 		if (i > 1)
-			br_hmac_update(&hc, t, sizeof t);
-		br_hmac_update(&hc, info, infolen);
-		br_hmac_update(&hc, &i, 1);
-		br_hmac_out(&hc, t);
-		n = outlen < sizeof t ? outlen : sizeof t;
-		memcpy(out, t, n);
-		out += n;
-		outlen -= n;
+			(void)nc_hmac_sha256_update(&h, t, sizeof t);
+		(void)nc_hmac_sha256_update(&h, info, infolen);
+		(void)nc_hmac_sha256_update(&h, &i, 1);
+		if (nc_hmac_sha256_final(&h, t) != NC_OK) {
+			nc_wipe(out, outlen);
+			r = ONION_ECRYPTO;
+			break;
+		}
+		n = left < sizeof t ? left : sizeof t;
+		memcpy(o, t, n);
+		o += n;
+		left -= n;
 		i++;
 	}
 	nc_wipe(t, sizeof t);
-	nc_wipe(&kc, sizeof kc);
-	nc_wipe(&hc, sizeof hc);
+	nc_wipe(&keyed, sizeof keyed);
+	return r;
 }
 
 /*
  * From the two DH results and the public values, computes the AUTH tag
- * the relay must send and the key material.
+ * the relay must send and the key material. Returns ONION_OK or
+ * ONION_ECRYPTO.
  */
-static void
+static int
 ntor_derive(const uint8_t dh1[32], const uint8_t dh2[32],
     const uint8_t id[ONION_ID_LEN], const uint8_t B[32], const uint8_t X[32],
     const uint8_t Y[32], uint8_t auth[32], uint8_t *keys, size_t keylen)
 {
 	uint8_t si[SECRET_LEN], ai[AUTH_LEN], seed[32], verify[32];
 	uint8_t *p;
+	int r = ONION_ECRYPTO;
 
 	p = si;
 	memcpy(p, dh1, 32), p += 32;
@@ -87,8 +82,11 @@ ntor_derive(const uint8_t dh1[32], const uint8_t dh2[32],
 	memcpy(p, X, 32), p += 32;
 	memcpy(p, Y, 32), p += 32;
 	memcpy(p, PROTOID, PROTOID_LEN);
-	hmac_sha256(seed, t_key, sizeof t_key - 1, si, sizeof si);
-	hmac_sha256(verify, t_verify, sizeof t_verify - 1, si, sizeof si);
+	if (nc_hmac_sha256(seed, t_key, sizeof t_key - 1, si,
+	    sizeof si) != NC_OK ||
+	    nc_hmac_sha256(verify, t_verify, sizeof t_verify - 1, si,
+	    sizeof si) != NC_OK)
+		goto out;
 
 	p = ai;
 	memcpy(p, verify, 32), p += 32;
@@ -98,13 +96,17 @@ ntor_derive(const uint8_t dh1[32], const uint8_t dh2[32],
 	memcpy(p, X, 32), p += 32;
 	memcpy(p, PROTOID, PROTOID_LEN), p += PROTOID_LEN;
 	memcpy(p, "Server", 6);
-	hmac_sha256(auth, t_mac, sizeof t_mac - 1, ai, sizeof ai);
-
-	onion_hkdf_expand(seed, m_expand, sizeof m_expand - 1, keys, keylen);
+	if (nc_hmac_sha256(auth, t_mac, sizeof t_mac - 1, ai,
+	    sizeof ai) != NC_OK)
+		goto out;
+	r = onion_hkdf_expand(seed, m_expand, sizeof m_expand - 1, keys,
+	    keylen);
+out:
 	nc_wipe(si, sizeof si);
 	nc_wipe(ai, sizeof ai);
 	nc_wipe(seed, sizeof seed);
 	nc_wipe(verify, sizeof verify);
+	return r;
 }
 
 int
@@ -139,8 +141,9 @@ onion_ntor_client_finish(struct onion_ntor_client *st,
 		r = ONION_EAUTH;
 		goto out;
 	}
-	ntor_derive(dh1, dh2, st->id, st->B, st->X, Y, auth, keys, keylen);
-	if (nc_ct_equal(auth, reply + 32, 32) != NC_OK) {
+	r = ntor_derive(dh1, dh2, st->id, st->B, st->X, Y, auth, keys,
+	    keylen);
+	if (r == ONION_OK && nc_ct_equal(auth, reply + 32, 32) != NC_OK) {
 		nc_wipe(keys, keylen);
 		r = ONION_EAUTH;
 	}
@@ -171,7 +174,7 @@ onion_ntor_server(const uint8_t b[32], const uint8_t B[32],
 		goto out;
 	}
 	memcpy(reply, Y, 32);
-	ntor_derive(dh1, dh2, id, B, X, Y, reply + 32, keys, keylen);
+	r = ntor_derive(dh1, dh2, id, B, X, Y, reply + 32, keys, keylen);
 out:
 	nc_wipe(dh1, sizeof dh1);
 	nc_wipe(dh2, sizeof dh2);

@@ -19,8 +19,11 @@ struct onion_ntor_client {
 	uint8_t	B[ONION_KEY_LEN];
 };
 
-/* HKDF-SHA256 expand step with prk as the key (Tor's KDF-RFC5869). */
-void	onion_hkdf_expand(const uint8_t prk[32], const void *info,
+/*
+ * HKDF-SHA256 expand step with prk as the key (Tor's KDF-RFC5869).
+ * Returns ONION_OK, or ONION_ECRYPTO with out wiped.
+ */
+int	onion_hkdf_expand(const uint8_t prk[32], const void *info,
 	    size_t infolen, uint8_t *out, size_t outlen);
 
 /*

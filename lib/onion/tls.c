@@ -27,7 +27,7 @@ na_start_cert(const br_x509_class **ctx, uint32_t length)
 	(void)length;
 	if (x->ncerts == 0) {
 		br_x509_decoder_init(&x->dec, NULL, NULL);
-		br_sha256_init(&x->hash);
+		(void)nc_sha256_init(&x->hash);
 	}
 }
 
@@ -38,7 +38,7 @@ na_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
 
 	if (x->ncerts == 0) {
 		br_x509_decoder_push(&x->dec, buf, len);
-		br_sha256_update(&x->hash, buf, len);
+		(void)nc_sha256_update(&x->hash, buf, len);
 	}
 }
 
@@ -50,7 +50,9 @@ na_end_cert(const br_x509_class **ctx)
 
 	if (x->ncerts++ != 0)
 		return;
-	br_sha256_out(&x->hash, x->cert_sha256);
+	/* A failed update shows here; without the hash, no key either. */
+	if (nc_sha256_final(&x->hash, x->cert_sha256) != NC_OK)
+		return;
 	pk = br_x509_decoder_get_pkey(&x->dec);
 	if (pk != NULL && br_x509_decoder_last_error(&x->dec) == 0) {
 		x->pkey = *pk;
@@ -210,5 +212,5 @@ onion_tls_read(struct onion_tls *t, void *data, size_t len)
 const uint8_t *
 onion_tls_peer_cert_hash(const struct onion_tls *t)
 {
-	return t->x509.ncerts > 0 ? t->x509.cert_sha256 : NULL;
+	return t->x509.key_ok ? t->x509.cert_sha256 : NULL;
 }

@@ -9,13 +9,14 @@
 
 #include <bearssl.h>
 
+#include "lib/crypto/crypto.h"
 #include "lib/onion/onion.h"
 
 /* Accepts any server certificate; remembers the first one's hash. */
 struct onion_x509_noanchor {
 	const br_x509_class	*vtable;
 	br_x509_decoder_context	dec;
-	br_sha256_context	hash;
+	struct nc_sha256_state	hash;
 	uint32_t		ncerts;
 	int			key_ok;
 	br_x509_pkey		pkey;

@@ -8,6 +8,7 @@
 
 #include <bearssl.h>
 
+#include "lib/crypto/crypto.h"
 #include "lib/onion/x509.h"
 
 enum {
@@ -317,11 +318,8 @@ onion_x509_verify(const struct onion_x509 *c, const struct onion_rsa_key *key)
 	size_t hl;
 
 	if (c->sig_hash == 256) {
-		br_sha256_context s;
-
-		br_sha256_init(&s);
-		br_sha256_update(&s, c->tbs, c->tbslen);
-		br_sha256_out(&s, h);
+		if (nc_sha256(h, c->tbs, c->tbslen) != NC_OK)
+			return ONION_ECRYPTO;
 		hl = 32;
 	} else {
 		br_sha1_context s;

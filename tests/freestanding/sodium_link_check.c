@@ -56,6 +56,7 @@ nc_link_check_main(void)
 {
 	uint8_t h[64], seed[32], pk[32], sk[64], sig[64], k[32], u[32];
 	uint8_t key[32], nonce[24], ct[3 + 16], pt[3];
+	struct nc_sha256_state s256;
 
 	/* No entropy: init and random bytes fail cleanly, then recover. */
 	nc_check_entropy_fail = 1;
@@ -70,6 +71,15 @@ nc_link_check_main(void)
 	expect(nc_sha512(h, "abc", 3) == NC_OK && hexeq(h, 64,
 	    "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
 	    "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"));
+	expect(nc_sha256_init(&s256) == NC_OK &&
+	    nc_sha256_update(&s256, "ab", 2) == NC_OK &&
+	    nc_sha256_update(&s256, "c", 1) == NC_OK &&
+	    nc_sha256_final(&s256, h) == NC_OK && hexeq(h, 32,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+	/* RFC 4231 test case 2 */
+	expect(nc_hmac_sha256(h, "Jefe", 4, "what do ya want for nothing?",
+	    28) == NC_OK && hexeq(h, 32,
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
 	expect(nc_blake2b(h, 64, NULL, 0, "abc", 3) == NC_OK && hexeq(h, 64,
 	    "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1"
 	    "7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923"));

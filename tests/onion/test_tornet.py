@@ -135,7 +135,7 @@ def http_get(port, host, path, tport, user=None, progress=None,
 
 def start_proxy(sport, log, extra=()):
     proxy = subprocess.Popen(
-        [TOOL, "--authorities", os.path.join(NET, "authorities"),
+        [TOOL, "proxy", "--authorities", os.path.join(NET, "authorities"),
          "--listen", str(sport), "--same-subnet-ok"] + list(extra),
         stdout=open(log, "w"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
@@ -292,9 +292,9 @@ def main():
               "%d sent" % s_cc[4] if s_cc else "no stats")
 
         # 5c. TRUNCATE after the guard, then extend through new relays.
-        p = subprocess.run([TOOL, "--authorities",
+        p = subprocess.run([TOOL, "test-truncate", "--authorities",
                             os.path.join(NET, "authorities"),
-                            "--same-subnet-ok", "--test-truncate"],
+                            "--same-subnet-ok"],
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                            timeout=60)
         out = p.stdout.decode().strip()
@@ -317,7 +317,7 @@ def main():
         auth = os.path.join(NET, "authorities")
 
         def check_dir(path):
-            p = subprocess.run([TOOL, "--authorities", auth, "--check-dir",
+            p = subprocess.run([TOOL, "check-dir", "--authorities", auth,
                                 "--consensus", path], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=60)
             return p.returncode, p.stdout.decode()
@@ -343,14 +343,14 @@ def main():
                 import base64
                 fps[w[1]] = (base64.b64decode(w[2] + "=").hex(), int(w[6]))
         r3, r4 = fps["relay3"], fps["relay4"]
-        p = subprocess.run([TOOL, "--probe", "127.0.0.1:%d" % r3[1], r4[0]],
+        p = subprocess.run([TOOL, "probe", "127.0.0.1:%d" % r3[1], r4[0]],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=30)
         out = p.stdout.decode()
         check("wrong relay identity refused",
               p.returncode != 0 and "wrong relay identity" in out,
               out.strip())
-        p = subprocess.run([TOOL, "--probe", "127.0.0.1:%d" % r3[1], r3[0]],
+        p = subprocess.run([TOOL, "probe", "127.0.0.1:%d" % r3[1], r3[0]],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=30)
         check("right relay identity proven", p.returncode == 0,

@@ -10,7 +10,10 @@
  *   X25519           RFC 7748 sections 5.2 (both vectors, 1 and 1000
  *                    iterations) and 6.1 (Alice and Bob)
  *   XChaCha20-Poly1305  draft-irtf-cfrg-xchacha-03 appendix A.3.1
- *   SHA-256/512      FIPS 180-2 appendix examples ("abc")
+ *   SHA-256/512      FIPS 180-2 appendix examples ("abc"); the
+ *                    incremental SHA-256 also the two-block message and one
+ *                    million "a" of FIPS 180-4's examples
+ *   HMAC-SHA256      RFC 4231 test cases 1-4, 6 and 7
  *   BLAKE2b          RFC 7693 appendix A ("abc", 64 bytes); keyed empty
  *                    input with key 00..3f from the BLAKE2 reference KATs
  *   Argon2id         RFC 9106's test vector (5.3) uses a secret and
@@ -99,6 +102,158 @@ test_sha2_abc(void **state)
 	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	assert_int_equal(nc_sha256(NULL, "abc", 3), NC_EINVAL);
 	assert_int_equal(nc_sha512(h512, NULL, 1), NC_EINVAL);
+}
+
+/* FIPS 180-4's examples, fed in pieces of every size from 1 to 64. */
+static void
+test_sha256_incremental(void **state)
+{
+	static const char two[] =
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	static uint8_t million[1000000];
+	struct nc_sha256_state st, fork;
+	uint8_t h[NC_SHA256_BYTES], h2[NC_SHA256_BYTES];
+	size_t step, i, n;
+
+	for (step = 1; step <= 64; step++) {
+		assert_int_equal(nc_sha256_init(&st), NC_OK);
+		for (i = 0; i < sizeof two - 1; i += n) {
+			n = sizeof two - 1 - i < step ? sizeof two - 1 - i : step;
+			assert_int_equal(nc_sha256_update(&st, two + i, n),
+			    NC_OK);
+		}
+		assert_int_equal(nc_sha256_final(&st, h), NC_OK);
+		assert_hex(h, sizeof h, "248d6a61d20638b8e5c026930c3e6039"
+		    "a33ce45964ff2167f6ecedd419db06c1");
+	}
+	memset(million, 'a', sizeof million);
+	assert_int_equal(nc_sha256_init(&st), NC_OK);
+	for (i = 0; i < sizeof million; i += 1000)
+		assert_int_equal(nc_sha256_update(&st, million + i, 1000),
+		    NC_OK);
+	assert_int_equal(nc_sha256_final(&st, h), NC_OK);
+	assert_hex(h, sizeof h,
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+
+	/* A copied state continues independently of the original. */
+	assert_int_equal(nc_sha256_init(&st), NC_OK);
+	assert_int_equal(nc_sha256_update(&st, "ab", 2), NC_OK);
+	fork = st;
+	assert_int_equal(nc_sha256_update(&fork, "c", 1), NC_OK);
+	assert_int_equal(nc_sha256_final(&fork, h), NC_OK);
+	assert_hex(h, sizeof h,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(nc_sha256_update(&st, NULL, 0), NC_OK);
+	assert_int_equal(nc_sha256_final(&st, h), NC_OK);
+	assert_int_equal(nc_sha256(h2, "ab", 2), NC_OK);
+	assert_memory_equal(h, h2, sizeof h);
+	/* final wiped the state. */
+	assert_true(all_zero((const uint8_t *)&st, sizeof st));
+
+	/* A failed update poisons the state; final reports it. */
+	assert_int_equal(nc_sha256_init(&st), NC_OK);
+	assert_int_equal(nc_sha256_update(&st, NULL, 1), NC_EINVAL);
+	assert_int_equal(nc_sha256_update(&st, "abc", 3), NC_EINVAL);
+	memset(h, 0x55, sizeof h);
+	assert_int_equal(nc_sha256_final(&st, h), NC_EINVAL);
+	assert_int_equal(h[0], 0x55);
+	assert_int_equal(nc_sha256_init(NULL), NC_EINVAL);
+	assert_int_equal(nc_sha256_update(NULL, "abc", 3), NC_EINVAL);
+	assert_int_equal(nc_sha256_init(&st), NC_OK);
+	assert_int_equal(nc_sha256_final(&st, NULL), NC_EINVAL);
+	assert_int_equal(nc_sha256_final(NULL, h), NC_EINVAL);
+}
+
+/* RFC 4231 section 4 (case 5 truncates the output; we never do). */
+static void
+test_hmac_sha256_rfc4231(void **state)
+{
+	static const char big1[] =
+	    "Test Using Larger Than Block-Size Key - Hash Key First";
+	static const char big2[] =
+	    "This is a test using a larger than block-size key and a larger "
+	    "than block-size data. The key needs to be hashed before being "
+	    "used by the HMAC algorithm.";
+	static const struct {
+		uint8_t		key_byte;	/* 0: 0x01, 0x02, ... */
+		size_t		keylen;
+		const char	*msg;		/* NULL: msg_byte repeated */
+		uint8_t		msg_byte;
+		size_t		msglen;
+		const char	*mac;
+	} tc[] = {
+		{ 0x0b, 20, "Hi There", 0, 8, "b0344c61d8db38535ca8afceaf0bf12b"
+		    "881dc200c9833da726e9376c2e32cff7" },
+		{ 0xaa, 20, NULL, 0xdd, 50, "773ea91e36800e46854db8ebd09181a7"
+		    "2959098b3ef8c122d9635514ced565fe" },
+		{ 0, 25, NULL, 0xcd, 50, "82558a389a443c0ea4cc819899f2083a"
+		    "85f0faa3e578f8077a2e3ff46729665b" },
+		{ 0xaa, 131, big1, 0, sizeof big1 - 1,
+		    "60e431591ee0b67f0d8a26aacbf5b77f"
+		    "8e0bc6213728c5140546040f0ee37f54" },
+		{ 0xaa, 131, big2, 0, sizeof big2 - 1,
+		    "9b09ffa71b942fcb27635fbcd5b0e944"
+		    "bfdc63644f0713938a7f51535c3a35e2" },
+	};
+	struct nc_hmac_sha256_state st, fork;
+	uint8_t key[131], msg[160], mac[NC_HMAC_SHA256_BYTES];
+	size_t t, i;
+
+	for (t = 0; t < sizeof tc / sizeof tc[0]; t++) {
+		for (i = 0; i < tc[t].keylen; i++)
+			key[i] = tc[t].key_byte != 0 ? tc[t].key_byte :
+			    (uint8_t)(i + 1);
+		if (tc[t].msg != NULL)
+			memcpy(msg, tc[t].msg, tc[t].msglen);
+		else
+			memset(msg, tc[t].msg_byte, tc[t].msglen);
+		assert_int_equal(nc_hmac_sha256(mac, key, tc[t].keylen, msg,
+		    tc[t].msglen), NC_OK);
+		assert_hex(mac, sizeof mac, tc[t].mac);
+		/* The same, one byte at a time. */
+		assert_int_equal(nc_hmac_sha256_init(&st, key, tc[t].keylen),
+		    NC_OK);
+		for (i = 0; i < tc[t].msglen; i++)
+			assert_int_equal(nc_hmac_sha256_update(&st, msg + i, 1),
+			    NC_OK);
+		assert_int_equal(nc_hmac_sha256_final(&st, mac), NC_OK);
+		assert_hex(mac, sizeof mac, tc[t].mac);
+	}
+
+	/* Case 2, from a state keyed once and copied (as an HKDF does). */
+	assert_int_equal(nc_hmac_sha256_init(&st, "Jefe", 4), NC_OK);
+	fork = st;
+	assert_int_equal(nc_hmac_sha256_update(&fork, "what do ya want ", 16),
+	    NC_OK);
+	assert_int_equal(nc_hmac_sha256_update(&fork, "for nothing?", 12),
+	    NC_OK);
+	assert_int_equal(nc_hmac_sha256_final(&fork, mac), NC_OK);
+	assert_hex(mac, sizeof mac,
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	fork = st;
+	assert_int_equal(nc_hmac_sha256_update(&fork,
+	    "what do ya want for nothing?", 28), NC_OK);
+	assert_int_equal(nc_hmac_sha256_final(&fork, mac), NC_OK);
+	assert_hex(mac, sizeof mac,
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	assert_int_equal(nc_hmac_sha256_final(&st, mac), NC_OK);
+	assert_true(all_zero((const uint8_t *)&st, sizeof st));
+
+	/* Empty key and message (Python's hmac as the oracle). */
+	assert_int_equal(nc_hmac_sha256(mac, NULL, 0, NULL, 0), NC_OK);
+	assert_hex(mac, sizeof mac,
+	    "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+
+	/* Bad arguments, and a poisoned state. */
+	assert_int_equal(nc_hmac_sha256(mac, NULL, 1, "a", 1), NC_EINVAL);
+	assert_int_equal(nc_hmac_sha256(mac, "k", 1, NULL, 1), NC_EINVAL);
+	assert_int_equal(nc_hmac_sha256(NULL, "k", 1, "a", 1), NC_EINVAL);
+	assert_int_equal(nc_hmac_sha256_init(&st, "k", 1), NC_OK);
+	assert_int_equal(nc_hmac_sha256_update(&st, NULL, 2), NC_EINVAL);
+	assert_int_equal(nc_hmac_sha256_update(&st, "a", 1), NC_EINVAL);
+	assert_int_equal(nc_hmac_sha256_final(&st, mac), NC_EINVAL);
+	assert_int_equal(nc_hmac_sha256_init(NULL, "k", 1), NC_EINVAL);
+	assert_int_equal(nc_hmac_sha256_final(NULL, mac), NC_EINVAL);
 }
 
 static void
@@ -647,6 +802,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_idempotent),
 		cmocka_unit_test(test_sha2_abc),
+		cmocka_unit_test(test_sha256_incremental),
+		cmocka_unit_test(test_hmac_sha256_rfc4231),
 		cmocka_unit_test(test_blake2b),
 		cmocka_unit_test(test_ed25519_rfc8032),
 		cmocka_unit_test(test_ed25519_keypair_roundtrip),

@@ -12,8 +12,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <bearssl.h>
-
 #include "lib/crypto/crypto.h"
 #include "lib/onion/cell.h"
 #include "lib/onion/ntor.h"
@@ -64,12 +62,9 @@ seq(uint8_t *p, size_t n, uint8_t first)
 static void
 sha256_hex(const uint8_t *p, size_t n, char out[65])
 {
-	br_sha256_context h;
-	uint8_t d[32];
+	uint8_t d[NC_SHA256_BYTES];
 
-	br_sha256_init(&h);
-	br_sha256_update(&h, p, n);
-	br_sha256_out(&h, d);
+	assert_int_equal(nc_sha256(d, p, n), NC_OK);
 	for (int i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }

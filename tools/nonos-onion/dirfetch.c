@@ -13,51 +13,40 @@
 #include <sys/socket.h>
 
 #include "lib/crypto/crypto.h"
+#include "tools/common/fileio.h"
 #include "tools/nonos-onion/onion-tool.h"
 
 #define DOC_MAX		(32u << 20)
 #define MD_BATCH	90	/* digests per request, as tor does */
 
-static char *
-read_file(const char *path, size_t *len)
+/* All of path into a malloc'd *text; 0, or -1 after a message. */
+static int
+read_doc(const char *path, char **text, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
+	uint8_t *buf;
 
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    (size_t)n <= DOC_MAX && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		}
+	if (read_small_file(path, DOC_MAX, &buf, len) != 0) {
+		warnx_("%s: %s", path, strerror(errno));
+		return -1;
 	}
-	fclose(f);
-	return buf;
+	*text = (char *)buf;
+	return 0;
 }
 
 int
 load_authorities(struct dirstate *d, const char *path)
 {
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text;
 	int r;
 
-	if (text == NULL) {
-		logf_("cannot read %s", path);
+	if (read_doc(path, &text, &len) != 0)
 		return -1;
-	}
 	r = onion_authorities_parse(text, len, d->auth, ONION_MAX_AUTHORITIES,
 	    &d->nauth);
 	free(text);
 	if (r != ONION_OK) {
-		logf_("%s: bad DirAuthority lines (%s)", path, onion_strerror(r));
+		warnx_("%s: bad DirAuthority lines (%s)", path, onion_strerror(r));
 		return -1;
 	}
 	return 0;
@@ -140,7 +129,7 @@ fetch(struct dirstate *d, const char *path, size_t *len)
 
 		if ((doc = http_get(a->ipv4, a->dirport, path, len)) != NULL)
 			return doc;
-		logf_("fetch %s from %s failed", path, a->nick);
+		warnx_("fetch %s from %s failed", path, a->nick);
 	}
 	return NULL;
 }
@@ -186,12 +175,12 @@ fetch_microdescs(struct dirstate *d)
 		r = onion_microdescs_parse(doc, len, &d->cons);
 		free(doc);
 		if (r < 0) {
-			logf_("bad microdescriptors: %s", onion_strerror(r));
+			warnx_("bad microdescriptors: %s", onion_strerror(r));
 			return -1;
 		}
 		attached += (size_t)r;
 	}
-	logf_("microdescriptors for %zu of %zu relays", attached,
+	warnx_("microdescriptors for %zu of %zu relays", attached,
 	    d->cons.nrelays);
 	return attached > 0 ? 0 : -1;
 }
@@ -210,16 +199,17 @@ bootstrap_dir(struct dirstate *d, const char *consensus_file, int64_t max_age)
 	    ONION_MAX_AUTHORITIES, &d->ncerts);
 	free(keys);
 	if (r != ONION_OK) {
-		logf_("authority key certificates refused: %s", onion_strerror(r));
+		warnx_("authority key certificates refused: %s", onion_strerror(r));
 		return -1;
 	}
-	if (consensus_file != NULL)
-		d->cons_text = read_file(consensus_file, &d->cons_len);
-	else
+	if (consensus_file != NULL) {
+		if (read_doc(consensus_file, &d->cons_text, &d->cons_len) != 0)
+			return -1;
+	} else
 		d->cons_text = fetch(d, "/tor/status-vote/current/consensus-microdesc",
 		    &d->cons_len);
 	if (d->cons_text == NULL) {
-		logf_("no consensus");
+		warnx_("no consensus");
 		return -1;
 	}
 	d->cons.cap = MAX_RELAYS;
@@ -228,15 +218,15 @@ bootstrap_dir(struct dirstate *d, const char *consensus_file, int64_t max_age)
 		return -1;
 	if ((r = onion_consensus_parse(d->cons_text, d->cons_len,
 	    &d->cons)) != ONION_OK) {
-		logf_("consensus refused: %s", onion_strerror(r));
+		warnx_("consensus refused: %s", onion_strerror(r));
 		return -1;
 	}
 	if ((r = onion_consensus_verify(d->cons_text, d->cons_len, &d->cons,
 	    d->auth, d->nauth, d->certs, d->ncerts, now, max_age)) != ONION_OK) {
-		logf_("consensus refused: %s", onion_strerror(r));
+		warnx_("consensus refused: %s", onion_strerror(r));
 		return -1;
 	}
-	logf_("consensus verified: %zu relays, %zu authority certificates",
+	warnx_("consensus verified: %zu relays, %zu authority certificates",
 	    d->cons.nrelays, d->ncerts);
 	return fetch_microdescs(d);
 }

@@ -1,17 +1,17 @@
 /*
  * nonos-onion: a Tor client on lib/onion, exposed as a SOCKS5 proxy.
- * It bootstraps from the authorities in --authorities, then runs one
+ * `proxy` bootstraps from the authorities in --authorities, then runs one
  * poll loop over the SOCKS listener, its clients and the relay links.
  * --cc asks exits for congestion control (proposal 324) over ntor v3.
- * Test modes: --check-dir (bootstrap only), --probe (one link handshake),
- * --bench-circuits N (build N circuits, print their times) and
- * --test-truncate (build a circuit, TRUNCATE it after the guard, and
- * have it extended again through other relays).
+ * Test commands: check-dir (bootstrap only), probe (one link handshake),
+ * bench-circuits N (build N circuits, print their times) and
+ * test-truncate (build a circuit, TRUNCATE it after the guard, and have
+ * it extended again through other relays). tools/common/cli.c dispatches
+ * the commands and prints the messages.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,25 +20,34 @@
 #include "lib/crypto/crypto.h"
 #include "lib/fmt/hex.h"
 #include "lib/onion/text.h"
+#include "tools/common/cli.h"
 #include "tools/nonos-onion/onion-tool.h"
+
+static const char usage[] =
+    "usage: nonos-onion proxy --authorities FILE [--listen PORT] [OPTIONS]\n"
+    "       nonos-onion check-dir --authorities FILE [OPTIONS]\n"
+    "       nonos-onion bench-circuits --authorities FILE [OPTIONS] N\n"
+    "       nonos-onion test-truncate --authorities FILE [OPTIONS]\n"
+    "       nonos-onion probe IP:PORT FINGERPRINT\n"
+    "options: [--consensus FILE] [--max-age SECONDS] [--same-subnet-ok]\n"
+    "         [--cc] [--keepalive SECONDS] [-v]\n";
+
+/* The options every command but probe takes. */
+struct opts {
+	const char	*authfile;
+	const char	*consfile;
+	long		port;
+	long		keepalive;
+	long		max_age;
+	int		subnets;
+	int		cc;
+};
 
 int verbose;
 static struct dirstate dir;
 static struct onion_client client;
 static uint8_t avoid[MAX_RELAYS];
 static volatile sig_atomic_t stop;
-
-void
-logf_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "nonos-onion: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 uint64_t
 now_ms(void)
@@ -56,16 +65,106 @@ on_signal(int sig)
 	stop = 1;
 }
 
-static void
-usage(void)
+/* A decimal number in [min, max] into *v; 0, or -1 after a message. */
+static int
+number(const char *opt, const char *s, long min, long max, long *v)
 {
-	fprintf(stderr,
-	    "usage: nonos-onion --authorities FILE [--listen PORT]\n"
-	    "         [--consensus FILE] [--max-age SECONDS] [--same-subnet-ok]\n"
-	    "         [--cc] [--keepalive SECONDS]\n"
-	    "         [--check-dir | --bench-circuits N | --test-truncate]\n"
-	    "       nonos-onion --probe IP:PORT FINGERPRINT\n");
-	exit(2);
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *v < min || *v > max) {
+		warnx_("%s: '%s' is not a number from %ld to %ld", opt, s, min,
+		    max);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads the options after argv[0] (the command) and returns the index of
+ * the first operand, or -1 after a message; --authorities is required.
+ */
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	const char *a, *v;
+	int i;
+
+	memset(o, 0, sizeof *o);
+	o->port = 9150;
+	o->max_age = 24 * 3600;
+	o->subnets = 1;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		a = argv[i];
+		v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--same-subnet-ok"))
+			o->subnets = 0;
+		else if (!strcmp(a, "--cc"))
+			o->cc = 1;
+		else if (!strcmp(a, "-v"))
+			verbose = 1;
+		else if (v == NULL) {
+			warnx_("%s: unknown option '%s', or it needs a value",
+			    argv[0], a);
+			return -1;
+		} else if (!strcmp(a, "--authorities"))
+			o->authfile = argv[++i];
+		else if (!strcmp(a, "--consensus"))
+			o->consfile = argv[++i];
+		else if (!strcmp(a, "--listen")) {
+			if (number(a, argv[++i], 1, 65535, &o->port) != 0)
+				return -1;
+		} else if (!strcmp(a, "--max-age")) {
+			if (number(a, argv[++i], 0, 365L * 24 * 3600,
+			    &o->max_age) != 0)
+				return -1;
+		} else if (!strcmp(a, "--keepalive")) {
+			if (number(a, argv[++i], 0, 24 * 3600,
+			    &o->keepalive) != 0)
+				return -1;
+		} else {
+			warnx_("%s: unknown option '%s'", argv[0], a);
+			return -1;
+		}
+	}
+	if (o->authfile == NULL) {
+		warnx_("%s: --authorities FILE is required", argv[0]);
+		return -1;
+	}
+	return i;
+}
+
+/* Fetches and verifies the directory; 0, or -1 after a message. */
+static int
+bootstrap(const struct opts *o)
+{
+	uint64_t t0 = now_ms();
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (load_authorities(&dir, o->authfile) != 0 ||
+	    bootstrap_dir(&dir, o->consfile, o->max_age) != 0)
+		return -1;
+	warnx_("directory ready in %llu ms",
+	    (unsigned long long)(now_ms() - t0));
+	return 0;
+}
+
+/* Bootstraps, then starts the client and the SOCKS front end. */
+static int
+start(const struct opts *o)
+{
+	if (bootstrap(o) != 0)
+		return -1;
+	onion_client_init(&client, &dir.cons, avoid, &socks_events, o->subnets);
+	client.request_cc = o->cc;
+	if (o->keepalive > 0)
+		client.keepalive_ms = (uint64_t)o->keepalive * 1000;
+	onion_client_pump(&client, now_ms(), time(NULL));
+	socks_init(&client, (int)o->port);
+	return 0;
 }
 
 /* Pumps the client and waits on its link sockets for up to ms. */
@@ -105,28 +204,40 @@ step(int lfd, int ms)
 }
 
 static int
-probe(const char *addr, const char *fp)
+cmd_probe(int argc, char **argv)
 {
 	struct onion_span s;
 	struct onion_link *l;
-	const char *colon = strchr(addr, ':');
+	const char *addr, *fp, *colon;
 	uint8_t id[ONION_ID_LEN];
 	uint32_t ip, port;
 	int fd, r = ONION_ETIMEOUT, i;
 	struct onion_transport tr;
 
-	l = calloc(1, sizeof *l);
-	if (colon == NULL || l == NULL)
-		usage();
+	if (argc != 3) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	addr = argv[1], fp = argv[2];
+	if ((colon = strchr(addr, ':')) == NULL)
+		goto bad;
 	s.p = addr, s.len = (size_t)(colon - addr);
 	if (onion_parse_ipv4(s, &ip) != 0)
-		usage();
+		goto bad;
 	s.p = colon + 1, s.len = strlen(colon + 1);
-	if (onion_parse_uint(s, 65535, &port) != 0 ||
-	    hex_decode(id, sizeof id, fp, strlen(fp)) != 0)
-		usage();
+	if (onion_parse_uint(s, 65535, &port) != 0)
+		goto bad;
+	if (hex_decode(id, sizeof id, fp, strlen(fp)) != 0) {
+		warnx_("probe: '%s' is not a 40-digit fingerprint", fp);
+		return EXIT_USAGE;
+	}
+	if ((l = calloc(1, sizeof *l)) == NULL) {
+		warnx_("probe: out of memory");
+		return 1;
+	}
 	if ((fd = tcp_connect(ip, (uint16_t)port, 5000)) < 0) {
-		logf_("probe: cannot connect");
+		warnx_("probe: cannot connect");
+		free(l);
 		return 1;
 	}
 	fd_transport(&fd, &tr);
@@ -149,6 +260,9 @@ probe(const char *addr, const char *fp)
 	}
 	printf("probe: refused: %s\n", onion_strerror(r));
 	return 1;
+bad:
+	warnx_("probe: '%s' is not IP:PORT", addr);
+	return EXIT_USAGE;
 }
 
 static int
@@ -201,14 +315,14 @@ bench_circuits(int n)
 	for (i = 0; i < n; i++) {
 		t0 = now_ms();
 		if ((ci = onion_circ_build(&client, 0, (uint64_t)i + 1)) < 0) {
-			logf_("bench: build failed: %s", onion_strerror(ci));
+			warnx_("bench: build failed: %s", onion_strerror(ci));
 			return 1;
 		}
 		while (client.circs[ci].state != CIRC_OPEN &&
 		    client.circs[ci].state != CIRC_FREE && !stop)
 			step(-1, 20);
 		if (client.circs[ci].state != CIRC_OPEN) {
-			logf_("bench: circuit failed");
+			warnx_("bench: circuit failed");
 			return 1;
 		}
 		printf("circuit %d %llu ms\n", i,
@@ -219,81 +333,61 @@ bench_circuits(int n)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+cmd_check_dir(int argc, char **argv)
 {
-	const char *authfile = NULL, *consfile = NULL;
-	int port = 9150, check = 0, nbench = 0, subnets = 1, lfd = -1, i;
-	int cc = 0, truncate_test = 0;
-	long keepalive = 0;
-	int64_t max_age = 24 * 3600;
-	uint64_t t0 = now_ms();
+	struct opts o;
 
-	setvbuf(stderr, NULL, _IOLBF, 0);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--authorities") && i + 1 < argc)
-			authfile = argv[++i];
-		else if (!strcmp(argv[i], "--listen") && i + 1 < argc)
-			port = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--consensus") && i + 1 < argc)
-			consfile = argv[++i];
-		else if (!strcmp(argv[i], "--max-age") && i + 1 < argc)
-			max_age = atol(argv[++i]);
-		else if (!strcmp(argv[i], "--same-subnet-ok"))
-			subnets = 0;
-		else if (!strcmp(argv[i], "--cc"))
-			cc = 1;
-		else if (!strcmp(argv[i], "--keepalive") && i + 1 < argc)
-			keepalive = atol(argv[++i]);
-		else if (!strcmp(argv[i], "--test-truncate"))
-			truncate_test = 1;
-		else if (!strcmp(argv[i], "--check-dir"))
-			check = 1;
-		else if (!strcmp(argv[i], "--bench-circuits") && i + 1 < argc)
-			nbench = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--probe") && i + 2 < argc) {
-			if (nc_init() != NC_OK)
-				return 1;
-			return probe(argv[i + 1], argv[i + 2]);
-		} else if (!strcmp(argv[i], "-v"))
-			verbose = 1;
-		else
-			usage();
-	}
-	if (authfile == NULL || port <= 0 || port > 65535)
-		usage();
-	if (nc_init() != NC_OK) {
-		logf_("no entropy");
+	if (parse_opts(argc, argv, &o) != argc)
+		return EXIT_USAGE;
+	return bootstrap(&o) == 0 ? 0 : 1;
+}
+
+static int
+cmd_bench_circuits(int argc, char **argv)
+{
+	struct opts o;
+	long n;
+	int i;
+
+	if ((i = parse_opts(argc, argv, &o)) != argc - 1 ||
+	    number("bench-circuits", argv[i], 1, 100000, &n) != 0)
+		return EXIT_USAGE;
+	if (start(&o) != 0)
+		return 1;
+	return bench_circuits((int)n);
+}
+
+static int
+cmd_test_truncate(int argc, char **argv)
+{
+	struct opts o;
+
+	if (parse_opts(argc, argv, &o) != argc)
+		return EXIT_USAGE;
+	if (start(&o) != 0)
+		return 1;
+	return test_truncate();
+}
+
+static int
+cmd_proxy(int argc, char **argv)
+{
+	struct opts o;
+	int lfd;
+
+	if (parse_opts(argc, argv, &o) != argc)
+		return EXIT_USAGE;
+	if (start(&o) != 0)
+		return 1;
+	if ((lfd = tcp_listen(0x7f000001, (uint16_t)o.port)) < 0) {
+		warnx_("cannot listen on 127.0.0.1:%ld", o.port);
 		return 1;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	if (load_authorities(&dir, authfile) != 0 ||
-	    bootstrap_dir(&dir, consfile, max_age) != 0)
-		return 1;
-	logf_("directory ready in %llu ms",
-	    (unsigned long long)(now_ms() - t0));
-	if (check)
-		return 0;
-	onion_client_init(&client, &dir.cons, avoid, &socks_events, subnets);
-	client.request_cc = cc;
-	if (keepalive > 0)
-		client.keepalive_ms = (uint64_t)keepalive * 1000;
-	onion_client_pump(&client, now_ms(), time(NULL));
-	socks_init(&client, port);
-	if (nbench > 0)
-		return bench_circuits(nbench);
-	if (truncate_test)
-		return test_truncate();
-	if ((lfd = tcp_listen(0x7f000001, (uint16_t)port)) < 0) {
-		logf_("cannot listen on 127.0.0.1:%d", port);
-		return 1;
-	}
-	logf_("SOCKS5 on 127.0.0.1:%d", port);
+	warnx_("SOCKS5 on 127.0.0.1:%ld", o.port);
 	while (!stop)
 		step(lfd, 50);
-	logf_("stopping; sent %llu circuit and %llu stream SENDMEs, %llu XOFF, "
+	warnx_("stopping; sent %llu circuit and %llu stream SENDMEs, %llu XOFF, "
 	    "%llu XON, %llu stall probes, %llu keepalives; received %llu XOFF",
 	    (unsigned long long)client.stats.circ_sendmes,
 	    (unsigned long long)client.stats.stream_sendmes,
@@ -303,4 +397,20 @@ main(int argc, char **argv)
 	    (unsigned long long)client.stats.keepalives,
 	    (unsigned long long)client.stats.xoff_recv);
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct cli_command cmds[] = {
+		{ "proxy", cmd_proxy },
+		{ "check-dir", cmd_check_dir },
+		{ "bench-circuits", cmd_bench_circuits },
+		{ "test-truncate", cmd_test_truncate },
+		{ "probe", cmd_probe },
+	};
+
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	return cli_main("nonos-onion", usage, cmds, sizeof cmds / sizeof cmds[0],
+	    argc, argv);
 }

@@ -11,12 +11,12 @@
 #include <stdio.h>
 
 #include "lib/onion/client.h"
+#include "tools/common/cli.h"		/* warnx_, for the messages */
 
 #define MAX_RELAYS	8192
 #define MAX_CONNS	256
 
 extern int verbose;
-void	logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t now_ms(void);
 
 /* net.c: blocking connect to 127.0.0.1-style addresses, then non-blocking. */

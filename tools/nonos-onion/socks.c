@@ -100,7 +100,7 @@ put(struct conn *c, const void *p, size_t n)
 
 		if (c->outcap >= OUT_MAX ||
 		    (nb = realloc(c->out, 2 * c->outcap)) == NULL) {
-			logf_("socks: client not reading; closing");
+			warnx_("socks: client not reading; closing");
 			conn_close(c, 1);
 			return;
 		}
@@ -148,7 +148,7 @@ attach(struct conn *c, int ci)
 	else
 		s = onion_stream_resolve(cl, ci, c->host, c);
 	if (s < 0) {
-		logf_("socks: stream to %s refused: %s", c->host,
+		warnx_("socks: stream to %s refused: %s", c->host,
 		    onion_strerror(s));
 		fail(c, 1);
 		return;
@@ -186,7 +186,7 @@ start_request(struct conn *c, int fresh)
 			c->circ = ci;
 			return;
 		}
-		logf_("circuit build failed: %s", onion_strerror(ci));
+		warnx_("circuit build failed: %s", onion_strerror(ci));
 		if (ci == ONION_ENOPATH || ci == ONION_EFULL)
 			break;
 	}
@@ -451,7 +451,7 @@ ev_connect(void *ctx, int link, uint32_t ip, uint16_t port,
 
 	(void)ctx;
 	if (fd < 0) {
-		logf_("cannot reach relay at %u.%u.%u.%u:%u", ip >> 24,
+		warnx_("cannot reach relay at %u.%u.%u.%u:%u", ip >> 24,
 		    ip >> 16 & 255, ip >> 8 & 255, ip & 255, port);
 		return ONION_EIO;
 	}
@@ -464,7 +464,7 @@ static void
 ev_disconnect(void *ctx, int link)
 {
 	(void)ctx;
-	logf_("link %d closed: %s", link, onion_strerror(cl->links[link].link.err));
+	warnx_("link %d closed: %s", link, onion_strerror(cl->links[link].link.err));
 	if (link_fds[link] >= 0)
 		close(link_fds[link]);
 	link_fds[link] = -1;
@@ -477,7 +477,7 @@ ev_circ_built(void *ctx, int ci)
 	int i;
 
 	(void)ctx;
-	logf_("circuit %d built in %llu ms: %s %s %s%s", ci,
+	warnx_("circuit %d built in %llu ms: %s %s %s%s", ci,
 	    (unsigned long long)(oc->built_ms - oc->started_ms),
 	    oc->path[0].nick, oc->path[1].nick, oc->path[2].nick,
 	    oc->cc ? " (ntor v3, congestion control)" : "");
@@ -499,7 +499,7 @@ ev_circ_closed(void *ctx, int ci, int err)
 	int i;
 
 	(void)ctx;
-	logf_("circuit %d closed: %s (%u hops)", ci, onion_strerror(err),
+	warnx_("circuit %d closed: %s (%u hops)", ci, onion_strerror(err),
 	    cl->circs[ci].nhops);
 	for (i = 0; i < MAX_CONNS; i++)
 		if (conns[i].state == C_WAITCIRC && conns[i].circ == ci) {
@@ -559,20 +559,20 @@ ev_stream_end(void *ctx, int s, int err, int reason)
 	if (c->state == C_CONNECTING && retryable(err, reason) &&
 	    c->tries < MAX_TRIES) {
 		/* Like tor: try another exit on a fresh circuit. */
-		logf_("stream to %s:%u refused (reason %d); retrying", c->host,
+		warnx_("stream to %s:%u refused (reason %d); retrying", c->host,
 		    c->port, reason);
 		c->state = C_REQ;
 		c->retry_fresh = 1;
 		return;
 	}
 	if (c->state == C_CONNECTING || c->state == C_RESOLVING) {
-		logf_("stream to %s:%u refused: %s (reason %d)", c->host, c->port,
+		warnx_("stream to %s:%u refused: %s (reason %d)", c->host, c->port,
 		    onion_strerror(err), reason);
 		fail(c, reason == 4 ? 2 : reason == 3 ? 5 : 4);
 		return;
 	}
 	if (err != ONION_ESTREAM) {
-		logf_("stream to %s:%u failed: %s", c->host, c->port,
+		warnx_("stream to %s:%u failed: %s", c->host, c->port,
 		    onion_strerror(err));
 		conn_close(c, 1);
 		return;
@@ -589,7 +589,7 @@ ev_stream_resolved(void *ctx, int s, int type, const uint8_t *addr, size_t len)
 	if (c == NULL || c->state != C_RESOLVING)
 		return;
 	if (verbose)
-		logf_("resolve %s: answer type %d, %zu bytes", c->host, type, len);
+		warnx_("resolve %s: answer type %d, %zu bytes", c->host, type, len);
 	c->stream = -1;
 	if (type == 4 && len == 4)
 		reply(c, 0, 1, addr, 4);
