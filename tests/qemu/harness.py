@@ -207,6 +207,11 @@ class Guest:
             return None
         return self.proc.returncode
 
+    def halt(self, timeout=20):
+        """Ends the guest with the kernel monitor's halt; QEMU's exit code."""
+        self.send("halt")
+        return self.wait_exit(timeout)
+
     def kill(self):
         if self.mon is not None:
             self.mon.close()

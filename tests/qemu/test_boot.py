@@ -85,8 +85,7 @@ def scenario_main(g, checks):
     checks.append(("control characters ignored", "ktest" in out, out))
     out = g.command("cpus")
     checks.append(("cpus command", "cpus: 2" in out, out))
-    g.send("halt")
-    code = g.wait_exit(20)
+    code = g.halt()
     checks.append(("halt ends QEMU cleanly", code == exit_code(1), str(code)))
 
 
@@ -183,8 +182,7 @@ def scenario_insecure_entropy(g, checks):
     checks.append(("insecure-entropy boots and is reported", m is not None,
                    g.out[-600:]))
     g.wait_for(r"nonos> ", 30)
-    g.send("halt")
-    code = g.wait_exit(20)
+    code = g.halt()
     checks.append(("and runs on", code == exit_code(1), str(code)))
 
 

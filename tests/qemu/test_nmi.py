@@ -53,8 +53,7 @@ def main():
                       int(m.group(1)) >= injected,
                       "%s; %d injected" % (m.group(0), injected))
         print("qemu-nmi: %d injected; %s" % (injected, m.group(0)), flush=True)
-        g.send("halt")
-        code = g.wait_exit(20)
+        code = g.halt()
         results.check("halt ends QEMU", code == 3, str(code))
     except TimeoutError as e:
         results.check("test completed", False, str(e))

@@ -76,8 +76,7 @@ def main():
         g.send("mem")
         results.check("the monitor still answers",
                       g.wait_for(r"frames: \d+ free", 20, fail=False) is not None, "")
-        g.send("halt")
-        code = g.wait_exit(20)
+        code = g.halt()
         results.check("halt ends QEMU", code == 3, str(code))
     except TimeoutError as e:
         results.check("usertests completed", False, str(e))

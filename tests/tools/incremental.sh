@@ -33,17 +33,13 @@ if [ "$(stat -c %y "$s/build/host/libnonos.a")" = "$before" ]; then
 else bad "a second make leaves the archive alone"; fi
 
 # A new source dated 2000, older than every object and the archive.
-cat >"$s/lib/fmt/incr_probe.c" <<'EOF'
-/* A source added by tests/tools/incremental.sh. */
-int incr_probe(void);
-
-int
-incr_probe(void)
-{
-	return 1;
+add_old_source() {
+	printf '%s\n' '/* A source added by tests/tools/incremental.sh. */' \
+	    'int incr_probe(void);' '' 'int' 'incr_probe(void)' '{' \
+	    '	return 1;' '}' >"$1"
+	touch -d 2000-01-01 "$1"
 }
-EOF
-touch -d 2000-01-01 "$s/lib/fmt/incr_probe.c"
+add_old_source "$s/lib/fmt/incr_probe.c"
 build build/host/libnonos.a
 if members | grep -qx incr_probe.o; then ok "an added old source lands in the archive"
 else bad "an added old source lands in the archive" "$(tail -5 "$s/make.log")"; fi
@@ -60,17 +56,7 @@ else bad "the other members stay"; fi
 # A user program: a file added to user/hello, then removed.
 if build build/modules/hello; then ok "user/hello builds"
 else bad "user/hello builds" "$(tail -5 "$s/make.log")"; fi
-cat >"$s/user/hello/incr_probe.c" <<'EOF'
-/* A source added by tests/tools/incremental.sh. */
-int incr_probe(void);
-
-int
-incr_probe(void)
-{
-	return 1;
-}
-EOF
-touch -d 2000-01-01 "$s/user/hello/incr_probe.c"
+add_old_source "$s/user/hello/incr_probe.c"
 build build/modules/hello
 if llvm-nm "$s/build/modules/hello" | grep -q ' incr_probe$'; then
 	ok "an added old source is linked into the program"
