@@ -13,6 +13,7 @@
 #include "lib/abi/nonos.h"
 #include "lib/cap/cap.h"
 #include "lib/fmt/fmt.h"
+#include "lib/libc/string.h"
 #include "lib/term/parse.h"
 
 static struct kobj console_obj = { CAP_CONSOLE, 0, 0 };
@@ -23,6 +24,15 @@ static char log_ring[LOG_SIZE];
 static uint64_t log_total;
 static volatile int console_locked;
 static struct vt_parser parser;
+
+void
+console_forget(void)
+{
+	explicit_bzero(log_ring, sizeof(log_ring));
+	log_total = 0;
+	vt_parser_init(&parser);
+	fbcon_forget();
+}
 
 struct kobj *
 console_kobj(void)

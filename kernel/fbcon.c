@@ -216,6 +216,21 @@ fbcon_act(const struct vt_action *a)
 }
 
 void
+fbcon_forget(void)
+{
+	explicit_bzero(history, sizeof(history));
+	if (fb == NULL)
+		return;
+	top = 0;
+	view_back = 0;
+	cursor_drawn = 0;
+	for (uint32_t r = 0; r < rows; r++)
+		blank_line(r);
+	fill_rows(0, fb_height);
+	vt_screen_init(&vt, cols, rows, &ops, NULL);
+}
+
+void
 fbcon_scroll(int lines)
 {
 	uint64_t kept = top < HISTORY - rows ? top : HISTORY - rows;

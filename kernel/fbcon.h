@@ -11,5 +11,11 @@ int fbcon_init(const struct bootinfo_fb *fb);
 void fbcon_act(const struct vt_action *a);
 /* Moves the view lines back (positive) or forward through the history. */
 void fbcon_scroll(int lines);
+/*
+ * Forgets everything shown: the scrollback and screen model are zeroed
+ * and the framebuffer cleared (at power off and reboot, after the RAM
+ * wipe, which leaves the kernel image and the framebuffer alone).
+ */
+void fbcon_forget(void);
 
 #endif

@@ -34,6 +34,13 @@ void console_putc(char c);
 /* A byte from a writer that may only write text (see console.c). */
 void console_putc_plain(char c);
 
+/*
+ * Forgets all console output: the kernel log, the terminal parser and the
+ * framebuffer console (power off and reboot; the caller has the machine
+ * to itself).
+ */
+void console_forget(void);
+
 /* The console as a kernel object, for SLOT_CONSOLE capabilities. */
 struct kobj *console_kobj(void);
 /*

@@ -123,6 +123,8 @@ machine_end(uint64_t op)
 	printk("machine: %s: wiping RAM\n", op == MACHINE_REBOOT ? "reboot" : "power off");
 	explicit_bzero(seal_table.key, sizeof(seal_table.key));
 	bytes = wipe_ram(boot_info, &due);
+	/* The wipe leaves the kernel image: its log and screen go now. */
+	console_forget();
 	printk("machine: %llu MiB of RAM zeroed\n", (unsigned long long)(bytes >> 20));
 	if (bytes < due || running > 0)
 		printk("machine: *** RAM WIPE INCOMPLETE: %llu of %llu KiB zeroed, "

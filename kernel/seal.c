@@ -47,6 +47,8 @@ seal_init(const struct bootinfo *bi)
 	seal_table_init(&seal_table, key, first >> 1);
 	explicit_bzero(key, sizeof(key));
 	explicit_bzero(&h, sizeof(h));
+	/* The seed would give the key again: nothing else needs it. */
+	explicit_bzero(((struct bootinfo *)bi)->entropy, sizeof(bi->entropy));
 }
 
 static void
