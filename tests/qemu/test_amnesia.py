@@ -96,8 +96,12 @@ def main():
         pages = sum(n for _, n in runs)
         print("qemu-amnesia: %d non-zero pages of %d after the wipe, in %d runs"
               % (pages, MEMORY // 4096, len(runs)), flush=True)
+        # What each run is: its first printable strings say (firmware
+        # tables, the loader's and kernel's images, the manifest...).
         for start, n in runs[:40]:
-            print("qemu-amnesia:   %#010x %5d pages" % (start, n), flush=True)
+            words = re.findall(rb"[ -~]{6,}", after[start:start + n * 4096])[:3]
+            print("qemu-amnesia:   %#010x %5d pages  %s" % (
+                start, n, " | ".join(w[:40].decode() for w in words)), flush=True)
     except TimeoutError as e:
         r.check("test completed", False, str(e))
     finally:
