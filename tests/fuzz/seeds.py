@@ -5,7 +5,7 @@ tests/fuzz/corpus/NAME/ (fuzz_kobj's come from tests/kfuzz/seeds.py).
 Each seed is a valid input the fuzzer's code accepts, so that a short run
 starts deep inside the parser instead of at its first check: static
 executables linked here for fuzz_elf, a manifest and signature made and signed by
-nonos-manifest, a vault made by nonos-vault, Debian's console font, the
+nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
 onion tests' directory documents, ACPI tables laid out as firmware does,
 terminal and line-editor input. The results are committed (a few KiB
 each); run this again when a format changes.
@@ -13,7 +13,6 @@ each); run this again when a format changes.
 Usage: tests/fuzz/seeds.py   (needs $B/modules/hello for the manifest, $B/tools/nonos-manifest
 and $B/tools/nonos-vault; B defaults to build; clang and ld.lld)
 """
-import gzip
 import os
 import shutil
 import struct
@@ -24,7 +23,6 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 B = os.path.join(ROOT, os.environ.get("B", "build"))
 CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
-FONT = "/usr/share/consolefonts/Lat15-VGA16.psf.gz"
 
 
 def write(fuzzer, name, data):
@@ -191,8 +189,15 @@ def onion_dir():
 
 
 def psf():
-    with gzip.open(FONT) as f:
-        write("fuzz_psf", "Lat15-VGA16", f.read())
+    # Fonts of our own (a pattern, not a typeface; Debian's font is not
+    # copied into the tree): PSF1 and PSF2, 256 glyphs of 8x16, each with
+    # a Unicode table mapping glyph i to code point i.
+    glyphs = bytes((i * 7 + row * 13) & 0xff for i in range(256) for row in range(16))
+    table1 = b"".join(struct.pack("<HH", i, 0xffff) for i in range(256))
+    write("fuzz_psf", "psf1", bytes([0x36, 0x04, 0x02, 16]) + glyphs + table1)
+    table2 = b"".join(chr(i).encode() + b"\xff" for i in range(256))
+    header = struct.pack("<8I", 0x864ab572, 0, 32, 1, 256, 16, 16, 8)
+    write("fuzz_psf", "psf2", header + glyphs + table2)
 
 
 def ramfs():
