@@ -245,3 +245,15 @@ class Results:
         print("%s: %d passed, %d failed" % (self.suite, self.passed, self.failed),
               flush=True)
         return 0 if self.failed == 0 else 1
+
+
+def run_checks(results, guest, body):
+    """Runs body(); a timeout becomes a failed check. The guest is killed
+    whatever happens. Returns the exit status of results.summary()."""
+    try:
+        body()
+    except TimeoutError as e:
+        results.check("test completed", False, str(e))
+    finally:
+        guest.kill()
+    return results.summary()

@@ -25,8 +25,9 @@ def main():
     results = harness.Results("qemu-nmi")
     g = harness.Guest(IMAGE, "nmi", smp=4, monitor=True,
                       cmdline="qemu-exit monitor init=usertests initarg=3000")
-    injected = 0
-    try:
+
+    def body():
+        injected = 0
         g.wait_for(r"proc: started usertests", 120)
         done = None
         deadline = time.monotonic() + 180  # usertests alone: ~30 s
@@ -40,7 +41,7 @@ def main():
         results.check("usertests finished under NMIs", done is not None,
                       g.out[-1500:])
         if done is None:
-            return results.summary()
+            return
         results.check("no group failed", done.group(2) == "0", done.group(0))
         results.check("the kernel never panicked", "PANIC" not in g.out, "")
         results.check("no thread was killed for an NMI",
@@ -55,11 +56,8 @@ def main():
         print("qemu-nmi: %d injected; %s" % (injected, m.group(0)), flush=True)
         code = g.halt()
         results.check("halt ends QEMU", code == 3, str(code))
-    except TimeoutError as e:
-        results.check("test completed", False, str(e))
-    finally:
-        g.kill()
-    return results.summary()
+
+    return harness.run_checks(results, g, body)
 
 
 if __name__ == "__main__":

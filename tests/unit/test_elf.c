@@ -61,14 +61,14 @@ make_image(uint64_t base)
 
 	memset(img, 0, sizeof(img));
 	memcpy(img, ident, sizeof(ident));
-	put(16, 2, 2);			/* ET_EXEC */
-	put(18, 62, 2);			/* EM_X86_64 */
-	put(20, 1, 4);			/* EV_CURRENT */
+	put(16, 2, 2);	/* ET_EXEC */
+	put(18, 62, 2);	/* EM_X86_64 */
+	put(20, 1, 4);	/* EV_CURRENT */
 	put(24, base + 0x100, 8);	/* entry */
-	put(32, EHDR_SIZE, 8);		/* phoff */
-	put(52, EHDR_SIZE, 2);		/* ehsize */
-	put(54, PHDR_SIZE, 2);		/* phentsize */
-	put(56, 2, 2);			/* phnum */
+	put(32, EHDR_SIZE, 8);	/* phoff */
+	put(52, EHDR_SIZE, 2);	/* ehsize */
+	put(54, PHDR_SIZE, 2);	/* phentsize */
+	put(56, 2, 2);	/* phnum */
 	phdr(0, PT_LOAD, ELF64_PF_R | ELF64_PF_X, 0, base, 0x1000, 0x1000);
 	phdr(1, PT_LOAD, ELF64_PF_R | ELF64_PF_W, 0x1000, base + 0x1000,
 	    0x1000, 0x3000);
@@ -81,6 +81,15 @@ parse_low(void)
 	struct elf64_image e;
 
 	return elf64_parse(img, len, ELF64_LOWER_HALF, &e);
+}
+
+/* A fresh image with bytes at off set to v is refused for reason. */
+static void
+refused(size_t off, uint64_t v, int bytes, const char *reason)
+{
+	make_image(LOW_BASE);
+	put(off, v, bytes);
+	assert_string_equal(parse_low(), reason);
 }
 
 static void
@@ -146,21 +155,11 @@ test_header_checks(void **state)
 	make_image(LOW_BASE);
 	img[6] = 0;
 	assert_string_equal(parse_low(), "unknown ELF version");
-	make_image(LOW_BASE);
-	put(20, 2, 4);
-	assert_string_equal(parse_low(), "unknown ELF version");
-	make_image(LOW_BASE);
-	put(16, 3, 2);			/* ET_DYN */
-	assert_string_equal(parse_low(), "not an executable (ET_EXEC)");
-	make_image(LOW_BASE);
-	put(18, 3, 2);			/* EM_386 */
-	assert_string_equal(parse_low(), "not an x86-64 executable");
-	make_image(LOW_BASE);
-	put(54, PHDR_SIZE - 1, 2);
-	assert_string_equal(parse_low(), "bad program header size");
-	make_image(LOW_BASE);
-	put(56, 0, 2);
-	assert_string_equal(parse_low(), "no program headers");
+	refused(20, 2, 4, "unknown ELF version");
+	refused(16, 3, 2, "not an executable (ET_EXEC)");	/* ET_DYN */
+	refused(18, 3, 2, "not an x86-64 executable");	/* EM_386 */
+	refused(54, PHDR_SIZE - 1, 2, "bad program header size");
+	refused(56, 0, 2, "no program headers");
 }
 
 static void
@@ -169,14 +168,10 @@ test_program_headers_outside(void **state)
 	struct elf64_image e;
 
 	make_image(LOW_BASE);
-	put(32, len, 8);
+	put(32, len, 8);		/* len is the new image's */
 	assert_string_equal(parse_low(), "program headers outside the file");
-	make_image(LOW_BASE);
-	put(32, UINT64_MAX - 8, 8);
-	assert_string_equal(parse_low(), "program headers outside the file");
-	make_image(LOW_BASE);
-	put(56, 0xffff, 2);
-	assert_string_equal(parse_low(), "program headers outside the file");
+	refused(32, UINT64_MAX - 8, 8, "program headers outside the file");
+	refused(56, 0xffff, 2, "program headers outside the file");
 	/* The second header cut short by the end of the file. */
 	make_image(LOW_BASE);
 	assert_string_equal(elf64_parse(img, EHDR_SIZE + PHDR_SIZE + 10,
