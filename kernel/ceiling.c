@@ -67,3 +67,15 @@ ceiling_allows(const char *module, uint32_t type, uint32_t rights)
 		return 0;
 	return (rights & ~c->rights[type]) == 0;
 }
+
+int
+ceiling_derive(const char *module, struct cap *src, struct cap *dst)
+{
+	uint32_t rights;
+
+	if (src->obj == NULL)
+		return E_NOCAP;
+	if ((rights = ceiling_limit(module, src->obj->type, src->rights)) == 0)
+		return E_CEILING;
+	return cap_derive(src, dst, rights, 0);
+}

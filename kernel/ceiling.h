@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include "lib/cap/cap.h"
+
 #define CEILING_MODULES 32
 
 /* Records that module may hold capabilities of type with up to rights. */
@@ -29,5 +31,12 @@ int ceiling_allows(const char *module, uint32_t type, uint32_t rights);
  * through SYS_SPAWN.
  */
 uint32_t ceiling_limit(const char *module, uint32_t type, uint32_t rights);
+
+/*
+ * Derives src into dst, a slot of a process of module, with the rights
+ * module's ceiling allows src's type (an IPC transfer, an unseal).
+ * E_CEILING when it allows none; cap_derive's errors otherwise.
+ */
+int ceiling_derive(const char *module, struct cap *src, struct cap *dst);
 
 #endif

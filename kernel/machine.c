@@ -6,7 +6,8 @@
  * codes); without them, or if S5 does not take, the CPUs halt with a
  * message. The machine is called safe to turn off only after a wipe that
  * zeroed every frame it should have, with every other CPU parked; else
- * the console says loudly that RAM may still hold its secrets. Reboot goes through the chipset reset port 0xCF9, then the keyboard
+ * the console says loudly that RAM may still hold its secrets. Reboot
+ * goes through the chipset reset port 0xCF9, then the keyboard
  * controller, then a triple fault.
  */
 #include "kernel/acpi.h"

@@ -6,6 +6,7 @@
  * page, table and object made for it is freed and its quota charged
  * nothing. And ending a process: the reaper's teardown.
  */
+#include "kernel/arch/x86_64/lapic.h"
 #include "kernel/ceiling.h"
 #include "kernel/kernel.h"
 #include "kernel/obj/audit.h"
@@ -16,7 +17,6 @@
 #include "kernel/obj/thread.h"
 #include "kernel/proc.h"
 #include "kernel/seal.h"
-#include "kernel/arch/x86_64/lapic.h"
 #include "lib/elf/elf64.h"
 #include "lib/manifest/manifest.h"
 #include "lib/libc/string.h"

@@ -165,9 +165,8 @@ static int64_t
 sys_cap_revoke(struct trapframe *tf)
 {
 	struct cap *c;
-	int err;
-
 	uint64_t n;
+	int err;
 
 	if ((err = lookup(tf->rdi, CAP_NULL, 0, &c)) != E_OK)
 		return err;
@@ -205,7 +204,6 @@ sys_cap_unseal(struct trapframe *tf)
 {
 	uint8_t token[CAP_TOKEN_LEN];
 	struct cap *dst, *anchor;
-	uint32_t rights;
 	int err;
 
 	if ((err = empty_slot(tf->rsi, &dst)) != E_OK)
@@ -215,10 +213,7 @@ sys_cap_unseal(struct trapframe *tf)
 	if ((err = cap_unseal_anchor(&seal_table, token, timer_ticks, &anchor)) != E_OK)
 		return err;
 	/* A token is one more way into a process: its ceiling holds here too. */
-	rights = ceiling_limit(sched_current()->proc->name, anchor->obj->type, anchor->rights);
-	if (rights == 0)
-		return E_CEILING;
-	return cap_derive(anchor, dst, rights, 0);
+	return ceiling_derive(sched_current()->proc->name, anchor, dst);
 }
 
 /* Shared by the three object-creating calls: checks, then makes the object. */

@@ -109,7 +109,6 @@ static uint64_t
 transfer_cap(struct thread *from, int grant, uint64_t tag, struct thread *to)
 {
 	struct cap *src, *dst;
-	uint32_t rights;
 
 	if (!(tag & TAG_CAP))
 		return tag & ~TAG_SLOTS_MASK;
@@ -119,9 +118,7 @@ transfer_cap(struct thread *from, int grant, uint64_t tag, struct thread *to)
 	    RIGHT_GRANT, &src) != E_OK ||
 	    to->recv_slot == SLOT_NULL ||
 	    (dst = cnode_slot(to->proc->cn, to->recv_slot)) == NULL ||
-	    dst->obj != NULL ||
-	    (rights = ceiling_limit(to->proc->name, src->obj->type, src->rights)) == 0 ||
-	    cap_derive(src, dst, rights, 0) != E_OK)
+	    dst->obj != NULL || ceiling_derive(to->proc->name, src, dst) != E_OK)
 		return tag | TAG_CAP_DROPPED;
 	return tag | TAG_CAP;
 }

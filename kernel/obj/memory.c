@@ -100,14 +100,9 @@ memory_split(struct memory *parent, uint64_t bytes)
 	return m;
 }
 
+/* Its last capability gone, an empty child quota goes home as a refund would. */
 void
 memory_release(struct memory *m)
 {
-	struct memory *parent = m->parent;
-	uint64_t bytes = m->limit + sizeof(*m);
-
-	if (parent == NULL || m->used != 0)
-		return;
-	kfree(m);
-	memory_refund(parent, bytes);
+	memory_refund(m, 0);
 }
