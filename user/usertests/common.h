@@ -19,6 +19,8 @@ extern uint64_t fuzz_iterations;
 /* Counts a failure of the running group when got is not want. */
 void expect(const char *what, int64_t got, int64_t want);
 void expect_true(const char *what, int ok);
+/* The next number of the xorshift generator whose state is *s (not 0). */
+uint64_t xorshift64(uint64_t *s);
 /* Yields until n timer ticks have passed. */
 void sleep_ticks(uint64_t n);
 /* The quota's bytes in use once they reach want, or after a second. */

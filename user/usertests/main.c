@@ -1286,13 +1286,19 @@ test_console_log(void)
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
+uint64_t
+xorshift64(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
 static uint64_t
 rand64(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static uint8_t fuzz_buf[256];

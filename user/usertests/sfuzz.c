@@ -90,15 +90,6 @@ count(int what)
 	__atomic_fetch_add(&B->count[what], 1, __ATOMIC_RELAXED);
 }
 
-static uint64_t
-next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* --- The worker: random operations in every thread ------------------------ */
 
 static volatile int registered;
@@ -109,7 +100,7 @@ static uint8_t dyn_stack[SF_DYNAMIC][8192] __attribute__((aligned(16)));
 static uint64_t
 pool(uint64_t *s)
 {
-	return W_POOL + next(s) % W_POOL_N;
+	return W_POOL + xorshift64(s) % W_POOL_N;
 }
 
 /*
@@ -120,7 +111,7 @@ pool(uint64_t *s)
 static uint64_t
 any_src(uint64_t *s)
 {
-	switch (next(s) % 20) {
+	switch (xorshift64(s) % 20) {
 	case 0: case 1: return SLOT_CNODE;
 	case 2: case 3: return SLOT_VSPACE;
 	case 4: return SLOT_THREAD;
@@ -135,7 +126,7 @@ any_src(uint64_t *s)
 static uint64_t
 victim(uint64_t *s)
 {
-	switch (next(s) % 16) {
+	switch (xorshift64(s) % 16) {
 	case 0: return SLOT_CNODE;
 	case 1: return SLOT_VSPACE;
 	default: return pool(s);
@@ -145,19 +136,19 @@ victim(uint64_t *s)
 static uint64_t
 endpoint(uint64_t *s)
 {
-	return next(s) % 2 == 0 ? W_HUB : pool(s);
+	return xorshift64(s) % 2 == 0 ? W_HUB : pool(s);
 }
 
 static uint64_t
 memory(uint64_t *s)
 {
-	return next(s) % 5 == 0 ? pool(s) : SLOT_MEMORY;
+	return xorshift64(s) % 5 == 0 ? pool(s) : SLOT_MEMORY;
 }
 
 static uint64_t
 cap_tag(uint64_t *s)
 {
-	return TAG_CAP | (any_src(s) << 40) | (next(s) & 0xffff);
+	return TAG_CAP | (any_src(s) << 40) | (xorshift64(s) & 0xffff);
 }
 
 static void
@@ -176,7 +167,7 @@ static void dyn_main(uint64_t seed);
 static void
 blocking_op(uint64_t *s)
 {
-	uint64_t n, r = next(s);
+	uint64_t n, r = xorshift64(s);
 	struct msg m;
 
 	switch (r % 5) {
@@ -207,7 +198,7 @@ static void
 fuzz_op(uint64_t *s, int may_block)
 {
 	uint8_t tok[80];
-	uint64_t r = next(s), a, va;
+	uint64_t r = xorshift64(s), a, va;
 	struct msg m;
 	int64_t err;
 
@@ -470,7 +461,7 @@ release_seat(int s)
 static void
 parent_step(void)
 {
-	uint64_t r = next(&prng);
+	uint64_t r = xorshift64(&prng);
 	uint64_t slot = P_POOL + (r >> 8) % P_POOL_N, other = P_POOL + (r >> 16) % P_POOL_N;
 	struct msg m;
 
@@ -513,7 +504,7 @@ run_round(int round, uint64_t ops)
 	B->ops = ops;
 	B->stop = ticks() + SF_RUN_TICKS;
 	for (int s = 0; s < SF_SEATS; s++) {
-		uint64_t r = next(&prng);
+		uint64_t r = xorshift64(&prng);
 
 		seats[s].reg = 0;
 		seats[s].kill_at = r % 3 == 0 ? ~0ULL : ticks() + 10 + (r >> 8) % SF_RUN_TICKS;
