@@ -257,11 +257,71 @@ def vault_header(tmp):
     write("fuzz_vault_header", "edits", bytes([1, 0, 40, 1, 0, 200, 0x80]))
 
 
+def crc32(b):
+    import zlib
+    return zlib.crc32(b) & 0xffffffff
+
+
+def gpt():
+    # A 64-sector disk: primary header at 1, four entries in sector 2,
+    # usable 3..60, the backup entries at 62 and header at 63 (sgdisk's
+    # layout, shrunk), with an ESP and a NONOS PERSIST partition.
+    sectors, nent = 64, 4
+    esp = bytes.fromhex("28732ac11ff8d211ba4b00a0c93ec93b")
+    persist = bytes.fromhex("fbdd54317bdcf1498cfb3eed5fe101df")
+    ents = b""
+    for i, (t, first, last, name) in enumerate([(esp, 3, 30, "NONOS ESP"),
+                                               (persist, 31, 60, "NONOS PERSIST")]):
+        ents += t + bytes([i + 1]) * 16 + struct.pack("<QQQ", first, last, 0)
+        ents += name.encode("utf-16-le").ljust(72, b"\0")
+    ents = ents.ljust(nent * 128, b"\0")
+    disk = bytearray(sectors * 512)
+    for me, alt, elba in ((1, sectors - 1, 2), (sectors - 1, 1, sectors - 2)):
+        h = bytearray(struct.pack("<8sIIIIQQQQ16sQIII", b"EFI PART", 0x10000, 92, 0, 0,
+                                  me, alt, 3, 60, b"\xab" * 16, elba, nent, 128,
+                                  crc32(ents)))
+        h[16:20] = struct.pack("<I", crc32(bytes(h)))
+        disk[me * 512:me * 512 + 92] = h
+        disk[elba * 512:elba * 512 + len(ents)] = ents
+    write("fuzz_gpt", "two-partitions", bytes(disk))
+    broken = bytearray(disk)
+    broken[512 + 40] ^= 1
+    write("fuzz_gpt", "backup-only", bytes(broken))
+
+
+def b3sum(data):
+    """BLAKE3 of data by Debian's b3sum (hashlib has no BLAKE3)."""
+    out = subprocess.run(["b3sum", "--no-names", "--raw"], input=data,
+                         stdout=subprocess.PIPE, check=True).stdout
+    return out
+
+
+def store():
+    # A 16 KiB partition (two heads, two 4 KiB slots) holding generation 1
+    # in slot 1, and the same with generation 2 added in slot 0.
+    size, slot = 16384, 4096
+    def head(i, gen, data):
+        h = b"NONOSPST" + struct.pack(">IIQQQ", 1, i, gen, len(data), slot)
+        h += b3sum(data) + bytes(24)
+        h += b3sum(h)
+        return h.ljust(4096, b"\0")
+    one = b"first vault bytes"
+    two = b"second, newer vault"
+    img = bytearray(size)
+    img[4096:8192] = head(1, 1, one)
+    img[8192 + slot:8192 + slot + len(one)] = one
+    write("fuzz_store", "one", bytes(img))
+    img[0:4096] = head(0, 2, two)
+    img[8192:8192 + len(two)] = two
+    write("fuzz_store", "two", bytes(img))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         acpi()
         blake3()
         elf(tmp)
+        gpt()
         line()
         manifest(tmp)
         mlkem()
@@ -269,6 +329,7 @@ def main():
         onion_dir()
         psf()
         ramfs()
+        store()
         term()
         vault_archive()
         vault_chunk()
