@@ -38,7 +38,7 @@ HOST_EXTRA_DEPS :=
 # missing from the list is an error rather than a silent omission.
 TOOLS :=
 LINK_CHECKS :=
-MK := mk/bearssl.mk mk/lz4.mk mk/sodium.mk mk/tools.mk mk/verified-boot.mk \
+MK := mk/bearssl.mk mk/lz4.mk mk/sodium.mk mk/lwip.mk mk/tools.mk mk/verified-boot.mk \
 	mk/vault.mk mk/vault-bench.mk mk/tor.mk mk/kfuzz.mk mk/bench.mk \
 	mk/ipcbench.mk mk/ramfsbench.mk
 ifneq ($(filter-out $(MK),$(wildcard mk/*.mk)),)
