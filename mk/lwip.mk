@@ -77,7 +77,9 @@ $(B)/fuzz/%: FUZZ_CFLAGS += $(LWIP_INC)
 # netd: the stack and its glue, beside its own objects and the runtime.
 NETD_EXTRA_OBJ := $(LWIP_USER_OBJ) $(NET_SRC:%.c=$(B)/user/%.o) \
 	$(B)/user/lib/pktring/pktring.o $(B)/user/lib/crypto/blake3.o
-$(NET_SRC:%.c=$(B)/user/%.o): USER_CFLAGS += $(LWIP_INC) -isystem lib/net/shim
+NETD_OBJ := $(patsubst %.c,$(B)/user/%.o,$(wildcard user/netd/*.c))
+$(NET_SRC:%.c=$(B)/user/%.o) $(NETD_OBJ): USER_CFLAGS += $(LWIP_INC) -isystem lib/net/shim
+$(NETD_OBJ): $(LWIP_CONFIG) | $(LWIP_STAMP)
 $(B)/modules/netd: $(NETD_EXTRA_OBJ)
 $(NETD_EXTRA_OBJ):
 

@@ -19,6 +19,7 @@ enum grant_kind {
 	G_IOPORT,	/* ports [arg, arg + arg2) */
 	G_IRQ,		/* IRQ line arg */
 	G_CLIENT,	/* a service's endpoint badged with the holder's index + 1 (arg: service) */
+	G_STATUS,	/* the same with INITCTL_BADGE_STATUS set: status questions only */
 };
 
 struct grant_spec {
@@ -42,6 +43,8 @@ struct service {
 };
 
 extern const char manifest[];
+/* The manifest of tests (init's argument 1): manifest's lines and test programs. */
+extern const char manifest_test[];
 
 /*
  * Parses manifest text into svc (at most MAX_SERVICES); the count, or -1

@@ -39,6 +39,10 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_CLIENT:		/* the badge tells the service who calls */
 		*rights = RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, (uint64_t)i + 1);
+	case G_STATUS:		/* nothing to pass along: no grant right */
+		*rights = RIGHT_WRITE;
+		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,
+		    INITCTL_BADGE_STATUS | ((uint64_t)i + 1));
 	case G_SERVE:
 		*rights = RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, 0);
@@ -235,8 +239,9 @@ setup(void)
 int
 main(uint64_t arg)
 {
-	(void)arg;
-	if ((nsvc = manifest_parse(manifest, svc)) < 0 || setup() < 0) {
+	/* Argument 1 (kernel option initarg=1): the tests' manifest. */
+	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : manifest, svc)) < 0 ||
+	    setup() < 0) {
 		printf("init: stopped\n");
 		return 1;
 	}
