@@ -5,7 +5,7 @@ Without a NIC (every image): netd starts, prints a random locally
 administered MAC that differs between boots, serves status to the shell's
 status-only capability (`net`), is killed and restarted by init, and no
 other program holds its TCP capability; with the tests' manifest (init's
-argument 1) nettest shows that the status capability cannot connect or
+argument 1) tcptest shows that the status capability cannot connect or
 listen.
 
 With a NIC driver in the image (build/modules/virtionet, and e1000e when
@@ -36,7 +36,7 @@ PERIOD = 65521
 
 
 def pattern():
-    """nettest's pattern: PERIOD bytes, repeated."""
+    """tcptest's pattern: PERIOD bytes, repeated."""
     return bytes(((k * 2654435761) & 0xffffffff) >> 13 & 0xff for k in range(PERIOD))
 
 
@@ -105,14 +105,14 @@ def no_nic(r):
 
 
 def capability_checks(r):
-    """The tests' manifest: nettest's status-only capability is refused."""
+    """The tests' manifest: tcptest's status-only capability is refused."""
     g = harness.Guest(IMAGE, "net-caps", cmdline="qemu-exit init=init initarg=1")
     try:
-        g.wait_for(r"nettest: no address|nettest: done", 120)
+        g.wait_for(r"tcptest: no address|tcptest: done", 120)
         for name in ("status capability reads the link",
                      "status capability cannot connect",
                      "status capability cannot listen"):
-            r.check("nettest: " + name, "nettest: PASS " + name in g.out,
+            r.check("tcptest: " + name, "tcptest: PASS " + name in g.out,
                     g.out[-2000:])
     finally:
         g.kill()
@@ -180,7 +180,7 @@ class Servers:
 
 
 def with_nic(r, device):
-    """nettest over QEMU user networking through the driver for device."""
+    """tcptest over QEMU user networking through the driver for device."""
     srv = Servers()
     extra = ["-netdev", "user,id=n0", "-device", device + ",netdev=n0,romfile="]
     # -net none in the harness's defaults is only for the NIC QEMU would add.
@@ -189,9 +189,9 @@ def with_nic(r, device):
     try:
         g.wait_for(r"netd: address 10\.0\.2\.\d+ .*\(DHCP lease\)", 120)
         r.check(device + ": DHCP lease from QEMU", True)
-        g.wait_for(r"nettest: done", 900)
-        for line in re.findall(r"nettest: (PASS|FAIL) (.*)", g.out):
-            r.check(device + ": nettest: " + line[1], line[0] == "PASS")
+        g.wait_for(r"tcptest: done", 900)
+        for line in re.findall(r"tcptest: (PASS|FAIL) (.*)", g.out):
+            r.check(device + ": tcptest: " + line[1], line[0] == "PASS")
         r.check(device + ": the host received 64 MiB with the right hash",
                 srv.sink_bytes == BULK and srv.sink_hash == expected_hash(),
                 "%d bytes" % srv.sink_bytes)

@@ -23,7 +23,7 @@
 
 const char manifest[] = SERVICES;
 
-/* nettest (tests/qemu/test_net.py) holds netd's TCP capability, and its
+/* tcptest (tests/qemu/test_net.py) holds netd's TCP capability, and its
    status capability to show that one cannot do the other's work. */
 const char manifest_test[] = SERVICES
-    "nettest  512   0         5=console 16=client:netd 17=status:netd\n";
+    "tcptest  512   0         5=console 16=client:netd 17=status:netd\n";

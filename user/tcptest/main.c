@@ -1,5 +1,5 @@
 /*
- * nettest: netd's in-guest test client (tests/qemu/test_net.py), started
+ * tcptest: netd's in-guest test client (tests/qemu/test_net.py), started
  * only by the tests' manifest (init's argument 1) with netd's TCP
  * capability in slot 16 and its status capability in slot 17.
  *
@@ -35,7 +35,7 @@ static int failed;
 static void
 check(const char *what, int ok, int64_t err)
 {
-	printf("nettest: %s %s", ok ? "PASS" : "FAIL", what);
+	printf("tcptest: %s %s", ok ? "PASS" : "FAIL", what);
 	if (err < 0)
 		printf(" (%s)", net_strerror(err));
 	printf("\n");
@@ -112,7 +112,7 @@ test_send_bulk(void)
 		sent += part;
 	}
 	check("64 MiB sent to the host", h >= 0 && sent == BULK, h < 0 ? h : n);
-	printf("nettest: sent %llu bytes in %llu ticks\n", (unsigned long long)sent,
+	printf("tcptest: sent %llu bytes in %llu ticks\n", (unsigned long long)sent,
 	    (unsigned long long)(ticks() - start));
 	if (h >= 0)
 		net_close(&nc, h);
@@ -131,7 +131,7 @@ test_recv_bulk(void)
 	}
 	check("64 MiB received from the host, every byte right",
 	    h >= 0 && n == 0 && got == BULK && bad == 0, h < 0 ? h : n);
-	printf("nettest: received %llu bytes in %llu ticks\n", (unsigned long long)got,
+	printf("tcptest: received %llu bytes in %llu ticks\n", (unsigned long long)got,
 	    (unsigned long long)(ticks() - start));
 	if (h >= 0)
 		net_close(&nc, h);
@@ -163,13 +163,13 @@ main(uint64_t arg)
 		return 1;
 	}
 	if (!wait_address()) {
-		printf("nettest: no address (no NIC driver or no DHCP answer); done\n");
+		printf("tcptest: no address (no NIC driver or no DHCP answer); done\n");
 		return 0;
 	}
 	test_echo();
 	test_send_bulk();
 	test_recv_bulk();
 	test_errors();
-	printf("nettest: done, %s\n", failed ? "some checks FAILED" : "all passed");
+	printf("tcptest: done, %s\n", failed ? "some checks FAILED" : "all passed");
 	return 0;
 }
