@@ -6,10 +6,10 @@ Each seed is a valid input the fuzzer's code accepts, so that a short run
 starts deep inside the parser instead of at its first check: static
 executables linked here for fuzz_elf, a manifest and signature made and signed by
 nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
-onion tests' directory documents, ACPI tables laid out as firmware does,
-terminal and line-editor input, virtqueue scripts and QEMU's virtio-net
-configuration space. The results are committed (a few KiB each); run this
-again when a format changes.
+onion tests' directory documents, packet-ring operation scripts, ACPI
+tables laid out as firmware does, terminal and line-editor input,
+virtqueue scripts and QEMU's virtio-net configuration space. The results
+are committed (a few KiB each); run this again when a format changes.
 
 Usage: tests/fuzz/seeds.py   (needs $B/modules/hello for the manifest, $B/tools/nonos-manifest
 and $B/tools/nonos-vault; B defaults to build; clang and ld.lld)
@@ -189,6 +189,21 @@ def onion_dir():
         write("fuzz_onion_dir", name, bytes([sel]) + read(os.path.join(data, name)))
 
 
+def pktring():
+    # Scripts of 3-byte operations (op, 16-bit argument): 0 put LEN, 1 get
+    # CAP, 2/3 the peer writes head/tail (4 more bytes), 4 the peer writes
+    # two bytes, 5 check the counts, 6 reset.
+    def op(o, arg, extra=b""):
+        return struct.pack("<BH", o, arg) + extra
+    fill = b"".join(op(0, 60 + i * 40) for i in range(30))
+    drain = b"".join(op(1, 1514) for _ in range(30))
+    write("fuzz_pktring", "fill-drain", fill + op(5, 0) + op(0, 60) + drain + op(5, 0))
+    write("fuzz_pktring", "small-cap", op(0, 1514) + op(1, 100) + op(0, 14) + op(1, 14))
+    write("fuzz_pktring", "hostile-head", op(0, 60) + op(2, 0, struct.pack("<I", 31)) +
+          op(1, 1514) + op(0, 60) + op(1, 1514) + op(6, 0) + op(0, 70) + op(1, 1514))
+    write("fuzz_pktring", "hostile-len", op(0, 60) + op(4, 2048, b"") + op(1, 1514))
+
+
 def psf():
     # Fonts of our own (a pattern, not a typeface; Debian's font is not
     # copied into the tree): PSF1 and PSF2, 256 glyphs of 8x16, each with
@@ -306,6 +321,7 @@ def main():
         mlkem()
         onion_cell()
         onion_dir()
+        pktring()
         psf()
         ramfs()
         term()
