@@ -292,18 +292,27 @@ acpi_parse_mcfg(const void *buf, size_t len, struct acpi_mcfg_info *out)
 #define DRHD_LEN	16	/* fixed part; device scopes follow */
 #define DRHD_INCLUDE_ALL 0x1
 
-/* Counts a DRHD's device scopes, each at least 6 bytes (type, length, ..., bus). */
-static const char *
-count_scopes(const uint8_t *e, uint32_t elen, uint8_t *n)
-{
-	uint32_t k = 0;
+#define SCOPE_ENDPOINT	1
 
+/*
+ * Reads a DRHD's device scopes: type, length, 2 reserved, enumeration id,
+ * start bus, then (device, function) pairs. An endpoint with a one-pair
+ * path is kept; everything else is counted.
+ */
+static const char *
+read_scopes(const uint8_t *e, uint32_t elen, struct acpi_drhd *d)
+{
 	for (uint32_t off = DRHD_LEN; off < elen; off += e[off + 1]) {
-		if (elen - off < 6 || e[off + 1] < 6 || e[off + 1] > elen - off)
+		const uint8_t *s = e + off;
+
+		if (elen - off < 6 || s[1] < 6 || s[1] > elen - off || (s[1] & 1))
 			return "DMAR device scope with a bad length";
-		k++;
+		if (s[0] == SCOPE_ENDPOINT && s[1] == 8 && s[6] < 32 && s[7] < 8 &&
+		    d->endpoints < ACPI_MAX_SCOPE)
+			d->endpoint[d->endpoints++] = (uint16_t)(s[5] << 8 | s[6] << 3 | s[7]);
+		else if (d->other_scopes < 255)
+			d->other_scopes++;
 	}
-	*n = k > 255 ? 255 : (uint8_t)k;
 	return NULL;
 }
 
@@ -334,6 +343,7 @@ acpi_parse_dmar(const void *buf, size_t len, struct acpi_dmar_info *out)
 		if (type == DMAR_DRHD) {
 			struct acpi_drhd d;
 
+			memset(&d, 0, sizeof(d));
 			if (elen < DRHD_LEN)
 				return "DMAR hardware unit too short";
 			d.include_all = e[4] & DRHD_INCLUDE_ALL;
@@ -341,7 +351,7 @@ acpi_parse_dmar(const void *buf, size_t len, struct acpi_dmar_info *out)
 			d.base = rd64(e + 8);
 			if (d.base == 0 || (d.base & 0xfff) != 0)
 				return "DMAR hardware unit with a bad register address";
-			if ((err = count_scopes(e, elen, &d.scopes)) != NULL)
+			if ((err = read_scopes(e, elen, &d)) != NULL)
 				return err;
 			if (out->drhd_count < ACPI_MAX_DRHD)
 				out->drhd[out->drhd_count++] = d;

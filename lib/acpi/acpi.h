@@ -96,18 +96,23 @@ const char *acpi_parse_mcfg(const void *buf, size_t len, struct acpi_mcfg_info *
 /*
  * DMA remapping (DMAR, Intel VT-d spec 3.x, 8.1): the remapping hardware
  * units (DRHD). A unit with include_all covers every PCI function of its
- * segment not claimed by another unit; the others list device scopes,
- * which we count but do not keep (QEMU's intel-iommu is one include-all
- * unit). Reserved memory regions (RMRR) are counted: a function with one
- * would need it mapped, which we do not do (docs/security-model.md).
+ * segment not claimed by another unit; the others list device scopes.
+ * We keep the endpoints named by a one-step path (bus, device, function:
+ * QEMU's intel-iommu lists each function so) and count the rest (bridges,
+ * longer paths, I/O APICs), which we do not resolve. Reserved memory
+ * regions (RMRR) are counted: a function with one would need it mapped,
+ * which we do not do (docs/security-model.md).
  */
 #define ACPI_MAX_DRHD	4
+#define ACPI_MAX_SCOPE	64
 
 struct acpi_drhd {
 	uint64_t base;		/* register page, physical */
 	uint16_t segment;
 	uint8_t include_all;
-	uint8_t scopes;		/* device scope entries listed */
+	uint8_t other_scopes;	/* scopes not kept in endpoint[] (bridges, I/O APICs, ...) */
+	int endpoints;
+	uint16_t endpoint[ACPI_MAX_SCOPE];	/* bus << 8 | device << 3 | function */
 };
 
 struct acpi_dmar_info {

@@ -46,7 +46,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    dm.host_addr_width < 32 || dm.host_addr_width > 64)
 			abort();
 		for (int i = 0; i < dm.drhd_count; i++) {
-			if (dm.drhd[i].base == 0 || (dm.drhd[i].base & 0xfff) != 0)
+			if (dm.drhd[i].base == 0 || (dm.drhd[i].base & 0xfff) != 0 ||
+			    dm.drhd[i].endpoints > ACPI_MAX_SCOPE)
 				abort();
 		}
 	}

@@ -293,7 +293,7 @@ test_mcfg(void **state)
 	assert_non_null(acpi_parse_mcfg(t, n, &m));
 }
 
-/* A DMAR with an include-all unit, a unit with two device scopes and an RMRR. */
+/* A DMAR with an include-all unit, a unit with two endpoint scopes and an RMRR. */
 static size_t
 build_dmar(uint8_t *t)
 {
@@ -343,10 +343,14 @@ test_dmar(void **state)
 	assert_int_equal(d.drhd_count, 2);
 	assert_int_equal(d.drhd[0].base, 0xfed90000);
 	assert_int_equal(d.drhd[0].include_all, 1);
-	assert_int_equal(d.drhd[0].scopes, 0);
+	assert_int_equal(d.drhd[0].endpoints, 0);
+	assert_int_equal(d.drhd[0].other_scopes, 0);
 	assert_int_equal(d.drhd[1].base, 0xfed91000);
 	assert_int_equal(d.drhd[1].include_all, 0);
-	assert_int_equal(d.drhd[1].scopes, 2);
+	assert_int_equal(d.drhd[1].endpoints, 2);
+	assert_int_equal(d.drhd[1].endpoint[0], 0x0010);
+	assert_int_equal(d.drhd[1].endpoint[1], 0x0018);
+	assert_int_equal(d.drhd[1].other_scopes, 0);
 	assert_int_equal(d.rmrr_count, 1);
 
 	/* A structure longer than the table. */
@@ -367,6 +371,11 @@ test_dmar(void **state)
 	/* A device scope of length 0. */
 	n = build_dmar(t);
 	t[64 + 16 + 1] = 0;
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+	/* A device scope of odd length (half a path step). */
+	n = build_dmar(t);
+	t[64 + 16 + 1] = 7;
 	fix_checksum(t, n, 9);
 	assert_non_null(acpi_parse_dmar(t, n, &d));
 	/* A misaligned register page. */
