@@ -13,8 +13,6 @@
 #ifndef LIB_ABI_SYSCALL_H
 #define LIB_ABI_SYSCALL_H
 
-#include <stdint.h>
-
 #include "lib/abi/syscall_nr.h"
 
 /*
@@ -65,18 +63,23 @@ struct cap_info {
 	unsigned long long size;	/* frames: bytes; 0 for other objects */
 };
 
+/*
+ * One PCI function (SYS_PCI_INFO). bdf = bus << 8 | device << 3 | function.
+ * BAR sizes are in bytes, 0 for an absent or I/O BAR or the upper half
+ * of a 64-bit BAR; bar_io marks I/O BARs.
+ */
 struct pci_info {
-	uint16_t bdf, vendor, device;
-	uint8_t class_code, subclass, prog_if, irq_pin;	/* irq_pin 0: none */
-	uint8_t irq_line;	/* I/O APIC input for INTx */
-	uint8_t msix;		/* 1 if the function has MSI-X */
-	uint16_t msix_count;	/* entries in its MSI-X table */
-	uint8_t msi;		/* 1 if it has MSI */
-	uint8_t iommu;		/* 1 if VT-d confines this function */
-	uint8_t pad[2];
-	uint64_t bar_size[6];	/* bytes; 0: absent, I/O, or a 64-bit BAR's upper half */
-	uint8_t bar_io[6];	/* 1: an I/O-space BAR */
-	uint8_t pad2[2];
+	unsigned short bdf, vendor, device;
+	unsigned char class_code, subclass, prog_if, irq_pin;	/* irq_pin 0: none */
+	unsigned char irq_line;		/* I/O APIC input for INTx (the config byte) */
+	unsigned char msix;		/* 1 if the function has MSI-X */
+	unsigned short msix_count;	/* entries in its MSI-X table; 0 without MSI-X */
+	unsigned char msi;		/* 1 if it has MSI */
+	unsigned char iommu;		/* 1 if VT-d confines this function */
+	unsigned char pad[2];
+	unsigned long long bar_size[6];
+	unsigned char bar_io[6];
+	unsigned char pad2[2];
 };
 
 /* Well-known slots of the root task's capability space. */
@@ -90,7 +93,7 @@ struct pci_info {
 #define SLOT_IRQ	7	/* IRQ control: makes one capability per line */
 #define SLOT_SPAWN	8	/* may start boot modules as processes (root task only) */
 #define SLOT_MACHINE	9	/* may power off or reboot (root task only) */
-#define SLOT_PCI	10	/* PCI control: makes one capability per function */
+#define SLOT_PCI	10	/* PCI control: makes one capability per function (root task only) */
 
 #define MACHINE_POWEROFF	0	/* wipe RAM, then power off */
 #define MACHINE_REBOOT		1	/* wipe RAM, then reset */

@@ -75,6 +75,17 @@ def acpi():
     r[8] = (-sum(r[:20])) & 0xff
     r[32] = (-sum(r)) & 0xff
     write("fuzz_acpi", "rsdp", bytes(r))
+    # MCFG: one ECAM window for buses 0..255 at 0xb0000000 (QEMU q35).
+    write("fuzz_acpi", "mcfg", acpi_table(b"MCFG", 1, bytes(8) +
+                                          struct.pack("<QHBBI", 0xb0000000, 0, 0, 255, 0)))
+    # DMAR: 39-bit addresses; an include-all unit at 0xfed90000, a unit
+    # with one endpoint scope (00:03.0), an RMRR.
+    dmar = struct.pack("<BB10s", 38, 1, bytes(10))
+    dmar += struct.pack("<HHBBHQ", 0, 16, 1, 0, 0, 0xfed90000)
+    dmar += struct.pack("<HHBBHQ", 0, 24, 0, 0, 0, 0xfed91000)
+    dmar += struct.pack("<BBHBBBB", 1, 8, 0, 0, 0, 3, 0)
+    dmar += struct.pack("<HHHHQQ", 1, 24, 0, 0, 0x7e000000, 0x7e0fffff)
+    write("fuzz_acpi", "dmar", acpi_table(b"DMAR", 1, dmar))
 
 
 def blake3():
