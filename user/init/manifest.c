@@ -12,4 +12,6 @@ const char manifest[] =
     "consoled 256   5         5=console:term 16=serve:consoled 17=ioport:0x3f8:8 18=irq:4"
     " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n"
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled\n"
-    "conprobe 256   5         5=console 16=client:consoled\n";
+    "conprobe 256   5         5=console 16=client:consoled\n"
+    "virtionet 1536 3         5=console 16=serve:virtionet 17=pci:1af4:1041:1000\n"
+    "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n";

@@ -352,6 +352,7 @@ find_device(void)
 	struct pci_info info;
 	const char *why;
 	const struct virtio_pci_region *need[4] = { &lay.common, &lay.notify, &lay.isr, &lay.device };
+	uint64_t bar_size[6];
 	int64_t cmd;
 
 	if (pci_info(NIC_SLOT_PCI, 0, &info) != E_OK || info.vendor != VIRTIO_VENDOR ||
@@ -359,11 +360,9 @@ find_device(void)
 		printf("virtionet: slot %d holds no virtio-net function\n", NIC_SLOT_PCI);
 		return -1;
 	}
-	for (int b = 0; b < 6; b++) {
-		if (info.bar_io[b])
-			info.bar_size[b] = 0;	/* the structures must be in memory BARs */
-	}
-	if ((why = virtio_pci_find(cfg_read, NULL, info.bar_size, &lay)) != NULL) {
+	for (int b = 0; b < 6; b++)	/* the structures must be in memory BARs */
+		bar_size[b] = info.bar_io[b] ? 0 : info.bar_size[b];
+	if ((why = virtio_pci_find(cfg_read, NULL, bar_size, &lay)) != NULL) {
 		printf("virtionet: %02x:%02x.%x: %s\n", info.bdf >> 8, (info.bdf >> 3) & 31,
 		    info.bdf & 7, why);
 		return -1;
@@ -372,7 +371,7 @@ find_device(void)
 		unsigned b = need[k]->bar;
 
 		if (need[k]->present && bars[b] == NULL &&
-		    (bars[b] = nic_map_bar(b, info.bar_size[b])) == NULL)
+		    (bars[b] = nic_map_bar(b, bar_size[b])) == NULL)
 			return -1;
 	}
 	common = bars[lay.common.bar] + lay.common.offset;
