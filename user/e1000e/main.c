@@ -70,7 +70,8 @@
 #define IVAR_ALL_TO_0	(1u << 3 | 1u << 11 | 1u << 19)
 
 #define DESC_DD		0x01	/* status: descriptor done */
-#define DESC_EOP	0x02	/* status (rx) / cmd (tx): end of packet */
+#define DESC_EOP	0x02	/* status (rx): end of packet */
+#define CMD_EOP		0x01	/* cmd (tx): end of packet */
 #define CMD_IFCS	0x02	/* insert the FCS */
 #define CMD_RS		0x08	/* report status */
 
@@ -292,7 +293,7 @@ tx_queue(uint32_t len)
 	d->addr = txr.buf_dev[txr.next];
 	d->length = (uint16_t)len;
 	d->cso = 0;
-	d->cmd = DESC_EOP | CMD_IFCS | CMD_RS;
+	d->cmd = CMD_EOP | CMD_IFCS | CMD_RS;
 	d->status = 0;
 	d->css = 0;
 	d->special = 0;
