@@ -6,12 +6,16 @@ and the 82574L as `-device e1000e`) the root task nettest starts the
 driver and attaches to it with the netdev protocol as netd does:
 malformed requests refused, an ARP request for the gateway 10.0.2.2
 answered, malformed transmit slots counted and survived, the gateway
-still answering after them. Then a normal boot with init: the manifest's
+still answering after them and after a second attach (a restarted
+netd), and a TCP segment the test starts from the host's loopback
+through a port forward delivered while the driver sleeps (the device's
+MSI-X interrupt must wake it). Then a normal boot with init: the manifest's
 pci grant gives a modern-only virtio-net to virtionet, which comes up;
 e1000e, whose device is absent, is not started and not retried.
 """
 import os
 import re
+import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -20,16 +24,31 @@ import harness  # noqa: E402
 IMAGE = os.environ.get("NONOS_IMAGE", os.path.join(harness.ROOT, "build", "nonos.img"))
 
 
-def nic_args(device):
-    return ["-netdev", "user,id=n0,restrict=off",
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def nic_args(device, port=None):
+    fwd = ",hostfwd=tcp:127.0.0.1:%d-10.0.2.15:7" % port if port else ""
+    return ["-netdev", "user,id=n0" + fwd,
             "-device", device + ",netdev=n0,romfile="]
 
 
 def nettest(r, model, device, driver):
+    port = free_port()
     g = harness.Guest(IMAGE, "nic-" + model, cmdline="qemu-exit monitor init=nettest",
-                      extra=nic_args(device))
+                      extra=nic_args(device, port))
 
     def body():
+        # The host starts a connection (loopback only): QEMU sends the
+        # guest a SYN that nothing in the guest asked for.
+        g.wait_for(r"nettest: waiting for a frame nobody asked for", 120)
+        with socket.create_connection(("127.0.0.1", port), timeout=10):
+            g.wait_for(r"nettest: a frame from the host", 40)
         m = g.wait_for(r"nettest: %s: (\d+) passed, (\d+) failed" % driver, 120)
         for line in g.out.splitlines():
             c = re.match(r"nettest: (.*) \.\.\. (ok|FAIL.*)$", line)

@@ -8,7 +8,10 @@
  * waits for the reply; then writes malformed slots into the transmit
  * ring (bad lengths, a frame with a foreign source address, a head far
  * ahead of the tail), and checks the driver counted them and still
- * answers with a working link. Prints one line per check and
+ * answers with a working link; then attaches again with new rings, as a
+ * restarted netd would, and waits for a TCP segment the test starts
+ * from the host (the device's interrupt must wake the driver for it).
+ * Prints one line per check and
  * "nettest: N passed, M failed".
  */
 #include "lib/pktring/pktring.h"
@@ -28,6 +31,8 @@
 #define SLOT_TXF	26
 #define SLOT_DRV_NOTE	27	/* the driver's notification */
 #define SLOT_SMALL	28	/* a one-page frame: not a ring */
+#define SLOT_OLD_RXF	29	/* the first rings, after a re-attach */
+#define SLOT_OLD_TXF	30
 #define BIT_DRIVER	1
 #define BIT_EXIT	2
 #define BIT_TIMER	4
@@ -147,8 +152,9 @@ refusals(void)
 	check("SETMAC of zero is refused", v == NETDEV_EINVAL, v);
 }
 
+/* Fresh rings handed to the driver, then the rest of the sequence. */
 static int
-attach(void)
+attach_rings(int first)
 {
 	struct msg r;
 	uint64_t mac = 0;
@@ -156,7 +162,6 @@ attach(void)
 
 	if (frame_create(SLOT_MEMORY, SLOT_RXF, FRAME_MAX_PAGES) < 0 ||
 	    frame_create(SLOT_MEMORY, SLOT_TXF, FRAME_MAX_PAGES) < 0 ||
-	    frame_create(SLOT_MEMORY, SLOT_SMALL, 1) < 0 ||
 	    map(SLOT_RXF, RX_VA, RIGHT_READ | RIGHT_WRITE) < 0 ||
 	    map(SLOT_TXF, TX_VA, RIGHT_READ | RIGHT_WRITE) < 0) {
 		printf("nettest: cannot make the rings\n");
@@ -164,11 +169,13 @@ attach(void)
 	}
 	pkt_ring_init(&rx, (void *)RX_VA);
 	pkt_ring_init(&tx, (void *)TX_VA);
-	refusals();
+	if (first)
+		refusals();
 	v = call(with_cap(NETDEV_RXRING, SLOT_RXF), 0, NULL);
 	check("RXRING", v == 0, v);
 	v = call(with_cap(NETDEV_TXRING, SLOT_TXF), 0, NULL);
 	check("TXRING", v == 0, v);
+	cap_delete(SLOT_DRV_NOTE);
 	v = call(with_cap(NETDEV_NOTIFY, SLOT_FOR_DRV) | (uint64_t)SLOT_DRV_NOTE << 48, 0, &r);
 	check("NOTIFY gives the driver's notification", v == 0 && (r.tag & TAG_CAP), v);
 	v = call(NETDEV_INFO, 0, &r);
@@ -181,6 +188,19 @@ attach(void)
 	v = call(NETDEV_START, 0, NULL);
 	check("START", v == 0, v);
 	return 0;
+}
+
+/*
+ * A restarted netd attaches again with new rings: the driver must drop
+ * the old ones and move frames through the new.
+ */
+static int
+reattach(void)
+{
+	if (unmap(SLOT_RXF, RX_VA) < 0 || unmap(SLOT_TXF, TX_VA) < 0 ||
+	    cap_move(SLOT_RXF, SLOT_OLD_RXF) < 0 || cap_move(SLOT_TXF, SLOT_OLD_TXF) < 0)
+		return -1;
+	return attach_rings(0);
 }
 
 static void
@@ -255,6 +275,33 @@ arp_gateway(int *driver_died)
 	return 0;
 }
 
+/*
+ * Waits (up to 30 s) for a TCP segment to port 7 that the host starts
+ * through QEMU's port forward: it comes while the driver sleeps, so only
+ * the device's interrupt can wake the driver for it. 1 if it came.
+ */
+static int
+unsolicited(void)
+{
+	uint8_t f[PKT_MAX];
+	uint64_t end = ticks() + 3000;
+	int n;
+
+	printf("nettest: waiting for a frame nobody asked for\n");
+	timer_notify(SLOT_TIMER, 3000);
+	while (ticks() < end) {
+		if (notify_wait(SLOT_EVENTS) < 0)
+			return 0;
+		while ((n = pkt_get(&rx, f, sizeof(f))) != 0) {
+			if (n >= 38 && memcmp(f, our_mac, 6) == 0 && f[12] == 0x08 &&
+			    f[13] == 0x00 && f[23] == 6 && f[36] == 0 && f[37] == 7)
+				return 1;
+		}
+		notify_signal(SLOT_DRV_NOTE);
+	}
+	return 0;
+}
+
 /* Malformed transmit slots; the driver must count and skip them. */
 static void
 hostile_tx(void)
@@ -293,7 +340,8 @@ main(uint64_t arg)
 	int64_t v;
 
 	(void)arg;
-	if ((name = start_driver()) == NULL || attach() != 0) {
+	if ((name = start_driver()) == NULL || frame_create(SLOT_MEMORY, SLOT_SMALL, 1) < 0 ||
+	    attach_rings(1) != 0) {
 		printf("nettest: 0 passed, 1 failed\n");
 		return 1;
 	}
@@ -309,6 +357,12 @@ main(uint64_t arg)
 	    (unsigned long long)r.w[3]);
 	check("the gateway still answers after them", arp_gateway(&died), 0);
 	check("the driver is still running", !died, 0);
+	if (reattach() != 0) {
+		printf("nettest: cannot attach again\n");
+		failed++;
+	}
+	check("after netd attaches again, the gateway answers", arp_gateway(&died), 0);
+	check("a frame from the host wakes the driver by interrupt", unsolicited(), 0);
 	printf("nettest: %s: %d passed, %d failed\n", name, passed, failed);
 	return failed != 0;
 }
