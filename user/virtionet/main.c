@@ -209,13 +209,16 @@ fail(const char *why)
 static int
 recover(void)
 {
-	const char *why;
+	const char *why, *what = rxq.q.broken || txq.q.broken ?
+	    "returned an impossible used index" : "needs a reset";
 
-	printf("virtionet: the device %s; resetting it (%u of %u)\n",
-	    rxq.q.broken || txq.q.broken ? "returned an impossible used index" :
-	    "needs a reset", resets + 1, MAX_RESETS);
-	if (resets++ == MAX_RESETS)
+	if (resets == MAX_RESETS) {
+		w8(VIRTIO_COMMON_STATUS, 0);	/* reset: no more DMA from it */
+		printf("virtionet: the device %s again; giving up\n", what);
 		return -1;
+	}
+	printf("virtionet: the device %s; resetting it (%u of %u)\n", what,
+	    ++resets, MAX_RESETS);
 	if ((why = start_device()) != NULL) {
 		fail(why);
 		return -1;
