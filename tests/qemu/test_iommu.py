@@ -21,9 +21,7 @@ import harness  # noqa: E402
 
 IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
 DEVICES_ONLY_ARG = 0xde71ce00
-EXTRA = ["-device", "intel-iommu,intremap=off",
-         "-device", "edu,dma_mask=0xffffffffff", "-device", "edu,dma_mask=0xffffffffff",
-         "-device", "virtio-rng-pci"]
+EXTRA = ["-device", "intel-iommu,intremap=off"] + harness.USERTESTS_DEVICES
 
 
 def main():

@@ -20,9 +20,6 @@ import harness  # noqa: E402
 
 IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
 GROUPS = 32
-# edu's DMA engine drops address bits above its mask (28 bits by default).
-DEVICES = ["-device", "edu,dma_mask=0xffffffffff", "-device", "edu,dma_mask=0xffffffffff",
-           "-device", "virtio-rng-pci"]
 
 
 def main():
@@ -30,7 +27,7 @@ def main():
     calls = int(os.environ.get("NONOS_FUZZ_CALLS", "3000"))
     g = harness.Guest(IMAGE, "usertests", smp=4,
                       cmdline="qemu-exit monitor audit init=usertests initarg=%d" % calls,
-                      extra=DEVICES)
+                      extra=harness.USERTESTS_DEVICES)
     try:
         m = g.wait_for(r"smp: (\d+) CPUs online", 90)
         results.check("all 4 CPUs brought up", m.group(1) == "4", m.group(0))
