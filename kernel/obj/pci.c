@@ -349,3 +349,41 @@ msi_dispatch(uint32_t vector)
 	if (r->fn && r->n)
 		notification_signal(r->n, r->badge);
 }
+
+/* 1 when f is on fn's list of frames. */
+static int
+listed(const struct pcifn *fn, const struct frame *f)
+{
+	for (const struct frame *g = fn->frames; g; g = g->fn_next) {
+		if (g == f)
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+pci_audit(const struct kobj *obj)
+{
+	if (obj->type == CAP_PCI) {
+		const struct pcifn *fn = (const struct pcifn *)obj;
+
+		if (fn->dev == NULL)
+			return obj == &control.hdr ? NULL : "a second PCI control object";
+		if (fn->dev < pci_devs || fn->dev >= pci_devs + pci_count || fn->dev->owner != fn)
+			return "PCI function object its function does not name as owner";
+		for (const struct frame *f = fn->frames; f; f = f->fn_next) {
+			if (f->fn != fn || f->kind == FRAME_RAM)
+				return "PCI function lists a frame that is not its own";
+		}
+		return NULL;
+	}
+	if (obj->type == CAP_FRAME) {
+		const struct frame *f = (const struct frame *)obj;
+
+		if (f->kind != FRAME_RAM && f->fn != NULL && !listed(f->fn, f))
+			return "device or DMA frame missing from its function's list";
+		if (f->kind == FRAME_DEVICE && f->fn == NULL && f->maps != NULL)
+			return "device frame of a dead function still mapped";
+	}
+	return NULL;
+}

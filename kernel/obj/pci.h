@@ -58,5 +58,10 @@ void pci_frame_release(struct frame *f);
 void msi_forget_notification(struct notification *n);
 /* From trap() for vectors VEC_MSI_BASE.. */
 void msi_dispatch(uint32_t vector);
+/*
+ * For the capability audit: NULL when obj (a PCI object or a frame)
+ * agrees with the PCI bookkeeping, else what is wrong.
+ */
+const char *pci_audit(const struct kobj *obj);
 
 #endif
