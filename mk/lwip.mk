@@ -74,13 +74,13 @@ $(B)/host/tests/test_net: $(LWIP_CONFIG)
 $(B)/host/tests/test_net $(B)/host/tests/test_net_%: HOST_CFLAGS += $(LWIP_INC)
 $(B)/fuzz/%: FUZZ_CFLAGS += $(LWIP_INC)
 
-# netd: the stack and its glue, beside its own objects and the runtime.
-NETD_EXTRA_OBJ := $(LWIP_USER_OBJ) $(NET_SRC:%.c=$(B)/user/%.o) \
-	$(B)/user/lib/pktring/pktring.o $(B)/user/lib/crypto/blake3.o
+# netd: lwIP's objects beside its own, the runtime and (USER_LIBS_netd, the
+# Makefile's list of library code only some programs link) our glue.
+USER_LIBS_netd := $(NET_SRC) lib/pktring/pktring.c lib/crypto/blake3.c
 NETD_OBJ := $(patsubst %.c,$(B)/user/%.o,$(wildcard user/netd/*.c))
 $(NET_SRC:%.c=$(B)/user/%.o) $(NETD_OBJ): USER_CFLAGS += $(LWIP_INC) -isystem lib/net/shim
 $(NETD_OBJ): $(LWIP_CONFIG) | $(LWIP_STAMP)
-$(B)/modules/netd: $(NETD_EXTRA_OBJ)
-$(NETD_EXTRA_OBJ):
+$(B)/modules/netd: $(LWIP_USER_OBJ)
+$(LWIP_USER_OBJ):
 
 .PHONY: lwip-refetch

@@ -6,9 +6,11 @@ Each seed is a valid input the fuzzer's code accepts, so that a short run
 starts deep inside the parser instead of at its first check: static
 executables linked here for fuzz_elf, a manifest and signature made and signed by
 nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
-onion tests' directory documents, packet-ring operation scripts, Ethernet frames of each protocol netd parses, ACPI tables laid out as firmware does,
-terminal and line-editor input. The results are committed (a few KiB
-each); run this again when a format changes.
+onion tests' directory documents, packet-ring operation scripts, Ethernet
+frames of each protocol netd parses, ACPI
+tables laid out as firmware does, terminal and line-editor input,
+virtqueue scripts and QEMU's virtio-net configuration space. The results
+are committed (a few KiB each); run this again when a format changes.
 
 Usage: tests/fuzz/seeds.py   (needs $B/modules/hello for the manifest, $B/tools/nonos-manifest
 and $B/tools/nonos-vault; B defaults to build; clang and ld.lld)
@@ -74,6 +76,17 @@ def acpi():
     r[8] = (-sum(r[:20])) & 0xff
     r[32] = (-sum(r)) & 0xff
     write("fuzz_acpi", "rsdp", bytes(r))
+    # MCFG: one ECAM window for buses 0..255 at 0xb0000000 (QEMU q35).
+    write("fuzz_acpi", "mcfg", acpi_table(b"MCFG", 1, bytes(8) +
+                                          struct.pack("<QHBBI", 0xb0000000, 0, 0, 255, 0)))
+    # DMAR: 39-bit addresses; an include-all unit at 0xfed90000, a unit
+    # with one endpoint scope (00:03.0), an RMRR.
+    dmar = struct.pack("<BB10s", 38, 1, bytes(10))
+    dmar += struct.pack("<HHBBHQ", 0, 16, 1, 0, 0, 0xfed90000)
+    dmar += struct.pack("<HHBBHQ", 0, 24, 0, 0, 0, 0xfed91000)
+    dmar += struct.pack("<BBHBBBB", 1, 8, 0, 0, 0, 3, 0)
+    dmar += struct.pack("<HHHHQQ", 1, 24, 0, 0, 0x7e000000, 0x7e0fffff)
+    write("fuzz_acpi", "dmar", acpi_table(b"DMAR", 1, dmar))
 
 
 def blake3():
@@ -353,6 +366,44 @@ def vault_header(tmp):
     write("fuzz_vault_header", "edits", bytes([1, 0, 40, 1, 0, 200, 0x80]))
 
 
+def virtq():
+    # First byte: the queue size's log2; then steps of (op, 4-byte value).
+    def step(op, v=0):
+        return struct.pack("<BI", op, v)
+    fill = b"".join(step(0, 1526 + 4096 * i) for i in range(8))
+    ok = fill + step(1) + step(2) + step(7, 60 << 20) * 4 + step(3) * 4 + step(2)
+    write("fuzz_virtq", "inorder", bytes([3]) + ok)
+    # A device that leaps the used index, then returns a stranger's id.
+    bad = fill + step(1) + step(4, 200) + step(3) + step(5, 2 << 16) + \
+        struct.pack("<II", 300, 99999) + step(4, 3) + step(3) * 3
+    write("fuzz_virtq", "hostile", bytes([3]) + bad)
+    write("fuzz_virtq", "big", bytes([8]) + b"".join(
+        step(0, 2048 + 4096 * i) for i in range(64)) + step(1) + step(7, 5) * 8 + step(3) * 9)
+
+
+def virtio_pci():
+    # Six BAR sizes in 256-byte units (BAR 4: 16 KiB), then the
+    # configuration space of QEMU's virtio-net-pci: MSI-X, then the
+    # vendor capabilities for the device, notify, ISR and common
+    # structures, all in BAR 4.
+    bars = struct.pack("<6H", 0, 0x10, 0, 0, 0x40, 0)
+    cfg = bytearray(256)
+    cfg[0x06] = 0x10
+    cfg[0x34] = 0x98
+    cfg[0x98:0x9a] = bytes([0x11, 0x84])
+
+    def vcap(at, nxt, typ, off, mult=None):
+        body = struct.pack("<BBBBB3xII", 9, nxt, 20 if mult else 16, typ, 4, off, 0x1000)
+        if mult:
+            body += struct.pack("<I", mult)
+        cfg[at:at + len(body)] = body
+    vcap(0x84, 0x70, 4, 0x2000)
+    vcap(0x70, 0x60, 2, 0x3000, 4)
+    vcap(0x60, 0x50, 3, 0x1000)
+    vcap(0x50, 0x00, 1, 0x0000)
+    write("fuzz_virtio_pci", "qemu", bars + bytes(cfg))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         acpi()
@@ -371,6 +422,8 @@ def main():
         vault_archive()
         vault_chunk()
         vault_header(tmp)
+        virtq()
+        virtio_pci()
     return 0
 
 

@@ -7,7 +7,7 @@
 
 #include "user/lib/nonos.h"
 
-#define MAX_SERVICES	8
+#define MAX_SERVICES	12
 #define MAX_GRANTS	8
 #define NAME_LEN	16
 
@@ -20,6 +20,7 @@ enum grant_kind {
 	G_IRQ,		/* IRQ line arg */
 	G_CLIENT,	/* a service's endpoint badged with the holder's index + 1 (arg: service) */
 	G_STATUS,	/* the same with INITCTL_BADGE_STATUS set: status questions only */
+	G_PCI,		/* the first free PCI function: vendor arg, device arg2 & 0xffff or arg2 >> 16 */
 };
 
 struct grant_spec {

@@ -6,8 +6,8 @@
  *
  * No program gets netd's TCP capability (client:netd): issue 14's onion
  * service will be the only one. The shell gets status:netd, which can
- * ask how the network is but not open a connection. netd gets the NIC
- * driver's endpoint in slot 18 once a driver is in the manifest.
+ * ask how the network is but not open a connection. netd gets both NIC
+ * drivers' endpoints (slots 18, 19) and uses the one whose device is there.
  */
 #include "user/init/init.h"
 
@@ -16,7 +16,10 @@
     "ramfs    8192  5         5=console 16=serve:ramfs\n" \
     "consoled 256   5         5=console:term 16=serve:consoled 17=ioport:0x3f8:8 18=irq:4" \
     " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n" \
-    "netd     12288 5         5=console 16=serve:netd\n" \
+    "virtionet 1536 3         5=console 16=serve:virtionet 17=pci:1af4:1041:1000\n" \
+    "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
+    "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
+    " 19=client:e1000e\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
     " 23=status:netd\n" \
     "conprobe 256   5         5=console 16=client:consoled\n"

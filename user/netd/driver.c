@@ -7,13 +7,16 @@
 #include "user/lib/netdev.h"
 #include "user/netd/netd.h"
 
+#define PROBE_TRIES	300	/* 10 ms apart: a driver still starting gets 3 s */
+
 uint64_t drv_stats[4];
+static uint64_t drv_slot;
 
 /* One driver call; its result (>= 0), or the error. */
 static int64_t
 drv_call(uint64_t tag, uint64_t w0, struct msg *r)
 {
-	int64_t err = ipc_call(SLOT_DRIVER, tag, w0, 0, r);
+	int64_t err = ipc_call(drv_slot, tag, w0, 0, r);
 
 	if (err < 0)
 		return err;
@@ -53,6 +56,29 @@ rings_make(void)
 	return ring_make(SLOT_TXRING, TX_VA);
 }
 
+/*
+ * 1 when a driver serves the endpoint in slot. init does not start the
+ * driver of an absent device, and a call to an endpoint nobody receives
+ * on would wait forever: a non-blocking send (of no operation, which a
+ * driver refuses and nobody waits for) goes through only when a driver
+ * is waiting for requests. One that is still starting gets a few seconds.
+ */
+static int
+driver_present(uint64_t slot)
+{
+	struct cap_info ci;
+
+	if (cap_info(slot, &ci) != E_OK || ci.type != CAP_ENDPOINT)
+		return 0;
+	for (int i = 0; i < PROBE_TRIES; i++) {
+		if (ipc_nbsend4(slot, NETDEV_OPS, 0, 0, 0, 0) == E_OK)
+			return 1;
+		timer_notify(SLOT_TIMER, 1);
+		notify_wait(SLOT_EVENTS);
+	}
+	return 0;
+}
+
 int64_t
 driver_attach(void)
 {
@@ -60,7 +86,11 @@ driver_attach(void)
 	struct msg r;
 	int64_t err;
 
-	if (cap_info(SLOT_DRIVER, &ci) != E_OK || ci.type != CAP_ENDPOINT)
+	if (driver_present(SLOT_DRIVER))
+		drv_slot = SLOT_DRIVER;
+	else if (driver_present(SLOT_DRIVER2))
+		drv_slot = SLOT_DRIVER2;
+	else
 		return E_NOCAP;
 	if ((err = drv_call(NETDEV_RXRING | TAG_CAP | ((uint64_t)SLOT_RXRING << 40), 0, &r)) < 0 ||
 	    (err = drv_call(NETDEV_TXRING | TAG_CAP | ((uint64_t)SLOT_TXRING << 40), 0, &r)) < 0)

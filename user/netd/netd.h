@@ -13,14 +13,15 @@
 
 #define SLOT_SERVE	16	/* our endpoint (init: serve:netd) */
 #define SLOT_RECV	17	/* a client's capability arriving */
-#define SLOT_DRIVER	18	/* the NIC driver's endpoint (init: client:virtionet) */
-#define SLOT_EVENTS	19	/* our notification: driver, timer */
-#define SLOT_DRV_GIVE	20	/* SLOT_EVENTS badged for the driver */
-#define SLOT_TIMER	21	/* SLOT_EVENTS badged for the timer */
-#define SLOT_DRV_NOTE	22	/* the driver's notification */
-#define SLOT_RXRING	23
-#define SLOT_TXRING	24
-#define SLOT_STACK_THR	25	/* the stack's thread */
+#define SLOT_DRIVER	18	/* NIC drivers' endpoints (init: client:virtionet, */
+#define SLOT_DRIVER2	19	/* client:e1000e); the first one running is used */
+#define SLOT_EVENTS	20	/* our notification: driver, timer */
+#define SLOT_DRV_GIVE	21	/* SLOT_EVENTS badged for the driver */
+#define SLOT_TIMER	22	/* SLOT_EVENTS badged for the timer */
+#define SLOT_DRV_NOTE	23	/* the driver's notification */
+#define SLOT_RXRING	24
+#define SLOT_TXRING	25
+#define SLOT_STACK_THR	26	/* the stack's thread */
 #define SLOT_BUF0	64	/* client b's frame: SLOT_BUF0 + b */
 #define SLOT_NOTE0	96	/* client b's notification: SLOT_NOTE0 + b */
 #define CLIENTS		16	/* badges 1..CLIENTS-1 (init: holder index + 1) */

@@ -405,7 +405,7 @@ cmd_caps(int argc, char **argv, struct sink *o, const struct source *in)
 {
 	static const char *const types[] = {
 		"null", "cnode", "vspace", "frame", "thread", "endpoint", "notification",
-		"irq", "ioport", "memory", "console", "spawn", "machine",
+		"irq", "ioport", "memory", "console", "spawn", "machine", "pci",
 	};
 	struct cap_info ci;
 
@@ -414,7 +414,7 @@ cmd_caps(int argc, char **argv, struct sink *o, const struct source *in)
 		if (cap_info(s, &ci) != E_OK)
 			continue;
 		outf(o, "%-5llu %-13s %c%c%c%c%c  %llu\n", (unsigned long long)s,
-		    ci.type < 13 ? types[ci.type] : "?",
+		    ci.type < CAP_TYPE_COUNT ? types[ci.type] : "?",
 		    ci.rights & RIGHT_READ ? 'r' : '-', ci.rights & RIGHT_WRITE ? 'w' : '-',
 		    ci.rights & RIGHT_EXEC ? 'x' : '-', ci.rights & RIGHT_GRANT ? 'g' : '-',
 		    ci.rights & RIGHT_CONTROL ? 'c' : '-', (unsigned long long)ci.badge);
