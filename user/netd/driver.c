@@ -56,6 +56,13 @@ rings_make(void)
 	return ring_make(SLOT_TXRING, TX_VA);
 }
 
+static int64_t
+attach_failed(const char *step, int64_t err)
+{
+	printf("netd: the NIC driver refused %s: %lld\n", step, (long long)err);
+	return err;
+}
+
 /*
  * 1 when a driver serves the endpoint in slot. init does not start the
  * driver of an absent device, and a call to an endpoint nobody receives
@@ -92,20 +99,22 @@ driver_attach(void)
 		drv_slot = SLOT_DRIVER2;
 	else
 		return E_NOCAP;
-	if ((err = drv_call(NETDEV_RXRING | TAG_CAP | ((uint64_t)SLOT_RXRING << 40), 0, &r)) < 0 ||
-	    (err = drv_call(NETDEV_TXRING | TAG_CAP | ((uint64_t)SLOT_TXRING << 40), 0, &r)) < 0)
-		return err;
+	if ((err = drv_call(NETDEV_RXRING | TAG_CAP | ((uint64_t)SLOT_RXRING << 40), 0, &r)) < 0)
+		return attach_failed("RXRING", err);
+	if ((err = drv_call(NETDEV_TXRING | TAG_CAP | ((uint64_t)SLOT_TXRING << 40), 0, &r)) < 0)
+		return attach_failed("TXRING", err);
 	cap_delete(SLOT_DRV_NOTE);
 	err = drv_call(NETDEV_NOTIFY | TAG_CAP | ((uint64_t)SLOT_DRV_GIVE << 40) |
 	    ((uint64_t)SLOT_DRV_NOTE << 48), 0, &r);
 	if (err < 0)
-		return err;
+		return attach_failed("NOTIFY", err);
 	if (!(r.tag & TAG_CAP) || cap_info(SLOT_DRV_NOTE, &ci) != E_OK ||
 	    ci.type != CAP_NOTIFICATION || !(ci.rights & RIGHT_WRITE))
-		return E_INVAL;
-	if ((err = drv_call(NETDEV_SETMAC, mac_word(our_mac), &r)) < 0 ||
-	    (err = drv_call(NETDEV_START, 0, &r)) < 0)
-		return err;
+		return attach_failed("NOTIFY (no notification in the reply)", E_INVAL);
+	if ((err = drv_call(NETDEV_SETMAC, mac_word(our_mac), &r)) < 0)
+		return attach_failed("SETMAC", err);
+	if ((err = drv_call(NETDEV_START, 0, &r)) < 0)
+		return attach_failed("START", err);
 	return 0;
 }
 

@@ -158,7 +158,8 @@ make_notifications(void)
 	int64_t err;
 
 	if ((err = notification_create(SLOT_MEMORY, SLOT_EVENTS)) < 0 ||
-	    (err = cap_derive(SLOT_EVENTS, SLOT_DRV_GIVE, RIGHT_WRITE, BIT_DRIVER)) < 0 ||
+	    (err = cap_derive(SLOT_EVENTS, SLOT_DRV_GIVE, RIGHT_WRITE | RIGHT_GRANT,
+	    BIT_DRIVER)) < 0 ||
 	    (err = cap_derive(SLOT_EVENTS, SLOT_TIMER, RIGHT_WRITE, BIT_TIMER)) < 0)
 		return err;
 	return 0;
