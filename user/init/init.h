@@ -46,6 +46,8 @@ struct service {
 extern const char manifest[];
 /* The manifest of tests (init's argument 1): manifest's lines and test programs. */
 extern const char manifest_test[];
+/* The network benchmark's manifest (init's argument 2). */
+extern const char manifest_bench[];
 
 /*
  * Parses manifest text into svc (at most MAX_SERVICES); the count, or -1

@@ -264,9 +264,9 @@ setup(void)
 int
 main(uint64_t arg)
 {
-	/* Argument 1 (kernel option initarg=1): the tests' manifest. */
-	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : manifest, svc)) < 0 ||
-	    setup() < 0) {
+	/* Argument 1 (kernel option initarg=1): the tests' manifest; 2: bench/net's. */
+	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : arg == 2 ? manifest_bench :
+	    manifest, svc)) < 0 || setup() < 0) {
 		printf("init: stopped\n");
 		return 1;
 	}

@@ -30,3 +30,7 @@ const char manifest[] = SERVICES;
    status capability to show that one cannot do the other's work. */
 const char manifest_test[] = SERVICES
     "tcptest  512   0         5=console 16=client:netd 17=status:netd\n";
+
+/* netbench (bench/net/run) holds netd's TCP capability. */
+const char manifest_bench[] = SERVICES
+    "netbench 512   0         5=console 16=client:netd\n";
