@@ -52,6 +52,7 @@ do_setbuf(uint64_t b, const struct msg *m)
 	/* A new session: whatever the client had open before is closed. */
 	lock_take(&stack_lock);
 	net_conn_drop_owner((uint32_t)b);
+	net_eth_flush(&eth);
 	lock_give(&stack_lock);
 	if (c->buf != NULL) {
 		unmap(SLOT_BUF0 + b, va);
@@ -222,6 +223,7 @@ serve(const struct msg *m, struct msg *r)
 		} else {
 			lock_take(&stack_lock);
 			v = tcp_op(b, op, m, r);
+			net_eth_flush(&eth);	/* what it sent goes now, not at the next tick */
 			lock_give(&stack_lock);
 		}
 	}
