@@ -28,6 +28,28 @@ static int nsvc;
 static volatile int lock_word;
 static uint8_t ctl_stack[16384] __attribute__((aligned(16)));
 
+/*
+ * The first PCI function with the grant's vendor and device ids that no
+ * driver holds yet, as a capability in tmp; E_RANGE when there is none.
+ */
+static int64_t
+pci_grant(const char *who, const struct grant_spec *g, uint64_t tmp)
+{
+	struct pci_info info;
+	int64_t err;
+
+	for (uint64_t k = 0; pci_info(SLOT_PCI, k, &info) == E_OK; k++) {
+		if (info.vendor != g->arg || (info.device != (g->arg2 & 0xffff) &&
+		    info.device != g->arg2 >> 16))
+			continue;
+		if ((err = pci_create(SLOT_PCI, tmp, info.bdf)) != E_BUSY)
+			return err;
+	}
+	printf("init: %s: no free PCI device %04llx:%04llx; not started\n", who,
+	    (unsigned long long)g->arg, (unsigned long long)(g->arg2 & 0xffff));
+	return E_RANGE;
+}
+
 /* Makes the capability for one manifest grant in slot tmp; its rights for the child. */
 static int64_t
 make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
@@ -39,6 +61,10 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_CLIENT:		/* the badge tells the service who calls */
 		*rights = RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, (uint64_t)i + 1);
+	case G_STATUS:		/* nothing to pass along: no grant right */
+		*rights = RIGHT_WRITE;
+		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,
+		    INITCTL_BADGE_STATUS | ((uint64_t)i + 1));
 	case G_SERVE:
 		*rights = RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, 0);
@@ -54,6 +80,9 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_IRQ:
 		*rights = RIGHT_WRITE;
 		return irq_create(SLOT_IRQ, tmp, g->arg);
+	case G_PCI:		/* config, BARs, MSI and DMA: all a driver needs */
+		*rights = RIGHT_READ | RIGHT_WRITE | RIGHT_CONTROL;
+		return pci_grant(svc[i].name, g, tmp);
 	}
 	return E_INVAL;
 }
@@ -235,8 +264,9 @@ setup(void)
 int
 main(uint64_t arg)
 {
-	(void)arg;
-	if ((nsvc = manifest_parse(manifest, svc)) < 0 || setup() < 0) {
+	/* Argument 1 (kernel option initarg=1): the tests' manifest; 2: bench/net's. */
+	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : arg == 2 ? manifest_bench :
+	    manifest, svc)) < 0 || setup() < 0) {
 		printf("init: stopped\n");
 		return 1;
 	}
