@@ -90,3 +90,45 @@ $(B)/freestanding/onion-link-check: $(ONION_FS_OBJ) \
 	@touch $@
 
 LINK_CHECKS += $(B)/freestanding/onion-link-check
+
+# --- As a NØNOS user program ---------------------------------------------------
+# `make $(B)/freestanding/onion-user-check` (part of `make check`) links
+# lib/onion the way oniond will run it: compiled with the user programs'
+# flags, with the nc_ API, lib/crypto/sha3.c and lib/fmt/hex.c as an
+# archive (only what is used comes in), the freestanding BearSSL and
+# libsodium archives, crt0 and the user runtime (user/lib, lib/libc),
+# -nostdlib, user/user.ld. ld fails on any symbol left undefined: the
+# program needs no C library beyond those. tests/freestanding/onion_user_check.c
+# defines the two functions the platform adds (entropy, abort). The
+# archives are built with -mcmodel=kernel: their 32-bit sign-extended
+# addresses hold below 2 GiB, where user.ld puts programs, and ld checks
+# every relocation. USER_RT_OBJ and USER_CFLAGS are set after mk/*.mk,
+# hence the second expansion and the late recipes.
+ONION_USER := $(B)/freestanding/onion-user
+ONION_USER_NC_SRC := $(SODIUM_NC_SRC) lib/crypto/sha3.c lib/fmt/hex.c
+ONION_USER_OBJ := $(patsubst %.c,$(ONION_USER)/%.o,$(filter lib/onion/%,$(LIB_SRC))) \
+	$(ONION_USER)/tests/freestanding/onion_user_check.o
+ONION_USER_NC_OBJ := $(ONION_USER_NC_SRC:%.c=$(ONION_USER)/%.o)
+
+$(ONION_USER)/%.o: %.c | $(BEARSSL_STAMP) $(SODIUM_STAMP) $(SODIUM_VERSION_H)
+	@mkdir -p $(@D)
+	@echo "  CC [user]   $<"
+	@$(CC) $(USER_CFLAGS) $(BEARSSL_INC) $(SODIUM_INC) -isystem lib/crypto/shim \
+		-MMD -MP -c $< -o $@
+
+$(ONION_USER)/libnc.a: $(ONION_USER_NC_OBJ)
+	@echo "  AR         $@"
+	@rm -f $@
+	@llvm-ar rcsD $@ $^
+
+.SECONDEXPANSION:
+$(B)/freestanding/onion-user-check: $(ONION_USER_OBJ) $(ONION_USER)/libnc.a \
+		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a \
+		$$(USER_RT_OBJ) user/user.ld
+	@echo "  LD [user]   $@"
+	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
+		-o $@ $(ONION_USER_OBJ) $(USER_RT_OBJ) $(ONION_USER)/libnc.a \
+		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
+	@echo "onion-user-check: lib/onion links as a NØNOS user program ($$(llvm-size -A $@ | awk '/^.text/ {print $$2}') bytes of text)"
+
+LINK_CHECKS += $(B)/freestanding/onion-user-check
