@@ -33,7 +33,7 @@ ONION_REL := $(B)/rel-onion
 ONION_REL_CFLAGS := -std=c17 -O2 -g -fstack-protector-strong \
 	-D_FORTIFY_SOURCE=2 -fPIE -I. -DNONOS_HOST -D_DEFAULT_SOURCE
 ONION_REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
-ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC))
+ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC)) lib/date/date.c
 ONION_REL_OBJ := $(ONION_REL_OWN:%.c=$(ONION_REL)/own/%.o) \
 	$(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(ONION_REL)/bearssl/%.o)
 ONION_REL_LIBS := $(REL)/libnonos-tools.a $(REL)/libsodium.a
@@ -60,11 +60,12 @@ bench: $(B)/tools/nonos-onion
 
 # --- Freestanding link check ---------------------------------------------------
 # lib/onion is meant to run inside NØNOS. `make $(B)/freestanding/onion-link-check`
-# (part of `make check`)
-# compiles it with the kernel's flags and links it (ld -r) with the nc_ API,
-# lib/crypto/sha3.c and the freestanding libsodium and BearSSL archives: what
-# stays undefined must be in SODIUM_ENV_SYMS, and no SSE register may appear.
-ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/crypto/sha3.c lib/fmt/hex.c
+# (part of `make check`) compiles it and lib/date with the kernel's flags
+# and links them (ld -r) with the nc_ API, lib/crypto/sha3.c and the
+# freestanding libsodium and BearSSL archives: what stays undefined must
+# be in SODIUM_ENV_SYMS, and no SSE register may appear.
+ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/date/date.c lib/crypto/sha3.c \
+	lib/fmt/hex.c
 ONION_FS_OBJ := $(ONION_FS_SRC:%.c=$(B)/freestanding/onion/%.o) \
 	$(SODIUM_NC_SRC:lib/crypto/%.c=$(B)/freestanding/check/nc/%.o)
 
@@ -107,6 +108,7 @@ LINK_CHECKS += $(B)/freestanding/onion-link-check
 ONION_USER := $(B)/freestanding/onion-user
 ONION_USER_NC_SRC := $(SODIUM_NC_SRC) lib/crypto/sha3.c lib/fmt/hex.c
 ONION_USER_OBJ := $(patsubst %.c,$(ONION_USER)/%.o,$(filter lib/onion/%,$(LIB_SRC))) \
+	$(ONION_USER)/lib/date/date.o \
 	$(ONION_USER)/tests/freestanding/onion_user_check.o
 ONION_USER_NC_OBJ := $(ONION_USER_NC_SRC:%.c=$(ONION_USER)/%.o)
 
