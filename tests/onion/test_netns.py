@@ -2,17 +2,18 @@
 """The private Tor network in a network namespace of the test's own
 (tests/onion/netns.py), as the in-guest onion tests will run it.
 
-Checks: the namespace has only lo, up; from inside it nothing but its own
-loopback answers (a listener on every address of this machine, reachable
-from outside as a control, is unreachable from inside: the machine's
-non-loopback addresses and 10.0.2.2 have no route, 127.0.0.1 is another
-loopback); tornet.py's relays start inside it and are not reachable from
-outside; build/host/nonos-onion, also inside, fetches a page and 1 MiB
-(checked by SHA-256) over a 3-hop circuit; and a QEMU guest started in
-the namespace reaches the namespace's loopback as 10.0.2.2: OVMF's iPXE
-fetches its boot file, named by QEMU's DHCP, from an HTTP server on the
-namespace's 127.0.0.1, and its filter-dump capture shows that TCP
-connection to 10.0.2.2 and none elsewhere (tests/onion/leakcheck.py).
+Checks: the namespace has only lo, up, and no route; from inside it
+nothing but its own loopback answers (a listener on every address of
+this machine, reachable from outside as a control, is unreachable from
+inside: the machine's non-loopback addresses and 10.0.2.2 have no route,
+127.0.0.1 is another loopback); tornet.py's relays start inside it and
+are not reachable from outside; tests/onion/leakcheck.py reads their real
+consensus and authority lines; build/host/nonos-onion, also inside,
+fetches a page and 1 MiB (checked by SHA-256) over a 3-hop circuit; and
+a QEMU guest started in the namespace reaches the namespace's loopback
+as 10.0.2.2: OVMF's iPXE fetches its boot file, named by QEMU's DHCP,
+from an HTTP server on the namespace's 127.0.0.1, and its filter-dump
+capture shows that TCP connection to 10.0.2.2 and none elsewhere.
 Needs root. Prints PASS/FAIL lines and "N passed, M failed".
 
     test_netns.py                      run the checks
@@ -32,6 +33,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+import harness  # noqa: E402
 import leakcheck  # noqa: E402
 import netns  # noqa: E402
 import tornet  # noqa: E402
@@ -186,6 +189,29 @@ def check_onion(ns, ports, procs):
     return tport, httplog
 
 
+def check_consensus(ns, ports):
+    """leakcheck's allowed ORPorts from the network's real consensus and
+    authority lines: every relay, at 10.0.2.2 (the guest's view)."""
+    url = "http://127.0.0.1:%d/tor/status-vote/current/consensus-microdesc" \
+        % ports["dir"]
+    p = ns.run([sys.executable, "-c", "import sys, urllib.request; "
+                "sys.stdout.write(urllib.request.urlopen(%r, timeout=10)"
+                ".read().decode())" % url], stdout=subprocess.PIPE, timeout=30)
+    text = p.stdout.decode()
+    with open(os.path.join(NET, "consensus"), "w") as f:
+        f.write(text)
+    want = {("10.0.2.2", ports["or"] + i)
+            for i in range(tornet.AUTHS + tornet.RELAYS)}
+    got = leakcheck.consensus_orports(text)
+    check("leakcheck reads the real consensus: every relay at 10.0.2.2",
+          got == want, " ".join("%s:%d" % a for a in sorted(got)))
+    with open(os.path.join(NET, "authorities")) as f:
+        auth = leakcheck.authority_orports(f.read())
+    check("leakcheck reads the authority lines: the authorities' ORPorts",
+          auth == {("10.0.2.2", ports["or"] + i) for i in range(tornet.AUTHS)},
+          " ".join("%s:%d" % a for a in sorted(auth)))
+
+
 def check_guest(ns, tport, httplog):
     """A QEMU guest in the namespace reaches its loopback as 10.0.2.2."""
     cap = os.path.join(NET, "guest.pcap")
@@ -193,7 +219,7 @@ def check_guest(ns, tport, httplog):
     t = time.monotonic()
     q = ns.popen([
         "qemu-system-x86_64", "-machine", "q35", "-m", "256", "-accel", "tcg",
-        "-cpu", "max", "-bios", "/usr/share/ovmf/OVMF.fd", "-display", "none",
+        "-cpu", "max", "-bios", harness.OVMF, "-display", "none",
         "-serial", "null", "-monitor", "none", "-no-reboot",
         "-netdev", "user,id=n0,ipv6=off,bootfile=http://10.0.2.2:%d/boot.ipxe"
         % tport, "-device", "virtio-net-pci,netdev=n0",
@@ -244,6 +270,7 @@ def main():
               "%.0f s" % (time.monotonic() - t))
         r = probe("127.0.0.1", ports["or"])
         check("its relays are not reachable from outside", r != "connected", r)
+        check_consensus(ns, ports)
         tport, httplog = check_onion(ns, ports, procs)
         check_guest(ns, tport, httplog)
     except (netns.NetnsError, OSError, subprocess.SubprocessError) as e:

@@ -20,6 +20,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "onion"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+import harness  # noqa: E402
 import leakcheck  # noqa: E402
 
 GUEST_MAC = bytes.fromhex("525400123456")
@@ -265,7 +267,7 @@ def test_real_capture():
         cap = os.path.join(d, "ovmf.pcap")
         q = subprocess.Popen([
             "qemu-system-x86_64", "-machine", "q35", "-m", "256",
-            "-accel", "tcg", "-cpu", "max", "-bios", "/usr/share/ovmf/OVMF.fd",
+            "-accel", "tcg", "-cpu", "max", "-bios", harness.OVMF,
             "-display", "none", "-serial", "null", "-monitor", "none",
             "-no-reboot", "-netdev", "user,id=n0,ipv6=off",
             "-device", "virtio-net-pci,netdev=n0,romfile=",
