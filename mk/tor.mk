@@ -33,7 +33,8 @@ ONION_REL := $(B)/rel-onion
 ONION_REL_CFLAGS := -std=c17 -O2 -g -fstack-protector-strong \
 	-D_FORTIFY_SOURCE=2 -fPIE -I. -DNONOS_HOST -D_DEFAULT_SOURCE
 ONION_REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
-ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC)) lib/date/date.c
+ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC)) lib/date/date.c \
+	lib/fmt/fmt.c
 ONION_REL_OBJ := $(ONION_REL_OWN:%.c=$(ONION_REL)/own/%.o) \
 	$(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(ONION_REL)/bearssl/%.o)
 ONION_REL_LIBS := $(REL)/libnonos-tools.a $(REL)/libsodium.a
@@ -60,12 +61,14 @@ bench: $(B)/tools/nonos-onion
 
 # --- Freestanding link check ---------------------------------------------------
 # lib/onion is meant to run inside NØNOS. `make $(B)/freestanding/onion-link-check`
-# (part of `make check`) compiles it and lib/date with the kernel's flags
-# and links them (ld -r) with the nc_ API, lib/crypto/sha3.c and the
-# freestanding libsodium and BearSSL archives: what stays undefined must
-# be in SODIUM_ENV_SYMS, and no SSE register may appear.
+# (part of `make check`) compiles it, lib/date and lib/fmt/fmt.c with the
+# kernel's flags and links them (ld -r) with the nc_ API, lib/crypto/sha3.c
+# and the freestanding libsodium and BearSSL archives: what stays undefined
+# must be in ONION_ENV_SYMS (libsodium's environment, and strnlen from
+# lib/libc for lib/fmt), and no SSE register may appear.
 ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/date/date.c lib/crypto/sha3.c \
-	lib/fmt/hex.c
+	lib/fmt/hex.c lib/fmt/fmt.c
+ONION_ENV_SYMS := $(SODIUM_ENV_SYMS) strnlen
 ONION_FS_OBJ := $(ONION_FS_SRC:%.c=$(B)/freestanding/onion/%.o) \
 	$(SODIUM_NC_SRC:lib/crypto/%.c=$(B)/freestanding/check/nc/%.o)
 
@@ -80,7 +83,7 @@ $(B)/freestanding/onion-link-check: $(ONION_FS_OBJ) \
 	@$(LD) -r -o $@.o $(ONION_FS_OBJ) $(B)/freestanding/libbearssl.a \
 		$(B)/freestanding/libsodium.a
 	@$(NM) -u $@.o | awk '{print $$NF}' | sort -u > $@.undef
-	@printf '%s\n' $(SODIUM_ENV_SYMS) | sort -u > $@.env
+	@printf '%s\n' $(ONION_ENV_SYMS) | sort -u > $@.env
 	@extra=$$(comm -23 $@.undef $@.env); if [ -n "$$extra" ]; then \
 		echo "onion-link-check: undefined beyond the environment:" $$extra >&2; \
 		exit 1; fi

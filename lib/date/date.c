@@ -19,6 +19,21 @@ date_days(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+void
+date_civil(int64_t days, int64_t *y, int *m, int *d)
+{
+	int64_t z = days + 719468, era, doe, yoe, doy, mp;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;				/* 0..146096 */
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	/* from 1 March */
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 static int
 leap(int64_t y)
 {

@@ -16,6 +16,9 @@
  */
 int64_t	date_days(int64_t y, int m, int d);
 
+/* The date days after 1970-01-01 (the inverse of date_days). */
+void	date_civil(int64_t days, int64_t *y, int *m, int *d);
+
 /* Days in month m (1..12) of year y; 0 if m is out of range. */
 int	date_month_days(int64_t y, int m);
 

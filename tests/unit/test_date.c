@@ -1,8 +1,8 @@
 /*
  * Tests of lib/date: days from 1970 for dates whose answers Python's
- * datetime gave, every day from 1600 to 2500 one after the other (so
- * month lengths and leap years are right everywhere), and month lengths
- * with the century rules.
+ * datetime gave, every day from 1600 to 2500 one after the other and
+ * back to its date (so month lengths and leap years are right
+ * everywhere), and month lengths with the century rules.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,16 +30,23 @@ test_known(void **state)
 	assert_int_equal(date_days(2023, 2, 29), date_days(2023, 3, 1));
 }
 
+/* Every day from 1600 to 2500 follows the one before, both ways. */
 static void
 test_consecutive(void **state)
 {
-	int64_t want = date_days(1600, 1, 1);
+	int64_t want = date_days(1600, 1, 1), cy;
+	int cm, cd;
 
 	(void)state;
 	for (int64_t y = 1600; y <= 2500; y++)
 		for (int m = 1; m <= 12; m++)
-			for (int d = 1; d <= date_month_days(y, m); d++)
-				assert_int_equal(date_days(y, m, d), want++);
+			for (int d = 1; d <= date_month_days(y, m); d++) {
+				assert_int_equal(date_days(y, m, d), want);
+				date_civil(want++, &cy, &cm, &cd);
+				assert_int_equal(cy, y);
+				assert_int_equal(cm, m);
+				assert_int_equal(cd, d);
+			}
 	assert_int_equal(want, date_days(2501, 1, 1));
 }
 
