@@ -24,7 +24,8 @@ static void
 amount(char *buf, size_t size, int64_t s)
 {
 	static const struct { int64_t secs; const char *name; } unit[] = {
-		{ 86400, "day" }, { 3600, "hour" }, { 60, "minute" }, { 1, "second" },
+		{ 86400, "day" }, { 3600, "hour" }, { 60, "minute" },
+		{ 1, "second" },
 	};
 	size_t i = 0;
 
