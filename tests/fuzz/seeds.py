@@ -366,6 +366,21 @@ def vault_header(tmp):
     write("fuzz_vault_header", "edits", bytes([1, 0, 40, 1, 0, 200, 0x80]))
 
 
+def rtc():
+    # Clock registers (seconds, minutes, hours, day, month, year, century,
+    # status B), has-century, then a chip's answers to cmos_read: status A
+    # with no update in progress, then the registers in the order read,
+    # twice. BCD 24-hour with a century; binary 12-hour without.
+    def chip(regs, century):
+        one = bytes([0x26]) + bytes(regs[:6]) + \
+            (bytes([regs[6]]) if century else b"") + bytes([regs[7]])
+        return one + one
+    bcd = [0x35, 0x34, 0x15, 0x02, 0x12, 0x26, 0x20, 0x02]
+    binary = [35, 34, 3 | 0x80, 2, 12, 26, 20, 0x04]
+    write("fuzz_rtc", "bcd24", bytes(bcd) + b"\x01" + chip(bcd, True))
+    write("fuzz_rtc", "bin12", bytes(binary) + b"\x00" + chip(binary, False))
+
+
 def crc32(b):
     import zlib
     return zlib.crc32(b) & 0xffffffff
@@ -478,6 +493,7 @@ def main():
         pktring()
         psf()
         ramfs()
+        rtc()
         store()
         term()
         vault_archive()
