@@ -24,7 +24,8 @@ LIB_SRC := $(sort $(wildcard lib/*/*.c))
 KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap manifest term
 # lib/manifest/verify.c is the loader's checks (lib/sign, SHA-256): not the kernel's.
 LIB_FREESTANDING_SRC := $(filter-out lib/manifest/verify.c,\
-	$(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))) lib/crypto/blake3.c
+	$(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))) lib/crypto/blake3.c \
+	lib/crypto/fkrng.c
 LIB_HOST_SRC := $(filter-out lib/libc/%,$(LIB_SRC))
 
 # Extra archives (e.g. libraries built from Debian source by mk/*.mk).

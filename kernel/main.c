@@ -24,6 +24,7 @@
 #include "kernel/pci.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/random.h"
 #include "kernel/seal.h"
 #include "kernel/smp.h"
 #include "kernel/usercopy.h"
@@ -178,6 +179,7 @@ kmain(uint64_t bootinfo_phys)
 	thread_init(pmm_total_frames());
 	usercopy_init();
 	sched_init_cpu(0);
+	random_init(bi);
 	seal_init(bi);
 	lapic_init();
 	sti();

@@ -21,6 +21,7 @@
 #include "kernel/ceiling.h"
 #include "kernel/fbcon.h"
 #include "kernel/machine.h"
+#include "kernel/random.h"
 #include "kernel/seal.h"
 #include "kernel/timer.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -514,6 +515,21 @@ sys_ticks(struct trapframe *tf)
 	return (int64_t)timer_ticks;
 }
 
+/* Needs no capability: random bytes give no authority over anything. */
+static int64_t
+sys_random(struct trapframe *tf)
+{
+	uint8_t buf[RANDOM_MAX];
+	int err;
+
+	if (tf->rsi > RANDOM_MAX)
+		return E_INVAL;
+	random_get(buf, tf->rsi);
+	err = copy_to_user(tf->rdi, buf, tf->rsi);
+	explicit_bzero(buf, sizeof(buf));
+	return err;
+}
+
 static int64_t
 sys_memory_info(struct trapframe *tf)
 {
@@ -990,6 +1006,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_WAIT] = sys_wait,
 	[SYS_POLL] = sys_poll,
 	[SYS_TICKS] = sys_ticks,
+	[SYS_RANDOM] = sys_random,
 	[SYS_MEMORY_INFO] = sys_memory_info,
 	[SYS_MEMORY_SPLIT] = sys_memory_split,
 	[SYS_IOPORT_CREATE] = sys_ioport_create,

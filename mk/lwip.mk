@@ -76,7 +76,7 @@ $(B)/fuzz/%: FUZZ_CFLAGS += $(LWIP_INC)
 
 # netd: lwIP's objects beside its own, the runtime and (USER_LIBS_netd, the
 # Makefile's list of library code only some programs link) our glue.
-USER_LIBS_netd := $(NET_SRC) lib/pktring/pktring.c lib/crypto/blake3.c
+USER_LIBS_netd := $(NET_SRC) lib/pktring/pktring.c lib/crypto/blake3.c lib/crypto/fkrng.c
 NETD_OBJ := $(patsubst %.c,$(B)/user/%.o,$(wildcard user/netd/*.c))
 $(NET_SRC:%.c=$(B)/user/%.o) $(NETD_OBJ): USER_CFLAGS += $(LWIP_INC) -isystem lib/net/shim
 $(NETD_OBJ): $(LWIP_CONFIG) | $(LWIP_STAMP)

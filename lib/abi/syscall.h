@@ -102,6 +102,7 @@ struct pci_info {
 #define CNODE_SLOTS	256	/* slots per capability space */
 #define USER_PAGE	4096	/* bytes per page */
 #define FRAME_MAX_PAGES	16	/* pages per frame object (contiguous) */
+#define RANDOM_MAX	256	/* bytes per SYS_RANDOM */
 #define MAP_ANON_MAX	4096	/* pages per SYS_MAP_ANON (16 MiB): bounds one call's work */
 #define USER_TOP	0x00007ffffffff000ULL	/* first byte above user space */
 

@@ -57,6 +57,7 @@ enum nonos_syscall {
 	SYS_PCI_BAR = 48,		/* a device frame for a memory BAR (uncached, never executable) */
 	SYS_PCI_MSI = 49,		/* routes an MSI-X entry (or MSI) to the notification */
 	SYS_DMA_CREATE = 50,		/* zeroed frame the device may DMA into -> its device address */
+	SYS_RANDOM = 51,		/* len (at most RANDOM_MAX) bytes from the kernel's random generator */
 	SYS_COUNT
 };
 

@@ -1,10 +1,8 @@
 /*
  * lwIP's platform (see port.h). Every number lwIP draws comes from one
- * generator: BLAKE3 in keyed mode as an extendable-output function, used
- * with fast key erasure (each draw takes its output after the first 32
- * bytes of the keystream and keeps those 32 as the next key, so the
- * state never reveals earlier output). The keys come from the platform's
- * seed through BLAKE3's key derivation with two different contexts.
+ * fast-key-erasure generator (lib/crypto/fkrng.h). Its key and the
+ * sequence-number key come from the platform's seed through BLAKE3's key
+ * derivation with two different contexts.
  *
  * Initial sequence numbers follow RFC 6528: ISN = M + F(local address,
  * local port, remote address, remote port, key), M a timer ticking every
@@ -14,6 +12,7 @@
  * about each other or about how long the machine has been up.
  */
 #include "lib/crypto/blake3.h"
+#include "lib/crypto/fkrng.h"
 #include "lib/libc/string.h"
 #include "lib/net/port.h"
 #include "lwip/arch.h"
@@ -22,7 +21,7 @@
 #include "lib/net/hooks.h"
 
 static const struct net_platform *plat;
-static uint8_t rng_key[BLAKE3_KEY_LEN];
+static struct fkrng rng;
 static uint8_t isn_key[BLAKE3_KEY_LEN];
 static int seeded;
 
@@ -41,7 +40,7 @@ void
 net_port_init(const struct net_platform *p, const uint8_t seed[NET_SEED_LEN])
 {
 	plat = p;
-	derive("NONOS 2026 netd random generator", seed, rng_key);
+	fkrng_init(&rng, "NONOS 2026 netd random generator", seed, NET_SEED_LEN);
 	derive("NONOS 2026 netd TCP initial sequence numbers", seed, isn_key);
 	seeded = 1;
 }
@@ -49,24 +48,9 @@ net_port_init(const struct net_platform *p, const uint8_t seed[NET_SEED_LEN])
 void
 net_random_bytes(void *buf, size_t n)
 {
-	uint8_t block[BLAKE3_KEY_LEN + 64];
-	uint8_t *out = buf;
-	struct blake3 h;
-
 	if (!seeded)
 		net_assert_fail("random number before net_port_init", __FILE__, __LINE__);
-	while (n > 0) {
-		size_t take = n < 64 ? n : 64;
-
-		blake3_init_keyed(&h, rng_key);
-		blake3_final(&h, block, sizeof(block));
-		memcpy(rng_key, block, BLAKE3_KEY_LEN);
-		memcpy(out, block + BLAKE3_KEY_LEN, take);
-		out += take;
-		n -= take;
-	}
-	explicit_bzero(block, sizeof(block));
-	explicit_bzero(&h, sizeof(h));
+	fkrng_bytes(&rng, buf, n);
 }
 
 void

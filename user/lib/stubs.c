@@ -325,3 +325,9 @@ dma_create(uint64_t pci, uint64_t memory, uint64_t dst, uint64_t pages)
 {
 	return syscall6(SYS_DMA_CREATE, pci, memory, dst, pages, 0, 0);
 }
+
+int64_t
+random_bytes(void *buf, uint64_t len)
+{
+	return syscall6(SYS_RANDOM, (uint64_t)(uintptr_t)buf, len, 0, 0, 0, 0);
+}

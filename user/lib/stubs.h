@@ -123,5 +123,7 @@ int64_t pci_bar(uint64_t pci, uint64_t memory, uint64_t dst, uint64_t bar);
 int64_t pci_msi(uint64_t pci, uint64_t vector, uint64_t notification);
 /* SYS_DMA_CREATE: zeroed frame the device may DMA into -> its device address */
 int64_t dma_create(uint64_t pci, uint64_t memory, uint64_t dst, uint64_t pages);
+/* SYS_RANDOM: len (at most RANDOM_MAX) bytes from the kernel's random generator */
+int64_t random_bytes(void *buf, uint64_t len);
 
 #endif

@@ -172,9 +172,9 @@ main(uint64_t arg)
 	int64_t err;
 
 	(void)arg;
-	if (entropy_seed(seed) != 0) {
-		printf("netd: the CPU has neither RDSEED nor RDRAND: no seed for the MAC "
-		    "and sequence numbers; not starting\n");
+	/* The MAC, LWIP_RAND and the RFC 6528 key come from the kernel's generator. */
+	if ((err = random_bytes(seed, sizeof(seed))) < 0) {
+		printf("netd: no seed from the kernel (%s); not starting\n", err_name(err));
 		return 1;
 	}
 	net_port_init(&plat, seed);

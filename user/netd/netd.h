@@ -1,7 +1,7 @@
 /*
- * netd's pieces: the NIC driver link (driver.c), the per-boot seed
- * (entropy.c), the client protocol (serve.c) and the stack's thread
- * (main.c). lwIP runs single-threaded: every call into it holds
+ * netd's pieces: the NIC driver link (driver.c), the client protocol
+ * (serve.c) and the stack's thread (main.c), which seeds lib/net from
+ * the kernel's generator (SYS_RANDOM). lwIP runs single-threaded: every call into it holds
  * stack_lock.
  */
 #ifndef USER_NETD_NETD_H
@@ -40,8 +40,6 @@ extern int have_driver;
 extern uint8_t our_mac[6];
 extern uint64_t drv_stats[4];	/* the driver's NETDEV_STATS, refreshed now and then */
 
-/* entropy.c: 0 and NET_SEED_LEN bytes, or -1 if the CPU has no source. */
-int entropy_seed(uint8_t seed[NET_SEED_LEN]);
 /* driver.c: makes and maps both rings (empty); 0 or an error. */
 int64_t rings_make(void);
 /* driver.c: hands the driver the rings, our notification and MAC, and

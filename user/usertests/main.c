@@ -638,6 +638,24 @@ test_bad_pointers(void)
 	    thread_create(SLOT_MEMORY, SLOT_A, read_null, (void *)KERNEL_DATA, 0), E_RANGE);
 }
 
+/* SYS_RANDOM: bounds and faults, and draws that are neither zero nor repeated. */
+static void
+test_random(void)
+{
+	uint8_t a[RANDOM_MAX], b[RANDOM_MAX], zero[RANDOM_MAX] = { 0 };
+
+	expect("random into NULL", random_bytes(NULL, 16), E_FAULT);
+	expect("random into kernel data", random_bytes((void *)KERNEL_DATA, 16), E_FAULT);
+	expect("random into read-only text",
+	    random_bytes((void *)(uintptr_t)test_random, 16), E_FAULT);
+	expect("random beyond RANDOM_MAX", random_bytes(a, RANDOM_MAX + 1), E_INVAL);
+	expect("random of 0 bytes", random_bytes(NULL, 0), E_OK);
+	expect("random", random_bytes(a, sizeof a), E_OK);
+	expect("random again", random_bytes(b, sizeof b), E_OK);
+	expect_true("random bytes are not zero", memcmp(a, zero, sizeof a) != 0);
+	expect_true("two draws differ", memcmp(a, b, sizeof a) != 0);
+}
+
 /* --- Exhaustion: memory, slots, threads -------------------------------- */
 
 static void
@@ -1454,6 +1472,7 @@ main(uint64_t arg)
 	run_group("revoke", test_revoke);
 	run_group("sealed tokens", test_tokens);
 	run_group("bad pointers and lengths", test_bad_pointers);
+	run_group("the kernel's random generator", test_random);
 	run_group("memory exhaustion", test_memory_exhaustion);
 	run_group("anonymous pages", test_map_anon);
 	run_group("frames of several pages", test_big_frames);
