@@ -107,7 +107,7 @@ flush_all(void)
 		__asm__ volatile("pause");
 }
 
-/* The context entry (two words) of bdf; context tables exist for every bus from boot. */
+/* The context entry (two words) of bdf; every bus with a function has its table from boot. */
 static volatile uint64_t *
 context_of(uint16_t bdf)
 {
@@ -170,15 +170,21 @@ iommu_init(void)
 		regs = NULL;
 		return;
 	}
-	/* A context table per bus, all entries absent: every DMA faults. */
+	/*
+	 * A context table, all entries absent, for each bus with a function
+	 * (the pmm hands out zeroed pages); buses without one have no root
+	 * entry. Either way every DMA faults until a driver takes a function.
+	 */
 	root = phys_to_virt(root_pa);
-	for (int bus = 0; bus < 256; bus++) {
-		uint64_t ctx = pmm_alloc();
+	for (int i = 0; i < pci_count; i++) {
+		uint32_t bus = pci_devs[i].bdf >> 8;
+		uint64_t ctx;
 
-		if (ctx == 0)
+		if (root[2 * bus] & 1)
+			continue;
+		if ((ctx = pmm_alloc()) == 0)
 			panic("iommu: out of memory for context tables");
 		root[2 * bus] = ctx | 1;
-		root[2 * bus + 1] = 0;
 		for (uint64_t off = 0; off < PAGE_SIZE; off += 64)
 			flush_line((char *)phys_to_virt(ctx) + off);
 	}

@@ -12,6 +12,10 @@
 #include "kernel/obj/pci.h"
 #include "lib/libc/string.h"
 
+/* The layout drivers are built against (lib/abi/syscall.h): it never changes. */
+_Static_assert(__builtin_offsetof(struct pci_info, bar_size) == 24, "pci_info layout");
+_Static_assert(sizeof(struct pci_info) == 80, "pci_info size");
+
 static struct pcifn control = { { CAP_PCI, 0, 0 }, NULL, NULL, NULL, 0, 0 };
 
 /* Who each vector belongs to: fn NULL means free. */
