@@ -306,8 +306,10 @@ pcifn_msi(struct pcifn *fn, uint32_t entry, struct notification *n, uint64_t bad
 	struct pci_dev *d = fn->dev;
 	int v;
 
-	if (d->msix_count ? entry >= d->msix_count : (d->msi_cap == 0 || entry != 0))
-		return d->msix_count || d->msi_cap ? E_RANGE : E_INVAL;
+	if (d->msix_count == 0 && d->msi_cap == 0)
+		return E_INVAL;			/* neither MSI nor MSI-X */
+	if (entry >= (d->msix_count ? d->msix_count : 1u))
+		return E_RANGE;
 	if ((v = find_route(fn, entry)) < 0) {
 		for (v = 0; v < MSI_VECTORS && routes[v].fn != NULL; v++)
 			;
