@@ -155,12 +155,12 @@ pcifn_info(const struct pci_dev *d, struct pci_info *out)
 int
 pcifn_config_write(struct pcifn *fn, uint32_t off, uint32_t width, uint32_t v)
 {
-	uint32_t shift = (off - PCI_COMMAND) * 8;
 	uint32_t wmask = width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
-	uint32_t cur;
+	uint32_t shift, cur;
 
 	if (off < PCI_COMMAND || off + width > PCI_COMMAND + 4)
 		return E_RIGHTS;
+	shift = (off - PCI_COMMAND) * 8;	/* where the written bytes sit in dword 4 */
 	if (v & ~wmask)
 		return E_INVAL;
 	if (v & ~(WRITABLE >> shift) & wmask)
