@@ -1,7 +1,8 @@
 /*
  * virtionet: the virtio-net driver (virtio 1.x, modern PCI transport,
  * split virtqueues; spec §3.1, §4.1, §5.1) as a process. It negotiates
- * VERSION_1, MAC and STATUS only, sets up one receive and one transmit
+ * VERSION_1, MAC and STATUS only (and ACCESS_PLATFORM when offered: its
+ * DMA then goes through the IOMMU), sets up one receive and one transmit
  * queue in DMA memory, takes the device's interrupt as MSI-X vector 0,
  * and serves netd through user/lib/nic (the netdev protocol).
  *
@@ -180,7 +181,10 @@ start_device(void)
 	hi = r32(VIRTIO_COMMON_DF);
 	if (!(hi & 1u << (VIRTIO_F_VERSION_1 - 32)))
 		return "not a virtio 1.x device (no VERSION_1)";
-	features = 1ULL << VIRTIO_F_VERSION_1 | (lo & (1u << NET_F_MAC | 1u << NET_F_STATUS));
+	/* ACCESS_PLATFORM: the device's DMA goes through the IOMMU, which holds our frames. */
+	features = 1ULL << VIRTIO_F_VERSION_1 |
+	    (uint64_t)(hi & 1u << (VIRTIO_F_ACCESS_PLATFORM - 32)) << 32 |
+	    (lo & (1u << NET_F_MAC | 1u << NET_F_STATUS));
 	w32(VIRTIO_COMMON_GFSELECT, 0);
 	w32(VIRTIO_COMMON_GF, (uint32_t)features);
 	w32(VIRTIO_COMMON_GFSELECT, 1);
