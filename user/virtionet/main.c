@@ -197,6 +197,7 @@ start_device(void)
 	if ((why = setup_queue(RXQ, &rxq)) != NULL || (why = setup_queue(TXQ, &txq)) != NULL)
 		return why;
 	fill();
+	virtq_interrupts(&txq.q, 0);	/* see tx_buf */
 	w8(VIRTIO_COMMON_STATUS, s | VIRTIO_STATUS_DRIVER_OK);
 	kick(&rxq, RXQ);
 	return NULL;
@@ -230,6 +231,22 @@ recover(void)
 	return 0;
 }
 
+/* Sent buffers back to the free list; no transmit interrupts while some are free. */
+static void
+reclaim_tx(void)
+{
+	uint16_t id;
+	uint32_t len;
+	int r;
+
+	while ((r = virtq_get(&txq.q, &id, &len)) != 0 && !txq.q.broken) {
+		if (r > 0 && ntx_free < QSIZE)
+			tx_free[ntx_free++] = txq.buf_of[id];
+	}
+	if (ntx_free > 0)
+		virtq_interrupts(&txq.q, 0);	/* see tx_buf */
+}
+
 static int
 poll(void)
 {
@@ -261,16 +278,22 @@ poll(void)
 	}
 	if (got)
 		kick(&rxq, RXQ);
-	while ((r = virtq_get(&txq.q, &id, &len)) != 0 && !txq.q.broken) {
-		if (r > 0 && ntx_free < QSIZE)
-			tx_free[ntx_free++] = txq.buf_of[id];
-	}
+	reclaim_tx();
 	return 0;
 }
 
 static uint8_t *
 tx_buf(void)
 {
+	if (ntx_free == 0 && !txq.q.broken) {
+		/*
+		 * Sent buffers are reclaimed on every poll without an
+		 * interrupt each; only when all are out does the driver ask
+		 * for one, then looks again (one may have come back before).
+		 */
+		virtq_interrupts(&txq.q, 1);
+		reclaim_tx();
+	}
 	if (ntx_free == 0 || txq.q.nfree == 0 || txq.q.broken)
 		return NULL;
 	return txq.buf[tx_free[ntx_free - 1]] + NET_HDR;
