@@ -397,7 +397,7 @@ main(uint64_t arg)
 		failed++;
 	}
 	check("after netd attaches again, the gateway answers", arp_gateway(&died), 0);
-	check("a frame from the host wakes the driver by interrupt", unsolicited(), 0);
+	check("a frame from the host reaches us while the driver sleeps", unsolicited(), 0);
 	printf("nettest: %s: %d passed, %d failed\n", name, passed, failed);
 	return failed != 0;
 }
