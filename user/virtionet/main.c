@@ -279,6 +279,8 @@ poll(void)
 	if (got)
 		kick(&rxq, RXQ);
 	reclaim_tx();
+	if (rxq.q.broken || txq.q.broken)	/* now, not at the next event */
+		return recover();
 	return 0;
 }
 
