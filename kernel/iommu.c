@@ -28,6 +28,9 @@
 
 #define GCMD_TE		(1u << 31)
 #define GCMD_SRTP	(1u << 30)
+#define GCMD_WBF	(1u << 27)
+#define GSTS_WBFS	(1u << 27)
+#define CAP_RWBF	(1ULL << 4)
 #define GSTS_TES	(1u << 31)
 #define GSTS_RTPS	(1u << 30)
 /* GCMD bits that are one-shot commands, not state to keep (11.4.4.1). */
@@ -51,7 +54,8 @@ static uint32_t fault_off;	/* first fault recording register */
 static uint32_t fault_count;
 static uint32_t iotlb_off;	/* IOTLB invalidate register */
 static int coherent;
-static uint64_t domains;	/* domain ids the unit supports */		/* the unit snoops the CPU caches when walking tables */
+static uint64_t domains;	/* domain ids the unit supports */
+static int needs_wbf;		/* the unit buffers writes: flush before invalidating */		/* the unit snoops the CPU caches when walking tables */
 
 static uint32_t
 rd32(uint32_t r)
@@ -99,6 +103,11 @@ static void
 flush_all(void)
 {
 	__asm__ volatile("mfence" : : : "memory");
+	if (needs_wbf) {
+		wr32(REG_GCMD, (rd32(REG_GSTS) & GSTS_KEEP) | GCMD_WBF);
+		while (rd32(REG_GSTS) & GSTS_WBFS)
+			__asm__ volatile("pause");
+	}
 	wr64(REG_CCMD, CCMD_ICC | CCMD_GLOBAL);
 	while (rd64(REG_CCMD) & CCMD_ICC)
 		__asm__ volatile("pause");
@@ -107,7 +116,7 @@ flush_all(void)
 		__asm__ volatile("pause");
 }
 
-/* The context entry (two words) of bdf; context tables exist for every bus from boot. */
+/* The context entry (two words) of bdf; every bus with a function has its table from boot. */
 static volatile uint64_t *
 context_of(uint16_t bdf)
 {
@@ -160,6 +169,7 @@ iommu_init(void)
 		return;
 	}
 	coherent = (int)(ecap & 1);
+	needs_wbf = (cap & CAP_RWBF) != 0;
 	domains = 1ULL << (4 + 2 * (cap & 7));
 	fault_off = (uint32_t)((cap >> 24) & 0x3ff) * 16;
 	fault_count = (uint32_t)((cap >> 40) & 0xff) + 1;
@@ -170,15 +180,21 @@ iommu_init(void)
 		regs = NULL;
 		return;
 	}
-	/* A context table per bus, all entries absent: every DMA faults. */
+	/*
+	 * A context table, all entries absent, for each bus with a function
+	 * (the pmm hands out zeroed pages); buses without one have no root
+	 * entry. Either way every DMA faults until a driver takes a function.
+	 */
 	root = phys_to_virt(root_pa);
-	for (int bus = 0; bus < 256; bus++) {
-		uint64_t ctx = pmm_alloc();
+	for (int i = 0; i < pci_count; i++) {
+		uint32_t bus = pci_devs[i].bdf >> 8;
+		uint64_t ctx;
 
-		if (ctx == 0)
+		if (root[2 * bus] & 1)
+			continue;
+		if ((ctx = pmm_alloc()) == 0)
 			panic("iommu: out of memory for context tables");
 		root[2 * bus] = ctx | 1;
-		root[2 * bus + 1] = 0;
 		for (uint64_t off = 0; off < PAGE_SIZE; off += 64)
 			flush_line((char *)phys_to_virt(ctx) + off);
 	}

@@ -107,6 +107,43 @@ size_bar(struct pci_dev *d, int i)
 	return 1;
 }
 
+/* 1 when [pa, pa+size) overlaps memory the memory map says is not device memory. */
+static int
+overlaps_ram(uint64_t pa, uint64_t size)
+{
+	for (uint32_t i = 0; i < boot_info->mem_count; i++) {
+		const struct bootinfo_mem *m = &boot_info->mem[i];
+		uint64_t end = m->base + m->pages * PAGE_SIZE;
+
+		if (m->type != BOOTINFO_MEM_MMIO && m->type != BOOTINFO_MEM_RESERVED &&
+		    pa < end && m->base < pa + size)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A memory BAR becomes a device frame a driver may map: one that is not
+ * assigned (address 0), wraps, or lies over RAM is dropped here, so that
+ * no device frame can ever name RAM.
+ */
+static void
+check_bars(struct pci_dev *d)
+{
+	for (int i = 0; i < PCI_BARS; i++) {
+		uint64_t pa = d->bar_pa[i], size = d->bar_size[i];
+
+		if (size == 0 || d->bar_io[i])
+			continue;
+		if (pa == 0 || pa + size < pa || overlaps_ram(pa, size)) {
+			printk("pci: %02x:%02x.%u: BAR %d at %#llx (%llu bytes) unassigned or "
+			    "over RAM: ignored\n", d->bdf >> 8, (d->bdf >> 3) & 31, d->bdf & 7,
+			    i, (unsigned long long)pa, (unsigned long long)size);
+			d->bar_size[i] = 0;
+		}
+	}
+}
+
 /*
  * Walks the capability list for MSI and MSI-X. The list comes from the
  * device: pointers are bounded to config space and the walk to 48 steps,
@@ -197,6 +234,7 @@ add_function(volatile uint8_t *cfg, uint16_t bdf)
 		for (int i = 0; i < PCI_BARS; )
 			i += size_bar(d, i);
 		pci_write(d, PCI_COMMAND, 2, cmd);
+		check_bars(d);
 	}
 	find_caps(d);
 	find_msix(d);

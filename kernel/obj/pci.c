@@ -12,6 +12,10 @@
 #include "kernel/obj/pci.h"
 #include "lib/libc/string.h"
 
+/* The layout drivers are built against (lib/abi/syscall.h): it never changes. */
+_Static_assert(__builtin_offsetof(struct pci_info, bar_size) == 24, "pci_info layout");
+_Static_assert(sizeof(struct pci_info) == 80, "pci_info size");
+
 static struct pcifn control = { { CAP_PCI, 0, 0 }, NULL, NULL, NULL, 0, 0 };
 
 /* Who each vector belongs to: fn NULL means free. */
@@ -151,12 +155,12 @@ pcifn_info(const struct pci_dev *d, struct pci_info *out)
 int
 pcifn_config_write(struct pcifn *fn, uint32_t off, uint32_t width, uint32_t v)
 {
-	uint32_t shift = (off - PCI_COMMAND) * 8;
 	uint32_t wmask = width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
-	uint32_t cur;
+	uint32_t shift, cur;
 
 	if (off < PCI_COMMAND || off + width > PCI_COMMAND + 4)
 		return E_RIGHTS;
+	shift = (off - PCI_COMMAND) * 8;	/* where the written bytes sit in dword 4 */
 	if (v & ~wmask)
 		return E_INVAL;
 	if (v & ~(WRITABLE >> shift) & wmask)
@@ -302,8 +306,10 @@ pcifn_msi(struct pcifn *fn, uint32_t entry, struct notification *n, uint64_t bad
 	struct pci_dev *d = fn->dev;
 	int v;
 
-	if (d->msix_count ? entry >= d->msix_count : (d->msi_cap == 0 || entry != 0))
-		return d->msix_count || d->msi_cap ? E_RANGE : E_INVAL;
+	if (d->msix_count == 0 && d->msi_cap == 0)
+		return E_INVAL;			/* neither MSI nor MSI-X */
+	if (entry >= (d->msix_count ? d->msix_count : 1u))
+		return E_RANGE;
 	if ((v = find_route(fn, entry)) < 0) {
 		for (v = 0; v < MSI_VECTORS && routes[v].fn != NULL; v++)
 			;
