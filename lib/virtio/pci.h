@@ -52,6 +52,7 @@
 
 /* Feature bits (device-independent ones are above 31). */
 #define VIRTIO_F_VERSION_1	32
+#define VIRTIO_F_ACCESS_PLATFORM 33	/* DMA through the platform's IOMMU */
 
 struct virtio_pci_region {
 	uint8_t present;

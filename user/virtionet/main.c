@@ -1,7 +1,8 @@
 /*
  * virtionet: the virtio-net driver (virtio 1.x, modern PCI transport,
  * split virtqueues; spec §3.1, §4.1, §5.1) as a process. It negotiates
- * VERSION_1, MAC and STATUS only, sets up one receive and one transmit
+ * VERSION_1, MAC and STATUS only (and ACCESS_PLATFORM when offered: its
+ * DMA then goes through the IOMMU), sets up one receive and one transmit
  * queue in DMA memory, takes the device's interrupt as MSI-X vector 0,
  * and serves netd through user/lib/nic (the netdev protocol).
  *
@@ -180,7 +181,10 @@ start_device(void)
 	hi = r32(VIRTIO_COMMON_DF);
 	if (!(hi & 1u << (VIRTIO_F_VERSION_1 - 32)))
 		return "not a virtio 1.x device (no VERSION_1)";
-	features = 1ULL << VIRTIO_F_VERSION_1 | (lo & (1u << NET_F_MAC | 1u << NET_F_STATUS));
+	/* ACCESS_PLATFORM: the device's DMA goes through the IOMMU, which holds our frames. */
+	features = 1ULL << VIRTIO_F_VERSION_1 |
+	    (uint64_t)(hi & 1u << (VIRTIO_F_ACCESS_PLATFORM - 32)) << 32 |
+	    (lo & (1u << NET_F_MAC | 1u << NET_F_STATUS));
 	w32(VIRTIO_COMMON_GFSELECT, 0);
 	w32(VIRTIO_COMMON_GF, (uint32_t)features);
 	w32(VIRTIO_COMMON_GFSELECT, 1);
@@ -193,6 +197,7 @@ start_device(void)
 	if ((why = setup_queue(RXQ, &rxq)) != NULL || (why = setup_queue(TXQ, &txq)) != NULL)
 		return why;
 	fill();
+	virtq_interrupts(&txq.q, 0);	/* see tx_buf */
 	w8(VIRTIO_COMMON_STATUS, s | VIRTIO_STATUS_DRIVER_OK);
 	kick(&rxq, RXQ);
 	return NULL;
@@ -226,6 +231,22 @@ recover(void)
 	return 0;
 }
 
+/* Sent buffers back to the free list; no transmit interrupts while some are free. */
+static void
+reclaim_tx(void)
+{
+	uint16_t id;
+	uint32_t len;
+	int r;
+
+	while ((r = virtq_get(&txq.q, &id, &len)) != 0 && !txq.q.broken) {
+		if (r > 0 && ntx_free < QSIZE)
+			tx_free[ntx_free++] = txq.buf_of[id];
+	}
+	if (ntx_free > 0)
+		virtq_interrupts(&txq.q, 0);	/* see tx_buf */
+}
+
 static int
 poll(void)
 {
@@ -257,16 +278,24 @@ poll(void)
 	}
 	if (got)
 		kick(&rxq, RXQ);
-	while ((r = virtq_get(&txq.q, &id, &len)) != 0 && !txq.q.broken) {
-		if (r > 0 && ntx_free < QSIZE)
-			tx_free[ntx_free++] = txq.buf_of[id];
-	}
+	reclaim_tx();
+	if (rxq.q.broken || txq.q.broken)	/* now, not at the next event */
+		return recover();
 	return 0;
 }
 
 static uint8_t *
 tx_buf(void)
 {
+	if (ntx_free == 0 && !txq.q.broken) {
+		/*
+		 * Sent buffers are reclaimed on every poll without an
+		 * interrupt each; only when all are out does the driver ask
+		 * for one, then looks again (one may have come back before).
+		 */
+		virtq_interrupts(&txq.q, 1);
+		reclaim_tx();
+	}
 	if (ntx_free == 0 || txq.q.nfree == 0 || txq.q.broken)
 		return NULL;
 	return txq.buf[tx_free[ntx_free - 1]] + NET_HDR;

@@ -24,7 +24,7 @@ static struct nic_dev *dev;
 static const char *name;
 static volatile int lock_word;
 static struct pkt_ring rx, tx;
-static int have_rx, have_tx, have_note, started;
+static int have_rx, have_tx, have_note, started, polling;
 static uint64_t rx_frames, tx_frames, rx_dropped, errors;
 static uint64_t dma_va = DMA_VA;
 static unsigned dma_slots;
@@ -321,8 +321,10 @@ serve(const struct msg *m, uint64_t r[4], uint64_t *tag)
 		}
 		started = 1;
 		notify_signal(NIC_SLOT_NETD_BADGE);	/* frames that came meanwhile */
-		if (dev->polled)
+		if (dev->polled && !polling) {	/* one chain of ticks, however often netd starts */
+			polling = 1;
 			timer_notify(NIC_SLOT_TIMER_BADGE, 1);
+		}
 		printf("%s: started\n", name);
 		break;
 	default:
