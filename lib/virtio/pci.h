@@ -14,6 +14,8 @@
 #define VIRTIO_VENDOR		0x1af4
 #define VIRTIO_DEV_NET_MODERN	0x1041	/* 0x1040 + device type 1 */
 #define VIRTIO_DEV_NET_LEGACY	0x1000	/* transitional: modern caps too */
+#define VIRTIO_DEV_BLK_MODERN	0x1042	/* 0x1040 + device type 2 */
+#define VIRTIO_DEV_BLK_LEGACY	0x1001
 
 /* The vendor capability's cfg_type. */
 #define VIRTIO_PCI_CAP_COMMON	1

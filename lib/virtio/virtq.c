@@ -63,9 +63,43 @@ virtq_add(struct virtq *q, uint64_t addr, uint32_t len, int writable)
 	q->desc[id].next = 0;
 	q->outstanding[id] = 1;
 	q->buf_len[id] = len;
+	q->chain_n[id] = 1;
 	q->avail[2 + (q->avail_idx & (q->size - 1))] = id;
 	q->avail_idx++;
 	return id;
+}
+
+int
+virtq_add_chain(struct virtq *q, const struct virtq_seg *seg, unsigned n)
+{
+	uint16_t ids[VIRTQ_CHAIN_MAX];
+	uint32_t wlen = 0;
+
+	if (n == 0 || n > VIRTQ_CHAIN_MAX || q->nfree < n || q->broken)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		if (seg[i].len == 0)
+			return -1;
+		if (seg[i].writable)
+			wlen += seg[i].len;
+	}
+	for (unsigned i = 0; i < n; i++)
+		ids[i] = q->free_ids[--q->nfree];
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t f = seg[i].writable ? VIRTQ_DESC_F_WRITE : 0;
+
+		q->desc[ids[i]].addr = seg[i].addr;
+		q->desc[ids[i]].len = seg[i].len;
+		q->desc[ids[i]].flags = (uint16_t)(f | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+		q->desc[ids[i]].next = i + 1 < n ? ids[i + 1] : 0;
+		q->chain_next[ids[i]] = i + 1 < n ? ids[i + 1] : 0;
+	}
+	q->outstanding[ids[0]] = 1;
+	q->buf_len[ids[0]] = wlen;
+	q->chain_n[ids[0]] = (uint8_t)n;
+	q->avail[2 + (q->avail_idx & (q->size - 1))] = ids[0];
+	q->avail_idx++;
+	return ids[0];
 }
 
 void
@@ -137,7 +171,11 @@ virtq_get(struct virtq *q, uint16_t *id, uint32_t *len)
 		return -1;
 	}
 	q->outstanding[e.id] = 0;
-	q->free_ids[q->nfree++] = (uint16_t)e.id;
+	/* The whole chain is free again; its links are our own copy, not the ring's. */
+	for (uint16_t k = 0, i = (uint16_t)e.id; k < q->chain_n[e.id]; k++) {
+		q->free_ids[q->nfree++] = i;
+		i = q->chain_next[i];
+	}
 	*id = (uint16_t)e.id;
 	*len = e.len;
 	if (e.len > q->buf_len[e.id]) {

@@ -53,6 +53,8 @@ struct virtq {
 	uint16_t free_ids[VIRTQ_MAX];	/* a stack of unused descriptor ids */
 	uint8_t outstanding[VIRTQ_MAX];	/* id is with the device */
 	uint32_t buf_len[VIRTQ_MAX];	/* the length the driver gave id */
+	uint16_t chain_next[VIRTQ_MAX];	/* the next id of a chain, private copy */
+	uint8_t chain_n[VIRTQ_MAX];	/* descriptors in the chain headed by id */
 	int broken;			/* the used index was impossible: stop */
 	uint32_t errors;		/* bad values seen from the device */
 };
@@ -73,6 +75,23 @@ int virtq_init(struct virtq *q, uint16_t size, void *va, uint64_t dev, uint32_t 
  * device sees it after the next virtq_publish.
  */
 int virtq_add(struct virtq *q, uint64_t addr, uint32_t len, int writable);
+
+/* One part of a chained buffer. */
+struct virtq_seg {
+	uint64_t addr;
+	uint32_t len;
+	int writable;
+};
+
+#define VIRTQ_CHAIN_MAX	4u
+
+/*
+ * Offers one buffer made of n (1..VIRTQ_CHAIN_MAX) descriptors, chained
+ * with VIRTQ_DESC_F_NEXT -> the head's id, or -1 when there are fewer
+ * than n free, n is out of range or a part is empty. The used length the
+ * device may report is at most the sum of the writable parts' lengths.
+ */
+int virtq_add_chain(struct virtq *q, const struct virtq_seg *seg, unsigned n);
 
 /* Makes the buffers added so far visible to the device (a release store). */
 void virtq_publish(struct virtq *q);

@@ -17,6 +17,7 @@
     "consoled 256   5         5=console:term 16=serve:consoled 17=ioport:0x3f8:8 18=irq:4" \
     " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n" \
     "virtionet 1536 3         5=console 16=serve:virtionet 17=pci:1af4:1041:1000\n" \
+    "virtioblk 1024 3         5=console 16=serve:virtioblk 17=pci:1af4:1042:1001\n" \
     "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \
@@ -26,10 +27,13 @@
 
 const char manifest[] = SERVICES;
 
-/* tcptest (tests/qemu/test_net.py) holds netd's TCP capability, and its
+/* blktest (tests/qemu/test_blk.py) holds the only client capability to
+   virtioblk, the persistence partition's driver.
+   tcptest (tests/qemu/test_net.py) holds netd's TCP capability, and its
    status capability to show that one cannot do the other's work. */
 const char manifest_test[] = SERVICES
-    "tcptest  512   0         5=console 16=client:netd 17=status:netd\n";
+    "tcptest  512   0         5=console 16=client:netd 17=status:netd\n" \
+    "blktest  512   0         5=console 16=client:virtioblk\n";
 
 /* netbench (bench/net/run) holds netd's TCP capability. */
 const char manifest_bench[] = SERVICES
