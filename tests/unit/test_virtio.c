@@ -375,6 +375,53 @@ walk_skips_bad_structures(void **state)
 	assert_int_equal(l.common.bar, 4);
 }
 
+/* virtio-blk's requests: header, data, status, chained; completed out of order. */
+static void
+chains_link_and_free_whole(void **state)
+{
+	struct virtq_seg rd[3] = {
+		{ 0x300000, 16, 0 }, { 0x310000, 4096, 1 }, { 0x300040, 1, 1 } };
+	struct virtq_seg wr[2] = { { 0x300100, 16, 0 }, { 0x300140, 1, 1 } };
+	struct virtq_seg empty[2] = { { 0x300100, 16, 0 }, { 0x300140, 0, 1 } };
+	uint16_t id;
+	uint32_t len;
+	int a, b;
+
+	(void)state;
+	assert_int_equal(virtq_add_chain(&q, rd, 0), -1);
+	assert_int_equal(virtq_add_chain(&q, rd, VIRTQ_CHAIN_MAX + 1), -1);
+	assert_int_equal(virtq_add_chain(&q, empty, 2), -1);
+	assert_int_equal(q.nfree, 8);
+	a = virtq_add_chain(&q, rd, 3);
+	b = virtq_add_chain(&q, wr, 2);
+	assert_true(a >= 0 && b >= 0 && q.nfree == 3);
+	/* The descriptors link in order, flags as asked, the last without NEXT. */
+	assert_int_equal(q.desc[a].flags, VIRTQ_DESC_F_NEXT);
+	id = q.desc[a].next;
+	assert_int_equal(q.desc[id].addr, 0x310000);
+	assert_int_equal(q.desc[id].flags, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE);
+	id = q.desc[id].next;
+	assert_int_equal(q.desc[id].len, 1);
+	assert_int_equal(q.desc[id].flags, VIRTQ_DESC_F_WRITE);
+	/* Only heads go in the avail ring. */
+	assert_int_equal(q.avail[2], a);
+	assert_int_equal(q.avail[3], b);
+	assert_true(virtq_add_chain(&q, rd, 3) >= 0);	/* room for one more */
+	assert_int_equal(virtq_add_chain(&q, wr, 2), -1);	/* 0 left */
+	virtq_publish(&q);
+	dev_use((uint32_t)b, 1);		/* out of order */
+	dev_use(q.desc[a].next, 4097);		/* not a head */
+	dev_use((uint32_t)a, 4098);		/* more than the writable parts */
+	assert_int_equal(virtq_get(&q, &id, &len), 1);
+	assert_true(id == b && len == 1);
+	assert_int_equal(q.nfree, 2);
+	assert_int_equal(virtq_get(&q, &id, &len), -1);
+	assert_int_equal(virtq_get(&q, &id, &len), 1);
+	assert_true(id == a && len == 0);
+	assert_int_equal(q.nfree, 5);
+	assert_int_equal(q.errors, 2);
+}
+
 int
 main(void)
 {
@@ -387,6 +434,7 @@ main(void)
 		cmocka_unit_test_setup(bad_used_ids_are_skipped, setup),
 		cmocka_unit_test_setup(a_length_beyond_the_buffer_is_not_believed, setup),
 		cmocka_unit_test_setup(notifications_follow_the_device_flag, setup),
+		cmocka_unit_test_setup(chains_link_and_free_whole, setup),
 		cmocka_unit_test_setup(walk_finds_qemus_structures, qemu_layout),
 		cmocka_unit_test_setup(walk_refuses_broken_lists, qemu_layout),
 		cmocka_unit_test_setup(walk_skips_bad_structures, qemu_layout),
