@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for lib/virtio/virtq.c with a hostile device: the
- * input is a script of driver steps (add, publish, kick, take) and device
+ * input is a script of driver steps (add, add a chain, publish, kick, take) and device
  * writes to anything in the shared region (used index, used entries,
  * flags, descriptors). Whatever the device writes, what the driver takes
  * back must be an id it gave out and still had outstanding, with a length
@@ -38,9 +38,10 @@ check(const struct virtq *q, const uint32_t *given_len, const uint8_t *mine)
 	unsigned out = 0;
 
 	for (unsigned i = 0; i < q->size; i++) {
-		if (q->outstanding[i] != mine[i] || q->buf_len[i] != given_len[i])
+		if (q->outstanding[i] != (mine[i] != 0) ||
+		    (mine[i] && q->buf_len[i] != given_len[i]))
 			abort();
-		out += mine[i];
+		out += mine[i];	/* descriptors held by the chain headed at i */
 	}
 	if (q->nfree + out != q->size)
 		abort();
@@ -52,7 +53,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	static struct virtq q;
 	uint32_t given_len[VIRTQ_MAX] = { 0 };
-	uint8_t mine[VIRTQ_MAX] = { 0 };
+	uint8_t mine[VIRTQ_MAX] = { 0 };	/* descriptors id heads, 0: not out */
+	struct virtq_seg seg[VIRTQ_CHAIN_MAX];
 	uint16_t qsize = (uint16_t)(1u << (take(&in, 1) % 9));	/* 1..256 */
 
 	if (virtq_init(&q, qsize, region, 0x10000, sizeof(region)) != 0)
@@ -63,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t len;
 		int r;
 
-		switch (op % 8) {
+		switch (op % 9) {
 		case 0:		/* the driver offers a buffer */
 			r = virtq_add(&q, 0x100000 + v, v % 4096, (int)(v & 1));
 			if (r >= 0) {
@@ -73,6 +75,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				given_len[r] = v % 4096;
 			}
 			break;
+		case 8: {	/* a chain of 1..4 parts, as virtio-blk's requests */
+			unsigned n = 1 + v % VIRTQ_CHAIN_MAX;
+			uint32_t w = 0;
+
+			for (unsigned k = 0; k < n; k++) {
+				uint32_t b = take(&in, 2);
+
+				seg[k] = (struct virtq_seg){ 0x200000 + 0x1000 * k, b % 4096, (int)(b >> 15) };
+				w += seg[k].writable ? seg[k].len : 0;
+			}
+			r = virtq_add_chain(&q, seg, n);
+			if (r >= 0) {
+				if (r >= qsize || mine[r])
+					abort();
+				mine[r] = (uint8_t)n;
+				given_len[r] = w;
+			}
+			break;
+		}
 		case 1:
 			virtq_publish(&q);
 			break;

@@ -453,6 +453,10 @@ def virtq():
     write("fuzz_virtq", "hostile", bytes([3]) + bad)
     write("fuzz_virtq", "big", bytes([8]) + b"".join(
         step(0, 2048 + 4096 * i) for i in range(64)) + step(1) + step(7, 5) * 8 + step(3) * 9)
+    # virtio-blk's requests: chains of header, data (writable), status (writable).
+    chain = step(8, 2) + struct.pack("<HHH", 16, 512 | 0x8000, 1 | 0x8000)
+    write("fuzz_virtq", "blkchain", bytes([4]) + chain * 6 + step(1) + step(2) +
+          step(7, 1 << 20) * 3 + step(3) * 4 + chain)
 
 
 def virtio_pci():
