@@ -29,7 +29,8 @@
 #define SLOT_SERVE	16	/* our endpoint, from init */
 #define SLOT_FN	17	/* the PCI function, from init */
 #define SLOT_EVENTS	20
-#define SLOT_DEV_BADGE	21
+#define SLOT_DEV_BADGE	21	/* our notification badged for the device's interrupt */
+#define SLOT_TIMER_BADGE 22	/* ... for our timer */
 #define SLOT_RECV	24	/* a capability arriving from a client */
 #define SLOT_BUF	25	/* the client's frame */
 #define SLOT_BAR0	32
@@ -46,6 +47,7 @@
 #define T_OUT		1
 #define T_FLUSH		4
 #define S_OK		0
+#define BIT_TIMER	2
 #define QSIZE		16
 #define TIMEOUT		500	/* ticks: 5 s */
 #define PCI_COMMAND	0x04
@@ -68,7 +70,7 @@ static uint64_t data_dev, ctl_dev;
 static uint64_t features, disk_bytes, part_off, part_bytes, dma_va = DMA_VA;
 static uint32_t sector = 512;
 static unsigned dma_slots;
-static int polled, dead, have_buf;
+static int polled, dead, have_buf, timer_pending;
 
 static uint8_t r8(unsigned o) { return *(volatile uint8_t *)(common + o); }
 static uint16_t r16(unsigned o) { return *(volatile uint16_t *)(common + o); }
@@ -167,7 +169,8 @@ find_device(void)
 		return -1;
 	}
 	if (notification_create(SLOT_MEMORY, SLOT_EVENTS) != E_OK ||
-	    cap_derive(SLOT_EVENTS, SLOT_DEV_BADGE, RIGHT_WRITE, 1) != E_OK) {
+	    cap_derive(SLOT_EVENTS, SLOT_DEV_BADGE, RIGHT_WRITE, 1) != E_OK ||
+	    cap_derive(SLOT_EVENTS, SLOT_TIMER_BADGE, RIGHT_WRITE, BIT_TIMER) != E_OK) {
 		printf("virtioblk: cannot make its notification\n");
 		return -1;
 	}
@@ -268,6 +271,25 @@ give_up(const char *why)
 }
 
 /*
+ * Sleeps until the device's interrupt or our timer: every tick when
+ * polled, else a watchdog for a device that never answers. One timer at
+ * most is pending (each costs quota until it fires). 0, or -1 when the
+ * timer cannot be armed.
+ */
+static int
+wait_device(void)
+{
+	if (!timer_pending) {
+		if (timer_notify(SLOT_TIMER_BADGE, polled ? 1 : TIMEOUT / 10) != E_OK)
+			return -1;
+		timer_pending = 1;
+	}
+	if (notify_wait(SLOT_EVENTS) & BIT_TIMER)
+		timer_pending = 0;
+	return 0;
+}
+
+/*
  * One request on the whole disk: type, byte offset off (sector-aligned),
  * len bytes of the bounce buffer (0 for FLUSH). Waits for its completion.
  */
@@ -308,8 +330,8 @@ request(uint32_t type, uint64_t off, uint32_t len)
 			return give_up("completed a request it was not given");
 		if (ticks() - start > TIMEOUT)
 			return give_up("did not answer");
-		timer_notify(SLOT_DEV_BADGE, polled ? 1 : TIMEOUT / 10);
-		notify_wait(SLOT_EVENTS);
+		if (wait_device() != 0)
+			return give_up("cannot be waited for (no timer)");
 	}
 	/* The device wrote the status byte (at least 1 byte used) and it is one we know. */
 	if (used < 1 || (type == T_IN && used != len + 1)) {
