@@ -1,6 +1,6 @@
 /*
- * Split virtqueues (virtio 1.x §2.7), driver side: one descriptor per
- * buffer, private bookkeeping, and every value the device writes checked
+ * Split virtqueues (virtio 1.x §2.7), driver side: a descriptor or a
+ * short chain per buffer, private bookkeeping, and every value the device writes checked
  * before use (virtq.h says which).
  */
 #include "lib/virtio/virtq.h"

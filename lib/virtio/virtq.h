@@ -1,8 +1,9 @@
 /*
  * The split virtqueue of virtio 1.x (spec §2.7), driver side, in memory
- * the caller provides (a DMA frame: the device reads and writes it). Each
- * buffer is one descriptor, which virtio-net and the NICs here need;
- * chains are not used.
+ * the caller provides (a DMA frame: the device reads and writes it). A
+ * buffer is one descriptor (virtio-net) or a short chain of them
+ * (virtio-blk's header, data and status); the links are kept in private
+ * bookkeeping too, so that a chain is freed whole without reading the ring.
  *
  * The device is not trusted. Everything it can write (the used ring, and
  * in principle the whole region) is read once into a local and checked
