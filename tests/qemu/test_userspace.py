@@ -49,6 +49,12 @@ def main():
         if not re.search(PROMPT, g.out):    # it may come before init's line
             g.wait_for(PROMPT, 30)
         r.check("the shell prompt appears", True)
+        # The services after the shell still log as they come up: let them
+        # finish, then start from a fresh prompt.
+        for line in ("init: started conprobe", "virtioblk: ready", "netd: serving"):
+            if line not in g.out:
+                g.wait_for(line, 60)
+        sh.run("")
 
         # Files and their errors.
         out = sh.run("mkdir d")
