@@ -69,6 +69,21 @@ ledger_apply_tx(struct ledger *l, const struct ledger_tx *tx, uint32_t proposer)
 	case TX_CHAN_CLOSE:
 	case TX_CHAN_REFUND:
 		return apply_contract(l, tx, payer);
+	case TX_VALIDATOR_CREATE:
+	case TX_DELEGATE:
+	case TX_UNDELEGATE:
+	case TX_UNBOND_CLAIM:
+	case TX_REWARD_WITHDRAW:
+	case TX_UNJAIL:
+	case TX_EVIDENCE:
+		return apply_stake(l, tx, payer);
+	case TX_RECEIPT_APPROVE:
+	case TX_PROPOSE:
+	case TX_VOTE:
+	case TX_EXECUTE:
+	case TX_QF_CONTRIBUTE:
+	case TX_QF_FINALIZE:
+		return apply_gov(l, tx, payer);
 	}
 	return L_EFORMAT;
 }
@@ -134,20 +149,29 @@ adjust_base_fee(struct ledger *l, uint32_t ntx)
 	return L_OK;
 }
 
+/*
+ * The block's rewards: emission (emission_validator_bps of it) and the
+ * capsule revenue collected for stakers go to the proposer's validator,
+ * shared with its delegators; a proposer that is no active validator (a
+ * chain without staking) gets them itself. The rest of the emission goes
+ * to the contributor reward pool.
+ */
 int
 ledger_block_end(struct ledger *l, uint32_t ntx, uint32_t proposer)
 {
-	u128 e = emission(l), to_proposer, pot = l->staker_pot;
+	u128 e = emission(l), to_val, stakers;
 	int err;
 
-	if (mul_div(e, l->p.emission_validator_bps, L_BPS, ROUND_DOWN,
-	    &to_proposer))
+	if (mul_div(e, l->p.emission_validator_bps, L_BPS, ROUND_DOWN, &to_val) ||
+	    add_ok(to_val, l->staker_pot, &stakers))
 		return L_EOVERFLOW;
 	l->assets[L_NATIVE].supply += e;	/* e <= cap - supply */
 	l->emitted += e;
 	l->staker_pot = 0;
-	if ((err = credit(l, proposer, L_NATIVE, to_proposer + pot)) != L_OK ||
-	    (err = credit(l, L_REWARDS, L_NATIVE, e - to_proposer)) != L_OK)
+	if (validator_reward(l, proposer, stakers) != 0 &&
+	    (err = credit(l, proposer, L_NATIVE, stakers)) != L_OK)
+		return err;
+	if ((err = credit(l, L_REWARDS, L_NATIVE, e - to_val)) != L_OK)
 		return err;
 	return adjust_base_fee(l, ntx);
 }

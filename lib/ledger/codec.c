@@ -114,7 +114,8 @@ get_u128(struct dec *d)
 /*
  * Each type's body: its fields in order. k key (32 bytes), i and j u32
  * ids, a b c u128 amounts, n u64 height, h 32-byte hash, s 64-byte
- * signature, p four u16 basis points.
+ * signature, H and S a second hash and signature, p four u16 basis
+ * points.
  */
 static const char *const layouts[TX_NTYPES] = {
 	[TX_TRANSFER] = "kia",
@@ -132,6 +133,19 @@ static const char *const layouts[TX_NTYPES] = {
 	[TX_CHAN_REFUND] = "i",
 	[TX_PROFILE_CREATE] = "p",
 	[TX_CAPSULE_PAY] = "ia",
+	[TX_VALIDATOR_CREATE] = "ap",
+	[TX_DELEGATE] = "ka",
+	[TX_UNDELEGATE] = "ka",
+	[TX_UNBOND_CLAIM] = "i",
+	[TX_REWARD_WITHDRAW] = "k",
+	[TX_UNJAIL] = "",
+	[TX_EVIDENCE] = "knhsHS",
+	[TX_RECEIPT_APPROVE] = "kha",
+	[TX_PROPOSE] = "ijak",
+	[TX_VOTE] = "ija",
+	[TX_EXECUTE] = "i",
+	[TX_QF_CONTRIBUTE] = "ika",
+	[TX_QF_FINALIZE] = "i",
 };
 
 static const char *
@@ -156,6 +170,8 @@ put_body(struct enc *e, const char *lay, const struct tx_body *b)
 		case 'n': put_u64(e, b->height); break;
 		case 'h': put_bytes(e, b->hash, L_HASH); break;
 		case 's': put_bytes(e, b->sig, L_SIG); break;
+		case 'H': put_bytes(e, b->hash2, L_HASH); break;
+		case 'S': put_bytes(e, b->sig2, L_SIG); break;
 		case 'p':
 			for (int i = 0; i < 4; i++)
 				put_u16(e, b->bps[i]);
@@ -179,6 +195,8 @@ get_body(struct dec *d, const char *lay, struct tx_body *b)
 		case 'n': b->height = get_u64(d); break;
 		case 'h': get_bytes(d, b->hash, L_HASH); break;
 		case 's': get_bytes(d, b->sig, L_SIG); break;
+		case 'H': get_bytes(d, b->hash2, L_HASH); break;
+		case 'S': get_bytes(d, b->sig2, L_SIG); break;
 		case 'p':
 			for (int i = 0; i < 4; i++)
 				b->bps[i] = get_u16(d);
@@ -280,6 +298,22 @@ ledger_voucher_hash(const uint8_t chain_id[L_HASH], uint32_t channel,
 	blake3_final(&h, out, L_HASH);
 }
 
+void
+ledger_vote_hash(const uint8_t chain_id[L_HASH], uint64_t height,
+    const uint8_t state[L_HASH], uint8_t out[L_HASH])
+{
+	uint8_t buf[8 + L_HASH];
+	struct enc e = { buf, 0, sizeof buf, 0 };
+	struct blake3 h;
+
+	put_u64(&e, height);
+	put_bytes(&e, state, L_HASH);
+	blake3_init_derive_key(&h, "NONOS ledger 2026-12 validator vote v1");
+	blake3_update(&h, chain_id, L_HASH);
+	blake3_update(&h, buf, e.len);
+	blake3_final(&h, out, L_HASH);
+}
+
 size_t
 ledger_block_header_encode(const struct ledger_block_header *hd,
     uint8_t out[BLOCK_HEADER_LEN])
@@ -335,6 +369,24 @@ genesis_params_put(struct enc *e, const struct ledger_params *p)
 	put_u128(e, p->base_fee_min);
 	put_u16(e, p->amm_fee_bps);
 	put_u128(e, p->amm_min_liquidity);
+	put_u128(e, p->min_self_bond);
+	put_u64(e, p->unbonding_period);
+	put_u16(e, p->slash_bps);
+	put_u64(e, p->jail_blocks);
+	put_u32(e, p->nreviewers);
+	put_u32(e, p->review_quorum);
+	for (uint32_t i = 0; i < p->nreviewers && i < L_MAX_REVIEWERS; i++)
+		put_bytes(e, p->reviewers[i], L_KEY);
+	put_u128(e, p->rep_divisor);
+	put_u64(e, p->epoch_blocks);
+	put_u64(e, p->rep_half_life);
+	put_u128(e, p->credits_base);
+	put_u128(e, p->credits_cap);
+	put_u128(e, p->kappa_num);
+	put_u128(e, p->kappa_den);
+	put_u64(e, p->voting_period);
+	put_u128(e, p->quorum_votes);
+	put_u64(e, p->qf_period);
 }
 
 static void
@@ -350,6 +402,28 @@ get_params(struct dec *d, struct ledger_params *p)
 	p->base_fee_min = get_u128(d);
 	p->amm_fee_bps = get_u16(d);
 	p->amm_min_liquidity = get_u128(d);
+	p->min_self_bond = get_u128(d);
+	p->unbonding_period = get_u64(d);
+	p->slash_bps = get_u16(d);
+	p->jail_blocks = get_u64(d);
+	p->nreviewers = get_u32(d);
+	p->review_quorum = get_u32(d);
+	if (p->nreviewers > L_MAX_REVIEWERS) {
+		d->bad = 1;
+		return;
+	}
+	for (uint32_t i = 0; i < p->nreviewers; i++)
+		get_bytes(d, p->reviewers[i], L_KEY);
+	p->rep_divisor = get_u128(d);
+	p->epoch_blocks = get_u64(d);
+	p->rep_half_life = get_u64(d);
+	p->credits_base = get_u128(d);
+	p->credits_cap = get_u128(d);
+	p->kappa_num = get_u128(d);
+	p->kappa_den = get_u128(d);
+	p->voting_period = get_u64(d);
+	p->quorum_votes = get_u128(d);
+	p->qf_period = get_u64(d);
 }
 
 size_t
@@ -378,6 +452,7 @@ ledger_genesis_decode(struct ledger_params *p, struct genesis_alloc *alloc,
 	uint8_t magic[8];
 	uint32_t count;
 
+	memset(p, 0, sizeof *p);
 	get_bytes(&d, magic, 8);
 	if (d.bad || memcmp(magic, GENESIS_MAGIC, 8) != 0)
 		return L_EFORMAT;

@@ -49,6 +49,19 @@ const char *ledger_strerror(int err);
 #define L_MAX_CHANNELS	256
 #define L_MAX_PROFILES	64
 #define L_MAX_BLOCK_TXS	4096
+#define L_MAX_VALIDATORS	64
+#define L_MAX_DELEGATIONS	1024
+#define L_MAX_UNBONDINGS	1024
+#define L_MAX_REVIEWERS	8
+#define L_MAX_RECEIPTS	256
+#define L_MAX_PROPOSALS	64
+#define L_MAX_VOTES	4096
+#define L_MAX_ROUNDS	16
+#define L_MAX_PROJECTS	256
+#define L_MAX_GIFTS	1024
+
+/* Fixed-point scale of the staking reward accumulators. */
+#define L_REWARD_SCALE	((u128)1000000000000000000ull)
 
 /* Accounts 0 to 2 exist from genesis; nobody holds their keys. */
 #define L_TREASURY	0
@@ -67,11 +80,32 @@ struct ledger_params {
 	u128 base_fee_min;		/* the base fee never falls below */
 	uint16_t amm_fee_bps;		/* swap fee, 30 = 0.3 % */
 	u128 amm_min_liquidity;		/* LP shares locked on a pool's first deposit */
+	/* Staking. */
+	u128 min_self_bond;		/* a validator below it earns nothing */
+	uint64_t unbonding_period;	/* blocks from undelegation to payout */
+	uint16_t slash_bps;		/* taken on double-sign evidence */
+	uint64_t jail_blocks;		/* blocks a slashed validator sits out */
+	/* Contributions and governance. */
+	uint8_t reviewers[L_MAX_REVIEWERS][L_KEY];
+	uint32_t nreviewers, review_quorum;	/* k of n approvals pay a receipt */
+	u128 rep_divisor;		/* reputation earned = reward / rep_divisor */
+	uint64_t epoch_blocks;		/* an epoch for credits and decay */
+	uint64_t rep_half_life;		/* epochs for reputation to halve */
+	u128 credits_base;		/* B0 */
+	u128 credits_cap;		/* Bcap */
+	u128 kappa_num, kappa_den;	/* κ = kappa_num / kappa_den */
+	uint64_t voting_period;		/* blocks a proposal is open */
+	u128 quorum_votes;		/* least yes + no votes to decide */
+	uint64_t qf_period;		/* blocks a funding round is open */
 };
 
 struct ledger_account {
 	uint8_t key[L_KEY];
 	uint64_t nonce;			/* transactions applied so far */
+	u128 rep;			/* reputation, as of rep_epoch */
+	uint64_t rep_epoch;		/* a multiple of the half-life */
+	uint64_t credits_epoch;		/* the epoch credits_spent counts */
+	u128 credits_spent;
 };
 
 struct ledger_balance {
@@ -116,6 +150,77 @@ struct ledger_profile {
 	uint16_t bps[4];		/* publisher, stakers, treasury, burn */
 };
 
+/*
+ * A validator (the account `account`). Delegations hold shares; tokens
+ * per share fall when it is slashed. Rewards per share accumulate in
+ * acc (scaled by L_REWARD_SCALE); `outstanding` holds what is owed.
+ */
+struct ledger_validator {
+	uint32_t account;
+	uint16_t commission_bps;
+	uint16_t jailed;
+	u128 tokens, shares;
+	u128 acc;
+	u128 outstanding;
+	uint64_t jailed_until;
+	uint64_t slashed_height;	/* the last height it was slashed for */
+};
+
+struct ledger_delegation {
+	uint32_t delegator, validator;
+	u128 shares;
+	u128 acc_start;			/* the validator's acc when last paid */
+};
+
+struct ledger_unbonding {
+	uint32_t delegator, validator;
+	uint32_t state;			/* 0 pending, 1 paid */
+	u128 amount;
+	uint64_t complete;		/* payable from this height on */
+};
+
+/* A contribution receipt awaiting its k-of-n approvals. */
+struct ledger_receipt {
+	uint32_t contributor;
+	uint32_t approvals;		/* bit r: reviewer r approved */
+	uint32_t paid;
+	u128 reward;
+	uint8_t hash[L_HASH];		/* what was contributed */
+};
+
+enum proposal_kind { PROP_PARAM = 1, PROP_SPEND, PROP_ROUND };
+enum proposal_state { PROP_OPEN, PROP_PASSED, PROP_REJECTED, PROP_FAILED };
+
+struct ledger_proposal {
+	uint32_t kind, param;
+	uint32_t recipient, state;
+	u128 value;			/* the new value, or the amount */
+	uint64_t end;			/* decided from this height on */
+	u128 yes, no;
+};
+
+struct ledger_vote {
+	uint32_t account, proposal;
+};
+
+/* A quadratic funding round with its matching pool. */
+struct ledger_round {
+	u128 matching;
+	uint64_t end;
+	uint32_t state;			/* 0 open, 1 finalised */
+};
+
+struct ledger_project {
+	uint32_t round, account;
+	u128 total;			/* contributions, held until finalised */
+	u128 sum_sqrt;			/* Σ isqrt(each contributor's total) */
+};
+
+struct ledger_gift {
+	uint32_t project, contributor;
+	u128 amount;
+};
+
 struct ledger {
 	struct ledger_params p;
 	uint64_t height;		/* blocks applied */
@@ -126,7 +231,8 @@ struct ledger {
 	u128 emitted;			/* NØN minted by emission, ever */
 	u128 staker_pot;		/* capsule revenue for stakers, not yet paid */
 	uint32_t naccounts, nbalances, nassets, npools, nhtlcs, nchannels;
-	uint32_t nprofiles;
+	uint32_t nprofiles, nvalidators, ndelegations, nunbondings;
+	uint32_t nreceipts, nproposals, nvotes, nrounds, nprojects, ngifts;
 	struct ledger_account accounts[L_MAX_ACCOUNTS];
 	struct ledger_balance balances[L_MAX_BALANCES];
 	struct ledger_asset assets[L_MAX_ASSETS];
@@ -134,6 +240,15 @@ struct ledger {
 	struct ledger_htlc htlcs[L_MAX_HTLCS];
 	struct ledger_channel channels[L_MAX_CHANNELS];
 	struct ledger_profile profiles[L_MAX_PROFILES];
+	struct ledger_validator validators[L_MAX_VALIDATORS];
+	struct ledger_delegation delegations[L_MAX_DELEGATIONS];
+	struct ledger_unbonding unbondings[L_MAX_UNBONDINGS];
+	struct ledger_receipt receipts[L_MAX_RECEIPTS];
+	struct ledger_proposal proposals[L_MAX_PROPOSALS];
+	struct ledger_vote votes[L_MAX_VOTES];
+	struct ledger_round rounds[L_MAX_ROUNDS];
+	struct ledger_project projects[L_MAX_PROJECTS];
+	struct ledger_gift gifts[L_MAX_GIFTS];
 	/* Lookup indexes (open addressing), rebuilt from the tables. */
 	uint32_t account_index[2 * L_MAX_ACCOUNTS];
 	uint32_t balance_index[2 * L_MAX_BALANCES];
@@ -157,6 +272,19 @@ enum tx_type {
 	TX_CHAN_REFUND,
 	TX_PROFILE_CREATE,
 	TX_CAPSULE_PAY,
+	TX_VALIDATOR_CREATE,
+	TX_DELEGATE,
+	TX_UNDELEGATE,
+	TX_UNBOND_CLAIM,
+	TX_REWARD_WITHDRAW,
+	TX_UNJAIL,
+	TX_EVIDENCE,
+	TX_RECEIPT_APPROVE,
+	TX_PROPOSE,
+	TX_VOTE,
+	TX_EXECUTE,
+	TX_QF_CONTRIBUTE,
+	TX_QF_FINALIZE,
 	TX_NTYPES
 };
 
@@ -171,6 +299,8 @@ struct tx_body {
 	uint64_t height;		/* n: a block height */
 	uint8_t hash[L_HASH];		/* h: a hash or preimage */
 	uint8_t sig[L_SIG];		/* s: an off-ledger signature */
+	uint8_t hash2[L_HASH];		/* H, S: a second hash and signature */
+	uint8_t sig2[L_SIG];
 	uint16_t bps[4];		/* p: basis points */
 };
 
@@ -278,6 +408,19 @@ u128 ledger_balance(const struct ledger *l, uint32_t account, uint32_t asset);
  */
 int amm_amount_out(u128 in, u128 r_in, u128 r_out, uint16_t fee_bps,
     u128 *out);
+
+/* What a validator signs for a height: (height, state hash). */
+void ledger_vote_hash(const uint8_t chain_id[L_HASH], uint64_t height,
+    const uint8_t state[L_HASH], uint8_t out[L_HASH]);
+
+/* A validator's index for an account, or L_NONE. */
+uint32_t ledger_find_validator(const struct ledger *l, uint32_t account);
+
+/* Reputation of an account at epoch `epoch`, after decay. */
+u128 ledger_reputation(const struct ledger *l, uint32_t account,
+    uint64_t epoch);
+/* Voice credits per epoch: B0 + min(Bcap, floor(κ · rep)). */
+u128 ledger_voice_credits(const struct ledger_params *p, u128 rep);
 
 /* Channel vouchers: the payer signs (channel, cumulative amount). */
 void ledger_voucher_hash(const uint8_t chain_id[L_HASH], uint32_t channel,

@@ -40,6 +40,22 @@ ledger_default_params(struct ledger_params *p)
 	p->base_fee_min = 1000;
 	p->amm_fee_bps = 30;
 	p->amm_min_liquidity = 1000;
+	p->min_self_bond = (u128)1000000000000000000ull;
+	p->unbonding_period = 100;
+	p->slash_bps = 500;
+	p->jail_blocks = 100;
+	p->nreviewers = 0;
+	p->review_quorum = 1;
+	p->rep_divisor = (u128)1000000000000000000ull;
+	p->epoch_blocks = 100;
+	p->rep_half_life = 10;
+	p->credits_base = 10;
+	p->credits_cap = 90;
+	p->kappa_num = 1;
+	p->kappa_den = 1;
+	p->voting_period = 100;
+	p->quorum_votes = 10;
+	p->qf_period = 100;
 }
 
 /* The system accounts' keys: hashes, so nobody knows a secret key. */
@@ -198,7 +214,12 @@ ledger_genesis(struct ledger *l, const struct ledger_params *p,
 	if (p->max_block_txs == 0 || p->max_block_txs > L_MAX_BLOCK_TXS ||
 	    p->emission_validator_bps > L_BPS || p->burn_bps > L_BPS ||
 	    p->amm_fee_bps >= L_BPS || p->base_fee_min == 0 ||
-	    p->halving_interval == 0 || n > L_MAX_ACCOUNTS - 3)
+	    p->halving_interval == 0 || n > L_MAX_ACCOUNTS - 3 ||
+	    p->slash_bps > L_BPS || p->nreviewers > L_MAX_REVIEWERS ||
+	    p->review_quorum == 0 || p->review_quorum > L_MAX_REVIEWERS ||
+	    p->rep_divisor == 0 || p->epoch_blocks == 0 ||
+	    p->rep_half_life == 0 || p->kappa_den == 0 || p->min_self_bond == 0 ||
+	    p->credits_base > ((u128)1 << 64) || p->credits_cap > ((u128)1 << 64))
 		return L_EPARAM;
 	for (size_t i = 0; i < n; i++)
 		if (add_ok(total, alloc[i].amount, &total))
@@ -289,13 +310,114 @@ leaf(struct merkle *m, struct enc *e)
 	e->len = 0;
 }
 
+static void
+hash_staking(struct merkle *m, struct enc *e, const struct ledger *l)
+{
+	for (uint32_t i = 0; i < l->nvalidators; i++) {
+		const struct ledger_validator *v = &l->validators[i];
+
+		put_u8(e, 'V');
+		put_u32(e, v->account);
+		put_u16(e, v->commission_bps);
+		put_u16(e, v->jailed);
+		put_u128(e, v->tokens);
+		put_u128(e, v->shares);
+		put_u128(e, v->acc);
+		put_u128(e, v->outstanding);
+		put_u64(e, v->jailed_until);
+		put_u64(e, v->slashed_height);
+		leaf(m, e);
+	}
+	for (uint32_t i = 0; i < l->ndelegations; i++) {
+		const struct ledger_delegation *d = &l->delegations[i];
+
+		put_u8(e, 'D');
+		put_u32(e, d->delegator);
+		put_u32(e, d->validator);
+		put_u128(e, d->shares);
+		put_u128(e, d->acc_start);
+		leaf(m, e);
+	}
+	for (uint32_t i = 0; i < l->nunbondings; i++) {
+		const struct ledger_unbonding *u = &l->unbondings[i];
+
+		put_u8(e, 'U');
+		put_u32(e, u->delegator);
+		put_u32(e, u->validator);
+		put_u32(e, u->state);
+		put_u128(e, u->amount);
+		put_u64(e, u->complete);
+		leaf(m, e);
+	}
+}
+
+static void
+hash_governance(struct merkle *m, struct enc *e, const struct ledger *l)
+{
+	for (uint32_t i = 0; i < l->nreceipts; i++) {
+		const struct ledger_receipt *r = &l->receipts[i];
+
+		put_u8(e, 'W');
+		put_u32(e, r->contributor);
+		put_u32(e, r->approvals);
+		put_u32(e, r->paid);
+		put_u128(e, r->reward);
+		put_bytes(e, r->hash, L_HASH);
+		leaf(m, e);
+	}
+	for (uint32_t i = 0; i < l->nproposals; i++) {
+		const struct ledger_proposal *p = &l->proposals[i];
+
+		put_u8(e, 'G');
+		put_u32(e, p->kind);
+		put_u32(e, p->param);
+		put_u32(e, p->recipient);
+		put_u32(e, p->state);
+		put_u128(e, p->value);
+		put_u64(e, p->end);
+		put_u128(e, p->yes);
+		put_u128(e, p->no);
+		leaf(m, e);
+	}
+	for (uint32_t i = 0; i < l->nvotes; i++) {
+		put_u8(e, 'Q');
+		put_u32(e, l->votes[i].account);
+		put_u32(e, l->votes[i].proposal);
+		leaf(m, e);
+	}
+	for (uint32_t i = 0; i < l->nrounds; i++) {
+		put_u8(e, 'F');
+		put_u128(e, l->rounds[i].matching);
+		put_u64(e, l->rounds[i].end);
+		put_u32(e, l->rounds[i].state);
+		leaf(m, e);
+	}
+	for (uint32_t i = 0; i < l->nprojects; i++) {
+		const struct ledger_project *p = &l->projects[i];
+
+		put_u8(e, 'J');
+		put_u32(e, p->round);
+		put_u32(e, p->account);
+		put_u128(e, p->total);
+		put_u128(e, p->sum_sqrt);
+		leaf(m, e);
+	}
+	for (uint32_t i = 0; i < l->ngifts; i++) {
+		put_u8(e, 'K');
+		put_u32(e, l->gifts[i].project);
+		put_u32(e, l->gifts[i].contributor);
+		put_u128(e, l->gifts[i].amount);
+		leaf(m, e);
+	}
+}
+
 void
 ledger_state_hash(const struct ledger *l, uint8_t out[L_HASH])
 {
 	struct merkle m = { .count = 0, .depth = 0 };
 	uint8_t buf[200];
 	struct enc e = { buf, 0, sizeof buf, 0 };
-	uint8_t params[256];
+	uint8_t params[1024];
 	struct enc pe = { params, 0, sizeof params, 0 };
 
 	/* Header: the parameters hashed, then the scalars and counts. */
@@ -315,6 +437,10 @@ ledger_state_hash(const struct ledger *l, uint8_t out[L_HASH])
 		put_u8(&e, 'A');
 		put_bytes(&e, l->accounts[i].key, L_KEY);
 		put_u64(&e, l->accounts[i].nonce);
+		put_u128(&e, l->accounts[i].rep);
+		put_u64(&e, l->accounts[i].rep_epoch);
+		put_u64(&e, l->accounts[i].credits_epoch);
+		put_u128(&e, l->accounts[i].credits_spent);
 		leaf(&m, &e);
 	}
 	for (uint32_t i = 0; i < l->nbalances; i++) {
@@ -378,6 +504,8 @@ ledger_state_hash(const struct ledger *l, uint8_t out[L_HASH])
 			put_u16(&e, l->profiles[i].bps[j]);
 		leaf(&m, &e);
 	}
+	hash_staking(&m, &e, l);
+	hash_governance(&m, &e, l);
 	merkle_root(&m, out);
 }
 
@@ -412,6 +540,20 @@ ledger_check_invariants(const struct ledger *l)
 			bad |= tally(sums, l->channels[i].asset,
 			    l->channels[i].deposit, n);
 	bad |= tally(sums, L_NATIVE, l->staker_pot, n);
+	/* Staking: bonded, owed rewards, unbonding; funding rounds. */
+	for (uint32_t i = 0; i < l->nvalidators; i++) {
+		bad |= tally(sums, L_NATIVE, l->validators[i].tokens, n);
+		bad |= tally(sums, L_NATIVE, l->validators[i].outstanding, n);
+	}
+	for (uint32_t i = 0; i < l->nunbondings; i++)
+		if (l->unbondings[i].state == 0)
+			bad |= tally(sums, L_NATIVE, l->unbondings[i].amount, n);
+	for (uint32_t i = 0; i < l->nrounds; i++)
+		if (l->rounds[i].state == 0)
+			bad |= tally(sums, L_NATIVE, l->rounds[i].matching, n);
+	for (uint32_t i = 0; i < l->nprojects; i++)
+		if (l->rounds[l->projects[i].round].state == 0)
+			bad |= tally(sums, L_NATIVE, l->projects[i].total, n);
 	for (uint32_t i = 0; i < n; i++)
 		if (sums[i] != l->assets[i].supply ||
 		    l->assets[i].supply > l->assets[i].cap)

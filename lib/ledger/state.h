@@ -22,5 +22,13 @@ int apply_asset(struct ledger *l, const struct ledger_tx *tx, uint32_t payer);
 int apply_amm(struct ledger *l, const struct ledger_tx *tx, uint32_t payer);
 int apply_contract(struct ledger *l, const struct ledger_tx *tx,
     uint32_t payer);
+int apply_stake(struct ledger *l, const struct ledger_tx *tx, uint32_t payer);
+int apply_gov(struct ledger *l, const struct ledger_tx *tx, uint32_t payer);
+
+/*
+ * Pays a block's validator rewards to the validator of `account`: 0, or
+ * -1 if it is none or not active (nothing changed then).
+ */
+int validator_reward(struct ledger *l, uint32_t account, u128 amount);
 
 #endif
