@@ -100,18 +100,17 @@ dp_release_gaussian(struct dp_accountant *a, const struct dp_rng *r,
     int64_t value, uint64_t sensitivity, uint64_t num, uint64_t den,
     int64_t *out)
 {
-	unsigned __int128 rho;
+	uint64_t rho;
 	int64_t noise;
 	int err;
 
-	if (a->kind != DP_ZCDP || sensitivity == 0 || sensitivity > (1u << 16) ||
+	if (a->kind != DP_ZCDP || sensitivity == 0 || sensitivity > (1u << 12) ||
 	    num == 0 || den == 0 || num > ((uint64_t)1 << 32) || den > (1u << 16))
 		return DP_EPARAM;
-	rho = (unsigned __int128)sensitivity * sensitivity * den * MICRO;
+	/* At most 2^24 * 2^16 * 2^20: no overflow. */
+	rho = sensitivity * sensitivity * den * MICRO;
 	rho = (rho + 2 * num - 1) / (2 * num);
-	if (rho > UINT64_MAX)
-		return DP_EBUDGET;
-	if ((err = dp_account_charge(a, (uint64_t)rho)) != DP_OK)
+	if ((err = dp_account_charge(a, rho)) != DP_OK)
 		return err;
 	if ((err = dp_gaussian(r, num, den, &noise)) != DP_OK)
 		return err;

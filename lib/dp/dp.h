@@ -27,7 +27,7 @@ struct dp_rng {
 
 /* Bernoulli(num/den), 0 <= num <= den, den >= 1. */
 int dp_bernoulli(const struct dp_rng *r, uint64_t num, uint64_t den, int *out);
-/* Bernoulli(exp(-num/den)), den >= 1. */
+/* Bernoulli(exp(-num/den)), 1 <= den < 2^84. */
 int dp_bernoulli_exp(const struct dp_rng *r, unsigned __int128 num,
     unsigned __int128 den, int *out);
 /*

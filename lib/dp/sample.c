@@ -69,7 +69,9 @@ bernoulli_exp_small(const struct dp_rng *r, u128 num, u128 den, int *out)
 	int a, err;
 
 	for (;;) {
-		if (den > ~(u128)0 / k)
+		/* den < 2^84 from the callers here; k past 2^39 has
+		 * probability below 1/2^39!: the product cannot overflow. */
+		if (den >> 84 != 0 || k >> 39 != 0)
 			return DP_EPARAM;
 		if ((err = bernoulli(r, num, den * k, &a)) != DP_OK)
 			return err;
@@ -123,13 +125,15 @@ dp_laplace(const struct dp_rng *r, uint64_t s, uint64_t t, int64_t *out)
 				break;
 		}
 		x = u + (u128)t * v;
-		y = x / s;
+		if (x > UINT64_MAX)
+			continue;	/* probability below exp(-2^31) */
+		y = (uint64_t)x / s;
 		if ((err = bernoulli(r, 1, 2, &b)) != DP_OK)
 			return err;
 		if (b && y == 0)
 			continue;
 		if (y > INT64_MAX)
-			continue;	/* beyond 2^63: probability ~ exp(-2^31) */
+			continue;
 		*out = b ? -(int64_t)y : (int64_t)y;
 		return DP_OK;
 	}

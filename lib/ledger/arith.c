@@ -21,10 +21,12 @@ sub_ok(u128 a, u128 b, u128 *r)
 	return 0;
 }
 
+/* Every division here is written out: a 128-bit `/` would call the
+ * compiler's runtime (__udivti3), which the kernel does not have. */
 int
 mul_ok(u128 a, u128 b, u128 *r)
 {
-	if (a != 0 && b > U128_MAX / a)
+	if (mul_wide(a, b).hi != 0)
 		return -1;
 	*r = a * b;
 	return 0;
@@ -90,12 +92,7 @@ mul_div(u128 a, u128 b, u128 d, enum rounding rd, u128 *r)
 	p = mul_wide(a, b);
 	if (p.hi >= d)
 		return -1;
-	if (p.hi == 0) {
-		q = p.lo / d;
-		rem = p.lo % d;
-	} else {
-		q = div_wide(p, d, &rem);
-	}
+	q = div_wide(p, d, &rem);
 	if (rd == ROUND_UP && rem != 0) {
 		if (q == U128_MAX)
 			return -1;

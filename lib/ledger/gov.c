@@ -85,6 +85,7 @@ receipt_approve(struct ledger *l, const struct tx_body *b, uint32_t payer)
 	uint32_t r = reviewer_index(l, payer), who, i;
 	struct ledger_receipt *rc = NULL;
 	struct ledger_account *a;
+	u128 gain;
 	int err;
 
 	if (r == L_NONE)
@@ -118,7 +119,8 @@ receipt_approve(struct ledger *l, const struct tx_body *b, uint32_t payer)
 	rc->paid = 1;
 	decay(l, who, epoch(l));
 	a = &l->accounts[who];
-	if (add_ok(a->rep, b->a / l->p.rep_divisor, &a->rep))
+	if (mul_div(b->a, 1, l->p.rep_divisor, ROUND_DOWN, &gain) ||
+	    add_ok(a->rep, gain, &a->rep))
 		return L_EOVERFLOW;
 	return L_OK;
 }
