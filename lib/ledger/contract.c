@@ -108,8 +108,9 @@ chan_open(struct ledger *l, const struct tx_body *b, uint32_t payer)
 
 /*
  * Body: i channel, a cumulative amount, s the payer's voucher signature.
- * Only the payee closes, at any time before a refund; it gets the
- * voucher's amount and the payer the rest.
+ * Only the payee closes, before the expiry height (from it on the
+ * deposit is the payer's to refund, so the two never race); the payee
+ * gets the voucher's amount and the payer the rest.
  */
 static int
 chan_close(struct ledger *l, const struct tx_body *b, uint32_t payer)
@@ -123,7 +124,7 @@ chan_close(struct ledger *l, const struct tx_body *b, uint32_t payer)
 	c = &l->channels[b->id];
 	if (c->payee != payer)
 		return L_EPERM;
-	if (c->state != OPEN)
+	if (c->state != OPEN || l->height >= c->expiry)
 		return L_ESTATE;
 	if (b->a > c->deposit)
 		return L_EFUNDS;

@@ -137,10 +137,13 @@ delegate(struct ledger *l, const struct tx_body *b, uint32_t payer)
 	if (vi == L_NONE)
 		return L_ENOENT;
 	v = &l->validators[vi];
-	if (v->tokens == 0)
-		return L_ESTATE;
-	if (mul_div(b->a, v->shares, v->tokens, ROUND_DOWN, &shares))
+	if (v->shares == 0) {
+		shares = b->a;		/* everyone left: start afresh, 1:1 */
+	} else if (v->tokens == 0) {
+		return L_ESTATE;	/* slashed to nothing */
+	} else if (mul_div(b->a, v->shares, v->tokens, ROUND_DOWN, &shares)) {
 		return L_EOVERFLOW;
+	}
 	if (shares == 0)
 		return L_EPARAM;
 	if ((di = find_delegation(l, payer, vi)) == L_NONE &&

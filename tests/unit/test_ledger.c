@@ -685,11 +685,15 @@ test_channels(void **state)
 	assert_true(h_bal(h, 0, 0) == payer0 + 7 * UNIT);
 	assert_true(h_bal(h, 1, 0) == payee0 + 3 * UNIT - h->l->base_fee);
 	assert_int_equal(h_do(h, 1, TX_CHAN_CLOSE, &t), L_ESTATE);
-	/* Channel 1: refund only by the payer, only from the expiry. */
+	/* Channel 1: refund only by the payer, only from the expiry; from
+	 * then on the payee can no longer close it. */
 	t.id = 1;
 	assert_int_equal(h_do(h, 0, TX_CHAN_REFUND, &t), L_ESTATE);
 	while (h->l->height < 49)
 		assert_int_equal(h_empty(h), L_OK);
+	voucher(h, 0, 1, UNIT, t.sig);
+	t.a = UNIT;
+	assert_int_equal(h_do(h, 1, TX_CHAN_CLOSE, &t), L_ESTATE);	/* expired */
 	assert_int_equal(h_do(h, 1, TX_CHAN_REFUND, &t), L_EPERM);
 	payer0 = h_bal(h, 0, 0);
 	assert_int_equal(h_do(h, 0, TX_CHAN_REFUND, &t), L_OK);
@@ -739,6 +743,53 @@ test_revenue_sharing(void **state)
 	h_free(h);
 }
 
+/* Full tables refuse deterministically; pools need two known assets. */
+static void
+test_limits(void **state)
+{
+	struct harness *h = fresh();
+	struct tx_body t;
+	uint8_t before[32], after[32];
+
+	(void)state;
+	memset(&t, 0, sizeof t);
+	t.bps[0] = L_BPS;
+	h_begin(h);
+	for (int i = 0; i < L_MAX_PROFILES; i++) {
+		struct ledger_tx tx = h_tx(h, 0, TX_PROFILE_CREATE, &t);
+
+		tx.nonce = (uint64_t)i;
+		assert_int_equal(ledger_tx_sign(&tx, h->l->p.chain_id, h->sk[0]),
+		    L_OK);
+		h_add(h, &tx);
+	}
+	assert_int_equal(h_commit(h), L_OK);
+	assert_int_equal(h->l->nprofiles, L_MAX_PROFILES);
+	ledger_state_hash(h->l, before);
+	assert_int_equal(h_do(h, 0, TX_PROFILE_CREATE, &t), L_EFULL);
+	ledger_state_hash(h->l, after);
+	assert_memory_equal(before, after, 32);
+	memset(&t, 0, sizeof t);
+	t.a = 10;
+	t.b = 10;
+	assert_int_equal(h_do(h, 0, TX_POOL_ADD, &t), L_EPARAM);	/* 0 and 0 */
+	t.id2 = 4;
+	assert_int_equal(h_do(h, 0, TX_POOL_ADD, &t), L_ENOENT);
+	/* A transaction larger than the block's limit of transactions. */
+	h->l->p.max_block_txs = 1;
+	h_begin(h);
+	{
+		struct ledger_tx a = h_tx(h, 0, TX_PROFILE_CREATE, &t);
+		struct ledger_tx b = a;
+
+		b.nonce++;
+		h_add(h, &a);
+		h_add(h, &b);
+	}
+	assert_int_equal(h_commit(h), L_EBLOCK);
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -756,6 +807,7 @@ main(void)
 		cmocka_unit_test(test_htlc_refund),
 		cmocka_unit_test(test_channels),
 		cmocka_unit_test(test_revenue_sharing),
+		cmocka_unit_test(test_limits),
 	};
 
 	if (nc_init() != NC_OK)

@@ -160,6 +160,19 @@ test_unbonding_and_slashing(void **state)
 	b.a = 90 * UNIT;
 	assert_int_equal(h_do(h, 3, TX_DELEGATE, &b), L_OK);
 	assert_true(h->l->delegations[2].shares == 100 * UNIT);
+	/* Everyone leaves; a new delegation starts again at one share per
+	 * token. */
+	memcpy(h->proposer, h->pk[7], 32);
+	b.a = h->l->delegations[0].shares;
+	assert_int_equal(h_do(h, 0, TX_UNDELEGATE, &b), L_OK);
+	b.a = h->l->delegations[1].shares;
+	assert_int_equal(h_do(h, 1, TX_UNDELEGATE, &b), L_OK);
+	b.a = h->l->delegations[2].shares;
+	assert_int_equal(h_do(h, 3, TX_UNDELEGATE, &b), L_OK);
+	assert_true(v->shares == 0 && v->tokens == 0);
+	b.a = 7 * UNIT;
+	assert_int_equal(h_do(h, 4, TX_DELEGATE, &b), L_OK);
+	assert_true(v->shares == 7 * UNIT && v->tokens == 7 * UNIT);
 	h_free(h);
 }
 
