@@ -40,6 +40,11 @@ w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w"
 
+# --- usage ---------------------------------------------------------------------
+refuse "no command: usage" 2 "usage: nonos-ledger" "$T"
+has "tx --help lists every type" "qf-finalize" "$T" tx --help
+refuse "a missing option: usage" 2 "usage: nonos-ledger block" "$T" block -d chain
+
 # --- keys and genesis -----------------------------------------------------
 for k in alice bob val; do "$T" keygen -o $k >/dev/null || bad "keygen $k"; done
 check "keygen makes key pairs" test -f alice.key -a -f bob.pub -a -f val.pub

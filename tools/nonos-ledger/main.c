@@ -341,7 +341,6 @@ cmd_tx(int argc, char **argv)
 		{ "H", required_argument, NULL, 'H' },
 		{ "S", required_argument, NULL, 'S' },
 		{ "p", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, '?' + 256 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ledger_params p;
@@ -351,6 +350,11 @@ cmd_tx(int argc, char **argv)
 	size_t len;
 	int c, fee_set = 0;
 
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			tx_usage(stdout);
+			return 0;
+		}
 	memset(&tx, 0, sizeof tx);
 	while ((c = getopt_long(argc, argv, "g:K:o:", opts, NULL)) != -1) {
 		switch (c) {
@@ -366,9 +370,6 @@ cmd_tx(int argc, char **argv)
 				return 1;
 			fee_set = 1;
 			break;
-		case '?' + 256:
-			tx_usage(stdout);
-			return 0;
 		default:
 			if (c == '?' || body_field(&tx.body, c, optarg) < 0) {
 				if (c == '?')
