@@ -251,33 +251,45 @@ vote(struct ledger *l, const struct tx_body *b, uint32_t payer)
 	return L_OK;
 }
 
-/* Runs a passed proposal; one that cannot be carried out is FAILED. */
+/*
+ * Runs a passed proposal, setting its state: FAILED if the treasury
+ * cannot pay (or no round slot is free). Returns an error only for a
+ * state-table failure, which refuses the transaction (and block) whole.
+ */
 static int
 carry_out(struct ledger *l, struct ledger_proposal *p)
 {
 	struct ledger_round *r;
+	int err;
 
+	p->state = PROP_FAILED;
 	switch (p->kind) {
 	case PROP_PARAM:
 		param_set(l, p->param, p->value);
-		return PROP_PASSED;
+		break;
 	case PROP_SPEND:
 		if (ledger_balance(l, L_TREASURY, L_NATIVE) < p->value)
-			return PROP_FAILED;
-		return move(l, L_TREASURY, p->recipient, L_NATIVE, p->value) ==
-		    L_OK ? PROP_PASSED : PROP_FAILED;
+			return L_OK;
+		if ((err = move(l, L_TREASURY, p->recipient, L_NATIVE,
+		    p->value)) != L_OK)
+			return err;
+		break;
 	case PROP_ROUND:
 		if (l->nrounds == L_MAX_ROUNDS ||
-		    ledger_balance(l, L_TREASURY, L_NATIVE) < p->value ||
-		    debit(l, L_TREASURY, L_NATIVE, p->value) != L_OK)
-			return PROP_FAILED;
+		    ledger_balance(l, L_TREASURY, L_NATIVE) < p->value)
+			return L_OK;
+		if ((err = debit(l, L_TREASURY, L_NATIVE, p->value)) != L_OK)
+			return err;
 		r = &l->rounds[l->nrounds++];
 		r->matching = p->value;
 		r->end = l->height + l->p.qf_period;
 		r->state = 0;
-		return PROP_PASSED;
+		break;
+	default:
+		return L_OK;
 	}
-	return PROP_FAILED;
+	p->state = PROP_PASSED;
+	return L_OK;
 }
 
 /* Body: i proposal. From its end height on: yes > no and quorum reached. */
@@ -293,11 +305,11 @@ execute(struct ledger *l, const struct tx_body *b)
 	if (p->state != PROP_OPEN || l->height < p->end)
 		return L_ESTATE;
 	if (add_ok(p->yes, p->no, &turnout) || turnout < l->p.quorum_votes ||
-	    p->yes <= p->no)
+	    p->yes <= p->no) {
 		p->state = PROP_REJECTED;
-	else
-		p->state = (uint32_t)carry_out(l, p);
-	return L_OK;
+		return L_OK;
+	}
+	return carry_out(l, p);
 }
 
 /*

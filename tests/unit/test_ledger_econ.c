@@ -395,7 +395,12 @@ test_quadratic_funding(void **state)
 	assert_true(h_bal(h, 3, 0) == a0 + 8 + 4);
 	assert_true(h_bal(h, 5, 0) == c0 + 3 + 3);
 	assert_int_equal(h_do(h, 6, TX_QF_FINALIZE, &b), L_ESTATE);
-	(void)t0;
+	/* The matching pool was used up: the treasury only got its fees. */
+	assert_true(ledger_balance(h->l, L_TREASURY, 0) > t0);
+	/* A spend the treasury cannot pay passes the vote but fails. */
+	pass(h, PROP_SPEND, 1000000 * UNIT);
+	assert_int_equal(h->l->proposals[1].state, PROP_FAILED);
+	assert_int_equal(ledger_check_invariants(h->l), L_OK);
 	h_free(h);
 }
 
