@@ -15,7 +15,10 @@
 
 #include "tests/unit/ledger_harness.h"
 
+#define BLOCKS	300
+
 static uint64_t rng = 0x243f6a8885a308d3ull;
+static int kinds[TX_NTYPES];	/* types that applied at least once */
 
 static uint64_t
 rnd(void)
@@ -38,18 +41,97 @@ amount(u128 max)
 	return (u128)rnd() * (rnd() % 1000);
 }
 
+/* The harness key whose account is a (for signing on its behalf). */
+static int
+key_of(struct harness *h, const struct ledger *l, uint32_t a)
+{
+	for (int k = 0; k < NKEYS; k++)
+		if (memcmp(l->accounts[a].key, h->pk[k], 32) == 0)
+			return k;
+	return -1;
+}
+
 static void
-random_body(struct harness *h, int who, uint8_t *type, struct tx_body *b)
+sign_with(struct harness *h, int k, const uint8_t msg[32], uint8_t sig[64])
+{
+	assert_int_equal(nc_sign_ed25519(sig, msg, 32, h->sk[k]), NC_OK);
+}
+
+/* Fields that need the state: vouchers, evidence, reviewers' receipts. */
+static void
+fix_body(struct harness *h, const struct ledger *l, int *who, uint8_t type,
+    struct tx_body *b)
+{
+	uint8_t msg[32];
+	int k;
+
+	switch (type) {
+	case TX_CHAN_CLOSE:
+		b->id = l->nchannels - 1 - (uint32_t)(rnd() % 2);
+		if (b->id < l->nchannels &&
+		    (k = key_of(h, l, l->channels[b->id].payer)) >= 0) {
+			b->a = rnd() % 2 ? l->channels[b->id].deposit / 3 :
+			    l->channels[b->id].deposit + rnd() % 2;
+			ledger_voucher_hash(l->p.chain_id, b->id, b->a, msg);
+			sign_with(h, k, msg, b->sig);
+			if ((k = key_of(h, l, l->channels[b->id].payee)) >= 0)
+				*who = k;
+		}
+		break;
+	case TX_EVIDENCE:
+		memcpy(b->key, h->pk[0], 32);
+		b->height = 1 + rnd() % (l->height + 1);
+		memset(b->hash2, 2 + (int)(rnd() % 2), 32);
+		ledger_vote_hash(l->p.chain_id, b->height, b->hash, msg);
+		sign_with(h, 0, msg, b->sig);
+		ledger_vote_hash(l->p.chain_id, b->height, b->hash2, msg);
+		sign_with(h, rnd() % 4 == 0 ? 1 : 0, msg, b->sig2);
+		break;
+	case TX_RECEIPT_APPROVE:
+		*who = 6 + (int)(rnd() % 2);
+		b->a = (u128)(rnd() % 100) * UNIT;
+		break;
+	case TX_PROPOSE:
+		b->id = rnd() % 2 ? PROP_ROUND : 1 + (uint32_t)(rnd() % 3);
+		b->id2 = 1 + (uint32_t)(rnd() % 7);
+		b->a = rnd() % 3 ? rnd() % 20000 : b->a;
+		break;
+	case TX_VOTE:
+	case TX_EXECUTE:
+		b->id = l->nproposals - 1 - (uint32_t)(rnd() % 3);
+		b->a = rnd() % 5;
+		break;
+	case TX_QF_CONTRIBUTE:
+	case TX_QF_FINALIZE:
+		b->id = l->nrounds - 1 - (uint32_t)(rnd() % 2);
+		b->a = rnd() % 3 ? rnd() % 10000 : b->a;
+		break;
+	case TX_HTLC_LOCK:
+		/* The hashlock of the preimage b->hash (all 0s or all 1s). */
+		assert_int_equal(nc_sha256(b->hash, b->hash, 32), NC_OK);
+		break;
+	case TX_HTLC_CLAIM:
+		b->id = l->nhtlcs - 1 - (uint32_t)(rnd() % 2);
+		break;
+	}
+}
+
+static void
+random_body(struct harness *h, const struct ledger *l, int *who,
+    uint8_t *type, struct tx_body *b)
 {
 	static const uint8_t types[] = {
 		TX_TRANSFER, TX_TRANSFER, TX_SWAP, TX_SWAP, TX_POOL_ADD,
 		TX_POOL_REMOVE, TX_CAPSULE_PAY, TX_DELEGATE, TX_UNDELEGATE,
 		TX_REWARD_WITHDRAW, TX_UNBOND_CLAIM, TX_CHAN_OPEN,
-		TX_CHAN_REFUND, TX_HTLC_LOCK, TX_HTLC_REFUND, TX_HTLC_CLAIM,
-		TX_ASSET_BURN, TX_ASSET_MINT, TX_VOTE,
+		TX_CHAN_CLOSE, TX_CHAN_REFUND, TX_HTLC_LOCK, TX_HTLC_REFUND,
+		TX_HTLC_CLAIM, TX_ASSET_CREATE, TX_ASSET_BURN, TX_ASSET_MINT,
+		TX_PROFILE_CREATE, TX_VALIDATOR_CREATE, TX_UNJAIL, TX_EVIDENCE,
+		TX_RECEIPT_APPROVE, TX_PROPOSE, TX_VOTE, TX_VOTE, TX_EXECUTE,
+		TX_QF_CONTRIBUTE, TX_QF_CONTRIBUTE, TX_QF_FINALIZE,
 	};
 	int other = (int)(rnd() % NKEYS);
-	u128 bal = h_bal(h, who, 0);
+	u128 bal = ledger_balance(l, ledger_find_account(l, h->pk[*who]), 0);
 
 	memset(b, 0, sizeof *b);
 	*type = types[rnd() % sizeof types];
@@ -58,13 +140,13 @@ random_body(struct harness *h, int who, uint8_t *type, struct tx_body *b)
 	b->id2 = (uint32_t)(rnd() % 2);
 	b->a = amount(bal);
 	b->b = rnd() % 3 == 0 ? amount(bal) : 0;
-	b->height = h->l->height + 1 + rnd() % 8;
+	b->height = l->height + 1 + rnd() % 8;
 	memset(b->hash, (int)(rnd() % 2), 32);
+	b->bps[0] = (uint16_t)(rnd() % 2 ? 10000 : rnd() % 10001);
 	if (*type == TX_DELEGATE || *type == TX_UNDELEGATE ||
 	    *type == TX_REWARD_WITHDRAW)
-		memcpy(b->key, h->pk[0], 32);
-	if (*type == TX_VOTE)
-		b->a = rnd() % 5;
+		memcpy(b->key, h->pk[rnd() % 4 ? 0 : other], 32);
+	fix_body(h, l, who, *type, b);
 }
 
 /* Builds the next block: up to 8 transactions, each kept only if it
@@ -82,6 +164,7 @@ produce(struct harness *h, struct ledger *work, struct ledger *tmp,
 	hd.height = work->height + 1;
 	memcpy(hd.parent, work->last_block, 32);
 	memcpy(hd.proposer, h->pk[rnd() % 2], 32);
+	hd.ntx = 0;	/* counted below, then written into the header */
 	assert_int_equal(ledger_block_begin(work, &hd, &proposer), L_OK);
 	h_begin(h);
 	for (int i = 0; i < 8; i++) {
@@ -91,7 +174,7 @@ produce(struct harness *h, struct ledger *work, struct ledger *tmp,
 		uint8_t type;
 		struct ledger *saved = h->l;
 
-		random_body(h, who, &type, &b);
+		random_body(h, work, &who, &type, &b);
 		h->l = work;	/* nonces as of the block so far */
 		tx = h_tx(h, who, (enum tx_type)type, &b);
 		h->l = saved;
@@ -102,6 +185,7 @@ produce(struct harness *h, struct ledger *work, struct ledger *tmp,
 			continue;
 		}
 		assert_int_equal(ledger_check_invariants(tmp), L_OK);
+		kinds[type] = 1;
 		memcpy(work, tmp, sizeof *work);
 		h_add(h, &tx);
 		kept++;
@@ -169,13 +253,28 @@ test_random_streams(void **state)
 	struct ledger *scratch = malloc(sizeof *scratch), *rs[2];
 	struct genesis_alloc a[NKEYS];
 	uint8_t hw[32], h1[32], h2[32], before[32];
-	int txs = 0, atomic = 0;
+	int txs = 0, atomic = 0, nkinds = 0;
 
 	(void)state;
 	ledger_default_params(&p);
 	memset(p.chain_id, 0x70, 32);
 	p.max_block_txs = 16;
 	p.unbonding_period = 3;
+	p.jail_blocks = 2;
+	p.epoch_blocks = 5;
+	p.rep_half_life = 4;
+	p.emission_per_block = 100 * UNIT;
+	p.voting_period = 4;
+	p.qf_period = 8;
+	p.burn_bps = 5000;	/* half of each base fee funds the treasury */
+	p.quorum_votes = 2;
+	p.nreviewers = 2;
+	p.review_quorum = 1;
+	h = calloc(1, sizeof *h);
+	h_keys(h, 11);
+	memcpy(p.reviewers[0], h->pk[6], 32);
+	memcpy(p.reviewers[1], h->pk[7], 32);
+	free(h);
 	h = h_new(&p, 1000000 * UNIT, 11);
 	for (int i = 0; i < NKEYS; i++) {
 		memcpy(a[i].key, h->pk[i], 32);
@@ -187,7 +286,7 @@ test_random_streams(void **state)
 	rs[0] = r1;
 	rs[1] = r2;
 	setup(h, rs, scratch);
-	for (int blk = 0; blk < 150; blk++) {
+	for (int blk = 0; blk < BLOCKS; blk++) {
 		struct ledger_tx bad;
 		int have_bad = produce(h, work, tmp, &bad);
 		size_t len = h->blen;
@@ -225,8 +324,14 @@ test_random_streams(void **state)
 		memcpy(h->l, r1, sizeof *r1);
 		txs += (int)(h->ntx);
 	}
-	print_message("%d transactions kept in 150 blocks, %d all-or-nothing "
-	    "checks\n", txs, atomic);
+	for (int t = 0; t < TX_NTYPES; t++)
+		nkinds += kinds[t];
+	print_message("%d transactions of %d kinds kept in %d blocks, %d "
+	    "all-or-nothing checks\n", txs, nkinds, BLOCKS, atomic);
+	for (int t = 1; t < TX_NTYPES; t++)
+		if (!kinds[t])
+			print_message("never applied: type %d\n", t);
+	assert_int_equal(nkinds, TX_NTYPES - 1);
 	assert_true(txs > 150);
 	assert_true(atomic > 50);
 	free(work);
