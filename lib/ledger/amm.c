@@ -162,8 +162,9 @@ amm_amount_out(u128 in, u128 r_in, u128 r_out, uint16_t fee_bps, u128 *out)
  * input side, (r_in' * 10000 - in * fee) * r_out' * 10000 must be at
  * least r_in * r_out * 10000^2, products in 256 bits.
  */
-static int
-k_holds(u128 r_in, u128 r_out, u128 nin, u128 nout, u128 in, uint16_t fee)
+int
+amm_k_holds(u128 r_in, u128 r_out, u128 nin, u128 nout, u128 in,
+    uint16_t fee)
 {
 	u128 adj_in, adj_out, fee_in, old_in, old_out;
 
@@ -199,7 +200,8 @@ swap(struct ledger *l, const struct tx_body *bd, uint32_t payer)
 	if (out < bd->b || out >= *r_out)
 		return L_ESLIPPAGE;
 	if (add_ok(*r_in, bd->a, &nin) ||
-	    !k_holds(*r_in, *r_out, nin, *r_out - out, bd->a, l->p.amm_fee_bps))
+	    !amm_k_holds(*r_in, *r_out, nin, *r_out - out, bd->a,
+	    l->p.amm_fee_bps))
 		return L_EOVERFLOW;
 	if ((err = debit(l, payer, bd->id2, bd->a)) != L_OK)
 		return err;

@@ -68,7 +68,11 @@ const char *ledger_strerror(int err);
 #define L_REWARDS	1	/* the contributor reward pool */
 #define L_LOCKED	2	/* AMM minimum liquidity, locked for ever */
 
-/* Parameters, fixed at genesis (part 2 lets governance change some). */
+/*
+ * Parameters, set at genesis; passed proposals may change base_fee_min,
+ * burn_bps, emission_validator_bps, quorum_votes, credits_base and
+ * credits_cap (gov.c).
+ */
 struct ledger_params {
 	uint8_t chain_id[L_HASH];
 	u128 supply_cap;		/* NØN base units, never exceeded */
@@ -391,9 +395,11 @@ int ledger_genesis_decode(struct ledger_params *p, struct genesis_alloc *alloc,
 void ledger_state_hash(const struct ledger *l, uint8_t out[L_HASH]);
 
 /*
- * Checks, for every asset, Σ balances + pools + HTLCs + channels (+ the
- * staker pot for NØN) = the asset's supply, and for NØN supply + burned
- * = genesis + emitted... as docs/ledger.md states. L_OK or L_ESTATE.
+ * Checks the supply invariants: for every asset, Σ balances + pool
+ * reserves + open HTLCs + open channel deposits (+ for NØN the staker
+ * pot, validators' tokens and owed rewards, pending unbondings and open
+ * funding rounds) = its supply <= its cap; and NØN's supply = genesis
+ * + emitted - burned (docs/ledger.md). L_OK or L_ESTATE.
  */
 int ledger_check_invariants(const struct ledger *l);
 
@@ -408,6 +414,15 @@ u128 ledger_balance(const struct ledger *l, uint32_t account, uint32_t asset);
  */
 int amm_amount_out(u128 in, u128 r_in, u128 r_out, uint16_t fee_bps,
     u128 *out);
+
+/*
+ * The pair contract's k check for a swap of `in` taking reserves (r_in,
+ * r_out) to (nin, nout): (nin·10000 − in·fee)·nout·10000 >=
+ * r_in·r_out·10000², in 256 bits. 1 if it holds, 0 if not (or on
+ * overflow).
+ */
+int amm_k_holds(u128 r_in, u128 r_out, u128 nin, u128 nout, u128 in,
+    uint16_t fee_bps);
 
 /* What a validator signs for a height: (height, state hash). */
 void ledger_vote_hash(const uint8_t chain_id[L_HASH], uint64_t height,

@@ -390,9 +390,11 @@ test_assets(void **state)
 }
 
 /*
- * Uniswap V2's swap cases (UniswapV2Pair.spec.ts, "swap:token0"): swap
- * amount, reserve in, reserve out (whole tokens of 10^18 units) and the
- * output its 0.3 % fee gives, in base units.
+ * Uniswap V2's published swap cases (the getInputPrice table of its pair
+ * contract's test suite, UniswapV2Pair.spec.ts): swap amount, reserve
+ * in, reserve out (whole tokens of 10^18 units) and the output its 0.3 %
+ * fee gives, in base units. The pair test also shows that output + 1
+ * breaks its k check; here the same limit is refused as slippage.
  */
 static const struct {
 	uint64_t in, r_in, r_out;
@@ -432,6 +434,16 @@ test_amm_uniswap_vectors(void **state)
 		    uniswap_cases[i].r_in * UNIT, uniswap_cases[i].r_out * UNIT,
 		    30, &out), L_OK);
 		assert_true(out == want);
+		/* As the pair test: one unit more breaks k, the output keeps it. */
+		{
+			u128 in = uniswap_cases[i].in * UNIT;
+			u128 ri = uniswap_cases[i].r_in * UNIT;
+			u128 ro = uniswap_cases[i].r_out * UNIT;
+
+			assert_true(amm_k_holds(ri, ro, ri + in, ro - want, in, 30));
+			assert_false(amm_k_holds(ri, ro, ri + in, ro - want - 1,
+			    in, 30));
+		}
 		/* The same through a pool: asset 1 against NØN. */
 		memset(&b, 0, sizeof b);
 		b.a = 1000000 * UNIT;
