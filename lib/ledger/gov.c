@@ -292,6 +292,23 @@ carry_out(struct ledger *l, struct ledger_proposal *p)
 	return L_OK;
 }
 
+/*
+ * A decided proposal's ballots are no longer needed (they only stop
+ * double voting while it is open): dropped, the rest kept in order, so
+ * the ballot table holds open proposals' ballots only.
+ */
+static void
+drop_ballots(struct ledger *l, uint32_t proposal)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < l->nvotes; i++)
+		if (l->votes[i].proposal != proposal)
+			l->votes[n++] = l->votes[i];
+	memset(&l->votes[n], 0, (l->nvotes - n) * sizeof l->votes[0]);
+	l->nvotes = n;
+}
+
 /* Body: i proposal. From its end height on: yes > no and quorum reached. */
 static int
 execute(struct ledger *l, const struct tx_body *b)
@@ -304,6 +321,7 @@ execute(struct ledger *l, const struct tx_body *b)
 	p = &l->proposals[b->id];
 	if (p->state != PROP_OPEN || l->height < p->end)
 		return L_ESTATE;
+	drop_ballots(l, b->id);
 	if (add_ok(p->yes, p->no, &turnout) || turnout < l->p.quorum_votes ||
 	    p->yes <= p->no) {
 		p->state = PROP_REJECTED;

@@ -301,8 +301,10 @@ test_quadratic_voting(void **state)
 	assert_int_equal(h_do(h, 2, TX_EXECUTE, &b), L_ESTATE);
 	while (h->l->height < h->l->proposals[0].end - 1)
 		assert_int_equal(h_empty(h), L_OK);
+	assert_int_equal(h->l->nvotes, 2);
 	assert_int_equal(h_do(h, 2, TX_EXECUTE, &b), L_OK);
 	assert_int_equal(h->l->proposals[0].state, PROP_PASSED);
+	assert_int_equal(h->l->nvotes, 0);	/* decided: ballots dropped */
 	assert_int_equal(h->l->p.burn_bps, 1234);
 	assert_int_equal(h_do(h, 2, TX_EXECUTE, &b), L_ESTATE);
 	/* Without quorum: rejected. A treasury spend. */
