@@ -14,6 +14,8 @@ transfer(struct ledger *l, const struct tx_body *b, uint32_t payer)
 
 	if (b->id >= l->nassets)
 		return L_ENOENT;
+	if (b->a == 0)		/* would only make accounts, for the fee */
+		return L_EPARAM;
 	if ((to = account_get(l, b->key)) == L_NONE)
 		return L_EFULL;
 	return move(l, payer, to, b->id, b->a);
@@ -48,6 +50,8 @@ asset_mint(struct ledger *l, const struct tx_body *b, uint32_t payer)
 	a = &l->assets[b->id];
 	if (a->kind != ASSET_ISSUED || a->issuer != payer)
 		return L_EPERM;
+	if (b->a == 0)
+		return L_EPARAM;
 	if (add_ok(a->supply, b->a, &a->supply) || a->supply > a->cap)
 		return L_EOVERFLOW;
 	if ((to = account_get(l, b->key)) == L_NONE)

@@ -216,6 +216,9 @@ test_transfer_and_errors(void **state)
 	/* None of the refused ones moved anything. */
 	assert_true(h_bal(h, 0, 0) == 990 * UNIT - fee);
 	assert_int_equal(h->l->accounts[ledger_find_account(h->l, h->pk[0])].nonce, 1);
+	/* Nothing: refused (it could only fill the account table). */
+	b.a = 0;
+	assert_int_equal(h_do(h, 0, TX_TRANSFER, &b), L_EPARAM);
 	/* A transfer to a new account creates it. */
 	memset(b.key, 0x42, 32);
 	b.a = 3;
