@@ -245,7 +245,7 @@ fuzz: $(FUZZ_BIN)
 # of itself in build/.setup-done; the entry points refuse to start until
 # that copy matches, i.e. until setup has run with today's package list.
 # scripts/check and scripts/run run setup first.
-ifneq ($(filter all run check bench,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter all run check bench prove,$(or $(MAKECMDGOALS),all)),)
 ifneq ($(shell cmp -s scripts/setup build/.setup-done && echo same),same)
 $(error scripts/setup has not run here, or has changed since it ran: run scripts/setup (it installs packages with apt, which make never does))
 endif
@@ -265,6 +265,11 @@ check: image unit fuzz $(TOOLS) $(LINK_CHECKS)
 bench: image
 	bench/run-all
 
+# The Frama-C WP proofs of the trusted core (docs/proofs.md); also part of
+# tests/run-all. Prints `N goals proved, M not`; fails on any unproved goal.
+prove:
+	tests/proofs/run
+
 # The call numbers and user wrappers, from lib/abi/syscalls.tab. Their
 # outputs are committed (tests/tools/abi_check.py checks they are current),
 # so a build never needs this.
@@ -274,7 +279,7 @@ abi:
 clean:
 	rm -rf $(B)
 
-.PHONY: all image unit fuzz run check bench abi clean FORCE
+.PHONY: all image unit fuzz run check bench prove abi clean FORCE
 FORCE:
 .DEFAULT_GOAL := all
 
