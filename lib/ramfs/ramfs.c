@@ -814,11 +814,11 @@ ramfs_truncate(struct ramfs *fs, struct ramfs_file *f, uint64_t size)
 }
 
 int
-ramfs_readdir(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
-    struct ramfs_dirent *out)
+ramfs_readdir_many(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
+    struct ramfs_dirent *out, uint32_t max)
 {
 	struct ramfs_node *d = deref(fs, dir);
-	uint32_t c;
+	uint32_t c, n = 0;
 
 	if (d == NULL)
 		return RAMFS_ESTALE;
@@ -829,14 +829,21 @@ ramfs_readdir(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
 	c = d->child;
 	for (uint32_t i = 0; i < *cookie && c != NONE; i++)
 		c = node(fs, c)->sibling;
-	if (c == NONE)
-		return 0;
-	memset(out, 0, sizeof(*out));
-	out->ino = c;
-	out->type = node(fs, c)->type;
-	memcpy(out->name, node(fs, c)->name, RAMFS_NAME_MAX);
-	(*cookie)++;
-	return 1;
+	for (; n < max && c != NONE; n++, c = node(fs, c)->sibling) {
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].ino = c;
+		out[n].type = node(fs, c)->type;
+		memcpy(out[n].name, node(fs, c)->name, RAMFS_NAME_MAX);
+	}
+	*cookie += n;
+	return (int)n;
+}
+
+int
+ramfs_readdir(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
+    struct ramfs_dirent *out)
+{
+	return ramfs_readdir_many(fs, dir, cookie, out, 1);
 }
 
 void

@@ -142,6 +142,9 @@ int ramfs_refstat(struct ramfs *fs, struct ramfs_ref ref, struct ramfs_stat *st)
  */
 int ramfs_readdir(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
     struct ramfs_dirent *out);
+/* Up to max entries from *cookie on in one pass (advancing *cookie): the count, 0 at the end. */
+int ramfs_readdir_many(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
+    struct ramfs_dirent *out, uint32_t max);
 
 void ramfs_usage(const struct ramfs *fs, uint64_t *used, uint64_t *quota);
 
