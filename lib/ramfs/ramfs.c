@@ -23,6 +23,7 @@ struct ramfs_node {
 
 #define NONE		0xffffffffu
 #define ROOT		0u
+#define ALLOC_WHOLE	2	/* bmap's alloc: the caller overwrites the whole data block */
 
 /* --- Blocks --------------------------------------------------------------- */
 
@@ -32,12 +33,25 @@ block(struct ramfs *fs, uint32_t bno)
 	return fs->blocks + (size_t)(bno - 1) * RAMFS_BLOCK;
 }
 
-/* A zeroed block, or 0 when the quota or the arena is spent. */
+/*
+ * A block for the caller, or 0 when the quota or the arena is spent. It
+ * is zeroed, unless whole is set: then the caller overwrites all of it
+ * before anyone can read it, and a freed block needs no zeroing first.
+ * Freed blocks (the zeroing queue) are reused first, most recent first.
+ */
 static uint32_t
-block_alloc(struct ramfs *fs)
+block_alloc(struct ramfs *fs, int whole)
 {
 	if (fs->used + RAMFS_BLOCK > fs->quota)
 		return 0;
+	if (fs->nqueued > 0) {
+		uint32_t bno = fs->queue[--fs->nqueued];
+
+		if (!whole)
+			explicit_bzero(block(fs, bno), RAMFS_BLOCK);
+		fs->used += RAMFS_BLOCK;
+		return bno;
+	}
 	for (uint32_t n = 0; n < fs->nblocks; n++) {
 		uint32_t i = (fs->block_hint + n) % fs->nblocks;
 
@@ -51,18 +65,30 @@ block_alloc(struct ramfs *fs)
 	return 0;
 }
 
-/* Zeroes and frees a block; the entry pointing at it is cleared. */
+/*
+ * Frees a block into the zeroing queue (its bit stays set until it is
+ * zeroed: no one gets it unzeroed); the entry pointing at it is cleared.
+ */
 static void
 block_free(struct ramfs *fs, uint32_t *entry)
 {
-	uint32_t i = *entry - 1;
-
 	if (*entry == 0)
 		return;
-	explicit_bzero(block(fs, *entry), RAMFS_BLOCK);
-	fs->bitmap[i / 8] &= (uint8_t)~(1u << (i % 8));
+	fs->queue[fs->nqueued++] = *entry;
 	fs->used -= RAMFS_BLOCK;
 	*entry = 0;
+}
+
+uint32_t
+ramfs_zero_queued(struct ramfs *fs, uint32_t max)
+{
+	for (; max > 0 && fs->nqueued > 0; max--) {
+		uint32_t i = fs->queue[--fs->nqueued] - 1;
+
+		explicit_bzero(block(fs, i + 1), RAMFS_BLOCK);
+		fs->bitmap[i / 8] &= (uint8_t)~(1u << (i % 8));
+	}
+	return fs->nqueued;
 }
 
 static uint32_t *
@@ -71,24 +97,27 @@ index_entries(struct ramfs *fs, uint32_t bno)
 	return (uint32_t *)(void *)block(fs, bno);
 }
 
-/* Allocates *entry when it is a hole and alloc is set; 0 on success. */
+/* Allocates *entry when it is a hole and alloc is set (ALLOC_WHOLE: see block_alloc). */
 static int
 fill(struct ramfs *fs, uint32_t *entry, int alloc)
 {
 	if (*entry != 0 || !alloc)
 		return 0;
-	if ((*entry = block_alloc(fs)) == 0)
+	if ((*entry = block_alloc(fs, alloc == ALLOC_WHOLE)) == 0)
 		return RAMFS_ENOSPC;
 	return 0;
 }
 
 /*
  * The block holding file block fbn of node n: *bno is 0 for a hole (and
- * alloc unset). With alloc, missing index and data blocks are made.
+ * alloc unset). With alloc, missing index and data blocks are made; with
+ * ALLOC_WHOLE the data block is left as it was (the caller fills it).
  */
 static int
 bmap(struct ramfs *fs, struct ramfs_node *n, uint64_t fbn, int alloc, uint32_t *bno)
 {
+	int index_alloc = alloc != 0;
+
 	uint32_t *e;
 	int err;
 
@@ -96,17 +125,17 @@ bmap(struct ramfs *fs, struct ramfs_node *n, uint64_t fbn, int alloc, uint32_t *
 	if (fbn < RAMFS_NDIRECT) {
 		e = &n->direct[fbn];
 	} else if ((fbn -= RAMFS_NDIRECT) < RAMFS_NINDIRECT) {
-		if ((err = fill(fs, &n->ind, alloc)) != 0 || n->ind == 0)
+		if ((err = fill(fs, &n->ind, index_alloc)) != 0 || n->ind == 0)
 			return err;
 		e = &index_entries(fs, n->ind)[fbn];
 	} else {
 		fbn -= RAMFS_NINDIRECT;
 		if (fbn >= (uint64_t)RAMFS_NINDIRECT * RAMFS_NINDIRECT)
 			return RAMFS_EFBIG;
-		if ((err = fill(fs, &n->dind, alloc)) != 0 || n->dind == 0)
+		if ((err = fill(fs, &n->dind, index_alloc)) != 0 || n->dind == 0)
 			return err;
 		e = &index_entries(fs, n->dind)[fbn / RAMFS_NINDIRECT];
-		if ((err = fill(fs, e, alloc)) != 0 || *e == 0)
+		if ((err = fill(fs, e, index_alloc)) != 0 || *e == 0)
 			return err;
 		e = &index_entries(fs, *e)[fbn % RAMFS_NINDIRECT];
 	}
@@ -441,19 +470,22 @@ ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
 	fs->nodes = mem;
 	fs->nnodes = (uint32_t)nnodes;
 	p += nnodes * sizeof(struct ramfs_node);
-	nblocks = (uint64_t)(end - p) * 8 / (8 * RAMFS_BLOCK + 1);
+	/* Each block costs itself, a bitmap bit and a zeroing-queue entry. */
+	nblocks = (uint64_t)(end - p) * 8 / (8 * RAMFS_BLOCK + 1 + 8 * 4);
 	if (nblocks > 0x7fffffff)
 		nblocks = 0x7fffffff;
 	for (;;) {
 		bitmap_bytes = (size_t)(nblocks + 7) / 8;
 		if (nblocks == 0)
 			return RAMFS_EINVAL;
-		if ((uint64_t)(end - p) >= bitmap_bytes + 16 + nblocks * RAMFS_BLOCK)
+		if ((uint64_t)(end - p) >= bitmap_bytes + 4 + nblocks * 4 + 16 +
+		    nblocks * RAMFS_BLOCK)
 			break;
 		nblocks--;
 	}
 	fs->bitmap = p;
-	fs->blocks = (uint8_t *)(((uintptr_t)(p + bitmap_bytes) + 15) & ~(uintptr_t)15);
+	fs->queue = (uint32_t *)(((uintptr_t)(p + bitmap_bytes) + 3) & ~(uintptr_t)3);
+	fs->blocks = (uint8_t *)(((uintptr_t)(fs->queue + nblocks) + 15) & ~(uintptr_t)15);
 	fs->nblocks = (uint32_t)nblocks;
 	fs->quota = quota;
 	memset(mem, 0, len);
@@ -751,7 +783,8 @@ ramfs_write(struct ramfs *fs, struct ramfs_file *f, const void *buf, size_t len)
 
 		if (chunk > len - done)
 			chunk = len - done;
-		if ((err = bmap(fs, n, off / RAMFS_BLOCK, 1, &bno)) != 0)
+		err = bmap(fs, n, off / RAMFS_BLOCK, chunk == RAMFS_BLOCK ? ALLOC_WHOLE : 1, &bno);
+		if (err != 0)
 			break;
 		memcpy(block(fs, bno) + in, src + done, (size_t)chunk);
 		done += chunk;

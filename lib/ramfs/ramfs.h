@@ -2,7 +2,11 @@
  * An in-memory hierarchical file system over one caller-supplied arena:
  * no allocator, no I/O. Every operation names a root directory and
  * resolves paths inside it only, so a reference to a subtree reaches
- * nothing outside it. One tree has one byte quota; freed blocks are zeroed.
+ * nothing outside it. One tree has one byte quota. Freed blocks are
+ * zeroed before anyone can see them again: they wait in a zeroing queue
+ * that the owner drains when idle (ramfs_zero_queued), and a block taken
+ * from it is zeroed first unless the write that takes it overwrites all
+ * of it.
  */
 #ifndef LIB_RAMFS_RAMFS_H
 #define LIB_RAMFS_RAMFS_H
@@ -87,7 +91,9 @@ struct ramfs_node;
 struct ramfs {
 	struct ramfs_node *nodes;
 	uint32_t nnodes;
-	uint8_t *bitmap;	/* one bit per block, set when in use */
+	uint8_t *bitmap;	/* one bit per block, set when in use or queued */
+	uint32_t *queue;	/* freed blocks not yet zeroed (block numbers) */
+	uint32_t nqueued;
 	uint8_t *blocks;
 	uint32_t nblocks;
 	uint32_t block_hint;	/* where the next block search starts */
@@ -147,6 +153,9 @@ int ramfs_readdir_many(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
     struct ramfs_dirent *out, uint32_t max);
 
 void ramfs_usage(const struct ramfs *fs, uint64_t *used, uint64_t *quota);
+
+/* Zeroes up to max freed blocks of the zeroing queue; the blocks still queued. */
+uint32_t ramfs_zero_queued(struct ramfs *fs, uint32_t max);
 
 /* A short name for an error ("ENOSPC"). */
 const char *ramfs_strerror(int err);

@@ -395,6 +395,7 @@ test_quota(void **state)
 	}
 	ramfs_usage(&fs, &used, &q);
 	assert_int_equal(used, used0);
+	assert_int_equal(ramfs_zero_queued(&fs, UINT32_MAX), 0);
 	for (uint64_t b = 0; b < (uint64_t)fs.nblocks * RAMFS_BLOCK; b++)
 		assert_int_equal(fs.blocks[b], 0);
 	for (uint32_t b = 0; b < (fs.nblocks + 7) / 8; b++)
@@ -495,6 +496,68 @@ test_random_workload(void **state)
 	remove_all(root);
 	ramfs_usage(&fs, &used, &q);
 	assert_int_equal(used, RAMFS_NODE_COST);
+	assert_int_equal(ramfs_zero_queued(&fs, UINT32_MAX), 0);
+	for (uint32_t b = 0; b < (fs.nblocks + 7) / 8; b++)
+		assert_int_equal(fs.bitmap[b], 0);
+}
+
+/* Does the arena hold len bytes of pattern anywhere? */
+static int
+arena_holds(const uint8_t *pattern, size_t len)
+{
+	const uint8_t *a = (const uint8_t *)arena_words;
+
+	for (size_t i = 0; i + len <= sizeof(arena_words); i++) {
+		if (a[i] == pattern[0] && memcmp(a + i, pattern, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Zero-on-free off the caller's path: a deleted file's blocks wait in the
+ * zeroing queue, a later file that takes them sees zeros wherever it did
+ * not write (partly written blocks), and once the queue is drained not a
+ * byte of the deleted data is left anywhere in the arena.
+ */
+static void
+test_deleted_data(void **state)
+{
+	static uint8_t secret[64 * RAMFS_BLOCK], back[64 * RAMFS_BLOCK];
+	struct ramfs_file f;
+	uint8_t mark = 0x5a;
+
+	for (size_t i = 0; i < sizeof(secret); i++)
+		secret[i] = (uint8_t)(0x80 | (i * 37 % 127));
+	assert_int_equal(ramfs_open(&fs, root, S("secret"), RAMFS_O_WRITE | RAMFS_O_CREATE,
+	    &f), 0);
+	assert_int_equal(ramfs_write(&fs, &f, secret, sizeof(secret)), (int64_t)sizeof(secret));
+	assert_int_equal(ramfs_unlink(&fs, root, S("secret")), 0);
+	assert_true(fs.nqueued >= 64);		/* queued, not yet zeroed */
+	/* One byte in every block of a new file: each block taken from the queue. */
+	assert_int_equal(ramfs_open(&fs, root, S("later"), RAMFS_O_READ | RAMFS_O_WRITE |
+	    RAMFS_O_CREATE, &f), 0);
+	for (uint64_t b = 0; b < 64; b++) {
+		assert_int_equal(ramfs_seek(&fs, &f, (int64_t)(b * RAMFS_BLOCK + 7),
+		    RAMFS_SEEK_SET), (int64_t)(b * RAMFS_BLOCK + 7));
+		assert_int_equal(ramfs_write(&fs, &f, &mark, 1), 1);
+	}
+	assert_int_equal(ramfs_seek(&fs, &f, 0, RAMFS_SEEK_SET), 0);
+	assert_int_equal(ramfs_read(&fs, &f, back, sizeof(back)), (int64_t)(63 * RAMFS_BLOCK + 8));
+	for (size_t i = 0; i < 63 * RAMFS_BLOCK + 8; i++)
+		assert_int_equal(back[i], i % RAMFS_BLOCK == 7 ? mark : 0);
+	/* Whole-block writes take queued blocks without zeroing; they overwrite all. */
+	assert_int_equal(ramfs_unlink(&fs, root, S("later")), 0);
+	assert_int_equal(ramfs_open(&fs, root, S("whole"), RAMFS_O_READ | RAMFS_O_WRITE |
+	    RAMFS_O_CREATE, &f), 0);
+	memset(back, 0x33, sizeof(back));
+	assert_int_equal(ramfs_write(&fs, &f, back, 8 * RAMFS_BLOCK), 8 * RAMFS_BLOCK);
+	assert_int_equal(ramfs_unlink(&fs, root, S("whole")), 0);
+	/* Drained: nothing of the secret, anywhere. */
+	assert_int_equal(ramfs_zero_queued(&fs, 10), fs.nqueued);
+	assert_int_equal(ramfs_zero_queued(&fs, UINT32_MAX), 0);
+	assert_false(arena_holds(secret, 16));
+	assert_false(arena_holds(secret + 30000, 16));
 	for (uint32_t b = 0; b < (fs.nblocks + 7) / 8; b++)
 		assert_int_equal(fs.bitmap[b], 0);
 }
@@ -522,6 +585,7 @@ main(void)
 		cmocka_unit_test_setup(test_quota, setup),
 		cmocka_unit_test_setup(test_large_file, setup),
 		cmocka_unit_test_setup(test_random_workload, setup),
+		cmocka_unit_test_setup(test_deleted_data, setup),
 		cmocka_unit_test(test_strerror),
 	};
 
