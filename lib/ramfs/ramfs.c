@@ -2,7 +2,10 @@
  * The RAM file system (see ramfs.h): a node table, a block bitmap and
  * blocks in one arena. Files map their blocks like xv6 inodes (direct,
  * indirect, double indirect; holes read as zeros). Paths are resolved
- * from a root reference downwards and never climb above it.
+ * from a root reference downwards and never climb above it. A name table
+ * (hash of parent and name, chained through the nodes) finds an entry
+ * without walking its directory, and free nodes form a list, so that
+ * lookups, creates and removes cost the same in a directory of thousands.
  */
 #include "lib/ramfs/ramfs.h"
 #include "lib/libc/string.h"
@@ -13,7 +16,11 @@ struct ramfs_node {
 	uint32_t gen;		/* bumped when the node is freed */
 	uint32_t parent;	/* the root is its own parent */
 	uint32_t child;		/* first entry (directories), NONE if empty */
-	uint32_t sibling;	/* next entry of the parent, NONE at the end */
+	uint32_t last;		/* last entry (directories), NONE if empty */
+	uint32_t sibling;	/* next entry of the parent, NONE at the end; free: next free */
+	uint32_t prev;		/* previous entry of the parent, NONE at the start */
+	uint32_t hash;		/* of (parent, name): the name table's key */
+	uint32_t hnext;		/* next node in its name table chain */
 	uint32_t nentries;	/* entries (directories) */
 	uint64_t size;		/* bytes (files) */
 	uint32_t direct[RAMFS_NDIRECT];	/* block number + 1; 0: a hole */
@@ -248,23 +255,21 @@ height(struct ramfs *fs, uint32_t top)
 static int
 node_alloc(struct ramfs *fs, uint32_t type, uint32_t *ino)
 {
-	if (fs->used + RAMFS_NODE_COST > fs->quota)
-		return RAMFS_ENOSPC;
-	for (uint32_t i = 1; i < fs->nnodes; i++) {
-		struct ramfs_node *n = node(fs, i);
-		uint32_t gen = n->gen;
+	struct ramfs_node *n;
+	uint32_t gen;
 
-		if (n->type != RAMFS_FREE)
-			continue;
-		memset(n, 0, sizeof(*n));
-		n->gen = gen;
-		n->type = type;
-		n->child = n->sibling = NONE;
-		fs->used += RAMFS_NODE_COST;
-		*ino = i;
-		return 0;
-	}
-	return RAMFS_ENOSPC;
+	if (fs->used + RAMFS_NODE_COST > fs->quota || fs->free_nodes == NONE)
+		return RAMFS_ENOSPC;
+	*ino = fs->free_nodes;
+	n = node(fs, *ino);
+	fs->free_nodes = n->sibling;
+	gen = n->gen;
+	memset(n, 0, sizeof(*n));
+	n->gen = gen;
+	n->type = type;
+	n->child = n->last = n->sibling = n->prev = n->hnext = NONE;
+	fs->used += RAMFS_NODE_COST;
+	return 0;
 }
 
 /* Frees a file's blocks or an empty directory; old references go stale. */
@@ -278,36 +283,68 @@ node_free(struct ramfs *fs, uint32_t ino)
 	explicit_bzero(n, sizeof(*n));
 	n->gen = gen == 0 ? 1 : gen;
 	n->type = RAMFS_FREE;
+	n->sibling = fs->free_nodes;
+	fs->free_nodes = ino;
 	fs->used -= RAMFS_NODE_COST;
 }
 
+/* FNV-1a over the parent's number and the name. */
+static uint32_t
+name_hash(uint32_t dir, const char *name, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 4; i++)
+		h = (h ^ ((dir >> (8 * i)) & 0xff)) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+/* Appends ino (named already) to directory dir and to the name table. */
 static void
 link_entry(struct ramfs *fs, uint32_t dir, uint32_t ino)
 {
-	struct ramfs_node *d = node(fs, dir);
-	uint32_t *p = &d->child;
+	struct ramfs_node *d = node(fs, dir), *e = node(fs, ino);
+	uint32_t *head;
 
-	while (*p != NONE)
-		p = &node(fs, *p)->sibling;
-	*p = ino;
-	node(fs, ino)->sibling = NONE;
-	node(fs, ino)->parent = dir;
+	e->parent = dir;
+	e->sibling = NONE;
+	e->prev = d->last;
+	if (d->last == NONE)
+		d->child = ino;
+	else
+		node(fs, d->last)->sibling = ino;
+	d->last = ino;
 	d->nentries++;
+	e->hash = name_hash(dir, e->name, strnlen(e->name, RAMFS_NAME_MAX + 1));
+	head = &fs->names[e->hash & (fs->nnames - 1)];
+	e->hnext = *head;
+	*head = ino;
 }
 
+/* Takes ino out of its directory and the name table. */
 static void
 unlink_entry(struct ramfs *fs, uint32_t ino)
 {
-	struct ramfs_node *d = node(fs, node(fs, ino)->parent);
-	uint32_t *p = &d->child;
+	struct ramfs_node *e = node(fs, ino), *d = node(fs, e->parent);
+	uint32_t *p = &fs->names[e->hash & (fs->nnames - 1)];
 
+	if (e->prev == NONE)
+		d->child = e->sibling;
+	else
+		node(fs, e->prev)->sibling = e->sibling;
+	if (e->sibling == NONE)
+		d->last = e->prev;
+	else
+		node(fs, e->sibling)->prev = e->prev;
+	d->nentries--;
+	e->sibling = e->prev = NONE;
 	while (*p != NONE && *p != ino)
-		p = &node(fs, *p)->sibling;
-	if (*p == ino) {
-		*p = node(fs, ino)->sibling;
-		d->nentries--;
-	}
-	node(fs, ino)->sibling = NONE;
+		p = &node(fs, *p)->hnext;
+	if (*p == ino)
+		*p = e->hnext;
+	e->hnext = NONE;
 }
 
 /* --- Paths ---------------------------------------------------------------- */
@@ -338,10 +375,14 @@ is_dot(const char *s, size_t n)
 static uint32_t
 lookup(struct ramfs *fs, uint32_t dir, const char *name, size_t n)
 {
-	for (uint32_t c = node(fs, dir)->child; c != NONE; c = node(fs, c)->sibling) {
-		const char *cn = node(fs, c)->name;
+	uint32_t h = name_hash(dir, name, n);
 
-		if (strnlen(cn, RAMFS_NAME_MAX + 1) == n && memcmp(cn, name, n) == 0)
+	for (uint32_t c = fs->names[h & (fs->nnames - 1)]; c != NONE; c = node(fs, c)->hnext) {
+		const struct ramfs_node *e = node(fs, c);
+
+		/* Names are NUL-terminated in name[RAMFS_NAME_MAX + 1]; n <= RAMFS_NAME_MAX. */
+		if (e->hash == h && e->parent == dir && memcmp(e->name, name, n) == 0 &&
+		    e->name[n] == 0)
 			return c;
 	}
 	return NONE;
@@ -462,7 +503,7 @@ ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
 	memset(fs, 0, sizeof(*fs));
 	if (((uintptr_t)mem & 7) != 0 || quota < RAMFS_NODE_COST + RAMFS_BLOCK)
 		return RAMFS_EINVAL;
-	nnodes = len / (sizeof(struct ramfs_node) + 2 * RAMFS_BLOCK);
+	nnodes = len / (sizeof(struct ramfs_node) + 8 + 2 * RAMFS_BLOCK);
 	if (nnodes > 65536)
 		nnodes = 65536;
 	if (nnodes < 2)
@@ -470,6 +511,13 @@ ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
 	fs->nodes = mem;
 	fs->nnodes = (uint32_t)nnodes;
 	p += nnodes * sizeof(struct ramfs_node);
+	/* The name table: a power of two of chains, at least one per two nodes. */
+	for (fs->nnames = 1; fs->nnames * 2 < nnodes; fs->nnames *= 2)
+		continue;
+	fs->names = (uint32_t *)(void *)p;
+	p += (size_t)fs->nnames * 4;
+	if (p >= end)
+		return RAMFS_EINVAL;
 	/* Each block costs itself, a bitmap bit and a zeroing-queue entry. */
 	nblocks = (uint64_t)(end - p) * 8 / (8 * RAMFS_BLOCK + 1 + 8 * 4);
 	if (nblocks > 0x7fffffff)
@@ -488,12 +536,21 @@ ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
 	fs->blocks = (uint8_t *)(((uintptr_t)(fs->queue + nblocks) + 15) & ~(uintptr_t)15);
 	fs->nblocks = (uint32_t)nblocks;
 	fs->quota = quota;
-	memset(mem, 0, len);
-	for (uint32_t i = 0; i < fs->nnodes; i++)
+	/* The tables only: the blocks are the caller's to give zeroed (fresh pages are). */
+	memset(mem, 0, (size_t)(fs->blocks - (uint8_t *)mem));
+	memset(fs->names, 0xff, (size_t)fs->nnames * 4);
+	fs->free_nodes = NONE;
+	for (uint32_t i = fs->nnodes; i-- > 0;) {
 		fs->nodes[i].gen = 1;
+		if (i != ROOT) {
+			fs->nodes[i].sibling = fs->free_nodes;
+			fs->free_nodes = i;
+		}
+	}
 	fs->nodes[ROOT].type = RAMFS_DIR;
 	fs->nodes[ROOT].parent = ROOT;
-	fs->nodes[ROOT].child = fs->nodes[ROOT].sibling = NONE;
+	fs->nodes[ROOT].child = fs->nodes[ROOT].last = NONE;
+	fs->nodes[ROOT].sibling = fs->nodes[ROOT].prev = fs->nodes[ROOT].hnext = NONE;
 	fs->used = RAMFS_NODE_COST;
 	return 0;
 }

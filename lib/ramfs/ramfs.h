@@ -91,6 +91,9 @@ struct ramfs_node;
 struct ramfs {
 	struct ramfs_node *nodes;
 	uint32_t nnodes;
+	uint32_t free_nodes;	/* the first free node, chained through them */
+	uint32_t *names;	/* name table: chains of nodes by hash of (parent, name) */
+	uint32_t nnames;	/* chains (a power of two) */
 	uint8_t *bitmap;	/* one bit per block, set when in use or queued */
 	uint32_t *queue;	/* freed blocks not yet zeroed (block numbers) */
 	uint32_t nqueued;
@@ -103,8 +106,10 @@ struct ramfs {
 
 /*
  * Lays a tree out in mem[0..len) (which must stay valid and be zeroed
- * by the caller) with a quota of quota bytes. RAMFS_EINVAL when mem is
- * too small for a root directory and one block.
+ * by the caller: only the tables at its start are cleared here, so that
+ * a large arena of fresh pages is not written twice) with a quota of
+ * quota bytes. RAMFS_EINVAL when mem is too small for a root directory
+ * and one block.
  */
 int ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota);
 

@@ -24,6 +24,7 @@ static struct ramfs_ref root;
 static int
 setup(void **state)
 {
+	memset(arena_words, 0, sizeof(arena_words));	/* ramfs_init wants it zeroed */
 	assert_int_equal(ramfs_init(&fs, arena_words, sizeof(arena_words), 1u << 20), 0);
 	root = ramfs_root(&fs);
 	return 0;
@@ -501,6 +502,52 @@ test_random_workload(void **state)
 		assert_int_equal(fs.bitmap[b], 0);
 }
 
+/*
+ * A directory of 1500: the name table finds every entry, removes
+ * from the middle keep the order of the rest, and readdir_many lists
+ * them in batches in creation order.
+ */
+static void
+test_big_directory(void **state)
+{
+	static struct ramfs_dirent de[700];
+	struct ramfs_ref d;
+	struct ramfs_stat st;
+	uint32_t cookie = 0, seen = 0;
+	char name[64];
+	int n;
+
+	assert_int_equal(ramfs_mkdir(&fs, root, S("big")), 0);
+	assert_int_equal(ramfs_walk(&fs, root, S("big"), &d), 0);
+	for (int i = 0; i < 1500; i++) {
+		snprintf(name, sizeof(name), "big/f%d", i);
+		assert_int_equal(ramfs_mkdir(&fs, root, S(name)), 0);
+	}
+	for (int i = 0; i < 1500; i += 2) {
+		snprintf(name, sizeof(name), "big/f%d", i);
+		assert_int_equal(ramfs_unlink(&fs, root, S(name)), 0);
+	}
+	/* The same name elsewhere is another entry. */
+	assert_int_equal(ramfs_mkdir(&fs, root, S("f1")), 0);
+	assert_int_equal(ramfs_rename(&fs, root, S("big/f1499"), S("f1499")), 0);
+	for (int i = 0; i < 1500; i++) {
+		snprintf(name, sizeof(name), "big/f%d", i);
+		assert_int_equal(ramfs_stat(&fs, root, S(name), &st),
+		    i % 2 == 0 || i == 1499 ? RAMFS_ENOENT : 0);
+	}
+	assert_int_equal(ramfs_stat(&fs, root, S("f1499"), &st), 0);
+	while ((n = ramfs_readdir_many(&fs, d, &cookie, de, 700)) > 0) {
+		for (int k = 0; k < n; k++) {
+			snprintf(name, sizeof(name), "f%u", 2 * (seen + (uint32_t)k) + 1);
+			assert_string_equal(de[k].name, name);
+		}
+		seen += (uint32_t)n;
+	}
+	assert_int_equal(n, 0);
+	assert_int_equal(seen, 749);
+	assert_int_equal(cookie, 749);
+}
+
 /* Does the arena hold len bytes of pattern anywhere? */
 static int
 arena_holds(const uint8_t *pattern, size_t len)
@@ -586,6 +633,7 @@ main(void)
 		cmocka_unit_test_setup(test_large_file, setup),
 		cmocka_unit_test_setup(test_random_workload, setup),
 		cmocka_unit_test_setup(test_deleted_data, setup),
+		cmocka_unit_test_setup(test_big_directory, setup),
 		cmocka_unit_test(test_strerror),
 	};
 
