@@ -634,8 +634,18 @@ ramfs_mkdir(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t le
 	return create(fs, dir, name, n, RAMFS_DIR, &ino);
 }
 
+/* EISDIR or ENOTDIR when node ino is not of type want (0: any type will do). */
+static int
+type_is(struct ramfs *fs, uint32_t ino, uint32_t want)
+{
+	if (want == 0 || node(fs, ino)->type == want)
+		return 0;
+	return want == RAMFS_DIR ? RAMFS_ENOTDIR : RAMFS_EISDIR;
+}
+
 int
-ramfs_unlink(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t len)
+ramfs_unlink_type(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t len,
+    uint32_t want)
 {
 	const char *name;
 	size_t n;
@@ -644,17 +654,28 @@ ramfs_unlink(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t l
 
 	if ((err = walk_parent(fs, root, path, len, &dir, &name, &n)) != 0)
 		return err;
-	if (n == 0)
-		return RAMFS_EBUSY;
-	if (is_dot(name, n))
-		return RAMFS_EINVAL;
+	if (n == 0 || is_dot(name, n)) {
+		/* Root, "." or "..": never removed, but the type is checked first. */
+		if ((err = walk(fs, root, path, len, &ino)) != 0 ||
+		    (err = type_is(fs, ino, want)) != 0)
+			return err;
+		return n == 0 ? RAMFS_EBUSY : RAMFS_EINVAL;
+	}
 	if ((ino = lookup(fs, dir, name, n)) == NONE)
 		return RAMFS_ENOENT;
+	if ((err = type_is(fs, ino, want)) != 0)
+		return err;
 	if (node(fs, ino)->type == RAMFS_DIR && node(fs, ino)->nentries != 0)
 		return RAMFS_ENOTEMPTY;
 	unlink_entry(fs, ino);
 	node_free(fs, ino);
 	return 0;
+}
+
+int
+ramfs_unlink(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t len)
+{
+	return ramfs_unlink_type(fs, root, path, len, 0);
 }
 
 int

@@ -132,6 +132,9 @@ int ramfs_mkdir(struct ramfs *fs, struct ramfs_ref root, const char *path,
 /* Removes a file or an empty directory. */
 int ramfs_unlink(struct ramfs *fs, struct ramfs_ref root, const char *path,
     size_t len);
+/* The same, only if it is of type want (RAMFS_FILE, RAMFS_DIR): else EISDIR or ENOTDIR. */
+int ramfs_unlink_type(struct ramfs *fs, struct ramfs_ref root, const char *path,
+    size_t len, uint32_t want);
 /* Moves from to to (both inside root); replaces a file or empty directory of the same type. */
 int ramfs_rename(struct ramfs *fs, struct ramfs_ref root, const char *from,
     size_t flen, const char *to, size_t tlen);

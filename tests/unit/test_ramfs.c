@@ -200,6 +200,16 @@ test_directories(void **state)
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/..")), RAMFS_EINVAL);
 	assert_int_equal(ramfs_unlink(&fs, root, S("/")), RAMFS_EBUSY);
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/f1/x")), RAMFS_ENOTDIR);
+	/* By type: a file only, or a directory only; root and dots never. */
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d"), RAMFS_FILE), RAMFS_EISDIR);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/f1"), RAMFS_DIR), RAMFS_ENOTDIR);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("/"), RAMFS_FILE), RAMFS_EISDIR);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("/"), RAMFS_DIR), RAMFS_EBUSY);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/."), RAMFS_FILE), RAMFS_EISDIR);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/.."), RAMFS_DIR), RAMFS_EINVAL);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/none"), RAMFS_FILE), RAMFS_ENOENT);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/f1"), RAMFS_FILE), 0);
+	put(root, "d/f1", "again");
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/f1")), 0);
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/f2")), 0);
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/e/")), 0);

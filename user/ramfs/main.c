@@ -61,22 +61,6 @@ handle(uint64_t badge, uint64_t h)
 	return &handles[h];
 }
 
-/* Removes path[0] (n bytes); only when it has type want, unless want is 0. */
-static int64_t
-do_unlink(struct grant *g, size_t n, uint64_t want)
-{
-	struct ramfs_stat st;
-	int err;
-
-	if (want != 0) {
-		if ((err = ramfs_stat(&fs, g->root, path[0], n, &st)) != 0)
-			return err;
-		if (st.type != want)
-			return want == RAMFS_DIR ? RAMFS_ENOTDIR : RAMFS_EISDIR;
-	}
-	return ramfs_unlink(&fs, g->root, path[0], n);
-}
-
 static int64_t
 do_setbuf(uint64_t badge, struct grant *g, const struct msg *m)
 {
@@ -180,9 +164,11 @@ do_io(struct grant *g, struct handle *h, uint64_t op, const struct msg *m, struc
 
 	if (m->w[1] > RFS_BUF)
 		return RFS_EBADOP;
+	if (m->w[2] != RFS_HERE && m->w[2] > INT64_MAX)
+		return RAMFS_EINVAL;
 	if (m->w[2] != RFS_HERE &&
-	    (v = ramfs_seek(&fs, &h->f, (int64_t)(m->w[2] & INT64_MAX), RAMFS_SEEK_SET)) < 0)
-		return m->w[2] > INT64_MAX ? RAMFS_EINVAL : v;
+	    (v = ramfs_seek(&fs, &h->f, (int64_t)m->w[2], RAMFS_SEEK_SET)) < 0)
+		return v;
 	if (op == RFS_READ)
 		return ramfs_read(&fs, &h->f, g->buf, (size_t)m->w[1]);
 	/* Straight from the shared buffer: a client that changes it meanwhile tears only its own data. */
@@ -287,7 +273,9 @@ serve(const struct msg *m, struct msg *r)
 		break;
 	case RFS_UNLINK:
 		if ((v = get_path(g, 0, m->w[0], 0)) == 0)
-			v = do_unlink(g, (size_t)m->w[0], m->w[1]);
+			v = m->w[1] > RAMFS_DIR ? RAMFS_EINVAL :
+			    ramfs_unlink_type(&fs, g->root, path[0], (size_t)m->w[0],
+			    (uint32_t)m->w[1]);
 		break;
 	case RFS_RENAME:
 		if ((v = get_path(g, 0, m->w[0], 0)) == 0 &&
