@@ -6,8 +6,8 @@
  * request but for SEEK_END; a small file opened read-only arrives with
  * its open, and reads are served from the shared buffer as long as no
  * other request has reused it; closes ride on the next request; a
- * directory comes in batches of up to a thousand entries, its first with
- * opendir.
+ * directory comes in batches as large as the buffer holds (over a
+ * thousand entries), its first with opendir.
  */
 #include "lib/ramfs/ramfs.h"
 #include "user/lib/file.h"
