@@ -26,20 +26,23 @@ enum rfs_op {
 				   file in the buffer (a read-only open of a file of at
 				   most RFS_BUF bytes brings all of it, else none) */
 	RFS_CLOSE,		/* (handle) */
-	RFS_READ,		/* (handle, n <= RFS_BUF, offset or RFS_HERE) -> bytes, in the buffer */
+	RFS_READ,		/* (handle, n <= RFS_BUF, offset or RFS_HERE) -> bytes,
+				   in the buffer */
 	RFS_WRITE,		/* (handle, n <= RFS_BUF, offset or RFS_HERE) bytes from the
 				   buffer -> written; w1 the handle's offset after it */
 	RFS_SEEK,		/* (handle, offset, whence) -> new offset */
 	RFS_TRUNC,		/* (handle, size) */
 	RFS_MKDIR,		/* (path len) */
-	RFS_UNLINK,		/* (path len, type: 0 any, else only a file (1) or a directory (2)) */
+	RFS_UNLINK,		/* (path len, type: 0 any, else only a file (1) or a
+				   directory (2)) */
 	RFS_RENAME,		/* (from len, to len): both paths, one after the other */
 	RFS_STAT,		/* (path len) -> type, size, blocks */
 	RFS_READDIR,		/* (path len, cookie, most entries) -> next cookie (0: end);
 				   w1 entries, as records in the buffer: type byte, name
 				   length byte, name */
 	RFS_USAGE,		/* () -> used, quota */
-	RFS_GRANT,		/* (path len) -> TAG_CAP: a directory capability for that subtree */
+	RFS_GRANT,		/* (path len) -> TAG_CAP: a directory capability for
+				   that subtree */
 	RFS_OPS
 };
 

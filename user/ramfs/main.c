@@ -171,7 +171,7 @@ do_io(struct grant *g, struct handle *h, uint64_t op, const struct msg *m, struc
 		return v;
 	if (op == RFS_READ)
 		return ramfs_read(&fs, &h->f, g->buf, (size_t)m->w[1]);
-	/* Straight from the shared buffer: a client that changes it meanwhile tears only its own data. */
+	/* Straight from the shared buffer: a client changing it meanwhile tears its own data. */
 	v = ramfs_write(&fs, &h->f, g->buf, (size_t)m->w[1]);
 	r->w[1] = h->f.offset;
 	return v;
