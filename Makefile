@@ -24,7 +24,8 @@ LIB_SRC := $(sort $(wildcard lib/*/*.c))
 KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap manifest term
 # lib/manifest/verify.c is the loader's checks (lib/sign, SHA-256): not the kernel's.
 LIB_FREESTANDING_SRC := $(filter-out lib/manifest/verify.c,\
-	$(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))) lib/crypto/blake3.c
+	$(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))) lib/crypto/blake3.c \
+	lib/crypto/fkrng.c
 LIB_HOST_SRC := $(filter-out lib/libc/%,$(LIB_SRC))
 
 # Extra archives (e.g. libraries built from Debian source by mk/*.mk).
@@ -38,9 +39,9 @@ HOST_EXTRA_DEPS :=
 # missing from the list is an error rather than a silent omission.
 TOOLS :=
 LINK_CHECKS :=
-MK := mk/bearssl.mk mk/lz4.mk mk/sodium.mk mk/tools.mk mk/verified-boot.mk \
+MK := mk/bearssl.mk mk/lz4.mk mk/sodium.mk mk/lwip.mk mk/tools.mk mk/verified-boot.mk \
 	mk/vault.mk mk/vault-bench.mk mk/tor.mk mk/kfuzz.mk mk/bench.mk \
-	mk/ipcbench.mk mk/ramfsbench.mk
+	mk/ipcbench.mk mk/ramfsbench.mk mk/netbench.mk
 ifneq ($(filter-out $(MK),$(wildcard mk/*.mk)),)
 $(error $(filter-out $(MK),$(wildcard mk/*.mk)): not in the Makefile's MK list)
 endif
@@ -159,8 +160,16 @@ $(B)/user/%.srcs: FORCE
 	@echo $(wildcard user/$*/*.c user/$*/*.S) > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
+# Library code only some programs link: USER_LIBS_name lists its sources.
+NIC_SRC := user/lib/nic/nic.c lib/pktring/pktring.c
+USER_LIBS_virtionet := $(NIC_SRC) lib/virtio/virtq.c lib/virtio/pci.c
+USER_LIBS_e1000e := $(NIC_SRC)
+USER_LIBS_nettest := lib/pktring/pktring.c
+USER_LIBS_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename $(sort \
+	$(foreach p,$(USER_PROGS),$(USER_LIBS_$(p)))))))
+
 .SECONDEXPANSION:
-$(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard user/$$*/*.c user/$$*/*.S)))) $(USER_RT_OBJ) user/user.ld \
+$(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard user/$$*/*.c user/$$*/*.S) $$(USER_LIBS_$$*)))) $(USER_RT_OBJ) user/user.ld \
 		$(B)/user/%.srcs $(B)/objs/USER_RT_OBJ
 	@mkdir -p $(@D)
 	@echo "  LD [user]   $@"
@@ -170,7 +179,7 @@ $(B)/modules/%: $$(addprefix $(B)/user/,$$(addsuffix .o,$$(basename $$(wildcard 
 # Named as targets so that they are not intermediate files of the pattern
 # rules: make would delete them after each build, and would not build a
 # missing one whose source is older than the program.
-$(USER_PROG_OBJ) $(USER_RT_OBJ) $(USER_PROGS:%=$(B)/user/%.srcs) $(B)/objs/USER_RT_OBJ:
+$(USER_PROG_OBJ) $(USER_RT_OBJ) $(USER_LIBS_OBJ) $(USER_PROGS:%=$(B)/user/%.srcs) $(B)/objs/USER_RT_OBJ:
 
 # --- Boot image --------------------------------------------------------------
 BOOT_MODULES := $(USER_BINS)

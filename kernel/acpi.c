@@ -1,13 +1,16 @@
 /*
  * Finds the MADT through the firmware's RSDP and XSDT (or RSDT) and
  * records the processors and I/O APICs it lists; finds the FADT and the
- * DSDT's \_S5 values, which power-off needs.
+ * DSDT's \_S5 values, which power-off needs; reads the MCFG (PCI Express
+ * configuration windows) and the DMAR (VT-d units) when present.
  */
 #include "kernel/acpi.h"
 #include "kernel/kernel.h"
 
 struct acpi_madt_info acpi_madt;
 struct acpi_s5 acpi_s5;
+struct acpi_mcfg_info acpi_mcfg;
+struct acpi_dmar_info acpi_dmar;
 
 /* Returns the table at physical address pa after checking it, or NULL. */
 static const void *
@@ -73,6 +76,26 @@ find_s5(const struct acpi_rsdp_info *r)
 	acpi_s5.usable = 1;
 }
 
+/* The MCFG and DMAR: PCI Express and VT-d. Either may be missing (then count 0). */
+static void
+find_devices(const struct acpi_rsdp_info *r)
+{
+	const void *t;
+	const char *err;
+
+	if ((t = find_table(r, "MCFG")) == NULL)
+		printk("acpi: no MCFG: no PCI Express devices\n");
+	else if ((err = acpi_parse_mcfg(t, acpi_table_length(t), &acpi_mcfg)) != NULL) {
+		printk("acpi: MCFG refused: %s\n", err);
+		acpi_mcfg.count = 0;	/* a refused table is not half used */
+	}
+	if ((t = find_table(r, "DMAR")) != NULL &&
+	    (err = acpi_parse_dmar(t, acpi_table_length(t), &acpi_dmar)) != NULL) {
+		printk("acpi: DMAR refused: %s\n", err);
+		acpi_dmar.drhd_count = 0;
+	}
+}
+
 const char *
 acpi_init(const struct bootinfo *bi)
 {
@@ -85,6 +108,7 @@ acpi_init(const struct bootinfo *bi)
 	if ((err = acpi_parse_rsdp(phys_to_virt(bi->acpi_rsdp), 36, &r)) != NULL)
 		return err;
 	find_s5(&r);
+	find_devices(&r);
 	if ((madt = find_table(&r, "APIC")) == NULL)
 		return "no valid MADT";
 	return acpi_parse_madt(madt, acpi_table_length(madt), &acpi_madt);

@@ -19,4 +19,8 @@ struct acpi_s5 {
 
 extern struct acpi_s5 acpi_s5;
 
+/* The MCFG's ECAM windows and the DMAR's VT-d units; count 0 when absent or bad. */
+extern struct acpi_mcfg_info acpi_mcfg;
+extern struct acpi_dmar_info acpi_dmar;
+
 #endif

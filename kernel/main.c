@@ -12,6 +12,7 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/wipe.h"
 #include "kernel/kernel.h"
+#include "kernel/iommu.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmm.h"
@@ -20,8 +21,10 @@
 #include "kernel/manifest.h"
 #include "kernel/obj/device.h"
 #include "kernel/obj/thread.h"
+#include "kernel/pci.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/random.h"
 #include "kernel/seal.h"
 #include "kernel/smp.h"
 #include "kernel/usercopy.h"
@@ -176,12 +179,15 @@ kmain(uint64_t bootinfo_phys)
 	thread_init(pmm_total_frames());
 	usercopy_init();
 	sched_init_cpu(0);
+	random_init(bi);
 	seal_init(bi);
 	lapic_init();
 	sti();
 	print_platform(bi);
 	manifest_load(bi);
 	ioapic_init();
+	pci_init();
+	iommu_init();
 	wipe_init(bi);		/* before the root task takes the free memory */
 	print_memory_summary(bi);
 	print_boot_times(bi, rdtsc());

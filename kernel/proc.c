@@ -14,6 +14,7 @@
 #include "kernel/obj/device.h"
 #include "kernel/obj/frame.h"
 #include "kernel/obj/notification.h"
+#include "kernel/obj/pci.h"
 #include "kernel/obj/thread.h"
 #include "kernel/proc.h"
 #include "kernel/seal.h"
@@ -242,5 +243,6 @@ proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
 	give_root_cap(p, SLOT_IRQ, irq_control(), RIGHTS_ALL);
 	give_root_cap(p, SLOT_SPAWN, &spawn_obj, RIGHTS_ALL);
 	give_root_cap(p, SLOT_MACHINE, &machine_obj, RIGHTS_ALL);
+	give_root_cap(p, SLOT_PCI, pci_control(), RIGHTS_ALL);
 	return p;
 }

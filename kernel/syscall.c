@@ -14,12 +14,14 @@
 #include "kernel/obj/endpoint.h"
 #include "kernel/obj/frame.h"
 #include "kernel/obj/notification.h"
+#include "kernel/obj/pci.h"
 #include "kernel/obj/thread.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/ceiling.h"
 #include "kernel/fbcon.h"
 #include "kernel/machine.h"
+#include "kernel/random.h"
 #include "kernel/seal.h"
 #include "kernel/timer.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -513,6 +515,21 @@ sys_ticks(struct trapframe *tf)
 	return (int64_t)timer_ticks;
 }
 
+/* Needs no capability: random bytes give no authority over anything. */
+static int64_t
+sys_random(struct trapframe *tf)
+{
+	uint8_t buf[RANDOM_MAX];
+	int err;
+
+	if (tf->rsi > RANDOM_MAX)
+		return E_INVAL;
+	random_get(buf, tf->rsi);
+	err = copy_to_user(tf->rdi, buf, tf->rsi);
+	explicit_bzero(buf, sizeof(buf));
+	return err;
+}
+
 static int64_t
 sys_memory_info(struct trapframe *tf)
 {
@@ -804,6 +821,161 @@ sys_audit(struct trapframe *tf)
 	return (int64_t)kobj_audit();
 }
 
+/* A function capability (not the control object) with rights need. */
+static int
+lookup_fn(uint64_t slot, uint32_t need, struct pcifn **out)
+{
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(slot, CAP_PCI, need, &c)) != E_OK)
+		return err;
+	if (((struct pcifn *)c->obj)->dev == NULL)
+		return E_TYPE;
+	*out = (struct pcifn *)c->obj;
+	return E_OK;
+}
+
+static int64_t
+sys_pci_info(struct trapframe *tf)
+{
+	struct pci_info info;
+	struct pcifn *fn;
+	struct cap *c;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_PCI, RIGHT_READ, &c)) != E_OK)
+		return err;
+	fn = (struct pcifn *)c->obj;
+	if (fn->dev)
+		pcifn_info(fn->dev, &info);
+	else if (tf->rsi < (uint64_t)pci_count)
+		pcifn_info(&pci_devs[tf->rsi], &info);
+	else
+		return E_RANGE;
+	return copy_to_user(tf->rdx, &info, sizeof(info));
+}
+
+static int64_t
+sys_pci_create(struct trapframe *tf)
+{
+	struct cap *c, *dst;
+	struct pci_dev *d;
+	struct pcifn *fn;
+	int err;
+
+	if ((err = lookup(tf->rdi, CAP_PCI, RIGHT_CONTROL, &c)) != E_OK ||
+	    (err = empty_slot(tf->rsi, &dst)) != E_OK)
+		return err;
+	if (((struct pcifn *)c->obj)->dev != NULL)
+		return E_TYPE;
+	if (tf->rdx > 0xffff || (d = pci_find((uint16_t)tf->rdx)) == NULL)
+		return E_RANGE;
+	if (d->owner != NULL)
+		return E_BUSY;		/* one driver per device */
+	if ((fn = pcifn_create(sched_current()->proc->mem, d)) == NULL)
+		return E_NOMEM;
+	return cap_install(dst, &fn->hdr, c->rights &
+	    (RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT | RIGHT_CONTROL));
+}
+
+/* Config offsets: width 1, 2 or 4, aligned to it, inside the 4 KiB of the function. */
+static int
+config_ok(uint64_t off, uint64_t width)
+{
+	if (width != 1 && width != 2 && width != 4)
+		return E_INVAL;
+	if (off >= 4096)
+		return E_RANGE;
+	if (off & (width - 1))
+		return E_INVAL;
+	return E_OK;
+}
+
+static int64_t
+sys_pci_config_read(struct trapframe *tf)
+{
+	struct pcifn *fn;
+	int err;
+
+	if ((err = lookup_fn(tf->rdi, RIGHT_READ, &fn)) != E_OK ||
+	    (err = config_ok(tf->rsi, tf->rdx)) != E_OK)
+		return err;
+	return pci_read(fn->dev, (uint32_t)tf->rsi, (uint32_t)tf->rdx);
+}
+
+static int64_t
+sys_pci_config_write(struct trapframe *tf)
+{
+	struct pcifn *fn;
+	int err;
+
+	if ((err = lookup_fn(tf->rdi, RIGHT_WRITE, &fn)) != E_OK ||
+	    (err = config_ok(tf->rsi, tf->rdx)) != E_OK)
+		return err;
+	if (tf->r10 > 0xffffffffULL)
+		return E_INVAL;
+	return pcifn_config_write(fn, (uint32_t)tf->rsi, (uint32_t)tf->rdx,
+	    (uint32_t)tf->r10);
+}
+
+static int64_t
+sys_pci_bar(struct trapframe *tf)
+{
+	struct cap *mem, *dst;
+	struct pcifn *fn;
+	struct frame *f;
+	int err;
+
+	if ((err = lookup_fn(tf->rdi, RIGHT_CONTROL, &fn)) != E_OK ||
+	    (err = lookup(tf->rsi, CAP_MEMORY, RIGHT_WRITE, &mem)) != E_OK ||
+	    (err = empty_slot(tf->rdx, &dst)) != E_OK)
+		return err;
+	if (tf->r10 >= PCI_BARS)
+		return E_INVAL;
+	if ((err = pcifn_bar(fn, (struct memory *)mem->obj, (uint32_t)tf->r10, &f)) != E_OK)
+		return err;
+	return cap_install(dst, &f->hdr, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+}
+
+static int64_t
+sys_pci_msi(struct trapframe *tf)
+{
+	struct pcifn *fn;
+	struct cap *n;
+	int err;
+
+	if ((err = lookup_fn(tf->rdi, RIGHT_CONTROL, &fn)) != E_OK ||
+	    (err = lookup(tf->rdx, CAP_NOTIFICATION, RIGHT_WRITE, &n)) != E_OK)
+		return err;
+	if (tf->rsi > 0xffff)
+		return E_RANGE;
+	return pcifn_msi(fn, (uint32_t)tf->rsi, (struct notification *)n->obj, n->badge);
+}
+
+static int64_t
+sys_dma_create(struct trapframe *tf)
+{
+	struct cap *mem, *dst;
+	struct pcifn *fn;
+	struct frame *f;
+	int err;
+
+	if ((err = lookup_fn(tf->rdi, RIGHT_CONTROL, &fn)) != E_OK ||
+	    (err = lookup(tf->rsi, CAP_MEMORY, RIGHT_WRITE, &mem)) != E_OK ||
+	    (err = empty_slot(tf->rdx, &dst)) != E_OK)
+		return err;
+	if (tf->r10 == 0 || tf->r10 > FRAME_MAX_PAGES)
+		return E_INVAL;
+	if ((err = pcifn_dma(fn, (struct memory *)mem->obj, (uint32_t)tf->r10, &f)) != E_OK)
+		return err;
+	if ((err = cap_install(dst, &f->hdr, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT)) != E_OK) {
+		frame_destroy(f);
+		return err;
+	}
+	return (int64_t)f->pa;
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_NULL] = sys_null,
 	[SYS_CONSOLE_WRITE] = sys_console_write,
@@ -834,6 +1006,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_WAIT] = sys_wait,
 	[SYS_POLL] = sys_poll,
 	[SYS_TICKS] = sys_ticks,
+	[SYS_RANDOM] = sys_random,
 	[SYS_MEMORY_INFO] = sys_memory_info,
 	[SYS_MEMORY_SPLIT] = sys_memory_split,
 	[SYS_IOPORT_CREATE] = sys_ioport_create,
@@ -849,6 +1022,13 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_CONSOLE_SCROLL] = sys_console_scroll,
 	[SYS_MAP_ANON] = sys_map_anon,
 	[SYS_AUDIT] = sys_audit,
+	[SYS_PCI_INFO] = sys_pci_info,
+	[SYS_PCI_CREATE] = sys_pci_create,
+	[SYS_PCI_CONFIG_READ] = sys_pci_config_read,
+	[SYS_PCI_CONFIG_WRITE] = sys_pci_config_write,
+	[SYS_PCI_BAR] = sys_pci_bar,
+	[SYS_PCI_MSI] = sys_pci_msi,
+	[SYS_DMA_CREATE] = sys_dma_create,
 };
 
 void syscall_dispatch(struct trapframe *tf);

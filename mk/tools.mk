@@ -37,7 +37,7 @@ $(REL)/sodium/%sse41.o: REL_SODIUM_ARCH := -msse4.1
 $(REL)/sodium/%avx2.o: REL_SODIUM_ARCH := -mavx2
 $(REL)/sodium/sodium/runtime.o: REL_SODIUM_ARCH := -DHAVE_AVX_ASM=1
 
-REL_LIB_SRC := $(filter lib/crypto/% lib/vault/% lib/sign/% lib/path/%,$(LIB_SRC)) \
+REL_LIB_SRC := $(filter lib/crypto/% lib/vault/% lib/sign/% lib/path/% lib/gpt/% lib/store/%,$(LIB_SRC)) \
 	lib/fmt/hex.c
 REL_LIB_OBJ := $(REL_LIB_SRC:%.c=$(REL)/%.o)
 REL_SODIUM_OBJ := $(SODIUM_SRC:%.c=$(REL)/sodium/%.o) \

@@ -33,7 +33,8 @@ ONION_REL := $(B)/rel-onion
 ONION_REL_CFLAGS := -std=c17 -O2 -g -fstack-protector-strong \
 	-D_FORTIFY_SOURCE=2 -fPIE -I. -DNONOS_HOST -D_DEFAULT_SOURCE
 ONION_REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
-ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC))
+ONION_REL_OWN := $(ONION_TOOL_SRC) $(filter lib/onion/%,$(LIB_SRC)) lib/date/date.c \
+	lib/fmt/fmt.c
 ONION_REL_OBJ := $(ONION_REL_OWN:%.c=$(ONION_REL)/own/%.o) \
 	$(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(ONION_REL)/bearssl/%.o)
 ONION_REL_LIBS := $(REL)/libnonos-tools.a $(REL)/libsodium.a
@@ -60,11 +61,14 @@ bench: $(B)/tools/nonos-onion
 
 # --- Freestanding link check ---------------------------------------------------
 # lib/onion is meant to run inside NØNOS. `make $(B)/freestanding/onion-link-check`
-# (part of `make check`)
-# compiles it with the kernel's flags and links it (ld -r) with the nc_ API,
-# lib/crypto/sha3.c and the freestanding libsodium and BearSSL archives: what
-# stays undefined must be in SODIUM_ENV_SYMS, and no SSE register may appear.
-ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/crypto/sha3.c lib/fmt/hex.c
+# (part of `make check`) compiles it, lib/date and lib/fmt/fmt.c with the
+# kernel's flags and links them (ld -r) with the nc_ API, lib/crypto/sha3.c
+# and the freestanding libsodium and BearSSL archives: what stays undefined
+# must be in ONION_ENV_SYMS (libsodium's environment, and strnlen from
+# lib/libc for lib/fmt), and no SSE register may appear.
+ONION_FS_SRC := $(filter lib/onion/%,$(LIB_SRC)) lib/date/date.c lib/crypto/sha3.c \
+	lib/fmt/hex.c lib/fmt/fmt.c
+ONION_ENV_SYMS := $(SODIUM_ENV_SYMS) strnlen
 ONION_FS_OBJ := $(ONION_FS_SRC:%.c=$(B)/freestanding/onion/%.o) \
 	$(SODIUM_NC_SRC:lib/crypto/%.c=$(B)/freestanding/check/nc/%.o)
 
@@ -79,7 +83,7 @@ $(B)/freestanding/onion-link-check: $(ONION_FS_OBJ) \
 	@$(LD) -r -o $@.o $(ONION_FS_OBJ) $(B)/freestanding/libbearssl.a \
 		$(B)/freestanding/libsodium.a
 	@$(NM) -u $@.o | awk '{print $$NF}' | sort -u > $@.undef
-	@printf '%s\n' $(SODIUM_ENV_SYMS) | sort -u > $@.env
+	@printf '%s\n' $(ONION_ENV_SYMS) | sort -u > $@.env
 	@extra=$$(comm -23 $@.undef $@.env); if [ -n "$$extra" ]; then \
 		echo "onion-link-check: undefined beyond the environment:" $$extra >&2; \
 		exit 1; fi
@@ -90,3 +94,46 @@ $(B)/freestanding/onion-link-check: $(ONION_FS_OBJ) \
 	@touch $@
 
 LINK_CHECKS += $(B)/freestanding/onion-link-check
+
+# --- As a NØNOS user program ---------------------------------------------------
+# `make $(B)/freestanding/onion-user-check` (part of `make check`) links
+# lib/onion the way oniond will run it: compiled with the user programs'
+# flags, with the nc_ API, lib/crypto/sha3.c and lib/fmt/hex.c as an
+# archive (only what is used comes in), the freestanding BearSSL and
+# libsodium archives, crt0 and the user runtime (user/lib, lib/libc),
+# -nostdlib, user/user.ld. ld fails on any symbol left undefined: the
+# program needs no C library beyond those. tests/freestanding/onion_user_check.c
+# defines the two functions the platform adds (entropy, abort). The
+# archives are built with -mcmodel=kernel: their 32-bit sign-extended
+# addresses hold below 2 GiB, where user.ld puts programs, and ld checks
+# every relocation. USER_RT_OBJ and USER_CFLAGS are set after mk/*.mk,
+# hence the second expansion and the late recipes.
+ONION_USER := $(B)/freestanding/onion-user
+ONION_USER_NC_SRC := $(SODIUM_NC_SRC) lib/crypto/sha3.c lib/fmt/hex.c
+ONION_USER_OBJ := $(patsubst %.c,$(ONION_USER)/%.o,$(filter lib/onion/%,$(LIB_SRC))) \
+	$(ONION_USER)/lib/date/date.o \
+	$(ONION_USER)/tests/freestanding/onion_user_check.o
+ONION_USER_NC_OBJ := $(ONION_USER_NC_SRC:%.c=$(ONION_USER)/%.o)
+
+$(ONION_USER)/%.o: %.c | $(BEARSSL_STAMP) $(SODIUM_STAMP) $(SODIUM_VERSION_H)
+	@mkdir -p $(@D)
+	@echo "  CC [user]   $<"
+	@$(CC) $(USER_CFLAGS) $(BEARSSL_INC) $(SODIUM_INC) -isystem lib/crypto/shim \
+		-MMD -MP -c $< -o $@
+
+$(ONION_USER)/libnc.a: $(ONION_USER_NC_OBJ)
+	@echo "  AR         $@"
+	@rm -f $@
+	@llvm-ar rcsD $@ $^
+
+.SECONDEXPANSION:
+$(B)/freestanding/onion-user-check: $(ONION_USER_OBJ) $(ONION_USER)/libnc.a \
+		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a \
+		$$(USER_RT_OBJ) user/user.ld
+	@echo "  LD [user]   $@"
+	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
+		-o $@ $(ONION_USER_OBJ) $(USER_RT_OBJ) $(ONION_USER)/libnc.a \
+		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
+	@echo "onion-user-check: lib/onion links as a NØNOS user program ($$(llvm-size -A $@ | awk '/^.text/ {print $$2}') bytes of text)"
+
+LINK_CHECKS += $(B)/freestanding/onion-user-check

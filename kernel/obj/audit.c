@@ -9,6 +9,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/obj/audit.h"
 #include "kernel/obj/cnode.h"
+#include "kernel/obj/pci.h"
 #include "kernel/proc.h"
 #include "kernel/seal.h"
 
@@ -84,6 +85,7 @@ static void
 check_one(const struct cap *c, void *ctx)
 {
 	uint64_t *bad = ctx;
+	const char *why;
 	struct count k;
 
 	if (c->obj == NULL) {
@@ -99,6 +101,8 @@ check_one(const struct cap *c, void *ctx)
 		problem(bad, c, "object of no known type");
 	if (!links_ok(c))
 		problem(bad, c, "derivation tree links disagree");
+	if ((why = pci_audit(c->obj)) != NULL)
+		problem(bad, c, why);
 	k.obj = c->obj;
 	k.n = 0;
 	each_cap(count_one, &k);

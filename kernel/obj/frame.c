@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mm/pmm.h"
 #include "kernel/obj/frame.h"
+#include "kernel/obj/pci.h"
 
 struct frame *
 frame_create(struct memory *m, uint32_t pages)
@@ -51,6 +52,13 @@ frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights)
 
 	if (((rights & RIGHT_WRITE) && (rights & RIGHT_EXEC)) || breaks_wx(f, rights))
 		return E_INVAL;
+	/* Device registers and DMA buffers are never code. */
+	if (f->kind != FRAME_RAM && (rights & RIGHT_EXEC))
+		return E_INVAL;
+	if (f->kind == FRAME_DEVICE && f->fn == NULL)
+		return E_DEAD;
+	if (f->kind == FRAME_DEVICE)
+		rights |= VSPACE_UNCACHED;
 	if ((m = memory_alloc(vs->mem, sizeof(*m))) == NULL)
 		return E_NOMEM;
 	for (i = 0; i < f->pages && err == E_OK; i++)
@@ -65,7 +73,7 @@ frame_map(struct frame *f, struct vspace *vs, uint64_t va, uint32_t rights)
 	m->frame = f;
 	m->vs = vs;
 	m->va = va;
-	m->rights = rights;
+	m->rights = rights & ~VSPACE_UNCACHED;
 	m->fnext = f->maps;
 	f->maps = m;
 	m->vnext = vs->maps;
@@ -134,10 +142,23 @@ frame_map_anon(struct memory *m, struct vspace *vs, uint64_t va, uint64_t pages,
 }
 
 void
-frame_destroy(struct frame *f)
+frame_unmap_all(struct frame *f)
 {
 	while (f->maps)
 		KASSERT(frame_unmap(f, f->maps->vs, f->maps->va) == E_OK);
+}
+
+void
+frame_destroy(struct frame *f)
+{
+	/* A DMA frame leaves its device's reach before anything else. */
+	if (f->kind == FRAME_DMA || f->kind == FRAME_DEVICE)
+		pci_frame_release(f);
+	frame_unmap_all(f);
+	if (f->kind == FRAME_DEVICE) {		/* device memory: not ours to zero or free */
+		memory_free(f->mem, f, sizeof(*f));
+		return;
+	}
 	for (uint32_t i = 0; i < f->pages; i++)
 		pmm_free(f->pa + i * PAGE_SIZE);	/* zeroes the page */
 	memory_refund(f->mem, (uint64_t)f->pages * PAGE_SIZE);

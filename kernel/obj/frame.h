@@ -9,6 +9,13 @@
  * writable anywhere it is mapped executable nowhere, and the reverse, in
  * every address space together. (Code may still be written, unmapped and
  * then mapped executable: the two never coexist.)
+ *
+ * Two kinds of frame come from a PCI function (kernel/obj/pci.c): a
+ * device frame is a memory BAR, not RAM: mapped uncached, never
+ * executable, never zeroed or freed, and unusable (unmapped everywhere)
+ * once its function object is gone. A DMA frame is RAM its function's
+ * device may reach; destroying it first takes it out of the device's
+ * reach (kernel/obj/pci.h, pci_dma_release).
  */
 #ifndef KERNEL_OBJ_FRAME_H
 #define KERNEL_OBJ_FRAME_H
@@ -27,12 +34,23 @@ struct mapping {
 	struct mapping *vnext;	/* next mapping in the same address space */
 };
 
+enum frame_kind {
+	FRAME_RAM = 0,
+	FRAME_DEVICE,		/* a BAR of fn's device */
+	FRAME_DMA,		/* RAM fn's device may DMA into */
+};
+
+struct pcifn;
+
 struct frame {
 	struct kobj hdr;
 	uint64_t pa;		/* the first page; the others follow it */
 	uint32_t pages;
+	uint32_t kind;		/* enum frame_kind */
 	struct memory *mem;
 	struct mapping *maps;
+	struct pcifn *fn;	/* device and DMA frames: their function, NULL once it is gone */
+	struct frame *fn_next;	/* next frame of the same function */
 };
 
 /* pages zeroed pages (1..FRAME_MAX_PAGES, checked by the caller); NULL when out of memory. */
@@ -53,5 +71,7 @@ int frame_map_anon(struct memory *m, struct vspace *vs, uint64_t va, uint64_t pa
     uint32_t rights);
 /* Unmaps everywhere, zeroes and frees the page and the object. */
 void frame_destroy(struct frame *f);
+/* Removes every mapping of f (a device frame whose function went). */
+void frame_unmap_all(struct frame *f);
 
 #endif

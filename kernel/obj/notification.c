@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/obj/device.h"
 #include "kernel/obj/notification.h"
+#include "kernel/obj/pci.h"
 #include "kernel/timer.h"
 #include "kernel/sched.h"
 
@@ -41,6 +42,7 @@ void
 notification_destroy(struct notification *n)
 {
 	irq_forget_notification(n);
+	msi_forget_notification(n);
 	timer_forget_notification(n);
 	while (n->waitq) {
 		struct thread *t = n->waitq;

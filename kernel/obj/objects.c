@@ -4,7 +4,7 @@
  * to a process, which frees them when it ends, after revoking every
  * capability to them (proc.c); their last capability is the kernel's
  * own original. Root quotas and the boot-time objects (console, all
- * ports, IRQ control, spawn, machine) live for the whole boot.
+ * ports, IRQ control, PCI control, spawn, machine) live for the whole boot.
  */
 #include "kernel/kernel.h"
 #include "kernel/obj/cnode.h"
@@ -12,6 +12,7 @@
 #include "kernel/obj/endpoint.h"
 #include "kernel/obj/frame.h"
 #include "kernel/obj/notification.h"
+#include "kernel/obj/pci.h"
 #include "kernel/obj/thread.h"
 
 static void
@@ -40,6 +41,9 @@ release(void *ctx, struct kobj *obj)
 	case CAP_IRQ:
 		irq_destroy((struct irq *)obj);
 		break;
+	case CAP_PCI:
+		pcifn_destroy((struct pcifn *)obj);
+		break;
 	default:
 		break;
 	}
@@ -56,3 +60,4 @@ _Static_assert(__builtin_offsetof(struct memory, hdr) == 0, "memory header");
 _Static_assert(__builtin_offsetof(struct cnode, hdr) == 0, "cnode header");
 _Static_assert(__builtin_offsetof(struct ioport, hdr) == 0, "ioport header");
 _Static_assert(__builtin_offsetof(struct irq, hdr) == 0, "irq header");
+_Static_assert(__builtin_offsetof(struct pcifn, hdr) == 0, "pci header");

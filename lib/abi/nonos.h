@@ -43,6 +43,7 @@ enum cap_type {
 	CAP_CONSOLE = 10,	/* the kernel console: write (log) and read (debug input) */
 	CAP_SPAWN = 11,		/* may start boot modules as processes */
 	CAP_MACHINE = 12,	/* may power off or reboot the machine */
+	CAP_PCI = 13,		/* a PCI function, or PCI control (makes function capabilities) */
 	CAP_TYPE_COUNT
 };
 

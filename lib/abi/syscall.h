@@ -63,6 +63,25 @@ struct cap_info {
 	unsigned long long size;	/* frames: bytes; 0 for other objects */
 };
 
+/*
+ * One PCI function (SYS_PCI_INFO). bdf = bus << 8 | device << 3 | function.
+ * BAR sizes are in bytes, 0 for an absent or I/O BAR or the upper half
+ * of a 64-bit BAR; bar_io marks I/O BARs.
+ */
+struct pci_info {
+	unsigned short bdf, vendor, device;
+	unsigned char class_code, subclass, prog_if, irq_pin;	/* irq_pin 0: none */
+	unsigned char irq_line;		/* I/O APIC input for INTx (the config byte) */
+	unsigned char msix;		/* 1 if the function has MSI-X */
+	unsigned short msix_count;	/* entries in its MSI-X table; 0 without MSI-X */
+	unsigned char msi;		/* 1 if it has MSI */
+	unsigned char iommu;		/* 1 if VT-d confines this function */
+	unsigned char pad[2];
+	unsigned long long bar_size[6];
+	unsigned char bar_io[6];
+	unsigned char pad2[2];
+};
+
 /* Well-known slots of the root task's capability space. */
 #define SLOT_NULL	0
 #define SLOT_CNODE	1	/* its own capability space */
@@ -74,6 +93,7 @@ struct cap_info {
 #define SLOT_IRQ	7	/* IRQ control: makes one capability per line */
 #define SLOT_SPAWN	8	/* may start boot modules as processes (root task only) */
 #define SLOT_MACHINE	9	/* may power off or reboot (root task only) */
+#define SLOT_PCI	10	/* PCI control: makes one capability per function (root task only) */
 
 #define MACHINE_POWEROFF	0	/* wipe RAM, then power off */
 #define MACHINE_REBOOT		1	/* wipe RAM, then reset */
@@ -82,6 +102,7 @@ struct cap_info {
 #define CNODE_SLOTS	256	/* slots per capability space */
 #define USER_PAGE	4096	/* bytes per page */
 #define FRAME_MAX_PAGES	16	/* pages per frame object (contiguous) */
+#define RANDOM_MAX	256	/* bytes per SYS_RANDOM */
 #define MAP_ANON_MAX	4096	/* pages per SYS_MAP_ANON (16 MiB): bounds one call's work */
 #define USER_TOP	0x00007ffffffff000ULL	/* first byte above user space */
 

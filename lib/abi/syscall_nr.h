@@ -50,6 +50,14 @@ enum nonos_syscall {
 	SYS_CONSOLE_SCROLL = 41,	/* scrolls the screen back (> 0) or forward (< 0) */
 	SYS_MAP_ANON = 42,		/* maps up to MAP_ANON_MAX fresh zeroed pages charged to memory */
 	SYS_AUDIT = 43,			/* problems the capability audit found (option audit only) */
+	SYS_PCI_INFO = 44,		/* describes the index-th function (control) or this function */
+	SYS_PCI_CREATE = 45,		/* the capability to one PCI function; one live object per function */
+	SYS_PCI_CONFIG_READ = 46,	/* reads config space (width 1, 2 or 4) -> value */
+	SYS_PCI_CONFIG_WRITE = 47,	/* writes the command register's driver bits or clears status bits */
+	SYS_PCI_BAR = 48,		/* a device frame for a memory BAR (uncached, never executable) */
+	SYS_PCI_MSI = 49,		/* routes an MSI-X entry (or MSI) to the notification */
+	SYS_DMA_CREATE = 50,		/* zeroed frame the device may DMA into -> its device address */
+	SYS_RANDOM = 51,		/* len (at most RANDOM_MAX) bytes from the kernel's random generator */
 	SYS_COUNT
 };
 

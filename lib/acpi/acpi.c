@@ -237,3 +237,130 @@ acpi_find_s5(const void *aml, size_t len, uint8_t *slp_typa, uint8_t *slp_typb)
 	}
 	return "no \\_S5 object in the DSDT";
 }
+
+static uint16_t
+rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* MCFG: a 36-byte header, 8 reserved bytes, then 16-byte entries. */
+#define MCFG_FIRST	(ACPI_SDT_HEADER_LEN + 8)
+#define MCFG_ENTRY	16
+
+const char *
+acpi_parse_mcfg(const void *buf, size_t len, struct acpi_mcfg_info *out)
+{
+	const uint8_t *p = buf;
+	const char *err;
+	uint32_t tlen;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = acpi_check_table(buf, len, "MCFG")) != NULL)
+		return err;
+	tlen = acpi_table_length(p);
+	if (tlen < MCFG_FIRST || (tlen - MCFG_FIRST) % MCFG_ENTRY != 0)
+		return "MCFG length is not a whole number of entries";
+	for (uint32_t off = MCFG_FIRST; off + MCFG_ENTRY <= tlen; off += MCFG_ENTRY) {
+		const uint8_t *e = p + off;
+		struct acpi_ecam *w;
+
+		if (e[11] < e[10])
+			return "MCFG entry ends before its first bus";
+		if (rd64(e) == 0 || (rd64(e) & 0xfffff) != 0)
+			return "MCFG entry with a bad base address";
+		/* Bus 255's window must still lie below 2^52. */
+		if (rd64(e) > (1ULL << 52) - (256ULL << 20))
+			return "MCFG window beyond the physical address space";
+		if (out->count == ACPI_MAX_MCFG)
+			continue;
+		w = &out->ecam[out->count++];
+		w->base = rd64(e);
+		w->segment = rd16(e + 8);
+		w->start_bus = e[10];
+		w->end_bus = e[11];
+	}
+	if (out->count == 0)
+		return "MCFG lists no configuration window";
+	return NULL;
+}
+
+/* DMAR: header, host address width, flags, 10 reserved, then structures. */
+#define DMAR_FIRST	48
+#define DMAR_DRHD	0
+#define DMAR_RMRR	1
+#define DRHD_LEN	16	/* fixed part; device scopes follow */
+#define DRHD_INCLUDE_ALL 0x1
+
+#define SCOPE_ENDPOINT	1
+
+/*
+ * Reads a DRHD's device scopes: type, length, 2 reserved, enumeration id,
+ * start bus, then (device, function) pairs. An endpoint with a one-pair
+ * path is kept; everything else is counted.
+ */
+static const char *
+read_scopes(const uint8_t *e, uint32_t elen, struct acpi_drhd *d)
+{
+	for (uint32_t off = DRHD_LEN; off < elen; off += e[off + 1]) {
+		const uint8_t *s = e + off;
+
+		if (elen - off < 6 || s[1] < 6 || s[1] > elen - off || (s[1] & 1))
+			return "DMAR device scope with a bad length";
+		if (s[0] == SCOPE_ENDPOINT && s[1] == 8 && s[6] < 32 && s[7] < 8 &&
+		    d->endpoints < ACPI_MAX_SCOPE)
+			d->endpoint[d->endpoints++] = (uint16_t)(s[5] << 8 | s[6] << 3 | s[7]);
+		else if (d->other_scopes < 255)
+			d->other_scopes++;
+	}
+	return NULL;
+}
+
+const char *
+acpi_parse_dmar(const void *buf, size_t len, struct acpi_dmar_info *out)
+{
+	const uint8_t *p = buf;
+	const char *err;
+	uint32_t tlen;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = acpi_check_table(buf, len, "DMAR")) != NULL)
+		return err;
+	tlen = acpi_table_length(p);
+	if (tlen < DMAR_FIRST)
+		return "DMAR too short";
+	out->host_addr_width = (uint8_t)(p[36] + 1);
+	out->flags = p[37];
+	if (out->host_addr_width < 32 || out->host_addr_width > 64)
+		return "DMAR host address width out of range";
+	for (uint32_t off = DMAR_FIRST; off < tlen; ) {
+		const uint8_t *e = p + off;
+		uint16_t type, elen;
+
+		if (tlen - off < 4 || (elen = rd16(e + 2)) < 4 || elen > tlen - off)
+			return "DMAR structure with a bad length";
+		type = rd16(e);
+		if (type == DMAR_DRHD) {
+			struct acpi_drhd d;
+
+			memset(&d, 0, sizeof(d));
+			if (elen < DRHD_LEN)
+				return "DMAR hardware unit too short";
+			d.include_all = e[4] & DRHD_INCLUDE_ALL;
+			d.segment = rd16(e + 6);
+			d.base = rd64(e + 8);
+			if (d.base == 0 || (d.base & 0xfff) != 0)
+				return "DMAR hardware unit with a bad register address";
+			if ((err = read_scopes(e, elen, &d)) != NULL)
+				return err;
+			if (out->drhd_count < ACPI_MAX_DRHD)
+				out->drhd[out->drhd_count++] = d;
+		} else if (type == DMAR_RMRR) {
+			out->rmrr_count++;
+		}
+		off += elen;
+	}
+	if (out->drhd_count == 0)
+		return "DMAR lists no remapping unit";
+	return NULL;
+}

@@ -1,8 +1,10 @@
 /*
  * ACPI table parsing: the root pointer, the XSDT/RSDT list, the MADT
  * (CPUs and I/O APICs), the FADT (power-management ports) and, in the
- * DSDT's AML, the \_S5 sleep values that power the machine off. Tables come from firmware and are checked —
- * lengths, checksums, entry sizes — before any field is used.
+ * DSDT's AML, the \_S5 sleep values that power the machine off; the MCFG
+ * (where PCI Express configuration space is) and the DMAR (the VT-d
+ * remapping units). Tables come from firmware and are checked — lengths,
+ * checksums, entry sizes — before any field is used.
  */
 #ifndef LIB_ACPI_ACPI_H
 #define LIB_ACPI_ACPI_H
@@ -69,5 +71,58 @@ const char *acpi_parse_fadt(const void *buf, size_t len, struct acpi_fadt_info *
  */
 const char *acpi_find_s5(const void *aml, size_t len, uint8_t *slp_typa,
     uint8_t *slp_typb);
+
+/*
+ * PCI Express configuration space (MCFG, PCI Firmware spec 3.x, 4.1.2):
+ * each entry is an ECAM window, 1 MiB per bus from start_bus to end_bus.
+ * Only the entries the fixed array holds are kept (ACPI_MAX_MCFG).
+ */
+#define ACPI_MAX_MCFG	8
+
+struct acpi_ecam {
+	uint64_t base;		/* physical address of bus 0's window (even if start_bus > 0) */
+	uint16_t segment;
+	uint8_t start_bus;
+	uint8_t end_bus;	/* >= start_bus */
+};
+
+struct acpi_mcfg_info {
+	int count;
+	struct acpi_ecam ecam[ACPI_MAX_MCFG];
+};
+
+const char *acpi_parse_mcfg(const void *buf, size_t len, struct acpi_mcfg_info *out);
+
+/*
+ * DMA remapping (DMAR, Intel VT-d spec 3.x, 8.1): the remapping hardware
+ * units (DRHD). A unit with include_all covers every PCI function of its
+ * segment not claimed by another unit; the others list device scopes.
+ * We keep the endpoints named by a one-step path (bus, device, function:
+ * QEMU's intel-iommu lists each function so) and count the rest (bridges,
+ * longer paths, I/O APICs), which we do not resolve. Reserved memory
+ * regions (RMRR) are counted: a function with one would need it mapped,
+ * which we do not do (docs/security-model.md).
+ */
+#define ACPI_MAX_DRHD	4
+#define ACPI_MAX_SCOPE	64
+
+struct acpi_drhd {
+	uint64_t base;		/* register page, physical */
+	uint16_t segment;
+	uint8_t include_all;
+	uint8_t other_scopes;	/* scopes not kept in endpoint[] (bridges, I/O APICs, ...) */
+	int endpoints;
+	uint16_t endpoint[ACPI_MAX_SCOPE];	/* bus << 8 | device << 3 | function */
+};
+
+struct acpi_dmar_info {
+	uint8_t host_addr_width;	/* the field + 1: bits of DMA address */
+	uint8_t flags;
+	int drhd_count;
+	struct acpi_drhd drhd[ACPI_MAX_DRHD];
+	int rmrr_count;
+};
+
+const char *acpi_parse_dmar(const void *buf, size_t len, struct acpi_dmar_info *out);
 
 #endif

@@ -26,6 +26,7 @@ static const char *const cap_names[CAP_TYPE_COUNT] = {
 	[CAP_CONSOLE] = "console",
 	[CAP_SPAWN] = "spawn",
 	[CAP_MACHINE] = "machine",
+	[CAP_PCI] = "pci",
 };
 
 /* Right letters in canonical order: bit i is letters[i]. */

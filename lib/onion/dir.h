@@ -129,6 +129,17 @@ int	onion_consensus_verify(const char *text, size_t len,
 	    int64_t now, int64_t skew);
 
 /*
+ * When now (Unix seconds) lies outside c's validity by more than skew
+ * (what makes onion_consensus_verify say ONION_EEXPIRED), writes into
+ * buf (cut to size, NUL-terminated) what a user should do about the
+ * clock, with the clock's time, the consensus's interval and the
+ * distance, and returns the distance in seconds: > 0 if the clock is
+ * after valid-until, < 0 if before valid-after. Inside: 0 and "".
+ */
+int64_t	onion_clock_check(const struct onion_consensus *c, int64_t now,
+	    int64_t skew, char *buf, size_t size);
+
+/*
  * Parses microdescriptors (as served at /tor/micro/d/...) and attaches
  * each to the consensus relay whose digest it has. Returns how many were
  * attached; documents no relay asked for are ignored.

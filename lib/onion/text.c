@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "lib/date/date.h"
 #include "lib/onion/text.h"
 
 const void *
@@ -154,7 +155,7 @@ num(const char *p, int n)
 int
 onion_parse_time(struct onion_span date, struct onion_span hms, int64_t *t)
 {
-	int64_t y, era, yoe, doy, doe, days;
+	int64_t y;
 	int mo, d, h, mi, s;
 
 	if (date.len != 10 || date.p[4] != '-' || date.p[7] != '-' ||
@@ -165,13 +166,7 @@ onion_parse_time(struct onion_span date, struct onion_span hms, int64_t *t)
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 ||
 	    h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
 		return ONION_EPARSE;
-	y -= mo <= 2;
-	era = y / 400;
-	yoe = y - era * 400;
-	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	days = era * 146097 + doe - 719468;
-	*t = days * 86400 + h * 3600 + mi * 60 + s;
+	*t = date_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
 	return ONION_OK;
 }
 

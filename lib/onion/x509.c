@@ -9,6 +9,7 @@
 #include <bearssl.h>
 
 #include "lib/crypto/crypto.h"
+#include "lib/date/date.h"
 #include "lib/onion/x509.h"
 
 enum {
@@ -183,20 +184,6 @@ digits(const uint8_t *p, int n)
 	return v;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int
 der_time(struct der *d, int64_t *t)
 {
@@ -223,7 +210,7 @@ der_time(struct der *d, int64_t *t)
 	if (y < 0 || mo < 1 || mo > 12 || dd < 1 || dd > 31 || h < 0 ||
 	    h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
 		return ONION_ECERT;
-	*t = days_from_civil(y, mo, dd) * 86400 + h * 3600 + mi * 60 + s;
+	*t = date_days(y, mo, dd) * 86400 + h * 3600 + mi * 60 + s;
 	return ONION_OK;
 }
 

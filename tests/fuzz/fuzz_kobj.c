@@ -51,7 +51,7 @@ enum op {
 	OP_SEAL, OP_UNSEAL, OP_DERIVE, OP_MOVE, OP_DELETE, OP_REVOKE,
 	OP_FRAME_CREATE, OP_MAP, OP_UNMAP, OP_MAP_ANON, OP_SPLIT,
 	OP_ENDPOINT, OP_NOTIFICATION, OP_SIGNAL, OP_WAIT, OP_TIMER_NOTIFY,
-	OP_TICK, OP_YIELD, OP_INFO, OP_DEVICE, OP_FAIL, OP_RAW,
+	OP_TICK, OP_YIELD, OP_INFO, OP_DEVICE, OP_FAIL, OP_RAW, OP_PCI,
 	OP_COUNT
 };
 
@@ -197,6 +197,40 @@ device(struct thread *t, const uint8_t *o)
 	}
 }
 
+/* The PCI calls on the fake bus (tests/kfuzz/host_kernel.c: bdf 0x18, 0x20). */
+static void
+pci(struct thread *t, const uint8_t *o)
+{
+	static const uint64_t bdfs[] = { 0x18, 0x20, 0x19, 0x10000 };
+
+	switch (o[2] % 7) {
+	case 0:
+		sys(t, SYS_PCI_INFO, slot(o[3]), o[4] % 3, U_OUT, 0, 0, 0);
+		break;
+	case 1:
+		sys(t, SYS_PCI_CREATE, o[3] & 1 ? SLOT_PCI : slot(o[3]), slot(o[4]),
+		    bdfs[o[5] % 4], 0, 0, 0);
+		break;
+	case 2:
+		sys(t, SYS_PCI_CONFIG_READ, slot(o[3]), (uint64_t)o[4] << 4 | o[5] % 16,
+		    1u << (o[6] % 3), 0, 0, 0);
+		break;
+	case 3:
+		sys(t, SYS_PCI_CONFIG_WRITE, slot(o[3]), o[4] & 1 ? 4 + o[5] % 4 : o[5],
+		    1u << (o[6] % 3), (uint64_t)o[7] << (o[6] & 8 ? 8 : 0), 0, 0);
+		break;
+	case 4:
+		sys(t, SYS_PCI_BAR, slot(o[3]), slot(o[4]), slot(o[5]), o[6] % 7, 0, 0);
+		break;
+	case 5:
+		sys(t, SYS_PCI_MSI, slot(o[3]), o[4] % 10, slot(o[5]), 0, 0, 0);
+		break;
+	default:
+		sys(t, SYS_DMA_CREATE, slot(o[3]), slot(o[4]), slot(o[5]), o[6] % 18, 0, 0);
+		break;
+	}
+}
+
 /* Runs one operation as thread t. */
 static void
 run_op(struct thread *t, const uint8_t *o)
@@ -294,6 +328,9 @@ run_op(struct thread *t, const uint8_t *o)
 		break;
 	case OP_DEVICE:
 		device(t, o);
+		break;
+	case OP_PCI:
+		pci(t, o);
 		break;
 	case OP_FAIL:
 		/* The a-th kernel allocation from now fails (heap or pages). */

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for lib/onion's directory parsers: DirAuthority lines,
- * key certificates, the microdescriptor consensus (and its signature
- * check), microdescriptors, and the DER readers for RSA keys and X.509.
+ * key certificates, the microdescriptor consensus (its signature check
+ * and the clock message for its dates), microdescriptors, and the DER
+ * readers for RSA keys and X.509.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct onion_consensus c = { .relays = relays, .cap = 64 };
 	struct onion_rsa_key k;
 	struct onion_x509 x;
+	char msg[320];
 	const char *text = (const char *)data + 1;
 	size_t n, len = size - 1, i;
 
@@ -43,6 +45,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memset(a, 0, sizeof a);
 			(void)onion_consensus_verify(text, len, &c, a, 3, certs,
 			    0, 0, 0);
+			/* The clock message for the document's own dates. */
+			if ((onion_clock_check(&c, 0, 0, msg, sizeof msg) == 0) !=
+			    (msg[0] == '\0') || strlen(msg) >= sizeof msg)
+				abort();
 		}
 		break;
 	case 3:

@@ -6,9 +6,11 @@ Each seed is a valid input the fuzzer's code accepts, so that a short run
 starts deep inside the parser instead of at its first check: static
 executables linked here for fuzz_elf, a manifest and signature made and signed by
 nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
-onion tests' directory documents, ACPI tables laid out as firmware does,
-terminal and line-editor input. The results are committed (a few KiB
-each); run this again when a format changes.
+onion tests' directory documents, packet-ring operation scripts, Ethernet
+frames of each protocol netd parses, ACPI
+tables laid out as firmware does, terminal and line-editor input,
+virtqueue scripts and QEMU's virtio-net configuration space. The results
+are committed (a few KiB each); run this again when a format changes.
 
 Usage: tests/fuzz/seeds.py   (needs $B/modules/hello for the manifest, $B/tools/nonos-manifest
 and $B/tools/nonos-vault; B defaults to build; clang and ld.lld)
@@ -74,6 +76,17 @@ def acpi():
     r[8] = (-sum(r[:20])) & 0xff
     r[32] = (-sum(r)) & 0xff
     write("fuzz_acpi", "rsdp", bytes(r))
+    # MCFG: one ECAM window for buses 0..255 at 0xb0000000 (QEMU q35).
+    write("fuzz_acpi", "mcfg", acpi_table(b"MCFG", 1, bytes(8) +
+                                          struct.pack("<QHBBI", 0xb0000000, 0, 0, 255, 0)))
+    # DMAR: 39-bit addresses; an include-all unit at 0xfed90000, a unit
+    # with one endpoint scope (00:03.0), an RMRR.
+    dmar = struct.pack("<BB10s", 38, 1, bytes(10))
+    dmar += struct.pack("<HHBBHQ", 0, 16, 1, 0, 0, 0xfed90000)
+    dmar += struct.pack("<HHBBHQ", 0, 24, 0, 0, 0, 0xfed91000)
+    dmar += struct.pack("<BBHBBBB", 1, 8, 0, 0, 0, 3, 0)
+    dmar += struct.pack("<HHHHQQ", 1, 24, 0, 0, 0x7e000000, 0x7e0fffff)
+    write("fuzz_acpi", "dmar", acpi_table(b"DMAR", 1, dmar))
 
 
 def blake3():
@@ -165,6 +178,87 @@ def mlkem():
     write("fuzz_mlkem", "dk", b"\3" + bytes(3168))
 
 
+def net():
+    # Frames for fuzz_net (records: flags, 16-bit length, frame; flags ask
+    # the harness to fix up a DHCP xid (1), TCP ack (2) and seq (4), and
+    # checksums (8)). The harness's interface is 10.0.2.15 at
+    # 02:00:00:00:00:01 with gateway 10.0.2.2, listening on TCP port 80.
+    us_mac, gw_mac = bytes.fromhex("020000000001"), bytes.fromhex("525500000202")
+    us, gw = bytes([10, 0, 2, 15]), bytes([10, 0, 2, 2])
+
+    def csum(b):
+        if len(b) % 2:
+            b += b"\0"
+        s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+        while s >> 16:
+            s = (s & 0xffff) + (s >> 16)
+        return (~s) & 0xffff
+
+    def eth(typ, payload, dst=us_mac):
+        return dst + gw_mac + struct.pack("!H", typ) + payload
+
+    def ipv4(proto, payload, src=gw, dst=us, frag=0):
+        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, frag, 64,
+                        proto, 0, src, dst)
+        return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
+
+    def l4sum(proto, seg, src=gw, dst=us):
+        return csum(src + dst + struct.pack("!BBH", 0, proto, len(seg)) + seg)
+
+    def tcp(sport, dport, seq, ack, flags, opts=b"", data=b""):
+        off = (20 + len(opts)) // 4
+        h = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, off << 4, flags, 65535,
+                        0, 0) + opts
+        seg = h + data
+        c = l4sum(6, seg)
+        return ipv4(6, seg[:16] + struct.pack("!H", c) + seg[18:])
+
+    def udp(sport, dport, data, dst=us):
+        seg = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+        return ipv4(17, seg[:6] + struct.pack("!H", l4sum(17, seg, dst=dst)) + seg[8:],
+                    dst=dst)
+
+    def rec(frame, flags=0):
+        return struct.pack("<BH", flags, len(frame)) + frame
+
+    arp_req = eth(0x0806, struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, gw_mac, gw,
+                                      b"\0" * 6, us), dst=b"\xff" * 6)
+    arp_rep = eth(0x0806, struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 2, gw_mac, gw,
+                                      us_mac, us))
+    write("fuzz_net", "arp", rec(arp_req) + rec(arp_rep))
+    icmp = struct.pack("!BBHHH", 8, 0, 0, 1, 1) + b"ping" * 8
+    icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+    write("fuzz_net", "icmp", rec(eth(0x0800, ipv4(1, icmp))))
+    mss_ws = b"\x02\x04\x05\xb4\x01\x03\x03\x07"
+    syn = eth(0x0800, tcp(40000, 80, 1000, 0, 0x02, mss_ws))
+    ack = eth(0x0800, tcp(40000, 80, 1001, 0, 0x10))
+    data = eth(0x0800, tcp(40000, 80, 1001, 0, 0x18, data=b"GET / HTTP/1.0\r\n\r\n"))
+    later = eth(0x0800, tcp(40000, 80, 1100, 0, 0x18, data=b"out of order"))
+    fin = eth(0x0800, tcp(40000, 80, 1021, 0, 0x11))
+    rst = eth(0x0800, tcp(40000, 80, 1021, 0, 0x04))
+    write("fuzz_net", "tcp-session", rec(arp_rep) + rec(syn) + rec(ack, 10) +
+          rec(later, 14) + rec(data, 10) + rec(fin, 14))
+    write("fuzz_net", "tcp-reset", rec(syn) + rec(ack, 10) + rec(rst, 14))
+    # The harness's own connection to 10.0.2.2:8080: answer its SYN.
+    synack = eth(0x0800, tcp(8080, 49153, 5000, 0, 0x12, mss_ws))
+    write("fuzz_net", "tcp-active", rec(arp_rep) + rec(synack, 10) +
+          rec(eth(0x0800, tcp(8080, 49153, 5001, 0, 0x18, data=b"hello")), 10))
+    write("fuzz_net", "udp", rec(eth(0x0800, udp(5353, 9999, b"nobody listens"))))
+    frag1 = eth(0x0800, ipv4(17, struct.pack("!HHHH", 1, 2, 1208, 0) + b"a" * 16, frag=0x2000))
+    frag2 = eth(0x0800, ipv4(17, b"b" * 1184, frag=3))
+    write("fuzz_net", "fragments", rec(frag1) + rec(frag2))
+
+    def dhcp(msgtype):
+        bootp = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 2, 1, 6, 0, 0, 0, 0,
+                            b"\0" * 4, us, gw, b"\0" * 4, us_mac + b"\0" * 10,
+                            b"\0" * 64, b"\0" * 128)
+        opts = (b"\x63\x82\x53\x63" + bytes([53, 1, msgtype]) + bytes([54, 4]) + gw +
+                bytes([51, 4, 0, 0, 0x0e, 0x10]) + bytes([1, 4, 255, 255, 255, 0]) +
+                bytes([3, 4]) + gw + bytes([6, 4, 10, 0, 2, 3]) + b"\xff")
+        return eth(0x0800, udp(67, 68, bootp + opts, dst=b"\xff" * 4), dst=b"\xff" * 6)
+    write("fuzz_net", "dhcp", rec(dhcp(2), 9) + rec(dhcp(5), 9) + rec(dhcp(6), 9))
+
+
 def onion_cell():
     # Link level (odd first byte): VERSIONS with 2-byte circuit ids, then
     # a NETINFO cell (4-byte ids: even remaining length).
@@ -186,6 +280,21 @@ def onion_dir():
     for sel, name in ((0, "authorities"), (1, "keys"), (2, "consensus"),
                       (3, "microdescs"), (4, "certs-relay3")):
         write("fuzz_onion_dir", name, bytes([sel]) + read(os.path.join(data, name)))
+
+
+def pktring():
+    # Scripts of 3-byte operations (op, 16-bit argument): 0 put LEN, 1 get
+    # CAP, 2/3 the peer writes head/tail (4 more bytes), 4 the peer writes
+    # two bytes, 5 check the counts, 6 reset.
+    def op(o, arg, extra=b""):
+        return struct.pack("<BH", o, arg) + extra
+    fill = b"".join(op(0, 60 + i * 40) for i in range(30))
+    drain = b"".join(op(1, 1514) for _ in range(30))
+    write("fuzz_pktring", "fill-drain", fill + op(5, 0) + op(0, 60) + drain + op(5, 0))
+    write("fuzz_pktring", "small-cap", op(0, 1514) + op(1, 100) + op(0, 14) + op(1, 14))
+    write("fuzz_pktring", "hostile-head", op(0, 60) + op(2, 0, struct.pack("<I", 31)) +
+          op(1, 1514) + op(0, 60) + op(1, 1514) + op(6, 0) + op(0, 70) + op(1, 1514))
+    write("fuzz_pktring", "hostile-len", op(0, 60) + op(4, 2048, b"") + op(1, 1514))
 
 
 def psf():
@@ -257,22 +366,141 @@ def vault_header(tmp):
     write("fuzz_vault_header", "edits", bytes([1, 0, 40, 1, 0, 200, 0x80]))
 
 
+def rtc():
+    # Clock registers (seconds, minutes, hours, day, month, year, century,
+    # status B), has-century, then a chip's answers to cmos_read: status A
+    # with no update in progress, then the registers in the order read,
+    # twice. BCD 24-hour with a century; binary 12-hour without.
+    def chip(regs, century):
+        one = bytes([0x26]) + bytes(regs[:6]) + \
+            (bytes([regs[6]]) if century else b"") + bytes([regs[7]])
+        return one + one
+    bcd = [0x35, 0x34, 0x15, 0x02, 0x12, 0x26, 0x20, 0x02]
+    binary = [35, 34, 3 | 0x80, 2, 12, 26, 20, 0x04]
+    write("fuzz_rtc", "bcd24", bytes(bcd) + b"\x01" + chip(bcd, True))
+    write("fuzz_rtc", "bin12", bytes(binary) + b"\x00" + chip(binary, False))
+
+
+def crc32(b):
+    import zlib
+    return zlib.crc32(b) & 0xffffffff
+
+
+def gpt():
+    # A 64-sector disk: primary header at 1, four entries in sector 2,
+    # usable 3..60, the backup entries at 62 and header at 63 (sgdisk's
+    # layout, shrunk), with an ESP and a NONOS PERSIST partition.
+    sectors, nent = 64, 4
+    esp = bytes.fromhex("28732ac11ff8d211ba4b00a0c93ec93b")
+    persist = bytes.fromhex("fbdd54317bdcf1498cfb3eed5fe101df")
+    ents = b""
+    for i, (t, first, last, name) in enumerate([(esp, 3, 30, "NONOS ESP"),
+                                               (persist, 31, 60, "NONOS PERSIST")]):
+        ents += t + bytes([i + 1]) * 16 + struct.pack("<QQQ", first, last, 0)
+        ents += name.encode("utf-16-le").ljust(72, b"\0")
+    ents = ents.ljust(nent * 128, b"\0")
+    disk = bytearray(sectors * 512)
+    for me, alt, elba in ((1, sectors - 1, 2), (sectors - 1, 1, sectors - 2)):
+        h = bytearray(struct.pack("<8sIIIIQQQQ16sQIII", b"EFI PART", 0x10000, 92, 0, 0,
+                                  me, alt, 3, 60, b"\xab" * 16, elba, nent, 128,
+                                  crc32(ents)))
+        h[16:20] = struct.pack("<I", crc32(bytes(h)))
+        disk[me * 512:me * 512 + 92] = h
+        disk[elba * 512:elba * 512 + len(ents)] = ents
+    write("fuzz_gpt", "two-partitions", bytes(disk))
+    broken = bytearray(disk)
+    broken[512 + 40] ^= 1
+    write("fuzz_gpt", "backup-only", bytes(broken))
+
+
+def b3sum(data):
+    """BLAKE3 of data by Debian's b3sum (hashlib has no BLAKE3)."""
+    out = subprocess.run(["b3sum", "--no-names", "--raw"], input=data,
+                         stdout=subprocess.PIPE, check=True).stdout
+    return out
+
+
+def store():
+    # A 16 KiB partition (two heads, two 4 KiB slots) holding generation 1
+    # in slot 1, and the same with generation 2 added in slot 0.
+    size, slot = 16384, 4096
+    def head(i, gen, data):
+        h = b"NONOSPST" + struct.pack(">IIQQQ", 1, i, gen, len(data), slot)
+        h += b3sum(data) + bytes(24)
+        h += b3sum(h)
+        return h.ljust(4096, b"\0")
+    one = b"first vault bytes"
+    two = b"second, newer vault"
+    img = bytearray(size)
+    img[4096:8192] = head(1, 1, one)
+    img[8192 + slot:8192 + slot + len(one)] = one
+    write("fuzz_store", "one", bytes(img))
+    img[0:4096] = head(0, 2, two)
+    img[8192:8192 + len(two)] = two
+    write("fuzz_store", "two", bytes(img))
+
+
+def virtq():
+    # First byte: the queue size's log2; then steps of (op, 4-byte value).
+    def step(op, v=0):
+        return struct.pack("<BI", op, v)
+    fill = b"".join(step(0, 1526 + 4096 * i) for i in range(8))
+    ok = fill + step(1) + step(2) + step(7, 60 << 20) * 4 + step(3) * 4 + step(2)
+    write("fuzz_virtq", "inorder", bytes([3]) + ok)
+    # A device that leaps the used index, then returns a stranger's id.
+    bad = fill + step(1) + step(4, 200) + step(3) + step(5, 2 << 16) + \
+        struct.pack("<II", 300, 99999) + step(4, 3) + step(3) * 3
+    write("fuzz_virtq", "hostile", bytes([3]) + bad)
+    write("fuzz_virtq", "big", bytes([8]) + b"".join(
+        step(0, 2048 + 4096 * i) for i in range(64)) + step(1) + step(7, 5) * 8 + step(3) * 9)
+
+
+def virtio_pci():
+    # Six BAR sizes in 256-byte units (BAR 4: 16 KiB), then the
+    # configuration space of QEMU's virtio-net-pci: MSI-X, then the
+    # vendor capabilities for the device, notify, ISR and common
+    # structures, all in BAR 4.
+    bars = struct.pack("<6H", 0, 0x10, 0, 0, 0x40, 0)
+    cfg = bytearray(256)
+    cfg[0x06] = 0x10
+    cfg[0x34] = 0x98
+    cfg[0x98:0x9a] = bytes([0x11, 0x84])
+
+    def vcap(at, nxt, typ, off, mult=None):
+        body = struct.pack("<BBBBB3xII", 9, nxt, 20 if mult else 16, typ, 4, off, 0x1000)
+        if mult:
+            body += struct.pack("<I", mult)
+        cfg[at:at + len(body)] = body
+    vcap(0x84, 0x70, 4, 0x2000)
+    vcap(0x70, 0x60, 2, 0x3000, 4)
+    vcap(0x60, 0x50, 3, 0x1000)
+    vcap(0x50, 0x00, 1, 0x0000)
+    write("fuzz_virtio_pci", "qemu", bars + bytes(cfg))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         acpi()
         blake3()
         elf(tmp)
+        gpt()
         line()
         manifest(tmp)
         mlkem()
+        net()
         onion_cell()
         onion_dir()
+        pktring()
         psf()
         ramfs()
+        rtc()
+        store()
         term()
         vault_archive()
         vault_chunk()
         vault_header(tmp)
+        virtq()
+        virtio_pci()
     return 0
 
 

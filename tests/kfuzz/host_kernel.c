@@ -30,11 +30,13 @@
 #include "kernel/arch/x86_64/tlb.h"
 #include "kernel/ceiling.h"
 #include "kernel/fbcon.h"
+#include "kernel/iommu.h"
 #include "kernel/kernel.h"
 #include "kernel/lock.h"
 #include "kernel/machine.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/pmm.h"
+#include "kernel/pci.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/seal.h"
@@ -385,6 +387,88 @@ user_copy_smap(void *dst, const void *src, size_t n)
 	return user_copy_plain(dst, src, n);
 }
 
+/* --- A PCI bus of two functions, no VT-d --------------------------------- */
+
+/*
+ * 00:03.0 has MSI and a 1 MiB memory BAR 0; 00:04.0 has MSI-X (8 entries,
+ * table and PBA in BAR 1) and a 16 KiB memory BAR 2. Their config spaces
+ * and the MSI-X table are host memory; BAR addresses are never touched.
+ */
+struct pci_dev pci_devs[PCI_MAX_FUNCS];
+int pci_count;
+static uint8_t host_cfg[2][4096];
+static uint32_t host_msix[8 * 4];
+
+struct pci_dev *
+pci_find(uint16_t bdf)
+{
+	for (int i = 0; i < pci_count; i++) {
+		if (pci_devs[i].bdf == bdf)
+			return &pci_devs[i];
+	}
+	return NULL;
+}
+
+uint32_t
+pci_read(const struct pci_dev *d, uint32_t off, uint32_t width)
+{
+	uint32_t v = 0;
+
+	if (off + width > 4096)
+		panic("pci_read: offset %u width %u beyond config space", off, width);
+	memcpy(&v, (const uint8_t *)d->cfg + off, width);
+	return v;
+}
+
+void
+pci_write(struct pci_dev *d, uint32_t off, uint32_t width, uint32_t v)
+{
+	if (off + width > 4096)
+		panic("pci_write: offset %u width %u beyond config space", off, width);
+	memcpy((uint8_t *)d->cfg + off, &v, width);
+}
+
+static void
+host_pci(void)
+{
+	struct pci_dev *a = &pci_devs[0], *b = &pci_devs[1];
+
+	a->bdf = 0x18;
+	a->vendor = 0x1234;
+	a->device = 0x11e8;
+	a->cfg = host_cfg[0];
+	a->msi_cap = 0x40;
+	a->bar_pa[0] = 0xfe000000;
+	a->bar_size[0] = 1 << 20;
+	host_cfg[0][0x40] = 0x05;
+	host_cfg[0][0x42] = 0x80;		/* 64-bit MSI */
+	b->bdf = 0x20;
+	b->vendor = 0x1af4;
+	b->device = 0x1044;
+	b->cfg = host_cfg[1];
+	b->msix_cap = 0x40;
+	b->msix_count = 8;
+	b->msix_bar = 1;
+	b->pba_bar = 1;
+	b->pba_off = 0x800;
+	b->msix_table = host_msix;
+	b->bar_pa[1] = 0xfe100000;
+	b->bar_size[1] = 4096;
+	b->bar_pa[2] = 0xfe104000;
+	b->bar_size[2] = 16384;
+	host_cfg[1][0x40] = 0x11;
+	host_cfg[1][0x42] = 7;			/* 8 entries */
+	pci_count = 2;
+}
+
+/* No VT-d unit on the fake machine: what kernel/iommu.c does without one. */
+int iommu_attach(struct pcifn *fn) { (void)fn; return E_OK; }
+void iommu_detach(struct pcifn *fn) { (void)fn; }
+int iommu_map(struct pcifn *fn, uint64_t pa, uint64_t pages)
+{ (void)fn; (void)pa; (void)pages; return E_OK; }
+void iommu_unmap(struct pcifn *fn, uint64_t pa, uint64_t pages)
+{ (void)fn; (void)pa; (void)pages; }
+
 /* --- Boot info and modules ------------------------------------------------ */
 
 static struct bootinfo bootinfo;
@@ -578,6 +662,7 @@ host_boot(void)
 		ceiling_set("child", type, RIGHTS_ALL);
 	}
 
+	host_pci();
 	ncpus = 1;
 	idle_thread.state = T_RUNNING;
 	idle_thread.priority = -1;

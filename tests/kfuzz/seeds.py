@@ -12,8 +12,12 @@ import sys
 (SPAWN, THREAD_CREATE, THREAD_EXIT, THREAD_KILL, SEND, RECV, REPLY, REPLY_RECV,
  SEAL, UNSEAL, DERIVE, MOVE, DELETE, REVOKE, FRAME_CREATE, MAP, UNMAP, MAP_ANON,
  SPLIT, ENDPOINT, NOTIFICATION, SIGNAL, WAIT, TIMER_NOTIFY, TICK, YIELD, INFO,
- DEVICE, FAIL, RAW) = range(30)
+ DEVICE, FAIL, RAW, PCI) = range(31)
 SLOT_CNODE, SLOT_VSPACE, SLOT_THREAD, SLOT_MEMORY = 1, 2, 3, 4
+# PCI's a byte: 0 info, 1 create, 2 config read, 3 config write, 4 BAR,
+# 5 MSI, 6 DMA; create's b byte odd names SLOT_PCI, its d byte the bdf
+# (0: 00:03.0 with MSI, 1: 00:04.0 with MSI-X in BAR 1).
+P_INFO, P_CREATE, P_READ, P_WRITE, P_BAR, P_MSI, P_DMA = range(7)
 CHILD = 1			# module "child"
 QUOTA_256K = (0x10, 0x00)	# split bytes = (c << 8 | d) * 64
 CALL = 2			# SEND's b byte: 0 send, 1 nbsend, 2 call
@@ -83,6 +87,39 @@ SEEDS = {
         op(UNMAP, 0, 30, 1) +
         op(THREAD_KILL, 0, 21) +
         op(WAIT, 0, 31, 1) +
+        op(DELETE, 0, 30),
+    # A function with a BAR mapped, a DMA frame mapped, MSI routed; the
+    # notification goes, then the function: its device frame is dead.
+    "pci-lifetimes":
+        op(PCI, 0, P_CREATE, 1, 30, 0) +
+        op(PCI, 0, P_CREATE, 1, 31, 0) +
+        op(PCI, 0, P_INFO, 10, 1) +
+        op(PCI, 0, P_INFO, 30, 0) +
+        op(PCI, 0, P_BAR, 30, SLOT_MEMORY, 32, 0) +
+        op(MAP, 0, 32, 1, 1) +
+        op(PCI, 0, P_DMA, 30, SLOT_MEMORY, 33, 2) +
+        op(MAP, 0, 33, 2, 1) +
+        op(NOTIFICATION, 0, SLOT_MEMORY, 34) +
+        op(PCI, 0, P_MSI, 30, 0, 34) +
+        op(PCI, 0, P_WRITE, 30, 1, 0, 1, 6) +
+        op(PCI, 0, P_READ, 30, 0, 4, 1) +
+        op(DELETE, 0, 34) +
+        op(DELETE, 0, 30) +
+        op(MAP, 0, 32, 3, 0) +
+        op(DELETE, 0, 33) +
+        op(DELETE, 0, 32),
+    # The MSI-X function: its table's BAR refused, another BAR, an entry
+    # routed; a child given the function dies.
+    "pci-child":
+        op(PCI, 0, P_CREATE, 1, 30, 1) +
+        op(PCI, 0, P_BAR, 30, SLOT_MEMORY, 32, 1) +
+        op(PCI, 0, P_BAR, 30, SLOT_MEMORY, 32, 2) +
+        op(NOTIFICATION, 0, SLOT_MEMORY, 34) +
+        op(PCI, 0, P_MSI, 30, 3, 34) +
+        child_with(30) +
+        op(PCI, 1, P_DMA, 16, SLOT_MEMORY, 17, 1) +
+        op(THREAD_KILL, 0, 21) +
+        op(DELETE, 0, 34) +
         op(DELETE, 0, 30),
 }
 

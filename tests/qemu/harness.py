@@ -47,6 +47,14 @@ def accel():
     return verdict
 
 
+# What usertests' devices group (user/usertests/devices.c) needs: two edu
+# devices (DMA, MSI; their DMA engine drops address bits above its mask,
+# 28 bits by default, so the mask is widened) and a function with MSI-X.
+USERTESTS_DEVICES = ["-device", "edu,dma_mask=0xffffffffff",
+                     "-device", "edu,dma_mask=0xffffffffff",
+                     "-device", "virtio-rng-pci"]
+
+
 def qemu_command(image, accel_name, cmdline, smp, memory, extra):
     cmd = [
         "qemu-system-x86_64", "-machine", "q35", "-m", memory,

@@ -49,6 +49,16 @@ def scenario_main(g, checks):
     m = g.wait_for(r"cpus: (\d+) \(LAPIC ids", 10)
     checks.append(("CPU count from the MADT", m.group(1) == "2",
                    "saw " + m.group(1)))
+    m = g.wait_for(r"pci: (\d+) functions", 10)
+    found = re.findall(r"^pci: ([0-9a-f]{2}:[0-9a-f]{2}\.\d) ([0-9a-f]{4}):([0-9a-f]{4}) "
+                       r"class ([0-9a-f]{4})(.*?)\r?$", g.out, re.M)
+    checks.append(("PCI functions found through ECAM, one line each",
+                   int(m.group(1)) == len(found) >= 3, m.group(0)))
+    checks.append(("the q35 host bridge at 00:00.0",
+                   ("00:00.0", "8086", "29c0", "0600") in [f[:4] for f in found], str(found)))
+    checks.append(("the boot disk (virtio-blk, MSI-X) found",
+                   any(f[1:4] == ("1af4", "1001", "0100") and "msi-x" in f[4]
+                       for f in found), str(found)))
     m = g.wait_for(r"memory: (\d+) MiB usable, (\d+) MiB free", 10)
     checks.append(("memory map summary", 400 < int(m.group(1)) <= 512,
                    m.group(0)))
@@ -156,7 +166,7 @@ def scenario_root_ceiling(g, checks):
     m = g.wait_for(r"hello: power off: (\w+)\r?\n", 60)
     withheld = re.findall(r"proc: hello's ceiling withholds its (\w+) capability", g.out)
     checks.append(("a root task gets no more than its ceiling",
-                   sorted(withheld) == ["ioport", "irq", "machine", "spawn"]
+                   sorted(withheld) == ["ioport", "irq", "machine", "pci", "spawn"]
                    and "proc: hello's ceiling narrows its console capability" in g.out,
                    str(withheld)))
     checks.append(("so hello cannot power the machine off", m.group(1) == "E_NOCAP",

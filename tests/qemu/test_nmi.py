@@ -24,7 +24,8 @@ INTERVAL = 0.02     # seconds between NMIs
 def main():
     results = harness.Results("qemu-nmi")
     g = harness.Guest(IMAGE, "nmi", smp=4, monitor=True,
-                      cmdline="qemu-exit monitor init=usertests initarg=3000")
+                      cmdline="qemu-exit monitor init=usertests initarg=3000",
+                      extra=harness.USERTESTS_DEVICES)
 
     def body():
         injected = 0

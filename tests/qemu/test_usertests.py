@@ -7,7 +7,9 @@ report each deliberate fault with one line and keep running: after the
 last group the kernel monitor still answers, and `halt` ends QEMU.
 NONOS_FUZZ_CALLS sets the syscall fuzzer's call count (default 3000); the
 stateful fuzzer (user/usertests/sfuzz.c) gives each of its long-lived
-threads a twentieth of it.
+threads a twentieth of it. The devices group (user/usertests/devices.c)
+needs two QEMU `edu` devices and a function with MSI-X (virtio-rng); here
+it runs without VT-d, test_iommu.py runs it again with it.
 """
 import os
 import re
@@ -17,14 +19,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
-GROUPS = 31
+GROUPS = 33
 
 
 def main():
     results = harness.Results("qemu-usertests")
     calls = int(os.environ.get("NONOS_FUZZ_CALLS", "3000"))
     g = harness.Guest(IMAGE, "usertests", smp=4,
-                      cmdline="qemu-exit monitor audit init=usertests initarg=%d" % calls)
+                      cmdline="qemu-exit monitor audit init=usertests initarg=%d" % calls,
+                      extra=harness.USERTESTS_DEVICES)
     try:
         m = g.wait_for(r"smp: (\d+) CPUs online", 90)
         results.check("all 4 CPUs brought up", m.group(1) == "4", m.group(0))

@@ -38,6 +38,8 @@ INDIRECT = {
 ALLOWED = [
     ({"free_level"},
      "page-table levels: 4 at most (vspace.c)"),
+    ({"free_tree"},
+     "VT-d second-level table levels: 4 at most (iommu.c)"),
     ({"thread_kill", "thread_reap", "proc_exited", "cap_delete", "cap_revoke",
       "release", "thread_release", "schedule", "switch_to", "seal_reap",
       "seal_table_reap"},

@@ -234,5 +234,57 @@ printf '%s  ../../etc/passwd\n' "$(b3sum --no-names /etc/passwd)" > boot/EVIL
 refuse "signed manifest with an escaping path" "not a safe relative path" \
 	"$S" verify -p dev.pub --manifest boot/EVIL
 
+# --- the persistence partition of a disk image (--image) ---------------------------
+# The image's GPT as scripts/mkimage makes it (lib/gpt's NONOS PERSIST type).
+PTYPE=3154ddfb-dc7b-49f1-8cfb-3eed5fe101df
+truncate -s 8M disk.img
+sgdisk --new=1:2048:4095 --typecode=1:ef00 --new=2:4096:16350 --typecode=2:$PTYPE \
+	--change-name=2:"NONOS PERSIST" disk.img >/dev/null
+truncate -s 8M nopart.img
+sgdisk --new=1:2048:0 --typecode=1:ef00 nopart.img >/dev/null
+sum0=$(b3sum --no-names disk.img)
+refuse "image: empty partition" "no vault in the persistence partition" \
+	"$V" list --image --passphrase-file pw1 disk.img
+refuse "image: no partition" "no NONOS PERSIST partition" "$V" inspect --image nopart.img
+truncate -s 1M zero.img
+refuse "image: not a GPT disk" "no GPT signature" "$V" inspect --image zero.img
+[ "$(b3sum --no-names disk.img)" = "$sum0" ] && ok "image: reading leaves it byte-identical" ||
+	bad "image: reading leaves it byte-identical"
+check "image: create generation 1" "$V" create $KDF --passphrase-file pw1 --image disk.img src
+check "image: create generation 2" "$V" create $KDF --passphrase-file pw2 --image disk.img src/sub
+"$V" inspect --image disk.img > insp.txt 2>&1
+grep -q "newest: *generation 2" insp.txt && grep -q "older: *generation 1" insp.txt &&
+	ok "image: inspect shows both generations" || { bad "image: inspect"; cat insp.txt; }
+rm -rf img-out
+check "image: extract the newest" "$V" extract --image --passphrase-file pw2 disk.img img-out
+diff -r src/sub img-out >/dev/null && ok "image: extracted tree is identical" ||
+	bad "image: extracted tree is identical"
+check "image: verify" "$V" verify --image --passphrase-file pw2 disk.img
+# The newest head damaged: the older copy (generation 1, passphrase 1) is used.
+cp disk.img damaged.img
+printf 'X' | dd of=damaged.img bs=1 seek=$((4096 * 512 + 20)) conv=notrunc status=none
+"$V" inspect --image damaged.img > insp.txt 2>&1
+grep -q "newest: *generation 1" insp.txt && grep -q "damaged: *head 0" insp.txt &&
+	ok "image: a damaged newest head falls back to the older copy" ||
+	{ bad "image: damaged head"; cat insp.txt; }
+rm -rf img-out
+check "image: extract the older copy" "$V" extract --image --passphrase-file pw1 damaged.img img-out
+diff -r -x link src img-out && ok "image: older copy is intact (but the link create skips)" || bad "image: older copy is intact"
+# A vault larger than a slot: refused, and the disk's vaults stay as they were.
+mkdir -p big && head -c 4000000 /dev/urandom > big/r
+cp disk.img before.img
+refuse "image: too big for a slot" "does not fit in the persistence partition" \
+	"$V" create $KDF --passphrase-file pw1 --no-compress --image disk.img big
+"$V" inspect --image disk.img > insp.txt 2>&1
+grep -q "newest: *generation 2" insp.txt && ok "image: a failed save keeps generation 2" ||
+	{ bad "image: a failed save keeps generation 2"; cat insp.txt; }
+refuse "image: wrong passphrase" "wrong passphrase" \
+	"$V" list --image --passphrase-file pw1 disk.img
+# scripts/mkimage's images carry an empty 256 MiB partition.
+"$V" inspect --image "$ROOT/build/nonos.img" > insp.txt 2>&1
+grep -q "partition: *268435456 bytes" insp.txt && grep -q "newest: *none" insp.txt &&
+	ok "image: build/nonos.img has an empty 256 MiB persistence partition" ||
+	{ bad "image: build/nonos.img's partition"; cat insp.txt; }
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

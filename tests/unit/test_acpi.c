@@ -228,6 +228,177 @@ test_s5(void **state)
 	assert_non_null(acpi_find_s5("", 0, &a, &b));
 }
 
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* An MCFG with one window, as QEMU's q35 gives: buses 0..255 at 0xb0000000. */
+static size_t
+build_mcfg(uint8_t *t, uint64_t base, uint8_t start, uint8_t end)
+{
+	size_t n = 44 + 16;
+
+	memset(t, 0, 128);
+	memcpy(t, "MCFG", 4);
+	put64(t + 44, base);
+	t[44 + 10] = start;
+	t[44 + 11] = end;
+	put32(t + 4, (uint32_t)n);
+	fix_checksum(t, n, 9);
+	return n;
+}
+
+static void
+test_mcfg(void **state)
+{
+	uint8_t t[128];
+	struct acpi_mcfg_info m;
+	size_t n = build_mcfg(t, 0xb0000000, 0, 255);
+
+	assert_null(acpi_parse_mcfg(t, n, &m));
+	assert_int_equal(m.count, 1);
+	assert_int_equal(m.ecam[0].base, 0xb0000000);
+	assert_int_equal(m.ecam[0].segment, 0);
+	assert_int_equal(m.ecam[0].start_bus, 0);
+	assert_int_equal(m.ecam[0].end_bus, 255);
+	/* A window for buses 2..5 only. */
+	n = build_mcfg(t, 0xe0000000, 2, 5);
+	assert_null(acpi_parse_mcfg(t, n, &m));
+	assert_int_equal(m.ecam[0].start_bus, 2);
+	assert_int_equal(m.ecam[0].end_bus, 5);
+	/* Damage: last bus before the first, no base, a misaligned base, a truncated entry. */
+	n = build_mcfg(t, 0xe0000000, 5, 2);
+	assert_non_null(acpi_parse_mcfg(t, n, &m));
+	n = build_mcfg(t, 0, 0, 255);
+	assert_non_null(acpi_parse_mcfg(t, n, &m));
+	n = build_mcfg(t, 0xe0000800, 0, 255);
+	assert_non_null(acpi_parse_mcfg(t, n, &m));
+	n = build_mcfg(t, 0xfffffffffff00000ULL, 0, 255);
+	assert_non_null(acpi_parse_mcfg(t, n, &m));
+	n = build_mcfg(t, 0xb0000000, 0, 255);
+	put32(t + 4, (uint32_t)n - 4);
+	fix_checksum(t, n - 4, 9);
+	assert_non_null(acpi_parse_mcfg(t, n - 4, &m));
+	/* No entries at all, and a wrong signature. */
+	n = build_mcfg(t, 0xb0000000, 0, 255);
+	put32(t + 4, 44);
+	fix_checksum(t, 44, 9);
+	assert_non_null(acpi_parse_mcfg(t, 44, &m));
+	n = build_mcfg(t, 0xb0000000, 0, 255);
+	memcpy(t, "MCFH", 4);
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_mcfg(t, n, &m));
+}
+
+/* A DMAR with an include-all unit, a unit with two endpoint scopes and an RMRR. */
+static size_t
+build_dmar(uint8_t *t)
+{
+	size_t n = 48;
+
+	memset(t, 0, 256);
+	memcpy(t, "DMAR", 4);
+	t[36] = 38;			/* 39-bit addresses */
+	t[37] = 1;			/* interrupt remapping supported */
+	/* DRHD, include-all, segment 0, registers at 0xfed90000. */
+	t[n] = 0;
+	t[n + 2] = 16;
+	t[n + 4] = 1;
+	put64(t + n + 8, 0xfed90000);
+	n += 16;
+	/* DRHD with two 8-byte device scopes (endpoint 00:02.0 and 00:03.0). */
+	t[n + 2] = 16 + 16;
+	put64(t + n + 8, 0xfed91000);
+	for (int i = 0; i < 2; i++) {
+		uint8_t *sc = t + n + 16 + 8 * i;
+		sc[0] = 1;
+		sc[1] = 8;
+		sc[6] = (uint8_t)(2 + i);
+	}
+	n += 32;
+	/* RMRR: reserved, segment, base, limit. */
+	t[n] = 1;
+	t[n + 2] = 24;
+	put64(t + n + 8, 0x7e000000);
+	put64(t + n + 16, 0x7e0fffff);
+	n += 24;
+	put32(t + 4, (uint32_t)n);
+	fix_checksum(t, n, 9);
+	return n;
+}
+
+static void
+test_dmar(void **state)
+{
+	uint8_t t[256];
+	struct acpi_dmar_info d;
+	size_t n = build_dmar(t);
+
+	assert_null(acpi_parse_dmar(t, n, &d));
+	assert_int_equal(d.host_addr_width, 39);
+	assert_int_equal(d.flags, 1);
+	assert_int_equal(d.drhd_count, 2);
+	assert_int_equal(d.drhd[0].base, 0xfed90000);
+	assert_int_equal(d.drhd[0].include_all, 1);
+	assert_int_equal(d.drhd[0].endpoints, 0);
+	assert_int_equal(d.drhd[0].other_scopes, 0);
+	assert_int_equal(d.drhd[1].base, 0xfed91000);
+	assert_int_equal(d.drhd[1].include_all, 0);
+	assert_int_equal(d.drhd[1].endpoints, 2);
+	assert_int_equal(d.drhd[1].endpoint[0], 0x0010);
+	assert_int_equal(d.drhd[1].endpoint[1], 0x0018);
+	assert_int_equal(d.drhd[1].other_scopes, 0);
+	assert_int_equal(d.rmrr_count, 1);
+
+	/* A structure longer than the table. */
+	n = build_dmar(t);
+	t[48 + 2] = 200;
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+	/* A structure of length 0 (would loop for ever). */
+	n = build_dmar(t);
+	t[48 + 2] = 0;
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+	/* A device scope overrunning its unit. */
+	n = build_dmar(t);
+	t[64 + 16 + 8 + 1] = 12;
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+	/* A device scope of length 0. */
+	n = build_dmar(t);
+	t[64 + 16 + 1] = 0;
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+	/* A device scope of odd length (half a path step). */
+	n = build_dmar(t);
+	t[64 + 16 + 1] = 7;
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+	/* A misaligned register page. */
+	n = build_dmar(t);
+	t[48 + 8] = 0x10;
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+	/* Only an RMRR: no unit. */
+	n = build_dmar(t);
+	memmove(t + 48, t + 96, 24);
+	put32(t + 4, 72);
+	fix_checksum(t, 72, 9);
+	assert_non_null(acpi_parse_dmar(t, 72, &d));
+	/* An absurd address width, and a bad checksum. */
+	n = build_dmar(t);
+	t[36] = 200;
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+	n = build_dmar(t);
+	t[9] ^= 1;
+	assert_non_null(acpi_parse_dmar(t, n, &d));
+}
+
 int
 main(void)
 {
@@ -238,6 +409,8 @@ main(void)
 		cmocka_unit_test(test_xsdt_entries),
 		cmocka_unit_test(test_fadt),
 		cmocka_unit_test(test_s5),
+		cmocka_unit_test(test_mcfg),
+		cmocka_unit_test(test_dmar),
 	};
 	return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);
 }

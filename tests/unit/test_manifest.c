@@ -154,7 +154,7 @@ test_refusals(void **state)
 	refused(HEAD "module a 5 " H1 " 7 console:w console:r\n", 4, "repeated");
 	refused(HEAD "module a 5 " H1 " 7 cnode:r vspace:r frame:r thread:r "
 	    "endpoint:r notification:r irq:r ioport:r memory:r console:r spawn:r "
-	    "machine:r cnode:r\n", 4, "too many words");
+	    "machine:r pci:r cnode:r\n", 4, "too many words");
 	/* Lines longer than the longest real one. */
 	memset(big, 0, sizeof(big));
 	strcpy(big, HEAD "module a 5 " H1 " 7 ");

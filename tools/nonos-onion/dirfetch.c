@@ -223,7 +223,13 @@ bootstrap_dir(struct dirstate *d, const char *consensus_file, int64_t max_age)
 	}
 	if ((r = onion_consensus_verify(d->cons_text, d->cons_len, &d->cons,
 	    d->auth, d->nauth, d->certs, d->ncerts, now, max_age)) != ONION_OK) {
-		warnx_("consensus refused: %s", onion_strerror(r));
+		char why[320];
+
+		if (r == ONION_EEXPIRED && onion_clock_check(&d->cons, now,
+		    max_age, why, sizeof why) != 0)
+			warnx_("consensus refused: %s", why);
+		else
+			warnx_("consensus refused: %s", onion_strerror(r));
 		return -1;
 	}
 	warnx_("consensus verified: %zu relays, %zu authority certificates",

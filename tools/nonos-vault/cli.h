@@ -36,6 +36,7 @@ struct unlock_opts {
 	const char *pass_file;		/* --passphrase-file */
 	int ask_pass;			/* -p */
 	const char *signer;		/* --signer */
+	int image;			/* --image: VAULT is a disk image */
 };
 
 /*
@@ -73,8 +74,12 @@ int lock_from_opts(struct vault_lock *l, char *pass, size_t cap,
     struct vault_pubkey *rcpt, uint8_t sk[VAULT_SIGN_SKBYTES],
     const struct lock_opts *o);
 
-/* Opens path for reading as a vault_src; returns the fd or -1. */
-int open_vault_file(const char *path, struct vault_src *src);
+/*
+ * Opens path for reading as a vault_src; returns the fd or -1 after a
+ * message. image: path is a disk image or device, and the vault is the
+ * newest in its persistence partition.
+ */
+int open_vault_file(const char *path, int image, struct vault_src *src);
 
 /* Decrypts and parses the whole vault; prints a summary. 0 or 1. */
 int verify_contents(const char *path, const struct unlock_opts *o);

@@ -17,17 +17,18 @@
 #include "tools/common/progress.h"
 #include "tools/common/keyfile.h"
 #include "tools/nonos-vault/cli.h"
+#include "tools/nonos-vault/image.h"
 
 static const char verify_usage[] =
     "usage: nonos-vault verify [--signer SIGNER.pub] [-i KEY]\n"
-    "           [-p | --passphrase-file FILE] VAULT\n"
+    "           [-p | --passphrase-file FILE] [--image] VAULT\n"
     "\n"
     "Checks VAULT's signature (no secret needed) and, given a key or a\n"
     "passphrase, decrypts and checks all of its contents too. Exit status 0\n"
     "only if everything checked is authentic.\n"
     "\n"
     "  --signer F              require a signature by this nonos-sign key\n"
-    "  -i, -p, --passphrase-file  credentials, as for list\n";
+    "  -i, -p, --passphrase-file, --image  as for list\n";
 
 static const char rekey_usage[] =
     "usage: nonos-vault rekey [-i KEY] [-p | --passphrase-file FILE]\n"
@@ -47,10 +48,12 @@ static const char rekey_usage[] =
     "  -o, --output OUT        where to write\n";
 
 static const char inspect_usage[] =
-    "usage: nonos-vault inspect VAULT\n"
+    "usage: nonos-vault inspect [--image] VAULT\n"
     "\n"
     "Shows VAULT's header: version, algorithms, Argon2id parameters,\n"
-    "recipient stanzas, signer, sizes. Needs no secret and shows none.\n";
+    "recipient stanzas, signer, sizes. Needs no secret and shows none.\n"
+    "With --image, VAULT is a NØNOS disk image or device: shows its\n"
+    "persistence partition's generations, then the newest vault's header.\n";
 
 static const char keygen_usage[] =
     "usage: nonos-vault keygen -o NAME\n"
@@ -93,6 +96,7 @@ cmd_verify(int argc, char **argv)
 		{ "passphrase", no_argument, NULL, 'p' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "signer", required_argument, NULL, 'S' },
+		{ "image", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -110,6 +114,7 @@ cmd_verify(int argc, char **argv)
 		case 'p': o.ask_pass = 1; break;
 		case 'P': o.pass_file = optarg; break;
 		case 'S': o.signer = optarg; break;
+		case 'I': o.image = 1; break;
 		case 'h': fputs(verify_usage, stdout); return 0;
 		default: fputs(verify_usage, stderr); return EXIT_USAGE;
 		}
@@ -120,7 +125,7 @@ cmd_verify(int argc, char **argv)
 	}
 	if (o.signer != NULL && signkey_load_public(signer, o.signer) < 0)
 		return 1;
-	if ((fd = open_vault_file(argv[optind], &src)) < 0)
+	if ((fd = open_vault_file(argv[optind], o.image, &src)) < 0)
 		return 1;
 	err = vault_inspect(&src, &h);
 	creds = o.identity != NULL || o.ask_pass || o.pass_file != NULL ||
@@ -206,7 +211,7 @@ cmd_rekey(int argc, char **argv)
 		fputs(rekey_usage, stderr);
 		return EXIT_USAGE;
 	}
-	if ((fd = open_vault_file(argv[optind], &src)) < 0 ||
+	if ((fd = open_vault_file(argv[optind], 0, &src)) < 0 ||
 	    unlock_from_opts(&u, pass, sizeof pass, &id, &uo, 1) < 0 ||
 	    lock_from_opts(&lock, newpass, sizeof newpass, rcpt, sk, &lo) < 0)
 		goto out;
@@ -260,19 +265,35 @@ print_stanza(size_t i, const struct vault_stanza *s)
 int
 cmd_inspect(int argc, char **argv)
 {
+	static struct image im;
 	struct vault_header h;
 	struct vault_src src;
-	int fd, err, r;
+	const char *path;
+	int err, r;
 
-	if ((r = help_only(argc, argv, inspect_usage, 1)) >= 0)
-		return r;
-	if ((fd = open_vault_file(argv[1], &src)) < 0)
-		return 1;
-	err = vault_inspect(&src, &h);
-	close(fd);
+	if (argc == 3 && strcmp(argv[1], "--image") == 0) {
+		path = argv[2];
+		if (image_open(&im, path, 0) < 0)
+			return 1;
+		image_describe(&im);
+		r = image_src(&im, path, &src);
+		if (r == 0)
+			err = vault_inspect(&src, &h);
+		image_close(&im);
+		if (r < 0)
+			return 1;
+	} else {
+		if ((r = help_only(argc, argv, inspect_usage, 1)) >= 0)
+			return r;
+		path = argv[1];
+		if ((r = open_vault_file(path, 0, &src)) < 0)
+			return 1;
+		err = vault_inspect(&src, &h);
+		close(r);
+	}
 	if (err != VAULT_OK)
-		return fail(argv[1], err);
-	printf("vault:        %s\n", argv[1]);
+		return fail(path, err);
+	printf("vault:        %s\n", path);
 	printf("version:      %u\n", h.version);
 	printf("payload:      XChaCha20-Poly1305 STREAM, 64 KiB chunks\n");
 	printf("compression:  %s\n",

@@ -19,6 +19,7 @@
 #include "tools/common/fileio.h"
 #include "tools/common/progress.h"
 #include "tools/nonos-vault/cli.h"
+#include "tools/nonos-vault/image.h"
 
 #define MAX_DEPTH	128
 #define READ_SIZE	65536
@@ -26,7 +27,7 @@
 static const char usage[] =
     "usage: nonos-vault create [-p] [--passphrase-file FILE]\n"
     "           [-r RECIPIENT.pub]... [-s SIGNING.key] [--kdf-t N]\n"
-    "           [--kdf-m KiB] [--no-compress] -o VAULT DIR\n"
+    "           [--kdf-m KiB] [--no-compress] (-o VAULT | --image DISK) DIR\n"
     "\n"
     "Makes VAULT from everything under DIR (files and directories; links\n"
     "and devices are skipped with a warning). VAULT is written to a\n"
@@ -43,7 +44,11 @@ static const char usage[] =
     "      --kdf-m KiB         Argon2id memory (default 262144 = 256 MiB,\n"
     "                          at most 1 GiB)\n"
     "      --no-compress       store the payload without LZ4\n"
-    "  -o, --output VAULT      the vault to write\n";
+    "  -o, --output VAULT      the vault to write\n"
+    "      --image DISK        write it into the persistence partition of a\n"
+    "                          NØNOS disk image or device instead, as the\n"
+    "                          next generation; the newest one before stays\n"
+    "                          until this one is complete\n";
 
 struct walk {
 	struct vault_writer *w;
@@ -288,6 +293,31 @@ write_vault(const char *dir, const struct vault_lock *lock,
 	return ret;
 }
 
+/* create --image: the vault goes to the next generation of DISK's partition. */
+static int
+create_in_image(const char *disk, const char *dir, const struct vault_lock *lock)
+{
+	static struct image im;
+	static struct store_writer w;
+	struct vault_sink sink;
+	int ret = 1;
+
+	if (image_open(&im, disk, 1) < 0)
+		return 1;
+	image_sink(&im, &w, &sink);
+	if (write_vault(dir, lock, &sink, im.fd) != 0) {
+		if (w.err != STORE_OK)
+			warnx_("%s: %s", disk, store_strerror(w.err));
+		warnx_("%s: nothing changed; the newest vault there is still "
+		    "generation %llu", disk,
+		    (unsigned long long)im.scan.best.generation);
+	} else if (image_commit(&im, &w, disk) == 0) {
+		ret = 0;
+	}
+	image_close(&im);
+	return ret;
+}
+
 int
 cmd_create(int argc, char **argv)
 {
@@ -300,6 +330,7 @@ cmd_create(int argc, char **argv)
 		{ "kdf-m", required_argument, NULL, 'M' },
 		{ "no-compress", no_argument, NULL, 'N' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "image", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -310,7 +341,7 @@ cmd_create(int argc, char **argv)
 	struct vault_lock lock;
 	struct vault_sink sink;
 	struct atomic_file f;
-	const char *out = NULL;
+	const char *out = NULL, *image = NULL;
 	int c, ret = 1;
 
 	lock_opts_init(&o, PASS_ENV);
@@ -334,16 +365,21 @@ cmd_create(int argc, char **argv)
 			break;
 		case 'N': o.compress = VAULT_COMP_NONE; break;
 		case 'o': out = optarg; break;
+		case 'I': image = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc || out == NULL) {
+	if (optind + 1 != argc || (out == NULL) == (image == NULL)) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
 	if (lock_from_opts(&lock, pass, sizeof pass, rcpt, sk, &o) < 0)
 		goto out;
+	if (image != NULL) {
+		ret = create_in_image(image, argv[optind], &lock);
+		goto out;
+	}
 	if (atomic_open(&f, out, 0600) < 0) {
 		warnx_("%s: %s", out, strerror(errno));
 		goto out;

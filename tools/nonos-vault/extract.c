@@ -27,7 +27,7 @@
 
 static const char list_usage[] =
     "usage: nonos-vault list [-i KEY] [-p | --passphrase-file FILE]\n"
-    "           [--signer SIGNER.pub] VAULT\n"
+    "           [--signer SIGNER.pub] [--image] VAULT\n"
     "\n"
     "Lists the files in VAULT (mode, size, path). The whole vault is checked;\n"
     "on any error the listing ends with a message and exit status 1.\n"
@@ -36,11 +36,13 @@ static const char list_usage[] =
     "  -p, --passphrase        open with a passphrase ($" PASS_ENV ",\n"
     "                          else the terminal; asked anyway without -i)\n"
     "      --passphrase-file F the passphrase is F's first line\n"
-    "      --signer F          require a signature by this nonos-sign key\n";
+    "      --signer F          require a signature by this nonos-sign key\n"
+    "      --image             VAULT is a NØNOS disk image or device: use the\n"
+    "                          newest vault in its persistence partition\n";
 
 static const char extract_usage[] =
     "usage: nonos-vault extract [-i KEY] [-p | --passphrase-file FILE]\n"
-    "           [--signer SIGNER.pub] VAULT DIR\n"
+    "           [--signer SIGNER.pub] [--image] VAULT DIR\n"
     "\n"
     "Extracts VAULT into DIR, which must not exist. Files are written into\n"
     "a temporary directory beside DIR, renamed to DIR only after every\n"
@@ -53,6 +55,7 @@ static const struct option unlock_longopts[] = {
 	{ "passphrase", no_argument, NULL, 'p' },
 	{ "passphrase-file", required_argument, NULL, 'P' },
 	{ "signer", required_argument, NULL, 'S' },
+	{ "image", no_argument, NULL, 'I' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -74,6 +77,7 @@ parse_unlock(int argc, char **argv, struct unlock_opts *o, const char *usage)
 		case 'p': o->ask_pass = 1; break;
 		case 'P': o->pass_file = optarg; break;
 		case 'S': o->signer = optarg; break;
+		case 'I': o->image = 1; break;
 		case 'h': fputs(usage, stdout); return -1;
 		default: fputs(usage, stderr); return -2;
 		}
@@ -112,7 +116,7 @@ read_archive(const char *path, const struct unlock_opts *o,
 	if (id == NULL)
 		return fail(label, VAULT_ENOMEM);
 	if ((o->signer != NULL && signkey_load_public(signer, o->signer) < 0) ||
-	    (fd = open_vault_file(path, &src)) < 0 ||
+	    (fd = open_vault_file(path, o->image, &src)) < 0 ||
 	    unlock_from_opts(&u, pass, sizeof pass, id, o, 1) < 0)
 		goto out;
 	if (u.pass != NULL)

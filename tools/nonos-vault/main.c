@@ -14,6 +14,7 @@
 #include "tools/common/fileio.h"
 #include "tools/common/progress.h"
 #include "tools/nonos-vault/cli.h"
+#include "tools/nonos-vault/image.h"
 
 static const char usage[] =
     "usage: nonos-vault COMMAND [OPTIONS] ...\n"
@@ -37,10 +38,20 @@ fail(const char *what, int err)
 }
 
 int
-open_vault_file(const char *path, struct vault_src *src)
+open_vault_file(const char *path, int image, struct vault_src *src)
 {
+	static struct image im;
 	int fd;
 
+	if (image) {
+		if (image_open(&im, path, 0) < 0)
+			return -1;
+		if (image_src(&im, path, src) < 0) {
+			image_close(&im);
+			return -1;
+		}
+		return im.fd;
+	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    fd_src(src, fd) < 0) {
 		warnx_("%s: %s", path, strerror(errno));

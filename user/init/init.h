@@ -7,7 +7,7 @@
 
 #include "user/lib/nonos.h"
 
-#define MAX_SERVICES	8
+#define MAX_SERVICES	12
 #define MAX_GRANTS	8
 #define NAME_LEN	16
 
@@ -19,6 +19,8 @@ enum grant_kind {
 	G_IOPORT,	/* ports [arg, arg + arg2) */
 	G_IRQ,		/* IRQ line arg */
 	G_CLIENT,	/* a service's endpoint badged with the holder's index + 1 (arg: service) */
+	G_STATUS,	/* the same with INITCTL_BADGE_STATUS set: status questions only */
+	G_PCI,		/* the first free PCI function: vendor arg, device arg2 & 0xffff or arg2 >> 16 */
 };
 
 struct grant_spec {
@@ -43,6 +45,10 @@ struct service {
 };
 
 extern const char manifest[];
+/* The manifest of tests (init's argument 1): manifest's lines and test programs. */
+extern const char manifest_test[];
+/* The network benchmark's manifest (init's argument 2). */
+extern const char manifest_bench[];
 
 /*
  * Parses manifest text into svc (at most MAX_SERVICES); the count, or -1

@@ -25,9 +25,31 @@
 
 static struct service svc[MAX_SERVICES];
 static int nsvc;
-static uint64_t share_cap_kib;	/* from our argument (initarg=MiB): caps shares; 0 none */
+static uint64_t share_cap_kib;	/* from our argument (main): caps shares; 0 none */
 static volatile int lock_word;
 static uint8_t ctl_stack[16384] __attribute__((aligned(16)));
+
+/*
+ * The first PCI function with the grant's vendor and device ids that no
+ * driver holds yet, as a capability in tmp; E_RANGE when there is none.
+ */
+static int64_t
+pci_grant(const char *who, const struct grant_spec *g, uint64_t tmp)
+{
+	struct pci_info info;
+	int64_t err;
+
+	for (uint64_t k = 0; pci_info(SLOT_PCI, k, &info) == E_OK; k++) {
+		if (info.vendor != g->arg || (info.device != (g->arg2 & 0xffff) &&
+		    info.device != g->arg2 >> 16))
+			continue;
+		if ((err = pci_create(SLOT_PCI, tmp, info.bdf)) != E_BUSY)
+			return err;
+	}
+	printf("init: %s: no free PCI device %04llx:%04llx; not started\n", who,
+	    (unsigned long long)g->arg, (unsigned long long)(g->arg2 & 0xffff));
+	return E_RANGE;
+}
 
 /* Makes the capability for one manifest grant in slot tmp; its rights for the child. */
 static int64_t
@@ -40,6 +62,10 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_CLIENT:		/* the badge tells the service who calls */
 		*rights = RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, (uint64_t)i + 1);
+	case G_STATUS:		/* nothing to pass along: no grant right */
+		*rights = RIGHT_WRITE;
+		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,
+		    INITCTL_BADGE_STATUS | ((uint64_t)i + 1));
 	case G_SERVE:
 		*rights = RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, 0);
@@ -55,6 +81,9 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_IRQ:
 		*rights = RIGHT_WRITE;
 		return irq_create(SLOT_IRQ, tmp, g->arg);
+	case G_PCI:		/* config, BARs, MSI and DMA: all a driver needs */
+		*rights = RIGHT_READ | RIGHT_WRITE | RIGHT_CONTROL;
+		return pci_grant(svc[i].name, g, tmp);
 	}
 	return E_INVAL;
 }
@@ -62,8 +91,8 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 /*
  * A service sized by share (the manifest's "50%") gets that part of what
  * our quota has free now, as tmpfs takes half of RAM by default; never
- * less than 64 KiB, and no more than initarg=N MiB when the boot gives
- * one (tests that fill the file system use it).
+ * less than 64 KiB, and no more than the cap our argument may set (main;
+ * tests that fill the file system use it).
  */
 static int64_t
 size_share(struct service *s)
@@ -259,9 +288,15 @@ setup(void)
 int
 main(uint64_t arg)
 {
-	if (arg <= 1024 * 1024)
-		share_cap_kib = arg * 1024;
-	if ((nsvc = manifest_parse(manifest, svc)) < 0 || setup() < 0) {
+	/*
+	 * Our argument (kernel option initarg=): its low byte picks the
+	 * manifest, 1 the tests', 2 bench/net's; the bits above it, when
+	 * set, cap every share at that many MiB (tests that fill ramfs).
+	 */
+	share_cap_kib = (arg >> 8) * 1024;
+	arg &= 0xff;
+	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : arg == 2 ? manifest_bench :
+	    manifest, svc)) < 0 || setup() < 0) {
 		printf("init: stopped\n");
 		return 1;
 	}

@@ -5,13 +5,34 @@
  * restarted, and every capability it gets (slot=kind). Only what is
  * listed is given; docs/userspace.md describes the kinds. Endpoint kinds
  * name the services it may talk to.
+ *
+ * No program gets netd's TCP capability (client:netd): issue 14's onion
+ * service will be the only one. The shell gets status:netd, which can
+ * ask how the network is but not open a connection. netd gets both NIC
+ * drivers' endpoints (slots 18, 19) and uses the one whose device is there.
  */
 #include "user/init/init.h"
 
-const char manifest[] =
-    "# name   KiB   restarts  capabilities\n"
-    "ramfs    50%   5         5=console 16=serve:ramfs\n"
-    "consoled 256   5         5=console:term 16=serve:consoled 17=ioport:0x3f8:8 18=irq:4"
-    " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n"
-    "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled\n"
-    "conprobe 256   5         5=console 16=client:consoled\n";
+#define SERVICES \
+    "# name   KiB   restarts  capabilities\n" \
+    "ramfs    50%   5         5=console 16=serve:ramfs\n" \
+    "consoled 256   5         5=console:term 16=serve:consoled 17=ioport:0x3f8:8 18=irq:4" \
+    " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n" \
+    "virtionet 1536 3         5=console 16=serve:virtionet 17=pci:1af4:1041:1000\n" \
+    "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
+    "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
+    " 19=client:e1000e\n" \
+    "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
+    " 23=status:netd\n" \
+    "conprobe 256   5         5=console 16=client:consoled\n"
+
+const char manifest[] = SERVICES;
+
+/* tcptest (tests/qemu/test_net.py) holds netd's TCP capability, and its
+   status capability to show that one cannot do the other's work. */
+const char manifest_test[] = SERVICES
+    "tcptest  512   0         5=console 16=client:netd 17=status:netd\n";
+
+/* netbench (bench/net/run) holds netd's TCP capability. */
+const char manifest_bench[] = SERVICES
+    "netbench 512   0         5=console 16=client:netd\n";

@@ -62,6 +62,23 @@ number(const char *s, uint64_t *v)
 	return 0;
 }
 
+/* A PCI id: 1..4 hex digits, no prefix. */
+static int
+pci_id(const char *s, uint64_t *v)
+{
+	int n = 0;
+
+	for (*v = 0; *s; s++, n++) {
+		if (*s >= '0' && *s <= '9')
+			*v = *v << 4 | (uint64_t)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			*v = *v << 4 | (uint64_t)(*s - 'a' + 10);
+		else
+			return -1;
+	}
+	return n >= 1 && n <= 4 ? 0 : -1;
+}
+
 /* Splits s at the first ':' (the rest goes to *rest, or "" ). */
 static char *
 split(char *s, char **rest)
@@ -121,8 +138,8 @@ grant(struct service *svc, int nsvc, struct service *s, char *f)
 			g->arg = RIGHT_CONTROL;
 		else
 			return "console takes no argument but 'read' or 'term'";
-	} else if (strcmp(kind, "client") == 0) {
-		g->kind = G_CLIENT;
+	} else if (strcmp(kind, "client") == 0 || strcmp(kind, "status") == 0) {
+		g->kind = kind[0] == 'c' ? G_CLIENT : G_STATUS;
 		if ((other = find(svc, nsvc, args)) < 0)
 			return "unknown service (a client's service needs an earlier line)";
 		g->arg = (uint64_t)other;
@@ -143,6 +160,18 @@ grant(struct service *svc, int nsvc, struct service *s, char *f)
 		if (number(args, &g->arg) != 0 || number(a2, &g->arg2) != 0 ||
 		    g->arg2 == 0 || g->arg + g->arg2 > 0x10000)
 			return "bad port range";
+	} else if (strcmp(kind, "pci") == 0) {
+		char *a3;
+		uint64_t dev2 = 0;
+
+		g->kind = G_PCI;
+		split(args, &a2);
+		split(a2, &a3);
+		if (pci_id(args, &g->arg) != 0 || pci_id(a2, &g->arg2) != 0 ||
+		    (a3[0] != 0 && pci_id(a3, &dev2) != 0))
+			return "bad PCI id (pci:VENDOR:DEVICE[:DEVICE], hex)";
+		/* A second device id (e.g. virtio's transitional one) in bits 16..31. */
+		g->arg2 |= (a3[0] != 0 ? dev2 : g->arg2) << 16;
 	} else if (strcmp(kind, "irq") == 0) {
 		g->kind = G_IRQ;
 		if (number(args, &g->arg) != 0 || g->arg > 23)

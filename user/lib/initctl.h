@@ -15,6 +15,12 @@ enum initctl_op {
 	INITCTL_REBOOT,		/* () does not return on success */
 };
 
+/*
+ * Badge bit of init's "status:S" grant: service S's endpoint for a holder
+ * that may only ask how S is doing (netd: user/lib/net.h), never use it.
+ */
+#define INITCTL_BADGE_STATUS	0x10000
+
 /* Service states reported by INITCTL_PS. */
 enum initctl_state { SVC_RUNNING = 1, SVC_WAITING = 2, SVC_FAILED = 3 };
 

@@ -282,3 +282,52 @@ kernel_audit(void)
 {
 	return syscall6(SYS_AUDIT, 0, 0, 0, 0, 0, 0);
 }
+
+int64_t
+pci_info(uint64_t pci, uint64_t index, struct pci_info *out)
+{
+	return syscall6(SYS_PCI_INFO, pci, index, (uint64_t)(uintptr_t)out, 0,
+	    0, 0);
+}
+
+int64_t
+pci_create(uint64_t control, uint64_t dst, uint64_t bdf)
+{
+	return syscall6(SYS_PCI_CREATE, control, dst, bdf, 0, 0, 0);
+}
+
+int64_t
+pci_config_read(uint64_t pci, uint64_t offset, uint64_t width)
+{
+	return syscall6(SYS_PCI_CONFIG_READ, pci, offset, width, 0, 0, 0);
+}
+
+int64_t
+pci_config_write(uint64_t pci, uint64_t offset, uint64_t width, uint64_t value)
+{
+	return syscall6(SYS_PCI_CONFIG_WRITE, pci, offset, width, value, 0, 0);
+}
+
+int64_t
+pci_bar(uint64_t pci, uint64_t memory, uint64_t dst, uint64_t bar)
+{
+	return syscall6(SYS_PCI_BAR, pci, memory, dst, bar, 0, 0);
+}
+
+int64_t
+pci_msi(uint64_t pci, uint64_t vector, uint64_t notification)
+{
+	return syscall6(SYS_PCI_MSI, pci, vector, notification, 0, 0, 0);
+}
+
+int64_t
+dma_create(uint64_t pci, uint64_t memory, uint64_t dst, uint64_t pages)
+{
+	return syscall6(SYS_DMA_CREATE, pci, memory, dst, pages, 0, 0);
+}
+
+int64_t
+random_bytes(void *buf, uint64_t len)
+{
+	return syscall6(SYS_RANDOM, (uint64_t)(uintptr_t)buf, len, 0, 0, 0, 0);
+}

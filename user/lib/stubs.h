@@ -108,5 +108,22 @@ int64_t map_anon_chunk(uint64_t memory, uint64_t vaddr, uint64_t pages,
     uint64_t rights);
 /* SYS_AUDIT: problems the capability audit found (option audit only) */
 int64_t kernel_audit(void);
+/* SYS_PCI_INFO: describes the index-th function (control) or this function */
+int64_t pci_info(uint64_t pci, uint64_t index, struct pci_info *out);
+/* SYS_PCI_CREATE: the capability to one PCI function; one live object per function */
+int64_t pci_create(uint64_t control, uint64_t dst, uint64_t bdf);
+/* SYS_PCI_CONFIG_READ: reads config space (width 1, 2 or 4) -> value */
+int64_t pci_config_read(uint64_t pci, uint64_t offset, uint64_t width);
+/* SYS_PCI_CONFIG_WRITE: writes the command register's driver bits or clears status bits */
+int64_t pci_config_write(uint64_t pci, uint64_t offset, uint64_t width,
+    uint64_t value);
+/* SYS_PCI_BAR: a device frame for a memory BAR (uncached, never executable) */
+int64_t pci_bar(uint64_t pci, uint64_t memory, uint64_t dst, uint64_t bar);
+/* SYS_PCI_MSI: routes an MSI-X entry (or MSI) to the notification */
+int64_t pci_msi(uint64_t pci, uint64_t vector, uint64_t notification);
+/* SYS_DMA_CREATE: zeroed frame the device may DMA into -> its device address */
+int64_t dma_create(uint64_t pci, uint64_t memory, uint64_t dst, uint64_t pages);
+/* SYS_RANDOM: len (at most RANDOM_MAX) bytes from the kernel's random generator */
+int64_t random_bytes(void *buf, uint64_t len);
 
 #endif

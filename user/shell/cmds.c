@@ -5,6 +5,7 @@
  * machine commands go to init.
  */
 #include "user/lib/initctl.h"
+#include "user/lib/net.h"
 #include "user/shell/shell.h"
 
 #define O_READ		0x01
@@ -343,12 +344,70 @@ cmd_mem(int argc, char **argv, struct sink *o, const struct source *in)
 	return 0;
 }
 
+static void
+out_ip(struct sink *o, const char *before, uint64_t a)
+{
+	outf(o, "%s%llu.%llu.%llu.%llu", before, (unsigned long long)(a >> 24) & 255,
+	    (unsigned long long)(a >> 16) & 255, (unsigned long long)(a >> 8) & 255,
+	    (unsigned long long)a & 255);
+}
+
+/* netd's status: our capability may ask, never connect. */
+static int
+cmd_net(int argc, char **argv, struct sink *o, const struct source *in)
+{
+	uint64_t w[NET_ST_ITEMS][3];
+	int64_t err;
+
+	for (uint64_t i = 0; i < NET_ST_ITEMS; i++) {
+		if ((err = net_status(SLOT_NETD, i, w[i])) < 0) {
+			outf(o, "net: netd: %s\n", net_strerror(err));
+			return 1;
+		}
+	}
+	if (!(w[NET_ST_LINK][0] & NET_F_DRIVER))
+		outf(o, "link:    no NIC driver\n");
+	else
+		outf(o, "link:    %s, MTU %llu\n", w[NET_ST_LINK][0] & NET_F_LINK ? "up" : "down",
+		    (unsigned long long)w[NET_ST_LINK][2]);
+	outf(o, "MAC:     ");
+	for (int i = 0; i < 6; i++)
+		outf(o, "%02llx%s", (unsigned long long)(w[NET_ST_LINK][1] >> (8 * i)) & 255,
+		    i < 5 ? ":" : " (random, this boot)\n");
+	if (w[NET_ST_ADDR][0] == 0) {
+		outf(o, "address: none (DHCP state %llu)\n", (unsigned long long)w[NET_ST_LEASE][0]);
+	} else {
+		out_ip(o, "address: ", w[NET_ST_ADDR][0]);
+		out_ip(o, " mask ", w[NET_ST_ADDR][1]);
+		out_ip(o, " gateway ", w[NET_ST_ADDR][2]);
+		outf(o, "\n");
+	}
+	if (w[NET_ST_LINK][0] & NET_F_BOUND)
+		outf(o, "lease:   %llu s, %llu s used\n", (unsigned long long)w[NET_ST_LEASE][1],
+		    (unsigned long long)w[NET_ST_LEASE][2]);
+	outf(o, "rx:      %llu frames, %llu bytes, %llu dropped\n",
+	    (unsigned long long)w[NET_ST_RX][0], (unsigned long long)w[NET_ST_RX][1],
+	    (unsigned long long)w[NET_ST_RX][2]);
+	outf(o, "tx:      %llu frames, %llu bytes, %llu dropped\n",
+	    (unsigned long long)w[NET_ST_TX][0], (unsigned long long)w[NET_ST_TX][1],
+	    (unsigned long long)w[NET_ST_TX][2]);
+	outf(o, "tcp:     %llu open, %llu opened, %llu accepted; %llu refused, %llu timed out, "
+	    "%llu reset\n", (unsigned long long)w[NET_ST_TCP][0],
+	    (unsigned long long)w[NET_ST_TCP][1], (unsigned long long)w[NET_ST_TCP][2],
+	    (unsigned long long)w[NET_ST_ERR][0], (unsigned long long)w[NET_ST_ERR][1],
+	    (unsigned long long)w[NET_ST_ERR][2]);
+	outf(o, "driver:  %llu malformed ring entries, %llu dropped, %llu errors\n",
+	    (unsigned long long)w[NET_ST_DRIVER][0], (unsigned long long)w[NET_ST_DRIVER][1],
+	    (unsigned long long)w[NET_ST_DRIVER][2]);
+	return 0;
+}
+
 static int
 cmd_caps(int argc, char **argv, struct sink *o, const struct source *in)
 {
 	static const char *const types[] = {
 		"null", "cnode", "vspace", "frame", "thread", "endpoint", "notification",
-		"irq", "ioport", "memory", "console", "spawn", "machine",
+		"irq", "ioport", "memory", "console", "spawn", "machine", "pci",
 	};
 	struct cap_info ci;
 
@@ -357,7 +416,7 @@ cmd_caps(int argc, char **argv, struct sink *o, const struct source *in)
 		if (cap_info(s, &ci) != E_OK)
 			continue;
 		outf(o, "%-5llu %-13s %c%c%c%c%c  %llu\n", (unsigned long long)s,
-		    ci.type < 13 ? types[ci.type] : "?",
+		    ci.type < CAP_TYPE_COUNT ? types[ci.type] : "?",
 		    ci.rights & RIGHT_READ ? 'r' : '-', ci.rights & RIGHT_WRITE ? 'w' : '-',
 		    ci.rights & RIGHT_EXEC ? 'x' : '-', ci.rights & RIGHT_GRANT ? 'g' : '-',
 		    ci.rights & RIGHT_CONTROL ? 'c' : '-', (unsigned long long)ci.badge);
@@ -483,6 +542,7 @@ const struct cmd commands[] = {
 	{ "ps", cmd_ps, "list the services init runs" },
 	{ "kill", cmd_kill, "stop a service (init restarts it): kill service" },
 	{ "mem", cmd_mem, "memory quota and file system usage" },
+	{ "net", cmd_net, "the network: link, MAC, address, DHCP lease, counters" },
 	{ "caps", cmd_caps, "list this shell's capabilities" },
 	{ "uptime", cmd_uptime, "time since boot" },
 	{ "dmesg", cmd_dmesg, "the kernel log, or its last bytes: dmesg [bytes]" },

@@ -16,6 +16,7 @@
 #define SLOT_NOTIFY	20
 #define SLOT_FSBUF	21	/* the frame shared with ramfs */
 #define SLOT_NEWFS	22	/* a narrower directory capability on its way in */
+#define SLOT_NETD	23	/* netd, status only (init: status:netd) */
 #define FSBUF_VA	0x0000100000000000ULL
 #define PIPE_MAX	65536	/* bytes one command may pass to the next */
 

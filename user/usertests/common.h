@@ -48,6 +48,10 @@ void test_charged_tables(void);
 void test_stateful_fuzz(void);
 int sfuzz_worker(uint64_t arg);
 
+/* devices.c: the PCI calls against QEMU's edu device; its spawned copy's mode. */
+void test_devices(void);
+int devices_child(uint64_t arg);
+
 /* flags.c: user RFLAGS never reach the kernel's own flags. */
 void test_rflags(void);
 /* The modes of spawned copies of usertests in those groups; -1 if arg is none. */

@@ -27,8 +27,9 @@
 #define FUZZ_DEFAULT	3000
 #define KILL_ROUNDS	40
 #define RECEIVER_ARG	0x7ec1e7e5	/* main's argument in the spawned copy */
+#define DEVICES_ONLY_ARG 0xde71ce00	/* run only the devices group (tests/qemu/test_iommu.py) */
 #define ANON_VA		0x0000300000000000ULL
-#define SLOT_ANONQ	10	/* the fuzzer's quota for anonymous pages */
+#define SLOT_ANONQ	11	/* the fuzzer's quota for anonymous pages (10 is SLOT_PCI) */
 #define BIGFRAME_VA	0x0000310000000000ULL
 #define MALLOC_N	300
 
@@ -635,6 +636,24 @@ test_bad_pointers(void)
 	    thread_create(SLOT_MEMORY, SLOT_A, (void (*)(uint64_t))KERNEL_TEXT, child_stack, 0), E_RANGE);
 	expect("thread stack in the kernel",
 	    thread_create(SLOT_MEMORY, SLOT_A, read_null, (void *)KERNEL_DATA, 0), E_RANGE);
+}
+
+/* SYS_RANDOM: bounds and faults, and draws that are neither zero nor repeated. */
+static void
+test_random(void)
+{
+	uint8_t a[RANDOM_MAX], b[RANDOM_MAX], zero[RANDOM_MAX] = { 0 };
+
+	expect("random into NULL", random_bytes(NULL, 16), E_FAULT);
+	expect("random into kernel data", random_bytes((void *)KERNEL_DATA, 16), E_FAULT);
+	expect("random into read-only text",
+	    random_bytes((void *)(uintptr_t)test_random, 16), E_FAULT);
+	expect("random beyond RANDOM_MAX", random_bytes(a, RANDOM_MAX + 1), E_INVAL);
+	expect("random of 0 bytes", random_bytes(NULL, 0), E_OK);
+	expect("random", random_bytes(a, sizeof a), E_OK);
+	expect("random again", random_bytes(b, sizeof b), E_OK);
+	expect_true("random bytes are not zero", memcmp(a, zero, sizeof a) != 0);
+	expect_true("two draws differ", memcmp(a, b, sizeof a) != 0);
 }
 
 /* --- Exhaustion: memory, slots, threads -------------------------------- */
@@ -1398,11 +1417,11 @@ test_syscall_fuzz(uint64_t iterations)
 	}
 	/* Small numbers may have named any slot from 10 up as a destination. */
 	for (uint64_t s = 10; s < 256; s++) {
-		if (s != SLOT_QUOTA && s != SLOT_ANONQ)
+		if (s != SLOT_QUOTA && s != SLOT_ANONQ && s != SLOT_PCI)
 			cap_revoke(s);
 	}
 	for (uint64_t s = 10; s < 256; s++) {
-		if (s != SLOT_QUOTA && s != SLOT_ANONQ)
+		if (s != SLOT_QUOTA && s != SLOT_ANONQ && s != SLOT_PCI)
 			cap_delete(s);
 	}
 	quota_settles(SLOT_QUOTA, 0);
@@ -1434,6 +1453,13 @@ main(uint64_t arg)
 		return receiver();
 	if ((child = isolation_child(arg)) >= 0)
 		return child;
+	if ((child = devices_child(arg)) >= 0)
+		return child;
+	if (arg == DEVICES_ONLY_ARG) {
+		run_group("devices: PCI, DMA, MSI", test_devices);
+		printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);
+		return 0;
+	}
 	if (SFUZZ_IS_WORKER(arg))
 		return sfuzz_worker(arg);
 	fuzz_iterations = arg ? arg : FUZZ_DEFAULT;
@@ -1446,6 +1472,7 @@ main(uint64_t arg)
 	run_group("revoke", test_revoke);
 	run_group("sealed tokens", test_tokens);
 	run_group("bad pointers and lengths", test_bad_pointers);
+	run_group("the kernel's random generator", test_random);
 	run_group("memory exhaustion", test_memory_exhaustion);
 	run_group("anonymous pages", test_map_anon);
 	run_group("frames of several pages", test_big_frames);
@@ -1468,6 +1495,7 @@ main(uint64_t arg)
 	run_group("seals and timers are charged, not tabled", test_charged_tables);
 	run_group("the kernel log", test_console_log);
 	run_group("user flags stay out of the kernel", test_rflags);
+	run_group("devices: PCI, DMA, MSI", test_devices);
 	run_group("syscall fuzzer", fuzz_group);
 	run_group("stateful fuzzer", test_stateful_fuzz);
 	printf("usertests: %d passed, %d failed\n", groups_passed, groups_failed);

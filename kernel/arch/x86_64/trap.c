@@ -10,7 +10,9 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/tlb.h"
+#include "kernel/iommu.h"
 #include "kernel/obj/device.h"
+#include "kernel/obj/pci.h"
 #include "kernel/timer.h"
 #include "kernel/kernel.h"
 #include "kernel/lock.h"
@@ -223,6 +225,21 @@ trap(struct trapframe *tf)
 		bkl_lock();
 		irq_dispatch((uint32_t)(tf->vector - VEC_IRQ_BASE));
 		sched_check_preempt_or_idle();
+		bkl_unlock();
+		return;
+	}
+	if (tf->vector >= VEC_MSI_BASE && tf->vector < VEC_MSI_BASE + MSI_VECTORS) {
+		lapic_eoi();
+		bkl_lock();
+		msi_dispatch((uint32_t)tf->vector);
+		sched_check_preempt_or_idle();
+		bkl_unlock();
+		return;
+	}
+	if (tf->vector == VEC_IOMMU_FAULT) {
+		lapic_eoi();
+		bkl_lock();
+		iommu_faults();
 		bkl_unlock();
 		return;
 	}

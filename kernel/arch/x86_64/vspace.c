@@ -105,6 +105,8 @@ vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t rights)
 		flags |= PTE_W;
 	if (!(rights & RIGHT_EXEC))
 		flags |= PTE_NX;
+	if (rights & VSPACE_UNCACHED)
+		flags |= PTE_CACHE_UC;
 	*pte = pa | flags;
 	return E_OK;
 }

@@ -21,6 +21,9 @@ struct vspace {
 	int dead;			/* no CPU runs on it any more: unmap without shootdowns */
 };
 
+/* With the rights of vspace_map: map the page uncached (device registers). */
+#define VSPACE_UNCACHED	0x100
+
 struct vspace *vspace_create(struct memory *m);
 /*
  * Maps the frame at pa at user address va with rights (RIGHT_WRITE,
