@@ -137,7 +137,7 @@ cmd_init(int argc, char **argv)
 	int c;
 	const char *dir = NULL;
 
-	if (want_help(argc, argv, text))
+	if (cli_want_help(argc, argv, text))
 		return 0;
 	while ((c = getopt(argc, argv, "d:")) != -1) {
 		if (c != 'd') {
@@ -188,7 +188,7 @@ cmd_block(int argc, char **argv)
 	uint32_t bad;
 	int c, err, ret = 1;
 
-	if (want_help(argc, argv, text) || l == NULL || s == NULL || blk == NULL)
+	if (cli_want_help(argc, argv, text) || l == NULL || s == NULL || blk == NULL)
 		goto done0;
 	while ((c = getopt(argc, argv, "d:p:o:")) != -1) {
 		switch (c) {
@@ -303,7 +303,7 @@ cmd_apply(int argc, char **argv)
 
 	if (l == NULL || s == NULL)
 		goto done;
-	if (want_help(argc, argv, text)) {
+	if (cli_want_help(argc, argv, text)) {
 		ret = 0;
 		goto done;
 	}
@@ -362,7 +362,7 @@ replay_or_verify(int argc, char **argv, int check)
 
 	if (l == NULL || s == NULL)
 		goto done;
-	if (want_help(argc, argv, text)) {
+	if (cli_want_help(argc, argv, text)) {
 		ret = 0;
 		goto done;
 	}
@@ -511,7 +511,7 @@ cmd_query(int argc, char **argv)
 
 	if (l == NULL || s == NULL)
 		goto done;
-	if (want_help(argc, argv, text)) {
+	if (cli_want_help(argc, argv, text)) {
 		ret = 0;
 		goto done;
 	}

@@ -45,7 +45,4 @@ int cmd_replay(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 
-/* Prints the command's usage to stdout if -h/--help is among argv. */
-int want_help(int argc, char **argv, const char *text);
-
 #endif

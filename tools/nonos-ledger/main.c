@@ -50,18 +50,8 @@ cmd_keygen(int argc, char **argv)
 	static const char text[] = "usage: nonos-ledger keygen -o NAME\n"
 	    "Makes an Ed25519 key pair NAME.pub and NAME.key (mode 0600), in\n"
 	    "nonos-sign's format; never overwrites. Prints the public key.\n";
-	char pub[SIGN_PUBFILE_LEN + 1];
 
-	if (want_help(argc, argv, text))
-		return 0;
-	if (argc != 3 || strcmp(argv[1], "-o") != 0) {
-		fputs(text, stderr);
-		return EXIT_USAGE;
-	}
-	if (signkey_generate(argv[2], pub) < 0)
-		return 1;
-	printf("%s", pub);
-	return 0;
+	return cli_keygen(argc, argv, text);
 }
 
 /* The numeric parameters --set may change, with where they live. */
@@ -160,7 +150,7 @@ cmd_genesis(int argc, char **argv)
 	size_t n = 0, len;
 	int c, err;
 
-	if (want_help(argc, argv, text))
+	if (cli_want_help(argc, argv, text))
 		return 0;
 	ledger_default_params(&p);
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -440,7 +430,7 @@ sign_hash_cmd(int argc, char **argv, int vote)
 	u128 amount = 0;
 	int c, have = 0;
 
-	if (want_help(argc, argv, text))
+	if (cli_want_help(argc, argv, text))
 		return 0;
 	while ((c = getopt_long(argc, argv, "g:K:", opts, NULL)) != -1) {
 		switch (c) {
@@ -499,7 +489,7 @@ cmd_hashlock(int argc, char **argv)
 	    "Prints SHA-256 of a 32-byte HTLC preimage (for htlc-lock --h).\n";
 	uint8_t pre[32], h[32];
 
-	if (want_help(argc, argv, text))
+	if (cli_want_help(argc, argv, text))
 		return 0;
 	if (argc != 2) {
 		fputs(text, stderr);
@@ -543,7 +533,7 @@ cmd_counts(int argc, char **argv)
 	size_t len, n;
 	int c, err, have_cap = 0;
 
-	if (want_help(argc, argv, text))
+	if (cli_want_help(argc, argv, text))
 		return 0;
 	while ((c = getopt_long(argc, argv, "a:", opts, NULL)) != -1) {
 		switch (c) {

@@ -13,17 +13,6 @@
 #include "tools/nonos-ledger/ledger_tool.h"
 
 int
-want_help(int argc, char **argv, const char *text)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(text, stdout);
-			return 1;
-		}
-	return 0;
-}
-
-int
 parse_u128(const char *what, const char *s, u128 *v)
 {
 	u128 x = 0;
