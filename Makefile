@@ -40,7 +40,7 @@ HOST_EXTRA_DEPS :=
 TOOLS :=
 LINK_CHECKS :=
 MK := mk/bearssl.mk mk/lz4.mk mk/sodium.mk mk/lwip.mk mk/tools.mk mk/verified-boot.mk \
-	mk/vault.mk mk/vault-bench.mk mk/tor.mk mk/kfuzz.mk mk/bench.mk \
+	mk/vault.mk mk/vault-bench.mk mk/ledger.mk mk/tor.mk mk/kfuzz.mk mk/bench.mk \
 	mk/ipcbench.mk mk/ramfsbench.mk mk/netbench.mk
 ifneq ($(filter-out $(MK),$(wildcard mk/*.mk)),)
 $(error $(filter-out $(MK),$(wildcard mk/*.mk)): not in the Makefile's MK list)
@@ -246,7 +246,7 @@ fuzz: $(FUZZ_BIN)
 # of itself in build/.setup-done; the entry points refuse to start until
 # that copy matches, i.e. until setup has run with today's package list.
 # scripts/check and scripts/run run setup first.
-ifneq ($(filter all run check bench,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter all run check bench prove,$(or $(MAKECMDGOALS),all)),)
 ifneq ($(shell cmp -s scripts/setup build/.setup-done && echo same),same)
 $(error scripts/setup has not run here, or has changed since it ran: run scripts/setup (it installs packages with apt, which make never does))
 endif
@@ -266,6 +266,11 @@ check: image unit fuzz $(TOOLS) $(LINK_CHECKS)
 bench: image
 	bench/run-all
 
+# The Frama-C WP proofs of the trusted core (docs/proofs.md); also part of
+# tests/run-all. Prints `N goals proved, M not`; fails on any unproved goal.
+prove:
+	tests/proofs/run
+
 # The call numbers and user wrappers, from lib/abi/syscalls.tab. Their
 # outputs are committed (tests/tools/abi_check.py checks they are current),
 # so a build never needs this.
@@ -275,7 +280,7 @@ abi:
 clean:
 	rm -rf $(B)
 
-.PHONY: all image unit fuzz run check bench abi clean FORCE
+.PHONY: all image unit fuzz run check bench prove abi clean FORCE
 FORCE:
 .DEFAULT_GOAL := all
 

@@ -14,7 +14,7 @@ RFSB_SRC := bench/ramfs/linux_bench.c user/ramfsbench/workload.c user/ramfsbench
 $(RFSB)/ramfs-linux_bench: $(RFSB_SRC) user/ramfsbench/workload.h
 	@mkdir -p $(@D)
 	@echo "  CC [linux]  $@"
-	@gcc -static -std=c17 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I. -o $@ $(RFSB_SRC)
+	@clang -static -std=c17 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I. -o $@ $(RFSB_SRC)
 
 $(RFSB)/ramfs-initrd.img: bench/ramfs/init $(RFSB)/ramfs-linux_bench /bin/busybox bench/boot/mkinitrd
 	@echo "  CPIO        $@"

@@ -5,6 +5,14 @@
 
 #include "lib/cap/cap.h"
 
+/*@ requires \valid(c);
+    requires parent != \null ==> \valid(parent) && \separated(parent, c);
+    requires parent != \null && parent->child != \null ==>
+      \valid(parent->child) && \separated(parent->child, parent, c);
+    assigns c->parent, c->prev, c->next, parent->child, parent->child->prev;
+    ensures c->parent == parent && c->prev == \null;
+    ensures parent != \null ==> parent->child == c && c->next == \old(parent->child);
+    ensures parent == \null ==> c->next == \null; */
 static void
 link_child(struct cap *parent, struct cap *c)
 {
@@ -29,6 +37,11 @@ unlink_node(struct cap *c)
 	c->parent = c->next = c->prev = NULL;
 }
 
+/*@ requires \valid(c);
+    assigns c->obj, c->rights, c->badge, c->parent, c->child, c->next, c->prev;
+    ensures c->obj == \null && c->rights == 0 && c->badge == 0;
+    ensures c->parent == \null && c->child == \null && c->next == \null &&
+      c->prev == \null; */
 static void
 clear(struct cap *c)
 {
@@ -52,6 +65,8 @@ cap_install(struct cap *dst, struct kobj *obj, uint32_t rights)
 	return E_OK;
 }
 
+/*@ assigns \nothing;
+    ensures \result != 0 <==> type == CAP_ENDPOINT || type == CAP_NOTIFICATION; */
 static int
 takes_badge(uint32_t type)
 {

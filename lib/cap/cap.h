@@ -48,7 +48,38 @@ struct cap_ops {
 	void *ctx;
 };
 
+/*@ // Every right in r is also in of (rights are bits 0..31).
+    predicate rights_within(integer r, integer of) =
+      \forall integer b; 0 <= b < 32 ==> (r & (1 << b)) != 0 ==> (of & (1 << b)) != 0;
+*/
+
+/*
+ * The contracts below are proved with Frama-C WP (docs/proofs.md) for
+ * cap_install, cap_derive and cap_check; cap_move, cap_delete and
+ * cap_revoke walk the tree's lists and are tested, not proved.
+ */
+
 /* Installs the original capability to a new object in the empty slot dst. */
+/*@ requires \valid(dst);
+    requires obj != \null ==> \valid(obj) && \separated(obj, dst) && obj->caps < UINT32_MAX;
+    behavior occupied:
+      assumes dst->obj != \null;
+      assigns \nothing;
+      ensures \result == E_BUSY;
+    behavior invalid:
+      assumes dst->obj == \null;
+      assumes obj == \null || (rights & ~RIGHTS_ALL) != 0;
+      assigns \nothing;
+      ensures \result == E_INVAL;
+    behavior installed:
+      assumes dst->obj == \null && obj != \null && (rights & ~RIGHTS_ALL) == 0;
+      assigns *dst, obj->caps;
+      ensures \result == E_OK;
+      ensures dst->obj == obj && dst->rights == rights && dst->badge == 0;
+      ensures dst->parent == \null && dst->child == \null;
+      ensures obj->caps == \old(obj->caps) + 1;
+    complete behaviors;
+    disjoint behaviors; */
 int cap_install(struct cap *dst, struct kobj *obj, uint32_t rights);
 
 /*
@@ -56,6 +87,35 @@ int cap_install(struct cap *dst, struct kobj *obj, uint32_t rights);
  * rights src->rights & rights and the given badge (0 keeps src's). Only
  * endpoints and notifications take badges, and a badge once set stays.
  */
+/*@ requires \valid(src) && \valid(dst);
+    requires src->obj != \null ==> \valid(src->obj) && src->obj->caps < UINT32_MAX &&
+      \separated(src->obj, src, dst);
+    requires src->child != \null ==> \valid(src->child) &&
+      \separated(src->child, src, dst, src->obj);
+    behavior refused:
+      assumes src == dst || (rights & ~RIGHTS_ALL) != 0 || src->obj == \null ||
+        dst->obj != \null;
+      assigns \nothing;
+      ensures \result != E_OK;
+    behavior checked:
+      assumes src != dst && (rights & ~RIGHTS_ALL) == 0 && src->obj != \null &&
+        dst->obj == \null;
+      assigns *dst, src->child, src->child->prev, src->obj->caps;
+      ensures \result == E_OK || \result == E_INVAL || \result == E_BADGE;
+      ensures \result != E_OK ==> src->obj == \old(src->obj) && dst->obj == \null;
+      // Deriving never adds a right.
+      ensures \result == E_OK ==> dst->rights == (\old(src->rights) & rights);
+      ensures \result == E_OK ==> rights_within(dst->rights, \old(src->rights));
+      // A badge once set stays: the child carries the parent's.
+      ensures \result == E_OK && \old(src->badge) != 0 ==> dst->badge == \old(src->badge);
+      ensures \result == E_OK && \old(src->badge) == 0 ==> dst->badge == badge;
+      ensures \result == E_OK ==> src->badge == \old(src->badge) &&
+        src->rights == \old(src->rights);
+      ensures \result == E_OK ==> dst->obj == \old(src->obj) && dst->parent == src &&
+        src->child == dst && dst->child == \null;
+      ensures \result == E_OK ==> src->obj->caps == \old(src->obj->caps) + 1;
+    complete behaviors;
+    disjoint behaviors; */
 int cap_derive(struct cap *src, struct cap *dst, uint32_t rights, uint64_t badge);
 
 /* Moves src into the empty slot dst, keeping its place in the tree. */
@@ -71,6 +131,13 @@ void cap_delete(struct cap *c, const struct cap_ops *ops);
 uint64_t cap_revoke(struct cap *c, const struct cap_ops *ops);
 
 /* Checks that c holds an object of type (CAP_NULL: any) with all of need. */
+/*@ requires \valid_read(c);
+    requires c->obj != \null ==> \valid_read(c->obj);
+    assigns \nothing;
+    ensures \result == E_OK || \result == E_NOCAP || \result == E_TYPE ||
+      \result == E_RIGHTS;
+    ensures \result == E_OK <==> c->obj != \null &&
+      (type == CAP_NULL || c->obj->type == type) && (c->rights & need) == need; */
 int cap_check(const struct cap *c, uint32_t type, uint32_t need);
 
 #endif

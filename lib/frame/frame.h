@@ -6,6 +6,9 @@
  *
  * Invariants: a set bit means "in use or not RAM"; free counts the clear
  * bits. hint is only where a search starts; correctness never depends on it.
+ *
+ * The ACSL contracts below state these invariants (frame_ok) and what each
+ * call does to the bitmap; they are proved with Frama-C WP (docs/proofs.md).
  */
 #ifndef LIB_FRAME_FRAME_H
 #define LIB_FRAME_FRAME_H
@@ -30,32 +33,131 @@ struct frame_alloc {
 	uint64_t hint;		/* word index where the search starts */
 };
 
+/*@ // Bit pos (0..63) of x is set. Frame fa->first + i is in use when
+    // bit_test(fa->bitmap[i / 64], i % 64): that formula is written out in
+    // full below, as the provers fail to unfold a predicate naming it.
+    predicate bit_test(integer x, integer pos) = (x & (1 << pos)) != 0;
+
+    logic integer frame_words(integer count) = (count + 63) / 64;
+
+    // The bitmap is in bounds and apart from fa.
+    predicate frame_mem{L}(struct frame_alloc *fa) =
+      \valid(fa) && fa->count <= UINT64_MAX - 63 &&
+      fa->first + fa->count < FRAME_NONE &&
+      \valid(fa->bitmap + (0 .. frame_words(fa->count) - 1)) &&
+      \separated(fa, fa->bitmap + (0 .. frame_words(fa->count) - 1));
+
+    // The allocator's invariant as far as it is proved: the bitmap is
+    // in bounds, the hint inside it. (That free counts the clear bits is
+    // tested, not proved: docs/proofs.md.)
+    predicate frame_ok{L}(struct frame_alloc *fa) =
+      frame_mem(fa) && fa->hint <= frame_words(fa->count);
+
+*/
+
 /* Words of bitmap storage needed for count frames. */
+/*@ requires count <= UINT64_MAX - 63;
+    assigns \nothing;
+    ensures \result == frame_words(count); */
 size_t frame_bitmap_words(uint64_t count);
 
 /* Covers frames [first, first+count), all marked in use. */
+/*@ requires \valid(fa) && count <= UINT64_MAX - 63 && first + count < FRAME_NONE;
+    requires \valid(bitmap + (0 .. frame_words(count) - 1));
+    requires \separated(fa, bitmap + (0 .. frame_words(count) - 1));
+    assigns *fa, bitmap[0 .. frame_words(count) - 1];
+    ensures frame_ok(fa) && fa->free == 0;
+    ensures fa->bitmap == bitmap && fa->first == first && fa->count == count;
+    ensures \forall integer k; 0 <= k < frame_words(count) ==> bitmap[k] == UINT64_MAX; */
 void frame_init(struct frame_alloc *fa, uint64_t *bitmap, uint64_t first,
     uint64_t count);
 
 /* Marks [pfn, pfn+n) free (clipped to the covered range). Used at start-up. */
+/*@ requires frame_ok(fa);
+    assigns fa->bitmap[0 .. frame_words(fa->count) - 1], fa->free, fa->hint;
+    ensures frame_ok(fa);
+    ensures \forall integer k; 0 <= k < fa->count && pfn <= fa->first + k < pfn + n ==>
+      !bit_test(fa->bitmap[k / 64], k % 64);
+    ensures \forall integer k; 0 <= k < fa->count && !(pfn <= fa->first + k < pfn + n) ==>
+      (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64))); */
 void frame_add_free(struct frame_alloc *fa, uint64_t pfn, uint64_t n);
 
 /* Marks [pfn, pfn+n) in use (clipped). Used to reserve ranges at start-up. */
+/*@ requires frame_ok(fa);
+    assigns fa->bitmap[0 .. frame_words(fa->count) - 1], fa->free;
+    ensures frame_ok(fa);
+    ensures \forall integer k; 0 <= k < fa->count && pfn <= fa->first + k < pfn + n ==>
+      bit_test(fa->bitmap[k / 64], k % 64);
+    ensures \forall integer k; 0 <= k < fa->count && !(pfn <= fa->first + k < pfn + n) ==>
+      (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64))); */
 void frame_reserve(struct frame_alloc *fa, uint64_t pfn, uint64_t n);
 
-/* Returns a free frame number, or FRAME_NONE when none is left. */
+/*
+ * Returns a free frame number, or FRAME_NONE when none is left. Proved:
+ * the frame returned was free and is now in use, nothing else changed.
+ */
+/*@ requires frame_ok(fa);
+    assigns fa->bitmap[0 .. frame_words(fa->count) - 1], fa->free, fa->hint;
+    ensures frame_ok(fa);
+    ensures \result == FRAME_NONE ==> \forall integer k; 0 <= k < fa->count ==>
+      (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64)));
+    ensures \result != FRAME_NONE ==>
+      fa->first <= \result < fa->first + fa->count &&
+      !\old(bit_test(fa->bitmap[(\result - fa->first) / 64], (\result - fa->first) % 64)) &&
+      bit_test(fa->bitmap[(\result - fa->first) / 64], (\result - fa->first) % 64) &&
+      \forall integer k; 0 <= k < fa->count && k != \result - fa->first ==>
+        (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64))); */
 uint64_t frame_alloc(struct frame_alloc *fa);
 
 /*
  * Returns the first of n consecutive free frames whose first frame number
  * is a multiple of align (a power of two), or FRAME_NONE.
  */
+/*@ requires frame_ok(fa);
+    assigns fa->bitmap[0 .. frame_words(fa->count) - 1], fa->free;
+    ensures frame_ok(fa);
+    ensures \result == FRAME_NONE ==> \forall integer k; 0 <= k < fa->count ==>
+      (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64)));
+    ensures \result != FRAME_NONE ==>
+      n >= 1 && \result % align == 0 &&
+      fa->first <= \result && \result + n <= fa->first + fa->count &&
+      \forall integer k; 0 <= k < fa->count && \result <= fa->first + k < \result + n ==>
+        !\old(bit_test(fa->bitmap[k / 64], k % 64)) && bit_test(fa->bitmap[k / 64], k % 64);
+    ensures \result != FRAME_NONE ==>
+      \forall integer k; 0 <= k < fa->count && !(\result <= fa->first + k < \result + n) ==>
+        (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64))); */
 uint64_t frame_alloc_contig(struct frame_alloc *fa, uint64_t n, uint64_t align);
 
 /* Frees one frame; detects double frees and foreign frames. */
+/*@ requires frame_ok(fa);
+    assigns fa->bitmap[0 .. frame_words(fa->count) - 1], fa->free, fa->hint;
+    ensures frame_ok(fa);
+    behavior foreign:
+      assumes !(fa->first <= pfn < fa->first + fa->count);
+      assigns \nothing;
+      ensures \result == FRAME_ERANGE;
+    behavior double_free:
+      assumes fa->first <= pfn < fa->first + fa->count;
+      assumes !bit_test(fa->bitmap[(pfn - fa->first) / 64], (pfn - fa->first) % 64);
+      assigns \nothing;
+      ensures \result == FRAME_EDOUBLE;
+    behavior freed:
+      assumes fa->first <= pfn < fa->first + fa->count;
+      assumes bit_test(fa->bitmap[(pfn - fa->first) / 64], (pfn - fa->first) % 64);
+      ensures \result == FRAME_OK;
+      ensures !bit_test(fa->bitmap[(pfn - fa->first) / 64], (pfn - fa->first) % 64);
+      ensures \forall integer k; 0 <= k < fa->count && k != pfn - fa->first ==>
+        (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64)));
+    complete behaviors;
+    disjoint behaviors; */
 enum frame_error frame_free(struct frame_alloc *fa, uint64_t pfn);
 
 /* 1 if pfn is covered and currently allocated. */
+/*@ requires frame_mem(fa);
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> fa->first <= pfn < fa->first + fa->count &&
+      bit_test(fa->bitmap[(pfn - fa->first) / 64], (pfn - fa->first) % 64); */
 int frame_in_use(const struct frame_alloc *fa, uint64_t pfn);
 
 #endif

@@ -2,7 +2,10 @@
  * The RAM file system (see ramfs.h): a node table, a block bitmap and
  * blocks in one arena. Files map their blocks like xv6 inodes (direct,
  * indirect, double indirect; holes read as zeros). Paths are resolved
- * from a root reference downwards and never climb above it.
+ * from a root reference downwards and never climb above it. A name table
+ * (hash of parent and name, chained through the nodes) finds an entry
+ * without walking its directory, and free nodes form a list, so that
+ * lookups, creates and removes cost the same in a directory of thousands.
  */
 #include "lib/ramfs/ramfs.h"
 #include "lib/libc/string.h"
@@ -13,7 +16,11 @@ struct ramfs_node {
 	uint32_t gen;		/* bumped when the node is freed */
 	uint32_t parent;	/* the root is its own parent */
 	uint32_t child;		/* first entry (directories), NONE if empty */
-	uint32_t sibling;	/* next entry of the parent, NONE at the end */
+	uint32_t last;		/* last entry (directories), NONE if empty */
+	uint32_t sibling;	/* next entry of the parent, NONE at the end; free: next free */
+	uint32_t prev;		/* previous entry of the parent, NONE at the start */
+	uint32_t hash;		/* of (parent, name): the name table's key */
+	uint32_t hnext;		/* next node in its name table chain */
 	uint32_t nentries;	/* entries (directories) */
 	uint64_t size;		/* bytes (files) */
 	uint32_t direct[RAMFS_NDIRECT];	/* block number + 1; 0: a hole */
@@ -23,6 +30,7 @@ struct ramfs_node {
 
 #define NONE		0xffffffffu
 #define ROOT		0u
+#define ALLOC_WHOLE	2	/* bmap's alloc: the caller overwrites the whole data block */
 
 /* --- Blocks --------------------------------------------------------------- */
 
@@ -32,12 +40,25 @@ block(struct ramfs *fs, uint32_t bno)
 	return fs->blocks + (size_t)(bno - 1) * RAMFS_BLOCK;
 }
 
-/* A zeroed block, or 0 when the quota or the arena is spent. */
+/*
+ * A block for the caller, or 0 when the quota or the arena is spent. It
+ * is zeroed, unless whole is set: then the caller overwrites all of it
+ * before anyone can read it, and a freed block needs no zeroing first.
+ * Freed blocks (the zeroing queue) are reused first, most recent first.
+ */
 static uint32_t
-block_alloc(struct ramfs *fs)
+block_alloc(struct ramfs *fs, int whole)
 {
 	if (fs->used + RAMFS_BLOCK > fs->quota)
 		return 0;
+	if (fs->nqueued > 0) {
+		uint32_t bno = fs->queue[--fs->nqueued];
+
+		if (!whole)
+			explicit_bzero(block(fs, bno), RAMFS_BLOCK);
+		fs->used += RAMFS_BLOCK;
+		return bno;
+	}
 	for (uint32_t n = 0; n < fs->nblocks; n++) {
 		uint32_t i = (fs->block_hint + n) % fs->nblocks;
 
@@ -51,18 +72,30 @@ block_alloc(struct ramfs *fs)
 	return 0;
 }
 
-/* Zeroes and frees a block; the entry pointing at it is cleared. */
+/*
+ * Frees a block into the zeroing queue (its bit stays set until it is
+ * zeroed: no one gets it unzeroed); the entry pointing at it is cleared.
+ */
 static void
 block_free(struct ramfs *fs, uint32_t *entry)
 {
-	uint32_t i = *entry - 1;
-
 	if (*entry == 0)
 		return;
-	explicit_bzero(block(fs, *entry), RAMFS_BLOCK);
-	fs->bitmap[i / 8] &= (uint8_t)~(1u << (i % 8));
+	fs->queue[fs->nqueued++] = *entry;
 	fs->used -= RAMFS_BLOCK;
 	*entry = 0;
+}
+
+uint32_t
+ramfs_zero_queued(struct ramfs *fs, uint32_t max)
+{
+	for (; max > 0 && fs->nqueued > 0; max--) {
+		uint32_t i = fs->queue[--fs->nqueued] - 1;
+
+		explicit_bzero(block(fs, i + 1), RAMFS_BLOCK);
+		fs->bitmap[i / 8] &= (uint8_t)~(1u << (i % 8));
+	}
+	return fs->nqueued;
 }
 
 static uint32_t *
@@ -71,24 +104,27 @@ index_entries(struct ramfs *fs, uint32_t bno)
 	return (uint32_t *)(void *)block(fs, bno);
 }
 
-/* Allocates *entry when it is a hole and alloc is set; 0 on success. */
+/* Allocates *entry when it is a hole and alloc is set (ALLOC_WHOLE: see block_alloc). */
 static int
 fill(struct ramfs *fs, uint32_t *entry, int alloc)
 {
 	if (*entry != 0 || !alloc)
 		return 0;
-	if ((*entry = block_alloc(fs)) == 0)
+	if ((*entry = block_alloc(fs, alloc == ALLOC_WHOLE)) == 0)
 		return RAMFS_ENOSPC;
 	return 0;
 }
 
 /*
  * The block holding file block fbn of node n: *bno is 0 for a hole (and
- * alloc unset). With alloc, missing index and data blocks are made.
+ * alloc unset). With alloc, missing index and data blocks are made; with
+ * ALLOC_WHOLE the data block is left as it was (the caller fills it).
  */
 static int
 bmap(struct ramfs *fs, struct ramfs_node *n, uint64_t fbn, int alloc, uint32_t *bno)
 {
+	int index_alloc = alloc != 0;
+
 	uint32_t *e;
 	int err;
 
@@ -96,17 +132,17 @@ bmap(struct ramfs *fs, struct ramfs_node *n, uint64_t fbn, int alloc, uint32_t *
 	if (fbn < RAMFS_NDIRECT) {
 		e = &n->direct[fbn];
 	} else if ((fbn -= RAMFS_NDIRECT) < RAMFS_NINDIRECT) {
-		if ((err = fill(fs, &n->ind, alloc)) != 0 || n->ind == 0)
+		if ((err = fill(fs, &n->ind, index_alloc)) != 0 || n->ind == 0)
 			return err;
 		e = &index_entries(fs, n->ind)[fbn];
 	} else {
 		fbn -= RAMFS_NINDIRECT;
 		if (fbn >= (uint64_t)RAMFS_NINDIRECT * RAMFS_NINDIRECT)
 			return RAMFS_EFBIG;
-		if ((err = fill(fs, &n->dind, alloc)) != 0 || n->dind == 0)
+		if ((err = fill(fs, &n->dind, index_alloc)) != 0 || n->dind == 0)
 			return err;
 		e = &index_entries(fs, n->dind)[fbn / RAMFS_NINDIRECT];
-		if ((err = fill(fs, e, alloc)) != 0 || *e == 0)
+		if ((err = fill(fs, e, index_alloc)) != 0 || *e == 0)
 			return err;
 		e = &index_entries(fs, *e)[fbn % RAMFS_NINDIRECT];
 	}
@@ -219,23 +255,21 @@ height(struct ramfs *fs, uint32_t top)
 static int
 node_alloc(struct ramfs *fs, uint32_t type, uint32_t *ino)
 {
-	if (fs->used + RAMFS_NODE_COST > fs->quota)
-		return RAMFS_ENOSPC;
-	for (uint32_t i = 1; i < fs->nnodes; i++) {
-		struct ramfs_node *n = node(fs, i);
-		uint32_t gen = n->gen;
+	struct ramfs_node *n;
+	uint32_t gen;
 
-		if (n->type != RAMFS_FREE)
-			continue;
-		memset(n, 0, sizeof(*n));
-		n->gen = gen;
-		n->type = type;
-		n->child = n->sibling = NONE;
-		fs->used += RAMFS_NODE_COST;
-		*ino = i;
-		return 0;
-	}
-	return RAMFS_ENOSPC;
+	if (fs->used + RAMFS_NODE_COST > fs->quota || fs->free_nodes == NONE)
+		return RAMFS_ENOSPC;
+	*ino = fs->free_nodes;
+	n = node(fs, *ino);
+	fs->free_nodes = n->sibling;
+	gen = n->gen;
+	memset(n, 0, sizeof(*n));
+	n->gen = gen;
+	n->type = type;
+	n->child = n->last = n->sibling = n->prev = n->hnext = NONE;
+	fs->used += RAMFS_NODE_COST;
+	return 0;
 }
 
 /* Frees a file's blocks or an empty directory; old references go stale. */
@@ -249,36 +283,68 @@ node_free(struct ramfs *fs, uint32_t ino)
 	explicit_bzero(n, sizeof(*n));
 	n->gen = gen == 0 ? 1 : gen;
 	n->type = RAMFS_FREE;
+	n->sibling = fs->free_nodes;
+	fs->free_nodes = ino;
 	fs->used -= RAMFS_NODE_COST;
 }
 
+/* FNV-1a over the parent's number and the name. */
+static uint32_t
+name_hash(uint32_t dir, const char *name, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 4; i++)
+		h = (h ^ ((dir >> (8 * i)) & 0xff)) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+/* Appends ino (named already) to directory dir and to the name table. */
 static void
 link_entry(struct ramfs *fs, uint32_t dir, uint32_t ino)
 {
-	struct ramfs_node *d = node(fs, dir);
-	uint32_t *p = &d->child;
+	struct ramfs_node *d = node(fs, dir), *e = node(fs, ino);
+	uint32_t *head;
 
-	while (*p != NONE)
-		p = &node(fs, *p)->sibling;
-	*p = ino;
-	node(fs, ino)->sibling = NONE;
-	node(fs, ino)->parent = dir;
+	e->parent = dir;
+	e->sibling = NONE;
+	e->prev = d->last;
+	if (d->last == NONE)
+		d->child = ino;
+	else
+		node(fs, d->last)->sibling = ino;
+	d->last = ino;
 	d->nentries++;
+	e->hash = name_hash(dir, e->name, strnlen(e->name, RAMFS_NAME_MAX + 1));
+	head = &fs->names[e->hash & (fs->nnames - 1)];
+	e->hnext = *head;
+	*head = ino;
 }
 
+/* Takes ino out of its directory and the name table. */
 static void
 unlink_entry(struct ramfs *fs, uint32_t ino)
 {
-	struct ramfs_node *d = node(fs, node(fs, ino)->parent);
-	uint32_t *p = &d->child;
+	struct ramfs_node *e = node(fs, ino), *d = node(fs, e->parent);
+	uint32_t *p = &fs->names[e->hash & (fs->nnames - 1)];
 
+	if (e->prev == NONE)
+		d->child = e->sibling;
+	else
+		node(fs, e->prev)->sibling = e->sibling;
+	if (e->sibling == NONE)
+		d->last = e->prev;
+	else
+		node(fs, e->sibling)->prev = e->prev;
+	d->nentries--;
+	e->sibling = e->prev = NONE;
 	while (*p != NONE && *p != ino)
-		p = &node(fs, *p)->sibling;
-	if (*p == ino) {
-		*p = node(fs, ino)->sibling;
-		d->nentries--;
-	}
-	node(fs, ino)->sibling = NONE;
+		p = &node(fs, *p)->hnext;
+	if (*p == ino)
+		*p = e->hnext;
+	e->hnext = NONE;
 }
 
 /* --- Paths ---------------------------------------------------------------- */
@@ -309,10 +375,14 @@ is_dot(const char *s, size_t n)
 static uint32_t
 lookup(struct ramfs *fs, uint32_t dir, const char *name, size_t n)
 {
-	for (uint32_t c = node(fs, dir)->child; c != NONE; c = node(fs, c)->sibling) {
-		const char *cn = node(fs, c)->name;
+	uint32_t h = name_hash(dir, name, n);
 
-		if (strnlen(cn, RAMFS_NAME_MAX + 1) == n && memcmp(cn, name, n) == 0)
+	for (uint32_t c = fs->names[h & (fs->nnames - 1)]; c != NONE; c = node(fs, c)->hnext) {
+		const struct ramfs_node *e = node(fs, c);
+
+		/* Names are NUL-terminated in name[RAMFS_NAME_MAX + 1]; n <= RAMFS_NAME_MAX. */
+		if (e->hash == h && e->parent == dir && memcmp(e->name, name, n) == 0 &&
+		    e->name[n] == 0)
 			return c;
 	}
 	return NONE;
@@ -433,7 +503,7 @@ ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
 	memset(fs, 0, sizeof(*fs));
 	if (((uintptr_t)mem & 7) != 0 || quota < RAMFS_NODE_COST + RAMFS_BLOCK)
 		return RAMFS_EINVAL;
-	nnodes = len / (sizeof(struct ramfs_node) + 2 * RAMFS_BLOCK);
+	nnodes = len / (sizeof(struct ramfs_node) + 8 + 2 * RAMFS_BLOCK);
 	if (nnodes > 65536)
 		nnodes = 65536;
 	if (nnodes < 2)
@@ -441,27 +511,46 @@ ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
 	fs->nodes = mem;
 	fs->nnodes = (uint32_t)nnodes;
 	p += nnodes * sizeof(struct ramfs_node);
-	nblocks = (uint64_t)(end - p) * 8 / (8 * RAMFS_BLOCK + 1);
+	/* The name table: a power of two of chains, at least one per two nodes. */
+	for (fs->nnames = 1; fs->nnames * 2 < nnodes; fs->nnames *= 2)
+		continue;
+	fs->names = (uint32_t *)(void *)p;
+	p += (size_t)fs->nnames * 4;
+	if (p >= end)
+		return RAMFS_EINVAL;
+	/* Each block costs itself, a bitmap bit and a zeroing-queue entry. */
+	nblocks = (uint64_t)(end - p) * 8 / (8 * RAMFS_BLOCK + 1 + 8 * 4);
 	if (nblocks > 0x7fffffff)
 		nblocks = 0x7fffffff;
 	for (;;) {
 		bitmap_bytes = (size_t)(nblocks + 7) / 8;
 		if (nblocks == 0)
 			return RAMFS_EINVAL;
-		if ((uint64_t)(end - p) >= bitmap_bytes + 16 + nblocks * RAMFS_BLOCK)
+		if ((uint64_t)(end - p) >= bitmap_bytes + 4 + nblocks * 4 + 16 +
+		    nblocks * RAMFS_BLOCK)
 			break;
 		nblocks--;
 	}
 	fs->bitmap = p;
-	fs->blocks = (uint8_t *)(((uintptr_t)(p + bitmap_bytes) + 15) & ~(uintptr_t)15);
+	fs->queue = (uint32_t *)(((uintptr_t)(p + bitmap_bytes) + 3) & ~(uintptr_t)3);
+	fs->blocks = (uint8_t *)(((uintptr_t)(fs->queue + nblocks) + 15) & ~(uintptr_t)15);
 	fs->nblocks = (uint32_t)nblocks;
 	fs->quota = quota;
-	memset(mem, 0, len);
-	for (uint32_t i = 0; i < fs->nnodes; i++)
+	/* The tables only: the blocks are the caller's to give zeroed (fresh pages are). */
+	memset(mem, 0, (size_t)(fs->blocks - (uint8_t *)mem));
+	memset(fs->names, 0xff, (size_t)fs->nnames * 4);
+	fs->free_nodes = NONE;
+	for (uint32_t i = fs->nnodes; i-- > 0;) {
 		fs->nodes[i].gen = 1;
+		if (i != ROOT) {
+			fs->nodes[i].sibling = fs->free_nodes;
+			fs->free_nodes = i;
+		}
+	}
 	fs->nodes[ROOT].type = RAMFS_DIR;
 	fs->nodes[ROOT].parent = ROOT;
-	fs->nodes[ROOT].child = fs->nodes[ROOT].sibling = NONE;
+	fs->nodes[ROOT].child = fs->nodes[ROOT].last = NONE;
+	fs->nodes[ROOT].sibling = fs->nodes[ROOT].prev = fs->nodes[ROOT].hnext = NONE;
 	fs->used = RAMFS_NODE_COST;
 	return 0;
 }
@@ -545,8 +634,18 @@ ramfs_mkdir(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t le
 	return create(fs, dir, name, n, RAMFS_DIR, &ino);
 }
 
+/* EISDIR or ENOTDIR when node ino is not of type want (0: any type will do). */
+static int
+type_is(struct ramfs *fs, uint32_t ino, uint32_t want)
+{
+	if (want == 0 || node(fs, ino)->type == want)
+		return 0;
+	return want == RAMFS_DIR ? RAMFS_ENOTDIR : RAMFS_EISDIR;
+}
+
 int
-ramfs_unlink(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t len)
+ramfs_unlink_type(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t len,
+    uint32_t want)
 {
 	const char *name;
 	size_t n;
@@ -555,17 +654,28 @@ ramfs_unlink(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t l
 
 	if ((err = walk_parent(fs, root, path, len, &dir, &name, &n)) != 0)
 		return err;
-	if (n == 0)
-		return RAMFS_EBUSY;
-	if (is_dot(name, n))
-		return RAMFS_EINVAL;
+	if (n == 0 || is_dot(name, n)) {
+		/* Root, "." or "..": never removed, but the type is checked first. */
+		if ((err = walk(fs, root, path, len, &ino)) != 0 ||
+		    (err = type_is(fs, ino, want)) != 0)
+			return err;
+		return n == 0 ? RAMFS_EBUSY : RAMFS_EINVAL;
+	}
 	if ((ino = lookup(fs, dir, name, n)) == NONE)
 		return RAMFS_ENOENT;
+	if ((err = type_is(fs, ino, want)) != 0)
+		return err;
 	if (node(fs, ino)->type == RAMFS_DIR && node(fs, ino)->nentries != 0)
 		return RAMFS_ENOTEMPTY;
 	unlink_entry(fs, ino);
 	node_free(fs, ino);
 	return 0;
+}
+
+int
+ramfs_unlink(struct ramfs *fs, struct ramfs_ref root, const char *path, size_t len)
+{
+	return ramfs_unlink_type(fs, root, path, len, 0);
 }
 
 int
@@ -751,7 +861,8 @@ ramfs_write(struct ramfs *fs, struct ramfs_file *f, const void *buf, size_t len)
 
 		if (chunk > len - done)
 			chunk = len - done;
-		if ((err = bmap(fs, n, off / RAMFS_BLOCK, 1, &bno)) != 0)
+		err = bmap(fs, n, off / RAMFS_BLOCK, chunk == RAMFS_BLOCK ? ALLOC_WHOLE : 1, &bno);
+		if (err != 0)
 			break;
 		memcpy(block(fs, bno) + in, src + done, (size_t)chunk);
 		done += chunk;
@@ -814,11 +925,11 @@ ramfs_truncate(struct ramfs *fs, struct ramfs_file *f, uint64_t size)
 }
 
 int
-ramfs_readdir(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
-    struct ramfs_dirent *out)
+ramfs_readdir_many(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
+    struct ramfs_dirent *out, uint32_t max)
 {
 	struct ramfs_node *d = deref(fs, dir);
-	uint32_t c;
+	uint32_t c, n = 0;
 
 	if (d == NULL)
 		return RAMFS_ESTALE;
@@ -829,14 +940,21 @@ ramfs_readdir(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
 	c = d->child;
 	for (uint32_t i = 0; i < *cookie && c != NONE; i++)
 		c = node(fs, c)->sibling;
-	if (c == NONE)
-		return 0;
-	memset(out, 0, sizeof(*out));
-	out->ino = c;
-	out->type = node(fs, c)->type;
-	memcpy(out->name, node(fs, c)->name, RAMFS_NAME_MAX);
-	(*cookie)++;
-	return 1;
+	for (; n < max && c != NONE; n++, c = node(fs, c)->sibling) {
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].ino = c;
+		out[n].type = node(fs, c)->type;
+		memcpy(out[n].name, node(fs, c)->name, RAMFS_NAME_MAX);
+	}
+	*cookie += n;
+	return (int)n;
+}
+
+int
+ramfs_readdir(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
+    struct ramfs_dirent *out)
+{
+	return ramfs_readdir_many(fs, dir, cookie, out, 1);
 }
 
 void

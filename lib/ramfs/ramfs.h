@@ -2,7 +2,11 @@
  * An in-memory hierarchical file system over one caller-supplied arena:
  * no allocator, no I/O. Every operation names a root directory and
  * resolves paths inside it only, so a reference to a subtree reaches
- * nothing outside it. One tree has one byte quota; freed blocks are zeroed.
+ * nothing outside it. One tree has one byte quota. Freed blocks are
+ * zeroed before anyone can see them again: they wait in a zeroing queue
+ * that the owner drains when idle (ramfs_zero_queued), and a block taken
+ * from it is zeroed first unless the write that takes it overwrites all
+ * of it.
  */
 #ifndef LIB_RAMFS_RAMFS_H
 #define LIB_RAMFS_RAMFS_H
@@ -87,7 +91,12 @@ struct ramfs_node;
 struct ramfs {
 	struct ramfs_node *nodes;
 	uint32_t nnodes;
-	uint8_t *bitmap;	/* one bit per block, set when in use */
+	uint32_t free_nodes;	/* the first free node, chained through them */
+	uint32_t *names;	/* name table: chains of nodes by hash of (parent, name) */
+	uint32_t nnames;	/* chains (a power of two) */
+	uint8_t *bitmap;	/* one bit per block, set when in use or queued */
+	uint32_t *queue;	/* freed blocks not yet zeroed (block numbers) */
+	uint32_t nqueued;
 	uint8_t *blocks;
 	uint32_t nblocks;
 	uint32_t block_hint;	/* where the next block search starts */
@@ -97,8 +106,10 @@ struct ramfs {
 
 /*
  * Lays a tree out in mem[0..len) (which must stay valid and be zeroed
- * by the caller) with a quota of quota bytes. RAMFS_EINVAL when mem is
- * too small for a root directory and one block.
+ * by the caller: only the tables at its start are cleared here, so that
+ * a large arena of fresh pages is not written twice) with a quota of
+ * quota bytes. RAMFS_EINVAL when mem is too small for a root directory
+ * and one block.
  */
 int ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota);
 
@@ -121,6 +132,9 @@ int ramfs_mkdir(struct ramfs *fs, struct ramfs_ref root, const char *path,
 /* Removes a file or an empty directory. */
 int ramfs_unlink(struct ramfs *fs, struct ramfs_ref root, const char *path,
     size_t len);
+/* The same, only if it is of type want (RAMFS_FILE, RAMFS_DIR): else EISDIR or ENOTDIR. */
+int ramfs_unlink_type(struct ramfs *fs, struct ramfs_ref root, const char *path,
+    size_t len, uint32_t want);
 /* Moves from to to (both inside root); replaces a file or empty directory of the same type. */
 int ramfs_rename(struct ramfs *fs, struct ramfs_ref root, const char *from,
     size_t flen, const char *to, size_t tlen);
@@ -142,8 +156,14 @@ int ramfs_refstat(struct ramfs *fs, struct ramfs_ref ref, struct ramfs_stat *st)
  */
 int ramfs_readdir(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
     struct ramfs_dirent *out);
+/* Up to max entries from *cookie on in one pass (advancing *cookie): the count, 0 at the end. */
+int ramfs_readdir_many(struct ramfs *fs, struct ramfs_ref dir, uint32_t *cookie,
+    struct ramfs_dirent *out, uint32_t max);
 
 void ramfs_usage(const struct ramfs *fs, uint64_t *used, uint64_t *quota);
+
+/* Zeroes up to max freed blocks of the zeroing queue; the blocks still queued. */
+uint32_t ramfs_zero_queued(struct ramfs *fs, uint32_t max);
 
 /* A short name for an error ("ENOSPC"). */
 const char *ramfs_strerror(int err);

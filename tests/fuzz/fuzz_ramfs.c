@@ -65,6 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t used, quota;
 	size_t i = 0;
 
+	memset(arena, 0, sizeof(arena));	/* ramfs_init wants it zeroed */
 	if (ramfs_init(&fs, arena, sizeof(arena), 64 * 1024) != 0)
 		abort();
 	root = ramfs_root(&fs);

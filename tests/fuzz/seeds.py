@@ -7,13 +7,14 @@ starts deep inside the parser instead of at its first check: static
 executables linked here for fuzz_elf, a manifest and signature made and signed by
 nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
 onion tests' directory documents, packet-ring operation scripts, Ethernet
-frames of each protocol netd parses, ACPI
-tables laid out as firmware does, terminal and line-editor input,
-virtqueue scripts and QEMU's virtio-net configuration space. The results
-are committed (a few KiB each); run this again when a format changes.
+frames of each protocol netd parses, ledger transactions, blocks and a
+genesis made by nonos-ledger, ACPI tables laid out as firmware does,
+terminal and line-editor input, virtqueue scripts and QEMU's virtio-net
+configuration space. The results are committed (a few KiB each); run
+this again when a format changes.
 
 Usage: tests/fuzz/seeds.py   (needs $B/modules/hello for the manifest, $B/tools/nonos-manifest
-and $B/tools/nonos-vault; B defaults to build; clang and ld.lld)
+$B/tools/nonos-vault and $B/tools/nonos-ledger; B defaults to build; clang and ld.lld)
 """
 import os
 import shutil
@@ -135,6 +136,66 @@ def elf(tmp):
                         "-z", "max-page-size=4096", "--build-id=none",
                         "--image-base=" + base, "-s", "-o", out, obj], check=True)
         write("fuzz_elf", name, read(out))
+
+
+def ledger(tmp):
+    """fuzz_ledger_tx and fuzz_ledger_block: transactions, a block and a
+    genesis file made by nonos-ledger; fuzz_ledger_apply: records (key,
+    type, fee extra, body) the harness signs, one per transaction type
+    family, and a raw block."""
+    tool = os.path.join(B, "tools", "nonos-ledger")
+
+    def run(*args):
+        subprocess.run([tool] + list(args), check=True, cwd=tmp,
+                       stdout=subprocess.DEVNULL)
+
+    run("keygen", "-o", "a")
+    run("keygen", "-o", "b")
+    run("genesis", "-o", "gen", "--chain", "seeds", "--alloc", "a.pub=1000000",
+        "--reviewer", "b.pub")
+    run("init", "-d", "chain", "gen")
+    run("tx", "-g", "gen", "-K", "a.key", "-o", "t1", "transfer", "--k", "b.pub",
+        "--a", "5")
+    run("tx", "-g", "gen", "-K", "a.key", "-o", "t2", "--nonce", "1", "swap",
+        "--i", "0", "--j", "1", "--a", "7", "--b", "1")
+    run("tx", "-g", "gen", "-K", "a.key", "-o", "t3", "--nonce", "1", "evidence",
+        "--k", "b.pub", "--n", "3", "--h", "11" * 32, "--s", "22" * 64,
+        "--H", "33" * 32, "--S", "44" * 64)
+    run("tx", "-g", "gen", "-K", "a.key", "-o", "t4", "--nonce", "1",
+        "profile-create", "--p", "7000,2000,500,500")
+    run("block", "-d", "chain", "-p", "b.pub", "-o", "blk", "t1")
+    for t in ("t1", "t2", "t3", "t4"):
+        write("fuzz_ledger_tx", t, read(os.path.join(tmp, t)))
+    write("fuzz_ledger_block", "block", read(os.path.join(tmp, "blk")))
+    write("fuzz_ledger_block", "genesis", read(os.path.join(tmp, "gen")))
+
+    u32 = lambda v: struct.pack("<I", v)
+    u64 = lambda v: struct.pack("<Q", v)
+    u128 = lambda v: struct.pack("<QQ", v & (2**64 - 1), v >> 64)
+    key = lambda k: bytes([k]) + bytes(31)
+    ff_sig = b"\xff" + bytes(63)
+    rec = lambda k, t, body: bytes([k, t, 0]) + body
+    seeds = {
+        "transfer": rec(0, 1, key(1) + u32(0) + u128(1000)),
+        "swap": rec(1, 7, u32(0) + u32(1) + u128(10**18) + u128(0)) +
+                rec(0, 7, u32(0) + u32(0) + u128(10**15) + u128(0)),
+        "pool": rec(1, 5, u32(1) + u32(0) + u128(10**18) + u128(10**18) + u128(0)) +
+                rec(1, 6, u32(0) + u128(10**12) + u128(0) + u128(0)),
+        "channel": rec(1, 12, u32(0) + u128(5) + ff_sig),
+        "htlc": rec(1, 9, u32(0) + bytes(32)) + rec(3, 10, u32(0)),
+        "stake": rec(1, 17, key(0) + u128(10**18)) +
+                 rec(1, 18, key(0) + u128(10**17)) + rec(1, 20, key(0)),
+        "evidence": rec(3, 22, key(0) + u64(1) + b"\x11" * 32 + ff_sig +
+                        b"\x22" * 32 + ff_sig),
+        "capsule": rec(2, 16, u32(0) + u128(12345)),
+        "governance": rec(1, 25, u32(1) + u32(2) + u128(1234) + key(0)) +
+                      rec(1, 26, u32(0) + u32(1) + u128(1)),
+        "qf": rec(1, 25, u32(3) + u32(0) + u128(10) + key(0)) +
+              rec(3, 24, key(0) + b"\x07" * 32 + u128(10**18)),
+        "raw": b"\xfe" + read(os.path.join(tmp, "t1")),
+    }
+    for name, data in seeds.items():
+        write("fuzz_ledger_apply", name, data)
 
 
 def line():
@@ -488,6 +549,7 @@ def main():
         blake3()
         elf(tmp)
         gpt()
+        ledger(tmp)
         line()
         manifest(tmp)
         mlkem()

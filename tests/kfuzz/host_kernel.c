@@ -39,6 +39,7 @@
 #include "kernel/pci.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/random.h"
 #include "kernel/seal.h"
 #include "tests/kfuzz/host_kernel.h"
 
@@ -673,6 +674,7 @@ host_boot(void)
 	cpus[0].current = &idle_thread;
 	cr3 = paging_kernel_root();
 	thread_init(KSTACK_REGION_BYTES / PAGE_SIZE);
+	random_init(boot_info);
 	seal_init(boot_info);
 	/* What boot allocated is the kernel's own for good: not counted. */
 	host_counts.heap_blocks = 0;

@@ -63,6 +63,13 @@ def main():
                       extra=["-no-shutdown"])
     try:
         g.wait_for(PROMPT, 120)
+        # Sized like tmpfs: init gives ramfs half of its free memory.
+        g.send("mem")
+        m = g.wait_for(r"files: \d+ KiB used of (\d+) KiB", 30, fail=False)
+        quota = int(m.group(1)) if m else 0
+        r.check("the file system gets half the free memory (mem shows it)",
+                160 * 1024 < quota < 256 * 1024, "%d KiB" % quota)
+        g.wait_for(PROMPT, 30)
         g.send("echo %s" % TYPED.decode())
         g.wait_for(PROMPT, 30)
         g.send("write secret.txt %s" % STORED.decode())

@@ -49,7 +49,7 @@ def main():
                 "ramfsbench: workload done" in g.out and "error:" not in g.out,
                 "\n".join(l for l in g.out.splitlines() if "error" in l)[:400])
         phases = re.findall(r"ramfsbench: (\w+) ops=\d+", g.out)
-        r.check("every phase ran", len(phases) == 6, str(phases))
+        r.check("every phase ran", len(phases) == 8, str(phases))
         r.check("the machine powers off", g.wait_exit(60) is not None, "")
         r.check("no kernel panic", "PANIC" not in g.out, "")
     except TimeoutError as e:

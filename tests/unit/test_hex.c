@@ -76,6 +76,12 @@ test_refusals(void **state)
 	}
 	/* A NUL inside the given length is a character like any other. */
 	assert_int_equal(hex_decode(out, 3, "0ab\0ff", 6), -1);
+	/*
+	 * A huge n whose 2n wraps around to len (found by the WP proof):
+	 * comparing len with 2 * n would accept it and read past "ab".
+	 */
+	assert_int_equal(hex_decode(out, SIZE_MAX / 2 + 2, "ab", 2), -1);
+	assert_int_equal(hex_decode_lower(out, SIZE_MAX / 2 + 2, "ab", 2), -1);
 }
 
 int

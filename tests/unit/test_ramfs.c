@@ -24,6 +24,7 @@ static struct ramfs_ref root;
 static int
 setup(void **state)
 {
+	memset(arena_words, 0, sizeof(arena_words));	/* ramfs_init wants it zeroed */
 	assert_int_equal(ramfs_init(&fs, arena_words, sizeof(arena_words), 1u << 20), 0);
 	root = ramfs_root(&fs);
 	return 0;
@@ -199,6 +200,16 @@ test_directories(void **state)
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/..")), RAMFS_EINVAL);
 	assert_int_equal(ramfs_unlink(&fs, root, S("/")), RAMFS_EBUSY);
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/f1/x")), RAMFS_ENOTDIR);
+	/* By type: a file only, or a directory only; root and dots never. */
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d"), RAMFS_FILE), RAMFS_EISDIR);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/f1"), RAMFS_DIR), RAMFS_ENOTDIR);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("/"), RAMFS_FILE), RAMFS_EISDIR);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("/"), RAMFS_DIR), RAMFS_EBUSY);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/."), RAMFS_FILE), RAMFS_EISDIR);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/.."), RAMFS_DIR), RAMFS_EINVAL);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/none"), RAMFS_FILE), RAMFS_ENOENT);
+	assert_int_equal(ramfs_unlink_type(&fs, root, S("d/f1"), RAMFS_FILE), 0);
+	put(root, "d/f1", "again");
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/f1")), 0);
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/f2")), 0);
 	assert_int_equal(ramfs_unlink(&fs, root, S("d/e/")), 0);
@@ -395,6 +406,7 @@ test_quota(void **state)
 	}
 	ramfs_usage(&fs, &used, &q);
 	assert_int_equal(used, used0);
+	assert_int_equal(ramfs_zero_queued(&fs, UINT32_MAX), 0);
 	for (uint64_t b = 0; b < (uint64_t)fs.nblocks * RAMFS_BLOCK; b++)
 		assert_int_equal(fs.blocks[b], 0);
 	for (uint32_t b = 0; b < (fs.nblocks + 7) / 8; b++)
@@ -495,6 +507,114 @@ test_random_workload(void **state)
 	remove_all(root);
 	ramfs_usage(&fs, &used, &q);
 	assert_int_equal(used, RAMFS_NODE_COST);
+	assert_int_equal(ramfs_zero_queued(&fs, UINT32_MAX), 0);
+	for (uint32_t b = 0; b < (fs.nblocks + 7) / 8; b++)
+		assert_int_equal(fs.bitmap[b], 0);
+}
+
+/*
+ * A directory of 1500: the name table finds every entry, removes
+ * from the middle keep the order of the rest, and readdir_many lists
+ * them in batches in creation order.
+ */
+static void
+test_big_directory(void **state)
+{
+	static struct ramfs_dirent de[700];
+	struct ramfs_ref d;
+	struct ramfs_stat st;
+	uint32_t cookie = 0, seen = 0;
+	char name[64];
+	int n;
+
+	assert_int_equal(ramfs_mkdir(&fs, root, S("big")), 0);
+	assert_int_equal(ramfs_walk(&fs, root, S("big"), &d), 0);
+	for (int i = 0; i < 1500; i++) {
+		snprintf(name, sizeof(name), "big/f%d", i);
+		assert_int_equal(ramfs_mkdir(&fs, root, S(name)), 0);
+	}
+	for (int i = 0; i < 1500; i += 2) {
+		snprintf(name, sizeof(name), "big/f%d", i);
+		assert_int_equal(ramfs_unlink(&fs, root, S(name)), 0);
+	}
+	/* The same name elsewhere is another entry. */
+	assert_int_equal(ramfs_mkdir(&fs, root, S("f1")), 0);
+	assert_int_equal(ramfs_rename(&fs, root, S("big/f1499"), S("f1499")), 0);
+	for (int i = 0; i < 1500; i++) {
+		snprintf(name, sizeof(name), "big/f%d", i);
+		assert_int_equal(ramfs_stat(&fs, root, S(name), &st),
+		    i % 2 == 0 || i == 1499 ? RAMFS_ENOENT : 0);
+	}
+	assert_int_equal(ramfs_stat(&fs, root, S("f1499"), &st), 0);
+	while ((n = ramfs_readdir_many(&fs, d, &cookie, de, 700)) > 0) {
+		for (int k = 0; k < n; k++) {
+			snprintf(name, sizeof(name), "f%u", 2 * (seen + (uint32_t)k) + 1);
+			assert_string_equal(de[k].name, name);
+		}
+		seen += (uint32_t)n;
+	}
+	assert_int_equal(n, 0);
+	assert_int_equal(seen, 749);
+	assert_int_equal(cookie, 749);
+}
+
+/* Does the arena hold len bytes of pattern anywhere? */
+static int
+arena_holds(const uint8_t *pattern, size_t len)
+{
+	const uint8_t *a = (const uint8_t *)arena_words;
+
+	for (size_t i = 0; i + len <= sizeof(arena_words); i++) {
+		if (a[i] == pattern[0] && memcmp(a + i, pattern, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Zero-on-free off the caller's path: a deleted file's blocks wait in the
+ * zeroing queue, a later file that takes them sees zeros wherever it did
+ * not write (partly written blocks), and once the queue is drained not a
+ * byte of the deleted data is left anywhere in the arena.
+ */
+static void
+test_deleted_data(void **state)
+{
+	static uint8_t secret[64 * RAMFS_BLOCK], back[64 * RAMFS_BLOCK];
+	struct ramfs_file f;
+	uint8_t mark = 0x5a;
+
+	for (size_t i = 0; i < sizeof(secret); i++)
+		secret[i] = (uint8_t)(0x80 | (i * 37 % 127));
+	assert_int_equal(ramfs_open(&fs, root, S("secret"), RAMFS_O_WRITE | RAMFS_O_CREATE,
+	    &f), 0);
+	assert_int_equal(ramfs_write(&fs, &f, secret, sizeof(secret)), (int64_t)sizeof(secret));
+	assert_int_equal(ramfs_unlink(&fs, root, S("secret")), 0);
+	assert_true(fs.nqueued >= 64);		/* queued, not yet zeroed */
+	/* One byte in every block of a new file: each block taken from the queue. */
+	assert_int_equal(ramfs_open(&fs, root, S("later"), RAMFS_O_READ | RAMFS_O_WRITE |
+	    RAMFS_O_CREATE, &f), 0);
+	for (uint64_t b = 0; b < 64; b++) {
+		assert_int_equal(ramfs_seek(&fs, &f, (int64_t)(b * RAMFS_BLOCK + 7),
+		    RAMFS_SEEK_SET), (int64_t)(b * RAMFS_BLOCK + 7));
+		assert_int_equal(ramfs_write(&fs, &f, &mark, 1), 1);
+	}
+	assert_int_equal(ramfs_seek(&fs, &f, 0, RAMFS_SEEK_SET), 0);
+	assert_int_equal(ramfs_read(&fs, &f, back, sizeof(back)), (int64_t)(63 * RAMFS_BLOCK + 8));
+	for (size_t i = 0; i < 63 * RAMFS_BLOCK + 8; i++)
+		assert_int_equal(back[i], i % RAMFS_BLOCK == 7 ? mark : 0);
+	/* Whole-block writes take queued blocks without zeroing; they overwrite all. */
+	assert_int_equal(ramfs_unlink(&fs, root, S("later")), 0);
+	assert_int_equal(ramfs_open(&fs, root, S("whole"), RAMFS_O_READ | RAMFS_O_WRITE |
+	    RAMFS_O_CREATE, &f), 0);
+	memset(back, 0x33, sizeof(back));
+	assert_int_equal(ramfs_write(&fs, &f, back, 8 * RAMFS_BLOCK), 8 * RAMFS_BLOCK);
+	assert_int_equal(ramfs_unlink(&fs, root, S("whole")), 0);
+	/* Drained: nothing of the secret, anywhere. */
+	assert_int_equal(ramfs_zero_queued(&fs, 10), fs.nqueued);
+	assert_int_equal(ramfs_zero_queued(&fs, UINT32_MAX), 0);
+	assert_false(arena_holds(secret, 16));
+	assert_false(arena_holds(secret + 30000, 16));
 	for (uint32_t b = 0; b < (fs.nblocks + 7) / 8; b++)
 		assert_int_equal(fs.bitmap[b], 0);
 }
@@ -522,6 +642,8 @@ main(void)
 		cmocka_unit_test_setup(test_quota, setup),
 		cmocka_unit_test_setup(test_large_file, setup),
 		cmocka_unit_test_setup(test_random_workload, setup),
+		cmocka_unit_test_setup(test_deleted_data, setup),
+		cmocka_unit_test_setup(test_big_directory, setup),
 		cmocka_unit_test(test_strerror),
 	};
 

@@ -27,4 +27,14 @@ void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_main(const char *tool, const char *usage,
     const struct cli_command *cmds, size_t ncmds, int argc, char **argv);
 
+/* 1 (after printing text on stdout) if any argument is -h or --help. */
+int cli_want_help(int argc, char **argv, const char *text);
+
+/*
+ * "keygen -o NAME": an Ed25519 key pair NAME.pub and NAME.key (0600) in
+ * nonos-sign's format, never overwriting; prints the public key. usage
+ * is the command's text. The exit status.
+ */
+int cli_keygen(int argc, char **argv, const char *usage);
+
 #endif

@@ -35,18 +35,6 @@ static const char usage[] =
     "\n"
     "`nonos-sign COMMAND --help` shows a command's usage.\n";
 
-static int
-help(int argc, char **argv, const char *text)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
-			fputs(text, stdout);
-			return 1;
-		}
-	return 0;
-}
-
 /* BLAKE3 of the file at path, relative to dirfd. 0, or -1 after a message. */
 static int
 hash_file(int dirfd, const char *path, uint8_t digest[32])
@@ -105,18 +93,8 @@ cmd_keygen(int argc, char **argv)
 	static const char text[] = "usage: nonos-sign keygen -o NAME\n"
 	    "Makes an Ed25519 key pair: NAME.pub and NAME.key (mode 0600).\n"
 	    "Existing files are never overwritten. Prints the public key.\n";
-	char pub[SIGN_PUBFILE_LEN + 1];
 
-	if (help(argc, argv, text))
-		return 0;
-	if (argc != 3 || strcmp(argv[1], "-o") != 0) {
-		fputs(text, stderr);
-		return EXIT_USAGE;
-	}
-	if (signkey_generate(argv[2], pub) < 0)
-		return 1;
-	printf("%s", pub);
-	return 0;
+	return cli_keygen(argc, argv, text);
 }
 
 static int
@@ -132,7 +110,7 @@ cmd_sign(int argc, char **argv)
 	const char *keyfile = NULL, *out = NULL;
 	int c, r, ret = 1;
 
-	if (help(argc, argv, text))
+	if (cli_want_help(argc, argv, text))
 		return 0;
 	while ((c = getopt(argc, argv, "k:o:")) != -1) {
 		switch (c) {
@@ -240,7 +218,7 @@ cmd_verify(int argc, char **argv)
 	size_t siglen, bodylen;
 	int c, r, manifest = 0, ret = 1;
 
-	if (help(argc, argv, text))
+	if (cli_want_help(argc, argv, text))
 		return 0;
 	while ((c = getopt_long(argc, argv, "p:s:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -300,7 +278,7 @@ cmd_manifest(int argc, char **argv)
 	size_t len = 0, n;
 	int c, dirfd, ret = 1;
 
-	if (help(argc, argv, text))
+	if (cli_want_help(argc, argv, text))
 		return 0;
 	while ((c = getopt(argc, argv, "C:o:")) != -1) {
 		switch (c) {

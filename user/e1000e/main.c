@@ -76,8 +76,6 @@
 #define CMD_RS		0x08	/* report status */
 
 #define NDESC		128	/* per ring: a multiple of 8 (RDLEN in 128-byte units) */
-#define BUF		2048
-#define BUFS_PER_DMA	32	/* 16 pages */
 #define PCI_COMMAND	0x04
 #define CMD_MEM		0x02
 #define CMD_MASTER	0x04
@@ -249,7 +247,7 @@ take_rx(void)
 		if (!(status & DESC_DD))
 			break;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* the buffer after DD */
-		if (!(status & DESC_EOP) || len > BUF) {
+		if (!(status & DESC_EOP) || len > NIC_BUF) {
 			bad++;
 			nic_rx_dropped();
 		} else if (errors != 0) {
@@ -317,20 +315,9 @@ dev_errors(void)
 static int
 make_ring(struct ring *r, void **desc)
 {
-	uint64_t dev;
-	uint8_t *va;
-
 	if ((*desc = nic_dma(1, &r->desc_dev)) == NULL)
 		return -1;
-	for (unsigned b = 0; b < NDESC; b += BUFS_PER_DMA) {
-		if ((va = nic_dma(FRAME_MAX_PAGES, &dev)) == NULL)
-			return -1;
-		for (unsigned k = 0; k < BUFS_PER_DMA; k++) {
-			r->buf[b + k] = va + k * BUF;
-			r->buf_dev[b + k] = dev + k * BUF;
-		}
-	}
-	return 0;
+	return nic_dma_bufs(NDESC, r->buf, r->buf_dev);
 }
 
 static int

@@ -31,7 +31,8 @@ struct grant_spec {
 
 struct service {
 	char name[NAME_LEN + 1];
-	uint64_t kib;
+	uint64_t kib;		/* memory quota; with share, set at each start */
+	unsigned share;		/* percent of the memory free at start; 0: kib is fixed */
 	unsigned max_restarts;
 	struct grant_spec grants[MAX_GRANTS];
 	int ngrants;

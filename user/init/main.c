@@ -25,6 +25,7 @@
 
 static struct service svc[MAX_SERVICES];
 static int nsvc;
+static uint64_t share_cap_kib;	/* from our argument (main): caps shares; 0 none */
 static volatile int lock_word;
 static uint8_t ctl_stack[16384] __attribute__((aligned(16)));
 
@@ -87,6 +88,27 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	return E_INVAL;
 }
 
+/*
+ * A service sized by share (the manifest's "50%") gets that part of what
+ * our quota has free now, as tmpfs takes half of RAM by default; never
+ * less than 64 KiB, and no more than the cap our argument may set (main;
+ * tests that fill the file system use it).
+ */
+static int64_t
+size_share(struct service *s)
+{
+	uint64_t info[2], kib;
+	int64_t err;
+
+	if ((err = memory_info(SLOT_MEMORY, info)) < 0)
+		return err;
+	kib = (info[0] - info[1]) / 1024 / 100 * s->share;
+	if (share_cap_kib != 0 && kib > share_cap_kib)
+		kib = share_cap_kib;
+	s->kib = kib < 64 ? 64 : kib;
+	return E_OK;
+}
+
 /* Starts service i; logs and returns the error if it cannot. */
 static int64_t
 start(int i)
@@ -107,6 +129,8 @@ start(int i)
 		a.caps[k].dst = s->grants[k].slot;
 		err = make_grant(i, &s->grants[k], SLOT_TMP0 + (uint64_t)k, &a.caps[k].rights);
 	}
+	if (err == E_OK && s->share != 0)
+		err = size_share(s);
 	if (err == E_OK)
 		err = memory_split(SLOT_MEMORY, SLOT_QUOTA, s->kib * 1024);
 	pid = err == E_OK ? spawn_process(SLOT_SPAWN, &a) : err;
@@ -264,7 +288,13 @@ setup(void)
 int
 main(uint64_t arg)
 {
-	/* Argument 1 (kernel option initarg=1): the tests' manifest; 2: bench/net's. */
+	/*
+	 * Our argument (kernel option initarg=): its low byte picks the
+	 * manifest, 1 the tests', 2 bench/net's; the bits above it, when
+	 * set, cap every share at that many MiB (tests that fill ramfs).
+	 */
+	share_cap_kib = (arg >> 8) * 1024;
+	arg &= 0xff;
 	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : arg == 2 ? manifest_bench :
 	    manifest, svc)) < 0 || setup() < 0) {
 		printf("init: stopped\n");

@@ -1,8 +1,10 @@
 /*
  * The service manifest compiled into init: one line per service with its
- * memory quota, how often it may be restarted, and every capability it
- * gets (slot=kind). Only what is listed is given; docs/userspace.md
- * describes the kinds. Endpoint kinds name the services it may talk to.
+ * memory quota (KiB, or a share of the memory free when it starts: the
+ * RAM file system takes half, like tmpfs), how often it may be
+ * restarted, and every capability it gets (slot=kind). Only what is
+ * listed is given; docs/userspace.md describes the kinds. Endpoint kinds
+ * name the services it may talk to.
  *
  * No program gets netd's TCP capability (client:netd): issue 14's onion
  * service will be the only one. The shell gets status:netd, which can
@@ -13,7 +15,7 @@
 
 #define SERVICES \
     "# name   KiB   restarts  capabilities\n" \
-    "ramfs    8192  5         5=console 16=serve:ramfs\n" \
+    "ramfs    50%   5         5=console 16=serve:ramfs\n" \
     "consoled 256   5         5=console:term 16=serve:consoled 17=ioport:0x3f8:8 18=irq:4" \
     " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n" \
     "virtionet 1536 3         5=console 16=serve:virtionet 17=pci:1af4:1041:1000\n" \

@@ -183,6 +183,26 @@ grant(struct service *svc, int nsvc, struct service *s, char *f)
 	return NULL;
 }
 
+/* A memory field: KiB, or a share of the memory free when it starts ("50%"). */
+static int
+memory_size(char *f, struct service *s)
+{
+	size_t n = strlen(f);
+	uint64_t v;
+
+	if (n > 1 && f[n - 1] == '%') {
+		f[n - 1] = 0;
+		if (number(f, &v) != 0 || v < 1 || v > 90)
+			return -1;
+		s->share = (unsigned)v;
+		return 0;
+	}
+	if (number(f, &v) != 0 || v < 64 || v > 32768)
+		return -1;
+	s->kib = v;
+	return 0;
+}
+
 int
 manifest_parse(const char *p, struct service *svc)
 {
@@ -204,9 +224,8 @@ manifest_parse(const char *p, struct service *svc)
 				why = "service named twice";
 			else
 				memcpy(s->name, f, strlen(f) + 1);
-			if (!why && ((q = field(q, f, sizeof(f))) == NULL ||
-			    number(f, &s->kib) != 0 || s->kib < 64 || s->kib > 32768))
-				why = "bad memory size (KiB, 64..32768)";
+			if (!why && ((q = field(q, f, sizeof(f))) == NULL || memory_size(f, s) != 0))
+				why = "bad memory size (KiB 64..32768, or 1%..90% of free memory)";
 			if (!why && ((q = field(q, f, sizeof(f))) == NULL ||
 			    number(f, &restarts) != 0 || restarts > 100))
 				why = "bad restart count (0..100)";

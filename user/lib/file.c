@@ -1,7 +1,13 @@
 /*
  * The POSIX-flavoured file API (file.h) over one rfs connection: a small
- * table maps descriptors to the service's handles, and each call becomes
- * one or more rfs requests (reads and writes in RFS_BUF pieces).
+ * table maps descriptors to the service's handles and offsets, and each
+ * call becomes as few rfs requests as it can (reads and writes in RFS_BUF
+ * pieces). The short paths: the offset lives here, so lseek costs no
+ * request but for SEEK_END; a small file opened read-only arrives with
+ * its open, and reads are served from the shared buffer as long as no
+ * other request has reused it; closes ride on the next request; a
+ * directory comes in batches as large as the buffer holds (over a
+ * thousand entries), its first with opendir.
  */
 #include "lib/ramfs/ramfs.h"
 #include "user/lib/file.h"
@@ -12,17 +18,27 @@
 
 struct dir {
 	int used;
-	uint64_t cookie;	/* the next entry; 0 once the end was seen */
-	int done;
+	uint64_t cookie;	/* the next entry's */
+	uint64_t batch;		/* fs.calls when its batch arrived in the buffer */
+	uint64_t pos;		/* the next record's offset in the buffer */
+	uint64_t left;		/* records of the batch not yet returned */
+	int last;		/* the batch ends the directory */
 	char path[RAMFS_PATH_MAX + 1];
 	struct dirent ent;
+};
+
+struct fd {
+	int64_t h;		/* rfs handle + 1; 0: free */
+	uint64_t off;		/* the file offset */
+	uint64_t snap;		/* fs.calls when the buffer held the whole file; 0: never */
+	uint64_t snap_len;	/* its size then */
 };
 
 int errno;
 
 static struct rfs fs;
 static int attached;
-static int64_t handles[FILE_MAX_OPEN];	/* rfs handle + 1; 0: free */
+static struct fd fds[FILE_MAX_OPEN];
 static struct dir dirs[DIR_MAX];
 
 /* Sets errno from an rfs or lib/ramfs error; returns -1. */
@@ -53,11 +69,11 @@ fail(int64_t err)
 static int64_t
 handle_of(int fd)
 {
-	if (!attached || fd < FILE_FIRST_FD || fd >= FILE_MAX_OPEN || handles[fd] == 0) {
+	if (!attached || fd < FILE_FIRST_FD || fd >= FILE_MAX_OPEN || fds[fd].h == 0) {
 		errno = EBADF;
 		return -1;
 	}
-	return handles[fd] - 1;
+	return fds[fd].h - 1;
 }
 
 int
@@ -97,6 +113,7 @@ ramfs_flags(int flags)
 int
 open(const char *path, int flags, ...)
 {
+	uint64_t info[2];
 	int64_t h;
 	int fd;
 
@@ -107,15 +124,21 @@ open(const char *path, int flags, ...)
 		errno = EINVAL;
 		return -1;
 	}
-	for (fd = FILE_FIRST_FD; fd < FILE_MAX_OPEN && handles[fd] != 0; fd++)
+	for (fd = FILE_FIRST_FD; fd < FILE_MAX_OPEN && fds[fd].h != 0; fd++)
 		continue;
 	if (fd == FILE_MAX_OPEN) {
 		errno = EMFILE;
 		return -1;
 	}
-	if ((h = rfs_open(&fs, path, ramfs_flags(flags))) < 0)
+	if ((h = rfs_open_info(&fs, path, ramfs_flags(flags), info)) < 0)
 		return fail(h);
-	handles[fd] = h + 1;
+	memset(&fds[fd], 0, sizeof(fds[fd]));
+	fds[fd].h = h + 1;
+	/* The whole file came with the open: reads need no request while it stays. */
+	if ((flags & O_ACCMODE) == O_RDONLY && info[1] == info[0] && info[0] <= RFS_BUF) {
+		fds[fd].snap = fs.calls;
+		fds[fd].snap_len = info[1];
+	}
 	return fd;
 }
 
@@ -126,7 +149,7 @@ close(int fd)
 
 	if (h < 0)
 		return -1;
-	handles[fd] = 0;
+	fds[fd].h = 0;
 	if ((err = rfs_close(&fs, h)) < 0)
 		return fail(err);
 	return 0;
@@ -140,12 +163,24 @@ read(int fd, void *buf, size_t n)
 
 	if (h < 0)
 		return -1;
+	if (fds[fd].snap != 0 && fds[fd].snap == fs.calls) {
+		struct fd *f = &fds[fd];
+
+		if (f->off >= f->snap_len)
+			return 0;
+		done = f->snap_len - f->off < n ? (size_t)(f->snap_len - f->off) : n;
+		memcpy(buf, fs.buf + f->off, done);
+		f->off += done;
+		return (ssize_t)done;
+	}
 	while (done < n) {
-		if ((got = rfs_read(&fs, h, (uint8_t *)buf + done, n - done)) < 0)
+		got = rfs_pread(&fs, h, (uint8_t *)buf + done, n - done, fds[fd].off);
+		if (got < 0)
 			return done > 0 ? (ssize_t)done : fail(got);
 		if (got == 0)
 			break;		/* end of file */
 		done += (size_t)got;
+		fds[fd].off += (uint64_t)got;
 	}
 	return (ssize_t)done;
 }
@@ -159,7 +194,9 @@ write(int fd, const void *buf, size_t n)
 	if (h < 0)
 		return -1;
 	while (done < n) {
-		if ((put = rfs_write(&fs, h, (const uint8_t *)buf + done, n - done)) < 0)
+		put = rfs_pwrite(&fs, h, (const uint8_t *)buf + done, n - done, fds[fd].off,
+		    &fds[fd].off);
+		if (put < 0)
 			return done > 0 ? (ssize_t)done : fail(put);
 		if (put == 0)
 			break;
@@ -181,9 +218,22 @@ lseek(int fd, off_t off, int whence)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((v = rfs_seek(&fs, h, off, whence)) < 0)
-		return fail(v);
-	return v;
+	if (whence == SEEK_END) {
+		/* Only the service knows the size now. */
+		if ((v = rfs_seek(&fs, h, off, whence)) < 0)
+			return fail(v);
+		fds[fd].off = (uint64_t)v;
+		return v;
+	}
+	/* The service's checks (ramfs_seek), here: the offset is ours to keep. */
+	v = whence == SEEK_SET ? 0 : (int64_t)fds[fd].off;
+	if (off > (int64_t)RAMFS_FILE_MAX || off < -(int64_t)RAMFS_FILE_MAX ||
+	    v + off > (int64_t)RAMFS_FILE_MAX)
+		return fail(RAMFS_EFBIG);
+	if (v + off < 0)
+		return fail(RAMFS_EINVAL);
+	fds[fd].off = (uint64_t)(v + off);
+	return v + off;
 }
 
 int
@@ -267,21 +317,35 @@ rename(const char *from, const char *to)
 	return 0;
 }
 
+/* Fetches d's next batch of entries into the buffer; 0, or -1 and errno. */
+static int
+fetch(struct dir *d)
+{
+	uint64_t count;
+	int64_t next;
+
+	next = rfs_readdir_batch(&fs, d->path, d->cookie, RFS_BUF / RFS_DIRENT_MAX, &count);
+	if (next < 0)
+		return fail(next);
+	d->batch = fs.calls;
+	d->pos = 0;
+	d->left = count;
+	d->last = next == 0;
+	return 0;
+}
+
 DIR *
 opendir(const char *path)
 {
 	size_t n = strnlen(path, RAMFS_PATH_MAX + 1);
-	struct stat st;
 	struct dir *d;
 
-	if (n > RAMFS_PATH_MAX) {
-		errno = ENAMETOOLONG;
+	if (!attached) {
+		fail(RFS_EIPC);
 		return NULL;
 	}
-	if (stat(path, &st) < 0)
-		return NULL;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
+	if (n > RAMFS_PATH_MAX) {
+		errno = ENAMETOOLONG;
 		return NULL;
 	}
 	for (d = dirs; d < dirs + DIR_MAX && d->used; d++)
@@ -292,6 +356,9 @@ opendir(const char *path)
 	}
 	memset(d, 0, sizeof(*d));
 	memcpy(d->path, path, n);
+	/* The first batch says whether path is a directory at all. */
+	if (fetch(d) < 0)
+		return NULL;
 	d->used = 1;
 	return d;
 }
@@ -299,19 +366,33 @@ opendir(const char *path)
 struct dirent *
 readdir(DIR *d)
 {
-	uint64_t type;
-	int64_t next;
+	uint64_t len;
 
-	if (d == NULL || !d->used || d->done)
+	if (d == NULL || !d->used)
 		return NULL;
-	if ((next = rfs_readdir(&fs, d->path, d->cookie, d->ent.d_name, &type)) <= 0) {
-		d->done = 1;
-		if (next < 0)
-			fail(next);
+	if (d->left == 0 && d->last)
+		return NULL;
+	/* An empty batch, or the buffer went to another request since: ask again. */
+	if ((d->left == 0 || d->batch != fs.calls) && fetch(d) < 0) {
+		d->left = 0;
+		d->last = 1;
 		return NULL;
 	}
-	d->cookie = (uint64_t)next;
-	d->ent.d_type = type == RAMFS_DIR ? DT_DIR : DT_REG;
+	if (d->left == 0)
+		return NULL;
+	len = d->pos + 2 <= RFS_BUF ? fs.buf[d->pos + 1] : 0;
+	if (len == 0 || len >= sizeof(d->ent.d_name) || d->pos + 2 + len > RFS_BUF) {
+		fail(RFS_EBADOP);	/* not a record of ours */
+		d->left = 0;
+		d->last = 1;
+		return NULL;
+	}
+	d->ent.d_type = fs.buf[d->pos] == RAMFS_DIR ? DT_DIR : DT_REG;
+	memcpy(d->ent.d_name, fs.buf + d->pos + 2, (size_t)len);
+	d->ent.d_name[len] = 0;
+	d->pos += 2 + len;
+	d->left--;
+	d->cookie++;
 	return &d->ent;
 }
 
@@ -324,6 +405,12 @@ closedir(DIR *d)
 	}
 	d->used = 0;
 	return 0;
+}
+
+uint64_t
+file_requests(void)
+{
+	return fs.calls;
 }
 
 const char *

@@ -93,6 +93,9 @@ DIR *opendir(const char *path);
 struct dirent *readdir(DIR *d);
 int closedir(DIR *d);
 
+/* Requests made to the file service so far: its round trips (for bench/ramfs). */
+uint64_t file_requests(void);
+
 /* The message for an errno value ("No such file or directory"). */
 const char *errno_text(int err);
 

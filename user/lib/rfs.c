@@ -1,7 +1,8 @@
 /*
  * Client side of the RAM file system protocol (rfs.h): each call copies
- * its path or data through the shared buffer and makes one SYS_CALL. A
- * server that lost the buffer (it was restarted) gets it again once.
+ * its path or data through the shared buffer and makes one SYS_CALL,
+ * which also carries the closes queued since the last one. A server that
+ * lost the buffer (it was restarted) gets it again once.
  */
 #include "user/lib/nonos.h"
 #include "user/lib/rfs.h"
@@ -24,8 +25,10 @@ call(struct rfs *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d, struct msg 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int64_t v;
 
-		if (ipc_call4(c->slot, op, a, b, d, 0, r) < 0)
+		c->calls++;
+		if (ipc_call4(c->slot, op, a, b, d, c->closing, r) < 0)
 			return RFS_EIPC;
+		c->closing = 0;		/* the server closed them (or never had them) */
 		v = (int64_t)r->w[0];
 		if (v != RFS_ENOBUF || attempt == 1)
 			return v;
@@ -43,6 +46,8 @@ rfs_attach(struct rfs *c, uint64_t slot, uint64_t frame, uint64_t va)
 	c->slot = slot;
 	c->frame = frame;
 	c->buf = (uint8_t *)(uintptr_t)va;
+	c->closing = 0;
+	c->calls = 0;
 	if ((err = frame_create(SLOT_MEMORY, frame, RFS_BUF / USER_PAGE)) < 0 ||
 	    (err = map(frame, va, RIGHT_READ | RIGHT_WRITE)) < 0)
 		return RFS_EIPC;
@@ -72,14 +77,26 @@ path_op(struct rfs *c, uint64_t op, const char *path, uint64_t b, struct msg *r)
 }
 
 int64_t
-rfs_open(struct rfs *c, const char *path, uint32_t flags)
+rfs_open_info(struct rfs *c, const char *path, uint32_t flags, uint64_t info[2])
 {
 	struct msg r;
 	int64_t n = put_path(c, 0, path);
 
 	if (n < 0)
 		return n;
-	return call(c, RFS_OPEN, flags, (uint64_t)n, 0, &r);
+	if ((n = call(c, RFS_OPEN, flags, (uint64_t)n, 0, &r)) >= 0) {
+		info[0] = r.w[1];
+		info[1] = r.w[2] <= RFS_BUF && r.w[2] <= r.w[1] ? r.w[2] : 0;
+	}
+	return n;
+}
+
+int64_t
+rfs_open(struct rfs *c, const char *path, uint32_t flags)
+{
+	uint64_t info[2];
+
+	return rfs_open_info(c, path, flags, info);
 }
 
 int64_t
@@ -87,32 +104,61 @@ rfs_close(struct rfs *c, int64_t h)
 {
 	struct msg r;
 
+	if (h < 0 || h >= 0xff)
+		return RFS_EBADOP;
+	for (int i = 0; i < RFS_CLOSING; i++) {
+		if (((c->closing >> (8 * i)) & 0xff) == 0) {
+			c->closing |= (uint64_t)(h + 1) << (8 * i);
+			return 0;
+		}
+	}
 	return call(c, RFS_CLOSE, (uint64_t)h, 0, 0, &r);
 }
 
 int64_t
-rfs_read(struct rfs *c, int64_t h, void *buf, uint64_t n)
+rfs_pread(struct rfs *c, int64_t h, void *buf, uint64_t n, uint64_t off)
 {
 	struct msg r;
 	int64_t got;
 
 	if (n > RFS_BUF)
 		n = RFS_BUF;
-	got = call(c, RFS_READ, (uint64_t)h, n, 0, &r);
+	got = call(c, RFS_READ, (uint64_t)h, n, off, &r);
 	if (got > 0 && (uint64_t)got <= n)
 		memcpy(buf, c->buf, (size_t)got);
+	else if (got > 0)
+		got = RFS_EBADOP;	/* more than asked for: not a server of ours */
 	return got;
+}
+
+int64_t
+rfs_pwrite(struct rfs *c, int64_t h, const void *buf, uint64_t n, uint64_t off,
+    uint64_t *after)
+{
+	struct msg r;
+	int64_t put;
+
+	if (n > RFS_BUF)
+		n = RFS_BUF;
+	memcpy(c->buf, buf, (size_t)n);
+	put = call(c, RFS_WRITE, (uint64_t)h, n, off, &r);
+	if (put > (int64_t)n)
+		put = RFS_EBADOP;
+	if (put >= 0 && after != NULL)
+		*after = r.w[1];
+	return put;
+}
+
+int64_t
+rfs_read(struct rfs *c, int64_t h, void *buf, uint64_t n)
+{
+	return rfs_pread(c, h, buf, n, RFS_HERE);
 }
 
 int64_t
 rfs_write(struct rfs *c, int64_t h, const void *buf, uint64_t n)
 {
-	struct msg r;
-
-	if (n > RFS_BUF)
-		n = RFS_BUF;
-	memcpy(c->buf, buf, (size_t)n);
-	return call(c, RFS_WRITE, (uint64_t)h, n, 0, &r);
+	return rfs_pwrite(c, h, buf, n, RFS_HERE, NULL);
 }
 
 int64_t
@@ -175,19 +221,34 @@ rfs_stat(struct rfs *c, const char *path, uint64_t out[3])
 }
 
 int64_t
-rfs_readdir(struct rfs *c, const char *path, uint64_t cookie, char *name, uint64_t *type)
+rfs_readdir_batch(struct rfs *c, const char *path, uint64_t cookie, uint64_t max,
+    uint64_t *count)
 {
 	struct msg r;
-	int64_t v = path_op(c, RFS_READDIR, path, cookie, &r);
+	int64_t n = put_path(c, 0, path);
 
-	if (v > 0) {
-		uint64_t n = r.w[2] < 56 ? r.w[2] : 55;
+	if (n < 0)
+		return n;
+	if ((n = call(c, RFS_READDIR, (uint64_t)n, cookie, max, &r)) >= 0)
+		*count = r.w[1] <= max ? r.w[1] : 0;
+	return n;
+}
 
-		memcpy(name, c->buf, (size_t)n);
-		name[n] = 0;
-		*type = r.w[1];
-	}
-	return v;
+int64_t
+rfs_readdir(struct rfs *c, const char *path, uint64_t cookie, char *name, uint64_t *type)
+{
+	uint64_t count, len;
+	int64_t v = rfs_readdir_batch(c, path, cookie, 1, &count);
+
+	if (v < 0)
+		return v;
+	if (count == 0)
+		return 0;
+	len = c->buf[1] < 56 ? c->buf[1] : 55;
+	memcpy(name, c->buf + 2, (size_t)len);
+	name[len] = 0;
+	*type = c->buf[0];
+	return v == 0 ? (int64_t)cookie + 1 : v;
 }
 
 int64_t

@@ -23,6 +23,7 @@
 #define ARENA_VA	0x0000200000000000ULL
 #define PAGE_COST	(USER_PAGE + 128)	/* a page, its frame and mapping records */
 #define SERVE_COST	(64u * 1024)		/* client buffers' mappings, our thread */
+#define ZERO_BATCH	64			/* blocks zeroed between looks for requests */
 
 struct grant {
 	int live;
@@ -60,22 +61,6 @@ handle(uint64_t badge, uint64_t h)
 	return &handles[h];
 }
 
-/* Removes path[0] (n bytes); only when it has type want, unless want is 0. */
-static int64_t
-do_unlink(struct grant *g, size_t n, uint64_t want)
-{
-	struct ramfs_stat st;
-	int err;
-
-	if (want != 0) {
-		if ((err = ramfs_stat(&fs, g->root, path[0], n, &st)) != 0)
-			return err;
-		if (st.type != want)
-			return want == RAMFS_DIR ? RAMFS_ENOTDIR : RAMFS_EISDIR;
-	}
-	return ramfs_unlink(&fs, g->root, path[0], n);
-}
-
 static int64_t
 do_setbuf(uint64_t badge, struct grant *g, const struct msg *m)
 {
@@ -102,49 +87,106 @@ do_setbuf(uint64_t badge, struct grant *g, const struct msg *m)
 	return 0;
 }
 
+/*
+ * Opens a file: the handle, its size in r->w[1] and, for a read-only
+ * open of a file no bigger than the buffer, the whole file in the buffer
+ * (r->w[2] bytes) so that reading it takes no further request.
+ */
 static int64_t
-do_open(uint64_t badge, struct grant *g, const struct msg *m)
+do_open(uint64_t badge, struct grant *g, const struct msg *m, struct msg *r)
 {
-	int64_t err;
+	struct ramfs_stat st;
+	struct handle *h;
+	int64_t err, got;
 
 	if ((err = get_path(g, 0, m->w[1], 0)) != 0)
 		return err;
-	for (uint64_t h = 0; h < HANDLES; h++) {
-		if (handles[h].owner != 0)
-			continue;
-		if (m->w[0] > RAMFS_O_ALL)
-			return RAMFS_EINVAL;
-		err = ramfs_open(&fs, g->root, path[0], (size_t)m->w[1], (uint32_t)m->w[0],
-		    &handles[h].f);
-		if (err != 0)
-			return err;
-		handles[h].owner = badge;
-		return (int64_t)h;
+	if (m->w[0] > RAMFS_O_ALL)
+		return RAMFS_EINVAL;
+	for (h = handles; h < handles + HANDLES && h->owner != 0; h++)
+		continue;
+	if (h == handles + HANDLES)
+		return RFS_ETABLE;
+	err = ramfs_open(&fs, g->root, path[0], (size_t)m->w[1], (uint32_t)m->w[0], &h->f);
+	if (err != 0)
+		return err;
+	h->owner = badge;
+	if (ramfs_fstat(&fs, &h->f, &st) == 0 && st.type == RAMFS_FILE) {
+		r->w[1] = st.size;
+		if (m->w[0] == RAMFS_O_READ && st.size <= RFS_BUF &&
+		    (got = ramfs_read(&fs, &h->f, g->buf, (size_t)st.size)) >= 0) {
+			r->w[2] = (uint64_t)got;
+			h->f.offset = 0;
+		}
 	}
-	return RFS_ETABLE;
+	return h - handles;
 }
 
+/* Up to m->w[2] entries of a directory as records in the buffer (rfs.h). */
 static int64_t
 do_readdir(struct grant *g, const struct msg *m, struct msg *r)
 {
-	struct ramfs_dirent de;
+	static struct ramfs_dirent de[RFS_BUF / RFS_DIRENT_MAX];
 	struct ramfs_ref dir;
-	uint32_t cookie;
-	int64_t err;
+	uint32_t cookie, max = RFS_BUF / RFS_DIRENT_MAX;
+	uint64_t at = 0;
+	int64_t n;
 
-	if ((err = get_path(g, 0, m->w[0], 0)) != 0)
-		return err;
+	if ((n = get_path(g, 0, m->w[0], 0)) != 0)
+		return n;
+	if ((n = ramfs_walk(&fs, g->root, path[0], (size_t)m->w[0], &dir)) != 0)
+		return n;
 	if (m->w[1] > 0xffffffffu)
 		return 0;
 	cookie = (uint32_t)m->w[1];
-	if ((err = ramfs_walk(&fs, g->root, path[0], (size_t)m->w[0], &dir)) != 0)
-		return err;
-	if ((err = ramfs_readdir(&fs, dir, &cookie, &de)) <= 0)
-		return err;
-	r->w[1] = de.type;
-	r->w[2] = strnlen(de.name, sizeof(de.name));
-	memcpy(g->buf, de.name, (size_t)r->w[2]);
-	return cookie;
+	if (m->w[2] < max)
+		max = (uint32_t)m->w[2];
+	if ((n = ramfs_readdir_many(&fs, dir, &cookie, de, max)) < 0)
+		return n;
+	for (int64_t i = 0; i < n; i++) {
+		uint64_t len = strnlen(de[i].name, sizeof(de[i].name));
+
+		g->buf[at] = (uint8_t)de[i].type;
+		g->buf[at + 1] = (uint8_t)len;
+		memcpy(g->buf + at + 2, de[i].name, (size_t)len);
+		at += 2 + len;
+	}
+	r->w[1] = (uint64_t)n;
+	/* A short batch (or an empty one) was the end. */
+	return n < max || n == 0 ? 0 : cookie;
+}
+
+/* Reads or writes (op) m->w[1] bytes at offset m->w[2] (RFS_HERE: the handle's). */
+static int64_t
+do_io(struct grant *g, struct handle *h, uint64_t op, const struct msg *m, struct msg *r)
+{
+	int64_t v;
+
+	if (m->w[1] > RFS_BUF)
+		return RFS_EBADOP;
+	if (m->w[2] != RFS_HERE && m->w[2] > INT64_MAX)
+		return RAMFS_EINVAL;
+	if (m->w[2] != RFS_HERE &&
+	    (v = ramfs_seek(&fs, &h->f, (int64_t)m->w[2], RAMFS_SEEK_SET)) < 0)
+		return v;
+	if (op == RFS_READ)
+		return ramfs_read(&fs, &h->f, g->buf, (size_t)m->w[1]);
+	/* Straight from the shared buffer: a client changing it meanwhile tears its own data. */
+	v = ramfs_write(&fs, &h->f, g->buf, (size_t)m->w[1]);
+	r->w[1] = h->f.offset;
+	return v;
+}
+
+/* Closes the handles packed into word 3 of a request (rfs.h), those badge owns. */
+static void
+close_queued(uint64_t badge, uint64_t list)
+{
+	struct handle *h;
+
+	for (; list != 0; list >>= 8) {
+		if ((list & 0xff) != 0 && (h = handle(badge, (list & 0xff) - 1)) != NULL)
+			h->owner = 0;
+	}
 }
 
 /* Mints a capability for a subtree: a new grant, a badged endpoint cap. */
@@ -194,6 +236,7 @@ serve(const struct msg *m, struct msg *r)
 		return;
 	}
 	g = &grants[badge];
+	close_queued(badge, m->w[3]);
 	if (op != RFS_SETBUF && g->buf == NULL) {
 		r->w[0] = (uint64_t)RFS_ENOBUF;
 		return;
@@ -203,7 +246,7 @@ serve(const struct msg *m, struct msg *r)
 		v = do_setbuf(badge, g, m);
 		break;
 	case RFS_OPEN:
-		v = do_open(badge, g, m);
+		v = do_open(badge, g, m, r);
 		break;
 	case RFS_CLOSE:
 		if ((h = handle(badge, m->w[0])) != NULL) {
@@ -212,16 +255,9 @@ serve(const struct msg *m, struct msg *r)
 		}
 		break;
 	case RFS_READ:
-		if ((h = handle(badge, m->w[0])) != NULL && m->w[1] <= RFS_BUF)
-			v = ramfs_read(&fs, &h->f, g->buf, (size_t)m->w[1]);
-		break;
 	case RFS_WRITE:
-		if ((h = handle(badge, m->w[0])) != NULL && m->w[1] <= RFS_BUF) {
-			static uint8_t data[RFS_BUF];
-
-			memcpy(data, g->buf, (size_t)m->w[1]);
-			v = ramfs_write(&fs, &h->f, data, (size_t)m->w[1]);
-		}
+		if ((h = handle(badge, m->w[0])) != NULL)
+			v = do_io(g, h, op, m, r);
 		break;
 	case RFS_SEEK:
 		if ((h = handle(badge, m->w[0])) != NULL)
@@ -237,7 +273,9 @@ serve(const struct msg *m, struct msg *r)
 		break;
 	case RFS_UNLINK:
 		if ((v = get_path(g, 0, m->w[0], 0)) == 0)
-			v = do_unlink(g, (size_t)m->w[0], m->w[1]);
+			v = m->w[1] > RAMFS_DIR ? RAMFS_EINVAL :
+			    ramfs_unlink_type(&fs, g->root, path[0], (size_t)m->w[0],
+			    (uint32_t)m->w[1]);
 		break;
 	case RFS_RENAME:
 		if ((v = get_path(g, 0, m->w[0], 0)) == 0 &&
@@ -270,6 +308,26 @@ serve(const struct msg *m, struct msg *r)
 	if (op != RFS_SETBUF && (m->tag & TAG_CAP))
 		cap_delete(SLOT_RECV);
 	r->w[0] = (uint64_t)v;
+}
+
+/*
+ * Freed blocks are zeroed here, off the callers' path: a batch at a time
+ * while no request waits, after letting everyone else run first. Then
+ * the next request; a block reused before its turn is zeroed when taken
+ * (lib/ramfs), and power off wipes all of RAM anyway.
+ */
+static int64_t
+zero_while_idle(struct msg *m)
+{
+	int64_t err;
+
+	for (;;) {
+		yield();
+		if ((err = ipc_nbrecv(SLOT_SERVE, SLOT_RECV, m)) != E_AGAIN)
+			return err;
+		if (ramfs_zero_queued(&fs, ZERO_BATCH) == 0)
+			return ipc_recv(SLOT_SERVE, SLOT_RECV, m);
+	}
 }
 
 /* Maps the largest arena our quota pays for; its size in bytes, or 0. */
@@ -319,7 +377,12 @@ main(uint64_t arg)
 			return 1;
 		}
 		serve(&m, &r);
-		err = ipc_reply_recv4(SLOT_SERVE, r.tag | ((uint64_t)SLOT_RECV << 48),
-		    r.w[0], r.w[1], r.w[2], r.w[3], &m);
+		if (fs.nqueued == 0) {
+			err = ipc_reply_recv4(SLOT_SERVE, r.tag | ((uint64_t)SLOT_RECV << 48),
+			    r.w[0], r.w[1], r.w[2], r.w[3], &m);
+			continue;
+		}
+		ipc_reply4(r.tag, r.w[0], r.w[1], r.w[2], r.w[3]);
+		err = zero_while_idle(&m);
 	}
 }

@@ -94,6 +94,36 @@ file_checks(void)
 	check("a file as a directory", fails_with(stat(at(0, "f/x"), &st), ENOTDIR));
 }
 
+/*
+ * Deleted data never shows through: a file full of a pattern is deleted,
+ * then a new file gets one byte in every KiB (so every block it takes is
+ * one only partly written) and must read as zeros everywhere else.
+ */
+static void
+deleted_data_checks(void)
+{
+	static char secret[16384], back[16384];
+	int fd, ok;
+
+	for (size_t i = 0; i < sizeof(secret); i++)
+		secret[i] = (char)(0x80 | (i * 37 % 127));
+	fd = open(at(0, "secret"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ok = fd >= 0 && write(fd, secret, sizeof(secret)) == (ssize_t)sizeof(secret) &&
+	    close(fd) == 0 && unlink(at(0, "secret")) == 0;
+	check("write and delete a secret", ok);
+	fd = open(at(0, "later"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ok = fd >= 0;
+	for (off_t b = 0; ok && b < 16; b++)
+		ok = lseek(fd, b * 1024 + 7, SEEK_SET) == b * 1024 + 7 && write(fd, "x", 1) == 1;
+	ok = ok && lseek(fd, 0, SEEK_SET) == 0 && read(fd, back, sizeof(back)) == 15 * 1024 + 8;
+	for (size_t i = 0; ok && i < 15 * 1024 + 8; i++)
+		ok = back[i] == (i % 1024 == 7 ? 'x' : 0);
+	check("deleted data reads as zeros in a later file", ok);
+	if (fd >= 0)
+		close(fd);
+	unlink(at(0, "later"));
+}
+
 static void
 dir_checks(void)
 {
@@ -149,6 +179,7 @@ posix_checks(const char *t, const char *dir)
 		return 1;
 	memcpy(base, dir, n + 1);
 	file_checks();
+	deleted_data_checks();
 	dir_checks();
 	return failures;
 }

@@ -10,7 +10,7 @@
 #include "user/lib/nonos.h"
 #include "user/ramfsbench/workload.h"
 
-#define RAMFS_KIB	(48u * 1024)	/* four 8 MiB files at once, and room to spare */
+#define RAMFS_KIB	(80u * 1024)	/* the 64 MiB file of the random reads, and room to spare */
 #define SLOT_EP		16		/* the service's endpoint */
 #define SLOT_QUOTA	17		/* its quota, moved to it by the spawn */
 #define SLOT_CHILD	18		/* its thread */

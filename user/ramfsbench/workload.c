@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #define errno_text(e)	strerror(e)
+#define file_requests()	0	/* Linux: system calls, not counted here */
 #else
 #include "user/lib/file.h"
 #include "user/lib/nonos.h"
@@ -24,6 +25,11 @@
 #define LARGE_FILES	4
 #define LARGE_SIZE	(8u << 20)
 #define CHUNK		65536		/* bytes per read or write of a large file */
+#define DIR_ENTRIES	1000		/* entries of the listed directory */
+#define LISTINGS	20		/* listings of it per round */
+#define RANDOM_SIZE	(64u << 20)	/* the file of the random reads */
+#define RANDOM_READ	4096		/* bytes per random read */
+#define RANDOM_READS	2048		/* random reads per round */
 
 static uint8_t chunk[CHUNK];
 static uint8_t back[CHUNK];
@@ -33,6 +39,21 @@ static uint8_t
 pattern(unsigned f, uint64_t off)
 {
 	return (uint8_t)((off * 131 + f * 7 + (off >> 12)) & 0xff);
+}
+
+/*
+ * 1 when a and b differ in their n bytes. The workload's own compare, not
+ * the C library's memcmp: what the two sides compare with is not what is
+ * measured, so both run this same code.
+ */
+static int
+differs(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+	uint8_t acc = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		acc |= (uint8_t)(a[i] ^ b[i]);
+	return acc != 0;
 }
 
 static void
@@ -59,11 +80,14 @@ name_of(char *out, const char *dir, const char *kind, unsigned i)
 	out[n] = 0;
 }
 
+/* One phase's figures; requests: round trips to the file service (NØNOS). */
 static void
-report(const char *tag, const char *phase, uint64_t ops, uint64_t bytes, uint64_t cycles)
+report(const char *tag, const char *phase, uint64_t ops, uint64_t bytes, uint64_t cycles,
+    uint64_t requests)
 {
-	printf("%s: %s ops=%llu bytes=%llu cycles=%llu\n", tag, phase,
-	    (unsigned long long)ops, (unsigned long long)bytes, (unsigned long long)cycles);
+	printf("%s: %s ops=%llu bytes=%llu cycles=%llu requests=%llu\n", tag, phase,
+	    (unsigned long long)ops, (unsigned long long)bytes, (unsigned long long)cycles,
+	    (unsigned long long)requests);
 }
 
 static int
@@ -105,7 +129,7 @@ read_file(const char *tag, const char *path, unsigned f, uint64_t size, unsigned
 		unsigned n = size - off < piece ? (unsigned)(size - off) : piece;
 
 		fill(f, off, chunk, n);
-		if (read(fd, back, n) != (ssize_t)n || memcmp(chunk, back, n) != 0) {
+		if (read(fd, back, n) != (ssize_t)n || differs(chunk, back, n)) {
 			close(fd);
 			printf("%s: error: %s differs near byte %llu\n", tag, path,
 			    (unsigned long long)off);
@@ -126,7 +150,7 @@ phase(const char *tag, const char *name, const char *dir, const char *kind,
     unsigned count, uint64_t size, int op)
 {
 	char path[128];
-	uint64_t t0 = bench_cycles(), t1;
+	uint64_t r0 = file_requests(), t0 = bench_cycles(), t1;
 
 	for (unsigned i = 0; i < count; i++) {
 		int err = 0;
@@ -142,8 +166,107 @@ phase(const char *tag, const char *name, const char *dir, const char *kind,
 			return -1;
 	}
 	t1 = bench_cycles();
-	report(tag, name, count, op == 2 ? 0 : count * size, t1 - t0);
+	report(tag, name, count, op == 2 ? 0 : count * size, t1 - t0, file_requests() - r0);
 	return 0;
+}
+
+/* Creates (op 0) or removes (op 2) DIR_ENTRIES empty files in dir/e (untimed). */
+static int
+dir_fill(const char *tag, const char *dir, int op)
+{
+	char path[128];
+
+	for (unsigned i = 0; i < DIR_ENTRIES; i++) {
+		int fd;
+
+		name_of(path, dir, "e/", i);
+		if (op == 2) {
+			if (unlink(path) < 0)
+				return broke(tag, "unlink", path);
+			continue;
+		}
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0)
+			return broke(tag, "create", path);
+		close(fd);
+	}
+	return 0;
+}
+
+/* Lists dir/e LISTINGS times, each opendir, every entry, closedir. */
+static int
+dir_phase(const char *tag, const char *dir)
+{
+	char path[128];
+	uint64_t r0, t0, t1;
+	size_t n = strlen(dir);
+
+	memcpy(path, dir, n);
+	memcpy(path + n, "/e", 3);
+	if (mkdir(path, 0700) < 0 || dir_fill(tag, dir, 0) < 0)
+		return broke(tag, "mkdir", path);
+	r0 = file_requests();
+	t0 = bench_cycles();
+	for (unsigned k = 0; k < LISTINGS; k++) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		unsigned seen = 0;
+
+		if (d == NULL)
+			return broke(tag, "opendir", path);
+		while ((e = readdir(d)) != NULL)
+			seen += e->d_name[0] != '.';	/* Linux lists . and .. */
+		closedir(d);
+		if (seen != DIR_ENTRIES) {
+			printf("%s: error: %s lists %u entries, not %u\n", tag, path, seen,
+			    DIR_ENTRIES);
+			return -1;
+		}
+	}
+	t1 = bench_cycles();
+	report(tag, "dir_list", (uint64_t)LISTINGS * DIR_ENTRIES, 0, t1 - t0,
+	    file_requests() - r0);
+	if (dir_fill(tag, dir, 2) < 0 || rmdir(path) < 0)
+		return broke(tag, "rmdir", path);
+	return 0;
+}
+
+/* RANDOM_READS reads of RANDOM_READ bytes at random aligned offsets of a RANDOM_SIZE file. */
+static int
+random_phase(const char *tag, const char *dir)
+{
+	char path[128];
+	uint64_t x = 0x9e3779b97f4a7c15ull, r0, t0, t1;
+	int fd;
+
+	name_of(path, dir, "r", 0);
+	if (write_file(tag, path, 99, RANDOM_SIZE, CHUNK) < 0)
+		return -1;
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return broke(tag, "open", path);
+	r0 = file_requests();
+	t0 = bench_cycles();
+	for (unsigned i = 0; i < RANDOM_READS; i++) {
+		uint64_t off;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		off = x % (RANDOM_SIZE / RANDOM_READ) * RANDOM_READ;
+		fill(99, off, chunk, RANDOM_READ);
+		if (lseek(fd, (off_t)off, SEEK_SET) != (off_t)off ||
+		    read(fd, back, RANDOM_READ) != RANDOM_READ ||
+		    differs(chunk, back, RANDOM_READ)) {
+			close(fd);
+			printf("%s: error: %s differs at byte %llu\n", tag, path,
+			    (unsigned long long)off);
+			return -1;
+		}
+	}
+	t1 = bench_cycles();
+	report(tag, "random_read", RANDOM_READS, (uint64_t)RANDOM_READS * RANDOM_READ, t1 - t0,
+	    file_requests() - r0);
+	close(fd);
+	return unlink(path) < 0 ? broke(tag, "unlink", path) : 0;
 }
 
 int
@@ -155,7 +278,8 @@ ramfs_workload(const char *tag, const char *dir, int rounds)
 		    phase(tag, "small_delete", dir, "s", SMALL_FILES, SMALL_SIZE, 2) < 0 ||
 		    phase(tag, "large_write", dir, "l", LARGE_FILES, LARGE_SIZE, 0) < 0 ||
 		    phase(tag, "large_read", dir, "l", LARGE_FILES, LARGE_SIZE, 1) < 0 ||
-		    phase(tag, "large_delete", dir, "l", LARGE_FILES, LARGE_SIZE, 2) < 0)
+		    phase(tag, "large_delete", dir, "l", LARGE_FILES, LARGE_SIZE, 2) < 0 ||
+		    dir_phase(tag, dir) < 0 || random_phase(tag, dir) < 0)
 			return -1;
 	}
 	return 0;

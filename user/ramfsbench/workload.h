@@ -21,9 +21,11 @@ int posix_checks(const char *tag, const char *dir);
 
 /*
  * Runs rounds of: many small files created, read, deleted; a few large
- * ones written, read, deleted; inside directory dir. Prints one line
- * per phase and round: "TAG: PHASE ops=N bytes=B cycles=C". Returns 0,
- * or -1 after printing what went wrong (data read back is verified).
+ * ones written, read, deleted; a directory of 1000 entries listed; random
+ * 4 KiB reads in a 64 MiB file; inside directory dir. Prints one line per
+ * phase and round: "TAG: PHASE ops=N bytes=B cycles=C requests=R" (R:
+ * round trips to the file service, 0 on Linux). Returns 0, or -1 after
+ * printing what went wrong (data read back and listings are verified).
  */
 int ramfs_workload(const char *tag, const char *dir, int rounds);
 

@@ -336,9 +336,11 @@ cmd_mem(int argc, char **argv, struct sink *o, const struct source *in)
 	if (memory_info(SLOT_MEMORY, m) == E_OK)
 		outf(o, "shell quota: %llu KiB used of %llu KiB\n",
 		    (unsigned long long)m[1] / 1024, (unsigned long long)m[0] / 1024);
+	/* The file service's size: its share of memory in init's manifest. */
 	if (rfs_usage(&fs, m) >= 0)
-		outf(o, "files: %llu KiB used of %llu KiB\n",
-		    (unsigned long long)m[0] / 1024, (unsigned long long)m[1] / 1024);
+		outf(o, "files: %llu KiB used of %llu KiB (%llu KiB free)\n",
+		    (unsigned long long)m[0] / 1024, (unsigned long long)m[1] / 1024,
+		    (unsigned long long)(m[1] > m[0] ? m[1] - m[0] : 0) / 1024);
 	return 0;
 }
 

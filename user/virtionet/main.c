@@ -29,8 +29,6 @@
 #define RXQ		0
 #define TXQ		1
 #define QSIZE		128	/* entries per queue, and buffers per direction */
-#define BUF		2048
-#define BUFS_PER_DMA	32	/* 16 pages */
 #define QMEM_PAGES	2
 #define MAX_RESETS	3
 #define PCI_COMMAND	0x04
@@ -150,7 +148,7 @@ static void
 fill(void)
 {
 	for (uint16_t b = 0; b < rxq.q.size; b++) {
-		int id = virtq_add(&rxq.q, rxq.buf_dev[b], BUF, 1);
+		int id = virtq_add(&rxq.q, rxq.buf_dev[b], NIC_BUF, 1);
 
 		if (id >= 0)
 			rxq.buf_of[id] = b;
@@ -272,7 +270,7 @@ poll(void)
 			nic_rx_dropped();
 		else
 			nic_rx(rxq.buf[b] + NET_HDR, len - NET_HDR);
-		if ((r = virtq_add(&rxq.q, rxq.buf_dev[b], BUF, 1)) >= 0)
+		if ((r = virtq_add(&rxq.q, rxq.buf_dev[b], NIC_BUF, 1)) >= 0)
 			rxq.buf_of[r] = b;
 		got = 1;
 	}
@@ -361,20 +359,9 @@ read_mac(void)
 static int
 make_buffers(struct queue *qu)
 {
-	uint64_t dev;
-	uint8_t *va;
-
 	if ((qu->mem = nic_dma(QMEM_PAGES, &qu->mem_dev)) == NULL)
 		return -1;
-	for (unsigned b = 0; b < QSIZE; b += BUFS_PER_DMA) {
-		if ((va = nic_dma(FRAME_MAX_PAGES, &dev)) == NULL)
-			return -1;
-		for (unsigned k = 0; k < BUFS_PER_DMA; k++) {
-			qu->buf[b + k] = va + k * BUF;
-			qu->buf_dev[b + k] = dev + k * BUF;
-		}
-	}
-	return 0;
+	return nic_dma_bufs(QSIZE, qu->buf, qu->buf_dev);
 }
 
 /* The function, its structures and BARs; 0, or -1 (logged). */

@@ -91,6 +91,23 @@ nic_dma(unsigned pages, uint64_t *devaddr)
 	return (uint8_t *)va;
 }
 
+int
+nic_dma_bufs(unsigned n, uint8_t **buf, uint64_t *bufdev)
+{
+	uint64_t base;
+	uint8_t *va;
+
+	for (unsigned b = 0; b < n; b += NIC_BUFS_PER_DMA) {
+		if ((va = nic_dma(FRAME_MAX_PAGES, &base)) == NULL)
+			return -1;
+		for (unsigned k = 0; k < NIC_BUFS_PER_DMA && b + k < n; k++) {
+			buf[b + k] = va + k * NIC_BUF;
+			bufdev[b + k] = base + k * NIC_BUF;
+		}
+	}
+	return 0;
+}
+
 int64_t
 nic_irq(struct nic_dev *d, uint64_t vector)
 {

@@ -81,6 +81,16 @@ volatile uint8_t *nic_map_bar(unsigned bar, uint64_t size);
  */
 uint8_t *nic_dma(unsigned pages, uint64_t *dev);
 
+#define NIC_BUF		2048	/* bytes per packet buffer: a whole frame fits */
+
+/*
+ * n packet buffers (a multiple of NIC_BUFS_PER_DMA) in DMA frames of 16
+ * pages: buf[i] where the driver sees buffer i, bufdev[i] where the
+ * device does. 0, or -1 (logged).
+ */
+#define NIC_BUFS_PER_DMA	(FRAME_MAX_PAGES * USER_PAGE / NIC_BUF)
+int nic_dma_bufs(unsigned n, uint8_t **buf, uint64_t *bufdev);
+
 /*
  * Routes the device's interrupt to our notification: MSI-X entry or MSI
  * vector 0 of the function, else polling every tick (dev->polled). 0, or
