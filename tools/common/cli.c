@@ -5,7 +5,6 @@
 
 #include "lib/crypto/crypto.h"
 #include "tools/common/cli.h"
-#include "tools/common/keyfile.h"
 
 static const char *toolname = "nonos";
 
@@ -55,22 +54,5 @@ cli_want_help(int argc, char **argv, const char *text)
 			fputs(text, stdout);
 			return 1;
 		}
-	return 0;
-}
-
-int
-cli_keygen(int argc, char **argv, const char *usage)
-{
-	char pub[SIGN_PUBFILE_LEN + 1];
-
-	if (cli_want_help(argc, argv, usage))
-		return 0;
-	if (argc != 3 || strcmp(argv[1], "-o") != 0) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (signkey_generate(argv[2], pub) < 0)
-		return 1;
-	printf("%s", pub);
 	return 0;
 }

@@ -30,11 +30,4 @@ int cli_main(const char *tool, const char *usage,
 /* 1 (after printing text on stdout) if any argument is -h or --help. */
 int cli_want_help(int argc, char **argv, const char *text);
 
-/*
- * "keygen -o NAME": an Ed25519 key pair NAME.pub and NAME.key (0600) in
- * nonos-sign's format, never overwriting; prints the public key. usage
- * is the command's text. The exit status.
- */
-int cli_keygen(int argc, char **argv, const char *usage);
-
 #endif

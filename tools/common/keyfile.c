@@ -103,3 +103,20 @@ signkey_load_public(uint8_t pk[32], const char *path)
 {
 	return load_half(pk, path, SIGN_PUBFILE_LEN, 0, sign_pub_parse, "public");
 }
+
+int
+signkey_keygen_command(int argc, char **argv, const char *usage)
+{
+	char pub[SIGN_PUBFILE_LEN + 1];
+
+	if (cli_want_help(argc, argv, usage))
+		return 0;
+	if (argc != 3 || strcmp(argv[1], "-o") != 0) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (signkey_generate(argv[2], pub) < 0)
+		return 1;
+	printf("%s", pub);
+	return 0;
+}

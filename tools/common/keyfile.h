@@ -34,4 +34,11 @@ int signkey_generate(const char *name, char pub[SIGN_PUBFILE_LEN + 1]);
 int signkey_load_secret(uint8_t sk[64], const char *path);
 int signkey_load_public(uint8_t pk[32], const char *path);
 
+/*
+ * "keygen -o NAME": an Ed25519 key pair NAME.pub and NAME.key (0600) in
+ * nonos-sign's format, never overwriting; prints the public key. usage
+ * is the command's text. The exit status.
+ */
+int signkey_keygen_command(int argc, char **argv, const char *usage);
+
 #endif

@@ -51,7 +51,7 @@ cmd_keygen(int argc, char **argv)
 	    "Makes an Ed25519 key pair NAME.pub and NAME.key (mode 0600), in\n"
 	    "nonos-sign's format; never overwrites. Prints the public key.\n";
 
-	return cli_keygen(argc, argv, text);
+	return signkey_keygen_command(argc, argv, text);
 }
 
 /* The numeric parameters --set may change, with where they live. */

@@ -94,7 +94,7 @@ cmd_keygen(int argc, char **argv)
 	    "Makes an Ed25519 key pair: NAME.pub and NAME.key (mode 0600).\n"
 	    "Existing files are never overwritten. Prints the public key.\n";
 
-	return cli_keygen(argc, argv, text);
+	return signkey_keygen_command(argc, argv, text);
 }
 
 static int
