@@ -21,11 +21,18 @@ def main():
     ap.add_argument("--smp", type=int, default=2)
     ap.add_argument("--memory", default="512M")
     ap.add_argument("--cmdline", default="", help="kernel options, e.g. ktest")
+    ap.add_argument("--net", choices=["virtio", "e1000e"],
+                    help="a NIC on QEMU's user network (none by default: until the "
+                    "onion service exists nothing may use it, and DHCP alone "
+                    "tells the network a machine is there)")
     args = ap.parse_args()
     display = ["-display", "gtk"] if os.environ.get("DISPLAY") else ["-display", "none"]
+    extra = display + ["-serial", "mon:stdio"]
+    if args.net:
+        model = "virtio-net-pci" if args.net == "virtio" else "e1000e"
+        extra += ["-netdev", "user,id=n0,ipv6=off", "-device", model + ",netdev=n0"]
     cmd = harness.qemu_command(args.image, harness.accel(), args.cmdline,
-                               args.smp, args.memory,
-                               display + ["-serial", "mon:stdio"])
+                               args.smp, args.memory, extra)
     print("nonos: booting %s (accel %s); Ctrl-A X quits" %
           (args.image, harness.accel()), flush=True)
     os.execvp(cmd[0], cmd)
