@@ -89,7 +89,8 @@ check_segment(const struct phdr *ph, size_t len, enum elf64_half half)
 		return "segment address and offset disagree modulo the page size";
 	if (ph->vaddr % PAGE)
 		return "segment not page aligned";
-	if (ph->memsz > UINT64_MAX - ph->vaddr - PAGE)
+	/* Two steps: UINT64_MAX - vaddr - PAGE itself wraps for the last page. */
+	if (ph->vaddr > UINT64_MAX - PAGE || ph->memsz > UINT64_MAX - PAGE - ph->vaddr)
 		return "segment wraps the address space";
 	end = (ph->vaddr + ph->memsz + PAGE - 1) & ~(PAGE - 1);
 	if (!in_half(ph->vaddr, end, half))

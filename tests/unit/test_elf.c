@@ -230,6 +230,10 @@ test_segment_shape(void **state)
 	phdr(1, PT_LOAD, ELF64_PF_R | ELF64_PF_W, 0x1000, 0x7ffffffff000ULL,
 	    0, UINT64_MAX - 0x7ffffffff000ULL);
 	assert_string_equal(parse_low(), "segment wraps the address space");
+	/* The last page of the address space: found by fuzz_elf (the check itself wrapped). */
+	make_image(LOW_BASE);
+	phdr(1, PT_LOAD, ELF64_PF_R, 0, 0xfffffffffffff000ULL, 0, 0x14a);
+	assert_string_equal(parse_low(), "segment wraps the address space");
 }
 
 static void
