@@ -15,6 +15,7 @@
 #include "lwip/dhcp.h"
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
+#include "lib/fmt/fmt.h"
 #include "user/netd/netd.h"
 
 #define TIMER_TICKS	2	/* 20 ms: lwIP's fastest timer is 250 ms */
@@ -66,26 +67,31 @@ kick_driver(void *ctx)
 	notify_signal(SLOT_DRV_NOTE);
 }
 
+/* a (network order) as dotted decimal in out (16 bytes). */
 static void
-print_ip(const char *what, uint32_t a)
+format_ip(char out[16], uint32_t a)
 {
-	const uint8_t *b = (const uint8_t *)&a;	/* network order */
+	const uint8_t *b = (const uint8_t *)&a;
 
-	printf("%s%u.%u.%u.%u", what, b[0], b[1], b[2], b[3]);
+	fmt_snprintf(out, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 }
 
 /* lwIP's status callback: the address changed (DHCP bound or lost it). */
 static void
 on_status(struct netif *nif)
 {
+	char ip[16], mask[16], gw[16];
+
 	if (ip4_addr_isany_val(*netif_ip4_addr(nif))) {
 		printf("netd: no address\n");
 		return;
 	}
-	print_ip("netd: address ", ip4_addr_get_u32(netif_ip4_addr(nif)));
-	print_ip(" mask ", ip4_addr_get_u32(netif_ip4_netmask(nif)));
-	print_ip(" gateway ", ip4_addr_get_u32(netif_ip4_gw(nif)));
-	printf(dhcp_supplied_address(nif) ? " (DHCP lease)\n" : "\n");
+	/* One printf, one console write: other processes' lines cannot split it. */
+	format_ip(ip, ip4_addr_get_u32(netif_ip4_addr(nif)));
+	format_ip(mask, ip4_addr_get_u32(netif_ip4_netmask(nif)));
+	format_ip(gw, ip4_addr_get_u32(netif_ip4_gw(nif)));
+	printf("netd: address %s mask %s gateway %s%s\n", ip, mask, gw,
+	    dhcp_supplied_address(nif) ? " (DHCP lease)" : "");
 }
 
 /*
