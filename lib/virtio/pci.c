@@ -88,3 +88,68 @@ virtio_pci_notify_at(const struct virtio_pci_layout *l, uint16_t queue_notify_of
 	*off = l->notify.offset + (uint32_t)at;
 	return 0;
 }
+
+static uint8_t
+rd8(volatile uint8_t *c, unsigned o)
+{
+	return *(volatile uint8_t *)(c + o);
+}
+
+static uint32_t
+rd32(volatile uint8_t *c, unsigned o)
+{
+	return *(volatile uint32_t *)(c + o);
+}
+
+static void
+wr8(volatile uint8_t *c, unsigned o, uint8_t v)
+{
+	*(volatile uint8_t *)(c + o) = v;
+}
+
+static void
+wr16(volatile uint8_t *c, unsigned o, uint16_t v)
+{
+	*(volatile uint16_t *)(c + o) = v;
+}
+
+static void
+wr32(volatile uint8_t *c, unsigned o, uint32_t v)
+{
+	*(volatile uint32_t *)(c + o) = v;
+}
+
+const char *
+virtio_negotiate(volatile uint8_t *c, uint32_t want_lo, uint64_t *features)
+{
+	uint8_t s = VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER;
+	uint32_t lo, hi;
+	uint64_t f;
+
+	wr8(c, VIRTIO_COMMON_STATUS, 0);
+	for (int i = 0; rd8(c, VIRTIO_COMMON_STATUS) != 0; i++) {
+		if (i == 1000000)
+			return "the device does not reset";
+	}
+	wr8(c, VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACK);
+	wr8(c, VIRTIO_COMMON_STATUS, s);
+	wr32(c, VIRTIO_COMMON_DFSELECT, 0);
+	lo = rd32(c, VIRTIO_COMMON_DF);
+	wr32(c, VIRTIO_COMMON_DFSELECT, 1);
+	hi = rd32(c, VIRTIO_COMMON_DF);
+	if (!(hi & 1u << (VIRTIO_F_VERSION_1 - 32)))
+		return "not a virtio 1.x device (no VERSION_1)";
+	f = 1ULL << VIRTIO_F_VERSION_1 |
+	    (uint64_t)(hi & 1u << (VIRTIO_F_ACCESS_PLATFORM - 32)) << 32 | (lo & want_lo);
+	wr32(c, VIRTIO_COMMON_GFSELECT, 0);
+	wr32(c, VIRTIO_COMMON_GF, (uint32_t)f);
+	wr32(c, VIRTIO_COMMON_GFSELECT, 1);
+	wr32(c, VIRTIO_COMMON_GF, (uint32_t)(f >> 32));
+	s |= VIRTIO_STATUS_FEATURES_OK;
+	wr8(c, VIRTIO_COMMON_STATUS, s);
+	if (!(rd8(c, VIRTIO_COMMON_STATUS) & VIRTIO_STATUS_FEATURES_OK))
+		return "the device refused our features";
+	wr16(c, VIRTIO_COMMON_MSIX, VIRTIO_MSI_NO_VECTOR);
+	*features = f;
+	return NULL;
+}

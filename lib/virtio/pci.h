@@ -88,4 +88,16 @@ const char *virtio_pci_find(virtio_cfg_read rd, void *ctx, const uint64_t bar_si
 int virtio_pci_notify_at(const struct virtio_pci_layout *l, uint16_t queue_notify_off,
     uint32_t *off);
 
+/*
+ * Steps 1-6 of a modern device's initialisation (virtio 1.x §3.1.1)
+ * through its mapped common configuration: reset (waiting for it),
+ * ACKNOWLEDGE, DRIVER, then the features: VERSION_1 (required),
+ * ACCESS_PLATFORM when offered (the device's DMA then goes through the
+ * IOMMU, which holds the driver's frames), and those of want_lo (bits
+ * 0..31) the device offers; FEATURES_OK, checked; no configuration
+ * interrupt. NULL and *features, or the reason.
+ */
+const char *virtio_negotiate(volatile uint8_t *common, uint32_t want_lo,
+    uint64_t *features);
+
 #endif

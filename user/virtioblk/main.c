@@ -74,7 +74,6 @@ static int polled, dead, have_buf, timer_pending;
 
 static uint8_t r8(unsigned o) { return *(volatile uint8_t *)(common + o); }
 static uint16_t r16(unsigned o) { return *(volatile uint16_t *)(common + o); }
-static uint32_t r32(unsigned o) { return *(volatile uint32_t *)(common + o); }
 static void w8(unsigned o, uint8_t v) { *(volatile uint8_t *)(common + o) = v; }
 static void w16(unsigned o, uint16_t v) { *(volatile uint16_t *)(common + o) = v; }
 static void w32(unsigned o, uint32_t v) { *(volatile uint32_t *)(common + o) = v; }
@@ -208,35 +207,14 @@ read_config(void)
 static const char *
 start_device(void)
 {
-	uint32_t lo, hi, off;
+	uint32_t off;
 	uint16_t max, n = QSIZE;
-	uint8_t s = VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER;
+	uint8_t s = VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK;
+	const char *why;
 
-	w8(VIRTIO_COMMON_STATUS, 0);
-	for (int i = 0; r8(VIRTIO_COMMON_STATUS) != 0; i++) {
-		if (i == 1000000)
-			return "the device does not reset";
-	}
-	w8(VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACK);
-	w8(VIRTIO_COMMON_STATUS, s);
-	w32(VIRTIO_COMMON_DFSELECT, 0);
-	lo = r32(VIRTIO_COMMON_DF);
-	w32(VIRTIO_COMMON_DFSELECT, 1);
-	hi = r32(VIRTIO_COMMON_DF);
-	if (!(hi & 1u << (VIRTIO_F_VERSION_1 - 32)))
-		return "not a virtio 1.x device (no VERSION_1)";
-	features = 1ULL << VIRTIO_F_VERSION_1 |
-	    (uint64_t)(hi & 1u << (VIRTIO_F_ACCESS_PLATFORM - 32)) << 32 |
-	    (lo & (1u << BLK_F_FLUSH | 1u << BLK_F_BLK_SIZE));
-	w32(VIRTIO_COMMON_GFSELECT, 0);
-	w32(VIRTIO_COMMON_GF, (uint32_t)features);
-	w32(VIRTIO_COMMON_GFSELECT, 1);
-	w32(VIRTIO_COMMON_GF, (uint32_t)(features >> 32));
-	s |= VIRTIO_STATUS_FEATURES_OK;
-	w8(VIRTIO_COMMON_STATUS, s);
-	if (!(r8(VIRTIO_COMMON_STATUS) & VIRTIO_STATUS_FEATURES_OK))
-		return "the device refused our features";
-	w16(VIRTIO_COMMON_MSIX, VIRTIO_MSI_NO_VECTOR);
+	if ((why = virtio_negotiate(common, 1u << BLK_F_FLUSH | 1u << BLK_F_BLK_SIZE,
+	    &features)) != NULL)
+		return why;
 	w16(VIRTIO_COMMON_Q_SELECT, 0);
 	if ((max = r16(VIRTIO_COMMON_Q_SIZE)) == 0)
 		return "the request queue is missing";

@@ -67,12 +67,6 @@ r16(unsigned o)
 	return *(volatile uint16_t *)(common + o);
 }
 
-static uint32_t
-r32(unsigned o)
-{
-	return *(volatile uint32_t *)(common + o);
-}
-
 static void
 w8(unsigned o, uint8_t v)
 {
@@ -162,36 +156,12 @@ fill(void)
 static const char *
 start_device(void)
 {
-	uint32_t lo, hi;
 	const char *why;
-	uint8_t s = VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER;
+	uint8_t s = VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK;
 
-	w8(VIRTIO_COMMON_STATUS, 0);
-	for (int i = 0; r8(VIRTIO_COMMON_STATUS) != 0; i++) {
-		if (i == 1000000)
-			return "the device does not reset";
-	}
-	w8(VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACK);
-	w8(VIRTIO_COMMON_STATUS, s);
-	w32(VIRTIO_COMMON_DFSELECT, 0);
-	lo = r32(VIRTIO_COMMON_DF);
-	w32(VIRTIO_COMMON_DFSELECT, 1);
-	hi = r32(VIRTIO_COMMON_DF);
-	if (!(hi & 1u << (VIRTIO_F_VERSION_1 - 32)))
-		return "not a virtio 1.x device (no VERSION_1)";
-	/* ACCESS_PLATFORM: the device's DMA goes through the IOMMU, which holds our frames. */
-	features = 1ULL << VIRTIO_F_VERSION_1 |
-	    (uint64_t)(hi & 1u << (VIRTIO_F_ACCESS_PLATFORM - 32)) << 32 |
-	    (lo & (1u << NET_F_MAC | 1u << NET_F_STATUS));
-	w32(VIRTIO_COMMON_GFSELECT, 0);
-	w32(VIRTIO_COMMON_GF, (uint32_t)features);
-	w32(VIRTIO_COMMON_GFSELECT, 1);
-	w32(VIRTIO_COMMON_GF, (uint32_t)(features >> 32));
-	s |= VIRTIO_STATUS_FEATURES_OK;
-	w8(VIRTIO_COMMON_STATUS, s);
-	if (!(r8(VIRTIO_COMMON_STATUS) & VIRTIO_STATUS_FEATURES_OK))
-		return "the device refused our features";
-	w16(VIRTIO_COMMON_MSIX, VIRTIO_MSI_NO_VECTOR);
+	if ((why = virtio_negotiate(common, 1u << NET_F_MAC | 1u << NET_F_STATUS,
+	    &features)) != NULL)
+		return why;
 	if ((why = setup_queue(RXQ, &rxq)) != NULL || (why = setup_queue(TXQ, &txq)) != NULL)
 		return why;
 	fill();
