@@ -81,8 +81,9 @@ onion__link_for(struct onion_client *cl, const struct onion_hop_info *h)
 		return r;
 	cli->used = 1;
 	cli->seen_out = cli->seen_in = 0;
-	cli->quiet_since = cli->active_ms = cli->idle_since = cl->now_ms;
-	cli->pad_at = 0;
+	cli->quiet_since = cli->idle_since = cl->now_ms;
+	cli->pad.active_ms = cl->now_ms;
+	cli->pad.pad_at = 0;
 	cli->usage = CHAN_UNUSED;
 	cli->idle_limit_ms = onion_pad_idle_timeout(rnd64()) * 1000u;
 	memcpy(cli->rsa_id, h->rsa_id, ONION_ID_LEN);
@@ -220,32 +221,27 @@ onion_client_set_consensus(struct onion_client *cl,
 
 /*
  * Channel padding (padding-spec §2): once the link has carried no cell
- * either way (ours or theirs, padding aside) for a timeout sampled from
- * the consensus's range, a PADDING cell; the next timeout is sampled
- * after any cell we send, the padding included.
+ * either way (padding received aside) for a timeout sampled from the
+ * consensus's range, a PADDING cell (padding.c keeps the timer).
  */
 static void
 channel_padding(struct onion_client *cl, struct onion_client_link *cli,
     uint64_t now_ms)
 {
 	uint8_t pad[ONION_CELL_LEN];
-	uint32_t t;
+	int active = 0, wanted;
 
-	if (cli->link.cells_in != cli->seen_in) {
+	if (cli->link.cells_in != cli->seen_in ||
+	    cli->link.cells_out != cli->seen_out) {
 		cli->seen_in = cli->link.cells_in;
-		cli->active_ms = now_ms;
-		cli->pad_at = 0;
+		cli->seen_out = cli->link.cells_out;
+		cli->quiet_since = now_ms;
+		active = 1;
 	}
-	if (!cl->padding || !onion_pad_wanted(&cl->cons->pad,
-	    cli->link.version, cli->usage) || cli->link.outlen > 0)
-		return;
-	if (cli->pad_at == 0) {
-		if ((t = onion_pad_timeout(&cl->cons->pad, rnd64(),
-		    rnd64())) == 0)
-			return;		/* off in this consensus */
-		cli->pad_at = cli->active_ms + t;
-	}
-	if (now_ms < cli->pad_at)
+	wanted = cl->padding && cli->link.outlen == 0 &&
+	    onion_pad_wanted(&cl->cons->pad, cli->link.version, cli->usage);
+	if (!onion_pad_tick(&cli->pad, &cl->cons->pad, wanted, active, now_ms,
+	    rnd64))
 		return;
 	onion_cell_pack(pad, 0, CELL_PADDING, NULL, 0);
 	if (onion_link_send(&cli->link, pad) == ONION_OK)
@@ -267,11 +263,6 @@ link_timers(struct onion_client *cl, int li, uint64_t now_ms)
 
 	if (!onion_link_is_open(&cli->link))
 		return;
-	if (cli->link.cells_out != cli->seen_out) {
-		cli->seen_out = cli->link.cells_out;
-		cli->quiet_since = cli->active_ms = now_ms;
-		cli->pad_at = 0;
-	}
 	channel_padding(cl, cli, now_ms);
 	if (cli->link.cells_out == cli->seen_out &&
 	    now_ms - cli->quiet_since >= cl->keepalive_ms) {

@@ -117,8 +117,7 @@ struct onion_client_link {
 	uint64_t		seen_out;	/* cells_out at last check */
 	uint64_t		quiet_since;	/* ms; for keepalives */
 	uint64_t		seen_in;	/* link.cells_in at last check */
-	uint64_t		active_ms;	/* last cell either way, not padding */
-	uint64_t		pad_at;		/* ms; 0: not sampled yet */
+	struct onion_pad_timer	pad;		/* channel padding */
 	uint64_t		idle_since;	/* ms; without circuits since */
 	uint32_t		idle_limit_ms;	/* close when idle that long */
 	enum onion_chan_usage	usage;		/* for the padding decision */

@@ -84,6 +84,31 @@ onion_pad_timeout(const struct onion_pad_params *p, uint64_t r1, uint64_t r2)
 	return p->ito_low_ms + (x1 > x2 ? x1 : x2);
 }
 
+int
+onion_pad_tick(struct onion_pad_timer *t, const struct onion_pad_params *p,
+    int wanted, int active, uint64_t now_ms, uint64_t (*rnd)(void))
+{
+	uint32_t ms;
+
+	if (active) {
+		t->active_ms = now_ms;
+		t->pad_at = 0;
+	}
+	if (!wanted)
+		return 0;
+	if (t->pad_at == 0) {
+		if ((ms = onion_pad_timeout(p, rnd(), rnd())) == 0)
+			return 0;		/* off in this consensus */
+		t->pad_at = t->active_ms + ms;
+	}
+	if (now_ms < t->pad_at)
+		return 0;
+	/* The PADDING cell is itself the last activity. */
+	t->active_ms = now_ms;
+	t->pad_at = 0;
+	return 1;
+}
+
 uint32_t
 onion_pad_idle_timeout(uint64_t r)
 {

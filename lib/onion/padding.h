@@ -65,6 +65,26 @@ uint32_t onion_pad_timeout(const struct onion_pad_params *p, uint64_t r1,
 	    uint64_t r2);
 
 /*
+ * A channel's padding timer (padding-spec §2.1, tor's channelpadding.c).
+ * active_ms: the last cell sent or received other than padding; pad_at:
+ * when PADDING is due, 0 until sampled.
+ */
+struct onion_pad_timer {
+	uint64_t	active_ms;
+	uint64_t	pad_at;
+};
+
+/*
+ * One tick at now_ms. active: a cell went either way since the last
+ * tick (not counting padding received); wanted: onion_pad_wanted and no
+ * cells waiting to be sent. A new timeout is drawn (rnd gives uniform
+ * 64-bit values) after activity and after each PADDING. Returns 1 when
+ * PADDING is due now.
+ */
+int	onion_pad_tick(struct onion_pad_timer *t, const struct onion_pad_params *p,
+	    int wanted, int active, uint64_t now_ms, uint64_t (*rnd)(void));
+
+/*
  * How long (s) a client channel with no circuits stays open: tor's 3 to
  * 4.5 minutes, from r. The guard's channel is not closed for idling.
  */
