@@ -182,16 +182,19 @@ drop_circuit(struct onion_dirclient *d)
 	d->circ = -1;
 }
 
-/* A random directory cache with a known ntor key: the guard if it is one. */
+/*
+ * A directory cache with a known ntor key: for the first try (t == 0)
+ * the guard if it is one, else a random one.
+ */
 static int
-pick_cache(struct onion_dirclient *d)
+pick_cache(struct onion_dirclient *d, unsigned t)
 {
 	const struct onion_consensus *c = &d->cons[d->cur];
 	const struct onion_relay *r;
 	size_t i, n = 0, k, want;
 	int g = d->cl->guard;
 
-	if (d->tries == 0 && g >= 0 && (size_t)g < c->nrelays &&
+	if (t == 0 && g >= 0 && (size_t)g < c->nrelays &&
 	    (c->relays[g].flags & RF_V2DIR) && c->relays[g].have_md)
 		return g;
 	for (i = 0; i < c->nrelays; i++) {
@@ -226,7 +229,7 @@ next_source(struct onion_dirclient *d, struct onion_hop_info *h)
 
 	if (d->cur >= 0) {
 		if (t < ONION_DIR_RELAY_TRIES) {
-			if ((idx = pick_cache(d)) >= 0) {
+			if ((idx = pick_cache(d, t)) >= 0) {
 				onion_hop_from_relay(h, &d->cons[d->cur], idx);
 				return ONION_OK;
 			}

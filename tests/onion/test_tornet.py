@@ -214,6 +214,21 @@ def stats(log):
     return tuple(int(x) for x in m.groups() + d.groups())
 
 
+def refresh_sources(log):
+    """Where each consensus after the first circuit came from, and the
+    guard of that circuit."""
+    guard, sources = None, []
+    with open(log) as f:
+        for line in f:
+            m = re.search(r"circuit \d+ built in \d+ ms: (\S+)", line)
+            if m and guard is None:
+                guard = m.group(1)
+            m = re.search(r"consensus verified over BEGIN_DIR from (\S+)", line)
+            if m and guard is not None:
+                sources.append(m.group(1))
+    return guard, sources
+
+
 def circuits_built(log):
     with open(log) as f:
         return re.findall(r"circuit (\d+) built in (\d+) ms: (\S+) (\S+) (\S+)",
@@ -477,12 +492,14 @@ def main():
         seen = connected_ports(trace)
         guards = set(c[2] for c in circuits_built(log))
         seen_all = seen + others
-        check("directory refreshed over BEGIN_DIR while running, guard kept",
-              s_plain is not None and s_plain[8] >= 1 and
-              len(guards) == 1 and set(seen) <= orports,
-              "%d refreshes, %d requests, %d failures; guard %s" % (
-                  s_plain[8], s_plain[6], s_plain[7], " ".join(guards))
-              if s_plain else "no stats")
+        guard, sources = refresh_sources(log)
+        check("directory refreshed over BEGIN_DIR through the guard, "
+              "guard kept", s_plain is not None and s_plain[8] >= 1 and
+              len(guards) == 1 and sources and
+              set(sources) == {guard} and set(seen) <= orports,
+              "%d refreshes, %d requests, %d failures; guard %s; from %s" % (
+                  s_plain[8], s_plain[6], s_plain[7], " ".join(guards),
+                  " ".join(sources)) if s_plain else "no stats")
         check("no connection to any DirPort (proxy, check-dir, "
               "test-truncate)", seen and others and
               not set(seen_all) & dirports and set(seen_all) <= orports,

@@ -523,6 +523,42 @@ test_refresh(void **state)
 	assert_int_equal(d.stats.refreshes, 0);
 }
 
+/* A refresh goes to the guard when it is a directory cache, over ntor. */
+static void
+test_refresh_guard(void **state)
+{
+	struct fake f;
+	const struct onion_consensus *c;
+	const struct onion_circ *circ;
+	uint8_t cell[ONION_CELL_LEN];
+	int64_t now = cons_time() + 1;
+	int g;
+
+	(void)state;
+	start();
+	assert_int_equal(onion_dir_pump(&d, 1000, now), 0);
+	accept_fast(&f, open_link());
+	bootstrap(&f, now);
+	c = onion_dir_consensus(&d);
+	for (g = (int)c->nrelays - 1; g >= 0; g--)
+		if ((c->relays[g].flags & RF_V2DIR) && c->relays[g].have_md)
+			break;
+	assert_true(g >= 0);
+	cl.guard = g;
+	assert_int_equal(onion_dir_pump(&d, 5000, d.refresh_at), 0);
+	assert_int_equal(connects, 2);
+	assert_int_equal(connect_port[1], c->relays[g].orport);
+	circ = &cl.circs[d.circ];
+	assert_true(circ->dir);
+	assert_int_equal(circ->path[0].relay_index, g);
+	assert_true(circ->path[0].have_ntor);
+	assert_memory_equal(circ->path[0].rsa_id, c->relays[g].rsa_id,
+	    ONION_ID_LEN);
+	/* ntor (or ntor v3), not CREATE_FAST: we know its onion key now. */
+	take_cell(open_link(), cell);
+	assert_int_equal(cell[4], CELL_CREATE2);
+}
+
 /* A consensus given in advance is used instead of a fetch. */
 static void
 test_preset(void **state)
@@ -803,6 +839,7 @@ main(void)
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_refresh),
+		cmocka_unit_test(test_refresh_guard),
 		cmocka_unit_test(test_preset),
 		cmocka_unit_test(test_switch_keeps_guard),
 		cmocka_unit_test(test_http),
