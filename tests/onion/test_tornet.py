@@ -223,7 +223,8 @@ def refresh_sources(log):
             m = re.search(r"circuit \d+ built in \d+ ms: (\S+)", line)
             if m and guard is None:
                 guard = m.group(1)
-            m = re.search(r"consensus verified over BEGIN_DIR from (\S+)", line)
+            m = re.search(r"consensus verified over BEGIN_DIR from ([^\s:]+)",
+                          line)
             if m and guard is not None:
                 sources.append(m.group(1))
     return guard, sources
