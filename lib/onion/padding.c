@@ -15,7 +15,6 @@ onion_pad_defaults(struct onion_pad_params *p)
 	p->ito_low_ms = ONION_NF_ITO_LOW;
 	p->ito_high_ms = ONION_NF_ITO_HIGH;
 	p->pad_before_usage = 1;
-	p->conntimeout_clients = ONION_NF_CONNTIMEOUT;
 }
 
 static int
@@ -37,10 +36,6 @@ onion_pad_param(struct onion_pad_params *p, const char *key, size_t keylen,
 	} else if (is(key, keylen, "nf_pad_before_usage")) {
 		if (value <= 1)
 			p->pad_before_usage = value;
-	} else if (is(key, keylen, "nf_conntimeout_clients")) {
-		if (value >= ONION_NF_CONNTIMEOUT_MIN &&
-		    value <= ONION_NF_CONNTIMEOUT_MAX)
-			p->conntimeout_clients = value;
 	} else
 		return 0;
 	return 1;

@@ -15,15 +15,11 @@
 #define ONION_NF_ITO_LOW	1500	/* ms */
 #define ONION_NF_ITO_HIGH	9500	/* ms */
 #define ONION_NF_ITO_MAX	60000	/* ms, both bounds */
-#define ONION_NF_CONNTIMEOUT	1800	/* s, nf_conntimeout_clients */
-#define ONION_NF_CONNTIMEOUT_MIN 60
-#define ONION_NF_CONNTIMEOUT_MAX (24 * 3600)
 
 struct onion_pad_params {
 	uint32_t	ito_low_ms;		/* nf_ito_low */
 	uint32_t	ito_high_ms;		/* nf_ito_high, >= ito_low_ms */
 	uint32_t	pad_before_usage;	/* nf_pad_before_usage, 0 or 1 */
-	uint32_t	conntimeout_clients;	/* nf_conntimeout_clients, s */
 };
 
 /* How a channel has been used so far (tor's channel_usage). */

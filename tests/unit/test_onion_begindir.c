@@ -712,7 +712,6 @@ test_pad_params(void **state)
 	assert_int_equal(c.pad.ito_low_ms, 1500);	/* tor's defaults */
 	assert_int_equal(c.pad.ito_high_ms, 9500);
 	assert_int_equal(c.pad.pad_before_usage, 1);
-	assert_int_equal(c.pad.conntimeout_clients, 1800);
 	head = (size_t)(at - consensus) + 1;
 	memcpy(doc, consensus, head);
 	strcpy(doc + head, "params cc_alg=0 nf_conntimeout_clients=7 "
@@ -724,7 +723,6 @@ test_pad_params(void **state)
 	assert_int_equal(c.pad.ito_low_ms, 2000);
 	assert_int_equal(c.pad.ito_high_ms, 2000);	/* raised to low */
 	assert_int_equal(c.pad.pad_before_usage, 0);
-	assert_int_equal(c.pad.conntimeout_clients, 1800);	/* < 60: kept */
 	strcpy(doc + head, "params nf_ito_low=60001 nf_ito_high=-1 "
 	    "nf_pad_before_usage=2 nf_conntimeout_clients=86400\n");
 	strcat(doc + head, at + 1);
@@ -732,7 +730,6 @@ test_pad_params(void **state)
 	assert_int_equal(c.pad.ito_low_ms, 1500);
 	assert_int_equal(c.pad.ito_high_ms, 9500);
 	assert_int_equal(c.pad.pad_before_usage, 1);
-	assert_int_equal(c.pad.conntimeout_clients, 86400);
 	free(doc);
 }
 
