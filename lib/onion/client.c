@@ -254,7 +254,7 @@ channel_padding(struct onion_client *cl, struct onion_client_link *cli,
  * middlebox takes the link for dead, §7.2); and the close of a link
  * that has had no circuit for its idle limit, unless it is the guard's,
  * which lives as long as the session (long-lived connections, as
- * padding-spec §2.3 wants).
+ * padding-spec §2 wants).
  */
 static void
 link_timers(struct onion_client *cl, int li, uint64_t now_ms)

@@ -61,7 +61,7 @@ uint32_t onion_pad_timeout(const struct onion_pad_params *p, uint64_t r1,
 	    uint64_t r2);
 
 /*
- * A channel's padding timer (padding-spec §2.1, tor's channelpadding.c).
+ * A channel's padding timer (padding-spec §2, tor's channelpadding.c).
  * active_ms: the last cell sent or received other than padding; pad_at:
  * when PADDING is due, 0 until sampled.
  */
