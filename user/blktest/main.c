@@ -1,7 +1,8 @@
 /*
  * blktest: the block service's in-guest test client (tests/qemu/test_blk.py),
- * started only by the tests' manifest (init's argument 1) with a client
- * capability to virtioblk in slot 16.
+ * started only by the tests' manifest (init's argument 1) with client
+ * capabilities to virtioblk (slot 16) and nvme (slot 20): it uses the one
+ * whose driver is serving (init starts only the driver of the boot disk).
  *
  * Malformed requests first (each must be refused), then a pattern
  * written at several offsets of the persistence partition (its first
@@ -14,14 +15,18 @@
 #include "user/lib/blk.h"
 #include "user/lib/nonos.h"
 
-#define SLOT_BLK	16
+#define SLOT_VIRTIOBLK	16
 #define SLOT_BUF	17
 #define SLOT_SMALL	18
 #define SLOT_NOTE	19
+#define SLOT_NVME	20
+#define SLOT_TIMER	21	/* SLOT_NOTE, badged for our timer */
+#define PROBE_TRIES	1000	/* 10 ms apart: a driver still starting gets 10 s */
 #define BUF_VA		0x0000100000000000ULL
 #define MIDDLE		(1ULL << 20)
 
 static int passed, failed;
+static uint64_t blk_slot;
 static uint8_t *buf = (uint8_t *)BUF_VA;
 
 static void
@@ -40,7 +45,7 @@ static int64_t
 call(uint64_t tag, uint64_t w0, uint64_t w1, struct msg *r)
 {
 	struct msg m;
-	int64_t err = ipc_call4(SLOT_BLK, tag, w0, w1, 0, 0, r ? r : &m);
+	int64_t err = ipc_call4(blk_slot, tag, w0, w1, 0, 0, r ? r : &m);
 
 	return err < 0 ? err : (int64_t)(r ? r : &m)->w[0];
 }
@@ -56,6 +61,34 @@ static uint8_t
 pattern(uint64_t x)
 {
 	return (uint8_t)(x + (x >> 9) * 7 + 0x5a);
+}
+
+/*
+ * The driver that serves: a call to an endpoint nobody receives on would
+ * wait forever, but a non-blocking send (of no operation, which a driver
+ * refuses and nobody waits for) goes through only when a driver is
+ * waiting for requests. Its name, or NULL when none answers in time.
+ */
+static const char *
+pick_driver(void)
+{
+	static const uint64_t slots[2] = { SLOT_VIRTIOBLK, SLOT_NVME };
+	static const char *const names[2] = { "virtioblk", "nvme" };
+	struct cap_info ci;
+
+	for (int i = 0; i < PROBE_TRIES; i++) {
+		for (int k = 0; k < 2; k++) {
+			if (cap_info(slots[k], &ci) == E_OK && ci.type == CAP_ENDPOINT &&
+			    ipc_nbsend4(slots[k], BLK_OPS, 0, 0, 0, 0) == E_OK) {
+				blk_slot = slots[k];
+				return names[k];
+			}
+		}
+		if (timer_notify(SLOT_TIMER, 1) != E_OK)
+			return NULL;
+		notify_wait(SLOT_NOTE);
+	}
+	return NULL;
 }
 
 static void
@@ -121,16 +154,23 @@ main(uint64_t arg)
 {
 	struct msg r;
 	uint64_t bytes, sec;
+	const char *driver;
 	int64_t v;
 
 	(void)arg;
 	if (frame_create(SLOT_MEMORY, SLOT_BUF, BLK_MAX / USER_PAGE) < 0 ||
 	    frame_create(SLOT_MEMORY, SLOT_SMALL, 1) < 0 ||
 	    notification_create(SLOT_MEMORY, SLOT_NOTE) < 0 ||
+	    cap_derive(SLOT_NOTE, SLOT_TIMER, RIGHT_WRITE, 1) < 0 ||
 	    map(SLOT_BUF, BUF_VA, RIGHT_READ | RIGHT_WRITE) < 0) {
 		printf("blktest: cannot set up\n");
 		return 1;
 	}
+	driver = pick_driver();
+	check("a block driver answers", driver != NULL, 0);
+	if (driver == NULL)
+		goto out;
+	printf("blktest: using %s\n", driver);
 	v = call(BLK_INFO, 0, 0, &r);
 	sec = r.w[1];
 	bytes = (uint64_t)v * sec;
