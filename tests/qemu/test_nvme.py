@@ -13,8 +13,9 @@ both GPTs, the ESP) is unchanged. A plain boot and a shutdown leave
 another copy byte-identical. blktest runs again (snapshot=on) under VT-d
 (intel-iommu: every DMA through the driver's domain, none may fault) and
 with the MSI-X table in a BAR of its own (msix-exclusive-bar=on; by
-default QEMU keeps it in BAR 0 below the registers, as many real
-controllers do).
+default QEMU keeps it in BAR 0 above the registers, as many real
+controllers do), and with a controller that takes 8 KiB per command
+(MDTS 1: each 64 KiB transfer is split into eight).
 """
 import os
 import re
@@ -85,19 +86,27 @@ def plain(r, tmp):
         r.check("plain boot: the image is byte-identical afterwards", f.read() == c.read())
 
 
+# name, the disk, more QEMU arguments, what nvme says of its function and
+# (when not None) of the controller after the block size.
 VARIANTS = [
-    ("VT-d", NVME, ["-device", "intel-iommu,intremap=off"], "MSI, IOMMU on"),
-    ("MSI-X BAR of its own", NVME + ",msix-exclusive-bar=on", [], "MSI, IOMMU off"),
+    ("VT-d", NVME, ["-device", "intel-iommu,intremap=off"], "MSI, IOMMU on", None),
+    ("MSI-X BAR of its own", NVME + ",msix-exclusive-bar=on", [], "MSI, IOMMU off", None),
+    # MDTS 1: 8 KiB per command, so 64 KiB goes as 8 commands of two pages.
+    ("8 KiB transfers", NVME + ",mdts=1", [], "MSI, IOMMU off",
+     "volatile write cache, 8 KiB per command"),
 ]
 
 
-def variant(r, name, disk, extra, says):
+def variant(r, name, disk, extra, says, ctrl):
     g = harness.Guest(IMAGE, "nvme-" + re.sub(r"\W+", "-", name.lower()), cmdline=TESTS,
                       extra=extra, disk=disk)
 
     def body():
         m = g.wait_for(r"nvme: 00:\w\w\.\d, ([^\r\n]*)\r?\n", 90)
         r.check("%s: nvme reports %s" % (name, says), m.group(1) == says, m.group(1))
+        if ctrl is not None:
+            m = g.wait_for(r"nvme: QEMU NVMe Ctrl .* bytes, ([^\r\n]*)\r?\n", 90)
+            r.check("%s: nvme reports %s" % (name, ctrl), m.group(1) == ctrl, m.group(1))
         m = g.wait_for(r"blktest: (\d+) passed, (\d+) failed", 90)
         r.check("%s: blktest passes all %d checks" % (name, CHECKS),
                 m.group(1) == str(CHECKS) and m.group(2) == "0", m.group(0))
@@ -112,8 +121,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="nonos-nvme-") as tmp:
         blktest(r, tmp)
         plain(r, tmp)
-    for name, disk, extra, says in VARIANTS:
-        variant(r, name, disk, extra, says)
+    for name, disk, extra, says, ctrl in VARIANTS:
+        variant(r, name, disk, extra, says, ctrl)
     return r.summary()
 
 
