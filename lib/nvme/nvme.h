@@ -20,8 +20,6 @@
 
 /* Controller registers (BAR 0), byte offsets. */
 #define NVME_REG_CAP	0x00	/* 64-bit capabilities */
-#define NVME_REG_VS	0x08
-#define NVME_REG_INTMS	0x0c
 #define NVME_REG_CC	0x14	/* controller configuration */
 #define NVME_REG_CSTS	0x1c	/* controller status */
 #define NVME_REG_AQA	0x24	/* admin queue sizes */
