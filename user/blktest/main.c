@@ -21,7 +21,7 @@
 #define SLOT_NOTE	19
 #define SLOT_NVME	20
 #define SLOT_TIMER	21	/* SLOT_NOTE, badged for our timer */
-#define PROBE_TRIES	1000	/* 10 ms apart: a driver still starting gets 10 s */
+#define PROBE_TICKS	1000	/* a driver still starting gets 10 s */
 #define BUF_VA		0x0000100000000000ULL
 #define MIDDLE		(1ULL << 20)
 
@@ -61,34 +61,6 @@ static uint8_t
 pattern(uint64_t x)
 {
 	return (uint8_t)(x + (x >> 9) * 7 + 0x5a);
-}
-
-/*
- * The driver that serves: a call to an endpoint nobody receives on would
- * wait forever, but a non-blocking send (of no operation, which a driver
- * refuses and nobody waits for) goes through only when a driver is
- * waiting for requests. Its name, or NULL when none answers in time.
- */
-static const char *
-pick_driver(void)
-{
-	static const uint64_t slots[2] = { SLOT_VIRTIOBLK, SLOT_NVME };
-	static const char *const names[2] = { "virtioblk", "nvme" };
-	struct cap_info ci;
-
-	for (int i = 0; i < PROBE_TRIES; i++) {
-		for (int k = 0; k < 2; k++) {
-			if (cap_info(slots[k], &ci) == E_OK && ci.type == CAP_ENDPOINT &&
-			    ipc_nbsend4(slots[k], BLK_OPS, 0, 0, 0, 0) == E_OK) {
-				blk_slot = slots[k];
-				return names[k];
-			}
-		}
-		if (timer_notify(SLOT_TIMER, 1) != E_OK)
-			return NULL;
-		notify_wait(SLOT_NOTE);
-	}
-	return NULL;
 }
 
 static void
@@ -154,8 +126,10 @@ main(uint64_t arg)
 {
 	struct msg r;
 	uint64_t bytes, sec;
-	const char *driver;
+	static const uint64_t slots[2] = { SLOT_VIRTIOBLK, SLOT_NVME };
+	static const char *const names[2] = { "virtioblk", "nvme" };
 	int64_t v;
+	int k;
 
 	(void)arg;
 	if (frame_create(SLOT_MEMORY, SLOT_BUF, BLK_MAX / USER_PAGE) < 0 ||
@@ -166,11 +140,12 @@ main(uint64_t arg)
 		printf("blktest: cannot set up\n");
 		return 1;
 	}
-	driver = pick_driver();
-	check("a block driver answers", driver != NULL, 0);
-	if (driver == NULL)
+	k = blk_find(slots, 2, PROBE_TICKS, SLOT_NOTE, SLOT_TIMER);
+	check("a block driver answers", k >= 0, k);
+	if (k < 0)
 		goto out;
-	printf("blktest: using %s\n", driver);
+	blk_slot = slots[k];
+	printf("blktest: using %s\n", names[k]);
 	v = call(BLK_INFO, 0, 0, &r);
 	sec = r.w[1];
 	bytes = (uint64_t)v * sec;
