@@ -164,7 +164,9 @@ $(B)/user/%.srcs: FORCE
 NIC_SRC := user/lib/nic/nic.c lib/pktring/pktring.c
 USER_LIBS_virtionet := $(NIC_SRC) lib/virtio/virtq.c lib/virtio/pci.c
 USER_LIBS_e1000e := $(NIC_SRC)
-USER_LIBS_virtioblk := lib/virtio/virtq.c lib/virtio/pci.c lib/gpt/gpt.c lib/gpt/crc32.c
+BLKDEV_SRC := user/lib/blkdev/blkdev.c lib/gpt/gpt.c lib/gpt/crc32.c
+USER_LIBS_virtioblk := $(BLKDEV_SRC) lib/virtio/virtq.c lib/virtio/pci.c
+USER_LIBS_nvme := $(BLKDEV_SRC) lib/nvme/queue.c lib/nvme/identify.c
 USER_LIBS_nettest := lib/pktring/pktring.c
 USER_LIBS_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename $(sort \
 	$(foreach p,$(USER_PROGS),$(USER_LIBS_$(p)))))))

@@ -189,11 +189,23 @@ unlink_frame(struct frame *f)
 	f->fn = NULL;
 }
 
-/* 1 when BAR bar holds the MSI-X table or its pending-bit array. */
-static int
-holds_msix(const struct pci_dev *d, uint32_t bar)
+/*
+ * Bytes of BAR bar a driver may map: all of it, or when it holds the
+ * MSI-X table or pending-bit array (only the kernel programs them) the
+ * whole pages below the first of them, which share no page with either;
+ * 0 when there are none. NVMe controllers keep their registers there,
+ * below a table in the same BAR.
+ */
+static uint64_t
+bar_reach(const struct pci_dev *d, uint32_t bar)
 {
-	return d->msix_count != 0 && (d->msix_bar == bar || d->pba_bar == bar);
+	uint64_t end = d->bar_size[bar];
+
+	if (d->msix_count != 0 && d->msix_bar == bar && d->msix_off < end)
+		end = d->msix_off;
+	if (d->msix_count != 0 && d->pba_bar == bar && d->pba_off < end)
+		end = d->pba_off;
+	return end & ~(uint64_t)(PAGE_SIZE - 1);
 }
 
 int
@@ -201,6 +213,7 @@ pcifn_bar(struct pcifn *fn, struct memory *m, uint32_t bar, struct frame **out)
 {
 	struct pci_dev *d = fn->dev;
 	struct frame *f;
+	uint64_t bytes;
 
 	if (bar >= PCI_BARS || d->bar_io[bar] || d->bar_size[bar] == 0)
 		return E_INVAL;
@@ -208,7 +221,7 @@ pcifn_bar(struct pcifn *fn, struct memory *m, uint32_t bar, struct frame **out)
 	if (d->bar_size[bar] < PAGE_SIZE || (d->bar_pa[bar] & (PAGE_SIZE - 1)) ||
 	    d->bar_size[bar] / PAGE_SIZE > 0xffffffffu)
 		return E_INVAL;
-	if (holds_msix(d, bar))
+	if ((bytes = bar_reach(d, bar)) == 0)
 		return E_RIGHTS;
 	if ((f = memory_alloc(m, sizeof(*f))) == NULL)
 		return E_NOMEM;
@@ -216,7 +229,7 @@ pcifn_bar(struct pcifn *fn, struct memory *m, uint32_t bar, struct frame **out)
 	f->hdr.id = kobj_new_id();
 	f->mem = m;
 	f->pa = d->bar_pa[bar];
-	f->pages = (uint32_t)(d->bar_size[bar] / PAGE_SIZE);
+	f->pages = (uint32_t)(bytes / PAGE_SIZE);
 	f->kind = FRAME_DEVICE;
 	link_frame(fn, f);
 	*out = f;

@@ -9,7 +9,8 @@ nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
 onion tests' directory documents, packet-ring operation scripts, Ethernet
 frames of each protocol netd parses, ledger transactions, blocks and a
 genesis made by nonos-ledger, ACPI tables laid out as firmware does,
-terminal and line-editor input, virtqueue scripts and QEMU's virtio-net
+terminal and line-editor input, NVMe Identify data, PRP requests and
+completion-queue scripts, virtqueue scripts and QEMU's virtio-net
 configuration space. The results are committed (a few KiB each); run
 this again when a format changes.
 
@@ -519,6 +520,42 @@ def store():
     write("fuzz_store", "two", bytes(img))
 
 
+def nvme():
+    # First byte: 0 Identify Controller, 1 Identify Namespace, 2 CAP and
+    # a PRP request, 3 a queue script. The Identify data as QEMU's
+    # controller gives it (the fields lib/nvme reads).
+    ctrl = bytearray(4096)
+    ctrl[0:2] = struct.pack("<H", 0x1b36)
+    ctrl[4:24] = b"nonos-test".ljust(20)
+    ctrl[24:64] = b"QEMU NVMe Ctrl".ljust(40)
+    ctrl[77] = 7
+    ctrl[512:514] = bytes([0x66, 0x44])
+    ctrl[516:520] = struct.pack("<I", 1)
+    ctrl[525] = 1
+    write("fuzz_nvme", "ctrl", bytes([0]) + bytes(ctrl))
+    ns = bytearray(4096)
+    ns[0:8] = struct.pack("<Q", 608256)
+    ns[25] = 1                  # two formats: 512 and 4096 bytes
+    ns[26] = 1
+    ns[128:136] = bytes([0, 0, 9, 0, 0, 0, 12, 0])
+    write("fuzz_nvme", "ns", bytes([1]) + bytes(ns))
+    # Device address, list address, length (3 bytes), list room (2), CAP.
+    cap = 0x7ff | 1 << 16 | 15 << 24 | 1 << 37 | 4 << 52
+    write("fuzz_nvme", "prp64k", bytes([2]) + struct.pack("<QQ", 0x20000, 0x90000) +
+          (65536).to_bytes(3, "little") + struct.pack("<HQ", 512, cap))
+    write("fuzz_nvme", "prp2", bytes([2]) + struct.pack("<QQ", 0x20e00, 0x90ff8) +
+          (1024).to_bytes(3, "little") + struct.pack("<HQ", 1, cap))
+    # Queue scripts: entries - 2, queue id, then steps: 0 submit, 2 the
+    # device completes properly (status byte), 3 the driver looks, 1 the
+    # device writes any entry (slot, dw0, head, sq id, cid, status).
+    good = (bytes([0, 2, 0, 3])) * 20
+    write("fuzz_nvme", "queue", bytes([3, 6, 1]) + good)
+    bad = good[:16] + bytes([0, 1, 4]) + struct.pack("<IHHHH", 0, 5, 1, 77, 1) + \
+        bytes([3]) + good[:8] + bytes([0, 1, 0]) + struct.pack("<IHHHH", 0, 9, 1, 0, 1) + \
+        bytes([3])
+    write("fuzz_nvme", "hostile", bytes([3, 6, 1]) + bad)
+
+
 def virtq():
     # First byte: the queue size's log2; then steps of (op, 4-byte value).
     def step(op, v=0):
@@ -583,6 +620,7 @@ def main():
         vault_archive()
         vault_chunk()
         vault_header(tmp)
+        nvme()
         virtq()
         virtio_pci()
     return 0

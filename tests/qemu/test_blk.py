@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 IMAGE = os.environ.get("NONOS_IMAGE", os.path.join(harness.ROOT, "build", "nonos.img"))
-CHECKS = 21          # blktest's checks
+CHECKS = 22          # blktest's checks
 PERSIST_TYPE = bytes.fromhex("fbdd5431" "7bdc" "f149" "8cfb3eed5fe101df")  # on-disk order
 MAX = 65536
 MIDDLE = 1 << 20

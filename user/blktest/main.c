@@ -1,7 +1,8 @@
 /*
  * blktest: the block service's in-guest test client (tests/qemu/test_blk.py),
- * started only by the tests' manifest (init's argument 1) with a client
- * capability to virtioblk in slot 16.
+ * started only by the tests' manifest (init's argument 1) with client
+ * capabilities to virtioblk (slot 16) and nvme (slot 20): it uses the one
+ * whose driver is serving (init starts only the driver of the boot disk).
  *
  * Malformed requests first (each must be refused), then a pattern
  * written at several offsets of the persistence partition (its first
@@ -14,14 +15,18 @@
 #include "user/lib/blk.h"
 #include "user/lib/nonos.h"
 
-#define SLOT_BLK	16
+#define SLOT_VIRTIOBLK	16
 #define SLOT_BUF	17
 #define SLOT_SMALL	18
 #define SLOT_NOTE	19
+#define SLOT_NVME	20
+#define SLOT_TIMER	21	/* SLOT_NOTE, badged for our timer */
+#define PROBE_TICKS	1000	/* a driver still starting gets 10 s */
 #define BUF_VA		0x0000100000000000ULL
 #define MIDDLE		(1ULL << 20)
 
 static int passed, failed;
+static uint64_t blk_slot;
 static uint8_t *buf = (uint8_t *)BUF_VA;
 
 static void
@@ -40,7 +45,7 @@ static int64_t
 call(uint64_t tag, uint64_t w0, uint64_t w1, struct msg *r)
 {
 	struct msg m;
-	int64_t err = ipc_call4(SLOT_BLK, tag, w0, w1, 0, 0, r ? r : &m);
+	int64_t err = ipc_call4(blk_slot, tag, w0, w1, 0, 0, r ? r : &m);
 
 	return err < 0 ? err : (int64_t)(r ? r : &m)->w[0];
 }
@@ -121,16 +126,26 @@ main(uint64_t arg)
 {
 	struct msg r;
 	uint64_t bytes, sec;
+	static const uint64_t slots[2] = { SLOT_VIRTIOBLK, SLOT_NVME };
+	static const char *const names[2] = { "virtioblk", "nvme" };
 	int64_t v;
+	int k;
 
 	(void)arg;
 	if (frame_create(SLOT_MEMORY, SLOT_BUF, BLK_MAX / USER_PAGE) < 0 ||
 	    frame_create(SLOT_MEMORY, SLOT_SMALL, 1) < 0 ||
 	    notification_create(SLOT_MEMORY, SLOT_NOTE) < 0 ||
+	    cap_derive(SLOT_NOTE, SLOT_TIMER, RIGHT_WRITE, 1) < 0 ||
 	    map(SLOT_BUF, BUF_VA, RIGHT_READ | RIGHT_WRITE) < 0) {
 		printf("blktest: cannot set up\n");
 		return 1;
 	}
+	k = blk_find(slots, 2, PROBE_TICKS, SLOT_NOTE, SLOT_TIMER);
+	check("a block driver answers", k >= 0, k);
+	if (k < 0)
+		goto out;
+	blk_slot = slots[k];
+	printf("blktest: using %s\n", names[k]);
 	v = call(BLK_INFO, 0, 0, &r);
 	sec = r.w[1];
 	bytes = (uint64_t)v * sec;

@@ -10,6 +10,9 @@
  * service will be the only one. The shell gets status:netd, which can
  * ask how the network is but not open a connection. netd gets both NIC
  * drivers' endpoints (slots 18, 19) and uses the one whose device is there.
+ * Likewise the boot disk is virtio-blk or NVMe (QEMU's 1b36:0010): init
+ * starts the driver whose device is there, and a block client gets both
+ * drivers' endpoints and uses the one that answers.
  */
 #include "user/init/init.h"
 
@@ -20,6 +23,7 @@
     " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n" \
     "virtionet 1536 3         5=console 16=serve:virtionet 17=pci:1af4:1041:1000\n" \
     "virtioblk 1024 3         5=console 16=serve:virtioblk 17=pci:1af4:1042:1001\n" \
+    "nvme     1024  3         5=console 16=serve:nvme 17=pci:1b36:0010\n" \
     "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \
@@ -29,13 +33,13 @@
 
 const char manifest[] = SERVICES;
 
-/* blktest (tests/qemu/test_blk.py) holds the only client capability to
-   virtioblk, the persistence partition's driver.
+/* blktest (tests/qemu/test_blk.py, test_nvme.py) holds the only client
+   capabilities to virtioblk and nvme, the persistence partition's drivers.
    tcptest (tests/qemu/test_net.py) holds netd's TCP capability, and its
    status capability to show that one cannot do the other's work. */
 const char manifest_test[] = SERVICES
     "tcptest  512   0         5=console 16=client:netd 17=status:netd\n" \
-    "blktest  512   0         5=console 16=client:virtioblk\n";
+    "blktest  512   0         5=console 16=client:virtioblk 20=client:nvme\n";
 
 /* netbench (bench/net/run) holds netd's TCP capability. */
 const char manifest_bench[] = SERVICES

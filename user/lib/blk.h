@@ -1,6 +1,7 @@
 /*
  * The block protocol: how a client reaches the persistence partition
- * through the virtio-blk driver (user/virtioblk). The client holds a
+ * through the boot disk's driver (user/virtioblk or user/nvme, which
+ * serve it alike through user/lib/blkdev). The client holds a
  * client capability to the driver's endpoint and sends each operation
  * with SYS_CALL; the label is the operation, the reply's w0 the result
  * (>= 0) or a BLK_E* error. Offsets are bytes from the start of the
@@ -10,6 +11,8 @@
  */
 #ifndef USER_LIB_BLK_H
 #define USER_LIB_BLK_H
+
+#include <stdint.h>
 
 enum blk_op {
 	BLK_INFO = 1,	/* -> w0 sectors of the partition, w1 bytes per sector */
@@ -27,5 +30,14 @@ enum blk_op {
 #define BLK_EIO		(-3)	/* the device failed the request */
 #define BLK_EBADOP	(-4)	/* unknown operation */
 #define BLK_ERANGE	(-5)	/* beyond the partition */
+
+/*
+ * Which of n driver endpoints (slots, e.g. client:virtioblk and
+ * client:nvme) has its driver serving: the index, or -1 when none
+ * answers within tries ticks (a driver still starting reads the GPT
+ * first). note is a notification of the caller's, timer a capability to
+ * it that blk_find hands to the timer.
+ */
+int blk_find(const uint64_t *slots, int n, unsigned tries, uint64_t note, uint64_t timer);
 
 #endif

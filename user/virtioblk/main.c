@@ -4,12 +4,12 @@
  * protocol (user/lib/blk.h) for the NONOS PERSIST partition only.
  *
  * It negotiates VERSION_1, FLUSH, BLK_SIZE (when offered) and
- * ACCESS_PLATFORM (when offered), reads the disk's GPT with lib/gpt and
- * serves the persistence partition's byte range and nothing else: the
- * ESP and the tables are out of every client's reach. One request is
- * with the device at a time (a client's call waits for its completion),
- * so FLUSH is a barrier by construction: every write replied to has
- * completed before the flush is sent.
+ * ACCESS_PLATFORM (when offered); user/lib/blkdev reads the disk's GPT
+ * with lib/gpt and serves the persistence partition's byte range and
+ * nothing else: the ESP and the tables are out of every client's reach.
+ * One request is with the device at a time (a client's call waits for
+ * its completion), so FLUSH is a barrier by construction: every write
+ * replied to has completed before the flush is sent.
  *
  * The device is not trusted: its capability list is checked by
  * lib/virtio/pci.c, its queue by lib/virtio/virtq.c, the used id must be
@@ -20,26 +20,22 @@
  * Data goes through a bounce buffer in DMA memory: the client's frame is
  * never given to the device.
  */
-#include "lib/gpt/gpt.h"
 #include "lib/virtio/pci.h"
 #include "lib/virtio/virtq.h"
 #include "user/lib/blk.h"
+#include "user/lib/blkdev/blkdev.h"
 #include "user/lib/nonos.h"
 
-#define SLOT_SERVE	16	/* our endpoint, from init */
 #define SLOT_FN	17	/* the PCI function, from init */
 #define SLOT_EVENTS	20
 #define SLOT_DEV_BADGE	21	/* our notification badged for the device's interrupt */
 #define SLOT_TIMER_BADGE 22	/* ... for our timer */
-#define SLOT_RECV	24	/* a capability arriving from a client */
-#define SLOT_BUF	25	/* the client's frame */
 #define SLOT_BAR0	32
 #define SLOT_DMA0	40
 
 #define BAR_VA		0x0000500000000000ULL
 #define BAR_SPAN	0x0000000010000000ULL
 #define DMA_VA		0x0000600000000000ULL
-#define CLIENT_VA	0x0000700000000000ULL
 
 #define BLK_F_BLK_SIZE	6
 #define BLK_F_FLUSH	9
@@ -67,10 +63,10 @@ static volatile uint16_t *notify;
 static struct virtq q;
 static uint8_t *data, *ctl;		/* bounce buffer; header + status page */
 static uint64_t data_dev, ctl_dev;
-static uint64_t features, disk_bytes, part_off, part_bytes, dma_va = DMA_VA;
+static uint64_t features, disk_bytes, dma_va = DMA_VA;
 static uint32_t sector = 512;
 static unsigned dma_slots;
-static int polled, dead, have_buf, timer_pending;
+static int polled, dead, timer_pending;
 
 static uint8_t r8(unsigned o) { return *(volatile uint8_t *)(common + o); }
 static uint16_t r16(unsigned o) { return *(volatile uint16_t *)(common + o); }
@@ -319,118 +315,23 @@ request(uint32_t type, uint64_t off, uint32_t len)
 	return *status == S_OK ? 0 : BLK_EIO;
 }
 
-/* gpt_read's reader: one sector of the whole disk through the bounce buffer. */
-static int
-disk_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	(void)ctx;
-	if (len > BLK_MAX || off % 512 != 0 || len % 512 != 0 ||
-	    off > disk_bytes || len > disk_bytes - off)
-		return -1;
-	if (request(T_IN, off, (uint32_t)len) != 0)
-		return -1;
-	memcpy(buf, data, len);
-	return 0;
-}
-
-static struct gpt gpt;
-
-static int
-find_partition(void)
-{
-	struct gpt_disk d = { disk_read, NULL, disk_bytes, sector };
-	const struct gpt_part *p;
-	const char *why;
-
-	if ((why = gpt_read(&d, &gpt)) != NULL) {
-		printf("virtioblk: the disk's GPT: %s\n", why);
-		return -1;
-	}
-	if ((p = gpt_find(&gpt, gpt_type_nonos_persist)) == NULL) {
-		printf("virtioblk: no NONOS PERSIST partition\n");
-		return -1;
-	}
-	/* gpt_read checked first <= last inside the usable range of the disk. */
-	part_off = p->first * sector;
-	part_bytes = (p->last - p->first + 1) * sector;
-	printf("virtioblk: ready, persistence partition %llu MiB at sector %llu, %u-byte sectors\n",
-	    (unsigned long long)(part_bytes >> 20), (unsigned long long)p->first, sector);
-	return 0;
-}
-
-/* A client's frame: read-write and at least BLK_MAX bytes. */
 static int64_t
-take_buffer(const struct msg *m)
+disk_transfer(int write, uint64_t off, uint32_t len)
 {
-	struct cap_info ci;
-
-	if (!(m->tag & TAG_CAP) || (m->tag & TAG_CAP_DROPPED) ||
-	    cap_info(SLOT_RECV, &ci) != E_OK || ci.type != CAP_FRAME ||
-	    (ci.rights & (RIGHT_READ | RIGHT_WRITE)) != (RIGHT_READ | RIGHT_WRITE) ||
-	    ci.size < BLK_MAX)
-		return BLK_EINVAL;
-	if (have_buf) {
-		unmap(SLOT_BUF, CLIENT_VA);
-		cap_delete(SLOT_BUF);
-		have_buf = 0;
-	}
-	if (cap_move(SLOT_RECV, SLOT_BUF) != E_OK)
-		return BLK_EINVAL;
-	if (map(SLOT_BUF, CLIENT_VA, RIGHT_READ | RIGHT_WRITE) != E_OK) {
-		cap_delete(SLOT_BUF);
-		return BLK_EINVAL;
-	}
-	have_buf = 1;
-	return 0;
+	return request(write ? T_OUT : T_IN, off, len);
 }
 
-/* READ or WRITE of [off, off + len) of the partition. */
+/* Writes are done when replied to; without FLUSH the device has no cache to flush. */
 static int64_t
-transfer(uint32_t type, uint64_t off, uint64_t len)
+disk_flush(void)
 {
-	int64_t v;
-
-	if (!have_buf)
-		return BLK_ESTATE;
-	if (len == 0 || len > BLK_MAX || off % sector != 0 || len % sector != 0)
-		return BLK_EINVAL;
-	if (off > part_bytes || len > part_bytes - off)
-		return BLK_ERANGE;
-	if (type == T_OUT)
-		memcpy(data, (void *)CLIENT_VA, len);
-	if ((v = request(type, part_off + off, (uint32_t)len)) == 0 && type == T_IN)
-		memcpy((void *)CLIENT_VA, data, len);
-	return v;
-}
-
-static int64_t
-serve(const struct msg *m, uint64_t *w1)
-{
-	*w1 = 0;
-	switch (TAG_LABEL(m->tag)) {
-	case BLK_INFO:
-		*w1 = sector;
-		return (int64_t)(part_bytes / sector);
-	case BLK_BUFFER:
-		return take_buffer(m);
-	case BLK_READ:
-		return transfer(T_IN, m->w[0], m->w[1]);
-	case BLK_WRITE:
-		return transfer(T_OUT, m->w[0], m->w[1]);
-	case BLK_FLUSH:
-		/* Writes are done when replied to; without FLUSH the device has no cache to flush. */
-		return (features & 1u << BLK_F_FLUSH) ? request(T_FLUSH, 0, 0) : 0;
-	default:
-		return BLK_EBADOP;
-	}
+	return (features & 1u << BLK_F_FLUSH) ? request(T_FLUSH, 0, 0) : 0;
 }
 
 int
 main(uint64_t arg)
 {
-	struct msg m;
-	uint64_t w1;
-	int64_t err, v;
+	struct blkdev d = { "virtioblk", 0, 0, NULL, disk_transfer, disk_flush, 0, 0 };
 	const char *why;
 
 	(void)arg;
@@ -441,16 +342,11 @@ main(uint64_t arg)
 		printf("virtioblk: %s\n", why);
 		return 1;
 	}
-	if (find_partition() != 0)
+	d.disk_bytes = disk_bytes;
+	d.sector = sector;
+	d.bounce = data;
+	if (blkdev_find_partition(&d) != 0)
 		return 1;
-	err = ipc_recv(SLOT_SERVE, SLOT_RECV, &m);
-	for (;;) {
-		if (err < 0) {
-			printf("virtioblk: receive failed: %s\n", err_name(err));
-			return 1;
-		}
-		v = serve(&m, &w1);
-		cap_delete(SLOT_RECV);	/* an offered capability not taken is not kept */
-		err = ipc_reply_recv4(SLOT_SERVE, (uint64_t)SLOT_RECV << 48, (uint64_t)v, w1, 0, 0, &m);
-	}
+	blkdev_serve(&d);
+	return 1;
 }

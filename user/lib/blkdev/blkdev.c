@@ -1,0 +1,138 @@
+/*
+ * The block protocol's serving loop and partition checks, shared by the
+ * disk drivers (blkdev.h). One request is with the driver at a time (a
+ * client's call waits for its completion), so FLUSH is a barrier by
+ * construction: every write replied to has completed before it.
+ */
+#include "lib/gpt/gpt.h"
+#include "user/lib/blk.h"
+#include "user/lib/blkdev/blkdev.h"
+#include "user/lib/nonos.h"
+
+static struct gpt gpt;
+static int have_buf;
+
+/* gpt_read's reader: sectors of the whole disk through the bounce buffer. */
+static int
+disk_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct blkdev *d = ctx;
+
+	if (len == 0 || len > BLK_MAX || off % d->sector != 0 || len % d->sector != 0 ||
+	    off > d->disk_bytes || len > d->disk_bytes - off)
+		return -1;
+	if (d->transfer(0, off, (uint32_t)len) != 0)
+		return -1;
+	memcpy(buf, d->bounce, len);
+	return 0;
+}
+
+int
+blkdev_find_partition(struct blkdev *d)
+{
+	struct gpt_disk disk = { disk_read, d, d->disk_bytes, d->sector };
+	const struct gpt_part *p;
+	const char *why;
+
+	if ((why = gpt_read(&disk, &gpt)) != NULL) {
+		printf("%s: the disk's GPT: %s\n", d->name, why);
+		return -1;
+	}
+	if ((p = gpt_find(&gpt, gpt_type_nonos_persist)) == NULL) {
+		printf("%s: no NONOS PERSIST partition\n", d->name);
+		return -1;
+	}
+	/* gpt_read checked first <= last inside the usable range of the disk. */
+	d->part_off = p->first * d->sector;
+	d->part_bytes = (p->last - p->first + 1) * d->sector;
+	printf("%s: ready, persistence partition %llu MiB at sector %llu, %u-byte sectors\n",
+	    d->name, (unsigned long long)(d->part_bytes >> 20), (unsigned long long)p->first,
+	    d->sector);
+	return 0;
+}
+
+/* A client's frame: read-write and at least BLK_MAX bytes. */
+static int64_t
+take_buffer(const struct msg *m)
+{
+	struct cap_info ci;
+
+	if (!(m->tag & TAG_CAP) || (m->tag & TAG_CAP_DROPPED) ||
+	    cap_info(BLKDEV_SLOT_RECV, &ci) != E_OK || ci.type != CAP_FRAME ||
+	    (ci.rights & (RIGHT_READ | RIGHT_WRITE)) != (RIGHT_READ | RIGHT_WRITE) ||
+	    ci.size < BLK_MAX)
+		return BLK_EINVAL;
+	if (have_buf) {
+		unmap(BLKDEV_SLOT_BUF, BLKDEV_CLIENT_VA);
+		cap_delete(BLKDEV_SLOT_BUF);
+		have_buf = 0;
+	}
+	if (cap_move(BLKDEV_SLOT_RECV, BLKDEV_SLOT_BUF) != E_OK)
+		return BLK_EINVAL;
+	if (map(BLKDEV_SLOT_BUF, BLKDEV_CLIENT_VA, RIGHT_READ | RIGHT_WRITE) != E_OK) {
+		cap_delete(BLKDEV_SLOT_BUF);
+		return BLK_EINVAL;
+	}
+	have_buf = 1;
+	return 0;
+}
+
+/* READ or WRITE of [off, off + len) of the partition, checked without overflow. */
+static int64_t
+transfer(struct blkdev *d, int write, uint64_t off, uint64_t len)
+{
+	int64_t v;
+
+	if (!have_buf)
+		return BLK_ESTATE;
+	if (len == 0 || len > BLK_MAX || off % d->sector != 0 || len % d->sector != 0)
+		return BLK_EINVAL;
+	if (off > d->part_bytes || len > d->part_bytes - off)
+		return BLK_ERANGE;
+	if (write)
+		memcpy(d->bounce, (void *)BLKDEV_CLIENT_VA, len);
+	if ((v = d->transfer(write, d->part_off + off, (uint32_t)len)) == 0 && !write)
+		memcpy((void *)BLKDEV_CLIENT_VA, d->bounce, len);
+	return v;
+}
+
+static int64_t
+serve(struct blkdev *d, const struct msg *m, uint64_t *w1)
+{
+	*w1 = 0;
+	switch (TAG_LABEL(m->tag)) {
+	case BLK_INFO:
+		*w1 = d->sector;
+		return (int64_t)(d->part_bytes / d->sector);
+	case BLK_BUFFER:
+		return take_buffer(m);
+	case BLK_READ:
+		return transfer(d, 0, m->w[0], m->w[1]);
+	case BLK_WRITE:
+		return transfer(d, 1, m->w[0], m->w[1]);
+	case BLK_FLUSH:
+		return d->flush();
+	default:
+		return BLK_EBADOP;
+	}
+}
+
+void
+blkdev_serve(struct blkdev *d)
+{
+	struct msg m;
+	uint64_t w1;
+	int64_t err, v;
+
+	err = ipc_recv(BLKDEV_SLOT_SERVE, BLKDEV_SLOT_RECV, &m);
+	for (;;) {
+		if (err < 0) {
+			printf("%s: receive failed: %s\n", d->name, err_name(err));
+			return;
+		}
+		v = serve(d, &m, &w1);
+		cap_delete(BLKDEV_SLOT_RECV);	/* an offered capability not taken is not kept */
+		err = ipc_reply_recv4(BLKDEV_SLOT_SERVE, (uint64_t)BLKDEV_SLOT_RECV << 48,
+		    (uint64_t)v, w1, 0, 0, &m);
+	}
+}
