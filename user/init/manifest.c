@@ -10,6 +10,11 @@
  * service will be the only one. The shell gets status:netd, which can
  * ask how the network is but not open a connection. netd gets both NIC
  * drivers' endpoints (slots 18, 19) and uses the one whose device is there.
+ *
+ * Only persistd holds the block driver's client capability; the shell
+ * reaches the disk only through persistd (client:persistd), which never
+ * reaches the file system. persistd takes a quarter of what is free
+ * after ramfs's half: Argon2id's memory (docs/storage.md).
  */
 #include "user/init/init.h"
 
@@ -20,11 +25,12 @@
     " 19=ioport:0x60:1 20=ioport:0x64:1 21=irq:1\n" \
     "virtionet 1536 3         5=console 16=serve:virtionet 17=pci:1af4:1041:1000\n" \
     "virtioblk 1024 3         5=console 16=serve:virtioblk 17=pci:1af4:1042:1001\n" \
+    "persistd 25%   3         5=console 16=serve:persistd 17=client:virtioblk\n" \
     "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
-    " 23=status:netd\n" \
+    " 23=status:netd 24=client:persistd\n" \
     "conprobe 256   5         5=console 16=client:consoled\n"
 
 const char manifest[] = SERVICES;

@@ -32,7 +32,8 @@
 #define SLOT_DEV_BADGE	21	/* our notification badged for the device's interrupt */
 #define SLOT_TIMER_BADGE 22	/* ... for our timer */
 #define SLOT_RECV	24	/* a capability arriving from a client */
-#define SLOT_BUF	25	/* the client's frame */
+#define SLOT_BUF0	100	/* client b's frame: SLOT_BUF0 + b */
+#define CLIENTS		16	/* badges 1..15 (init: the holder's index + 1) */
 #define SLOT_BAR0	32
 #define SLOT_DMA0	40
 
@@ -70,7 +71,8 @@ static uint64_t data_dev, ctl_dev;
 static uint64_t features, disk_bytes, part_off, part_bytes, dma_va = DMA_VA;
 static uint32_t sector = 512;
 static unsigned dma_slots;
-static int polled, dead, have_buf, timer_pending;
+static int polled, dead, timer_pending;
+static int have_buf[CLIENTS];
 
 static uint8_t r8(unsigned o) { return *(volatile uint8_t *)(common + o); }
 static uint16_t r16(unsigned o) { return *(volatile uint16_t *)(common + o); }
@@ -358,9 +360,20 @@ find_partition(void)
 	return 0;
 }
 
-/* A client's frame: read-write and at least BLK_MAX bytes. */
+/* The buffer of the client with badge b. */
+static uint8_t *
+client_buf(uint64_t b)
+{
+	return (uint8_t *)(CLIENT_VA + b * BLK_MAX);
+}
+
+/*
+ * Client b's frame: read-write and at least BLK_MAX bytes. Each client
+ * (badge) has its own, so that two clients (persistd, and blktest in the
+ * tests' manifest) never read or write through each other's buffer.
+ */
 static int64_t
-take_buffer(const struct msg *m)
+take_buffer(const struct msg *m, uint64_t b)
 {
 	struct cap_info ci;
 
@@ -369,54 +382,58 @@ take_buffer(const struct msg *m)
 	    (ci.rights & (RIGHT_READ | RIGHT_WRITE)) != (RIGHT_READ | RIGHT_WRITE) ||
 	    ci.size < BLK_MAX)
 		return BLK_EINVAL;
-	if (have_buf) {
-		unmap(SLOT_BUF, CLIENT_VA);
-		cap_delete(SLOT_BUF);
-		have_buf = 0;
+	if (have_buf[b]) {
+		unmap(SLOT_BUF0 + b, (uint64_t)client_buf(b));
+		cap_delete(SLOT_BUF0 + b);
+		have_buf[b] = 0;
 	}
-	if (cap_move(SLOT_RECV, SLOT_BUF) != E_OK)
+	if (cap_move(SLOT_RECV, SLOT_BUF0 + b) != E_OK)
 		return BLK_EINVAL;
-	if (map(SLOT_BUF, CLIENT_VA, RIGHT_READ | RIGHT_WRITE) != E_OK) {
-		cap_delete(SLOT_BUF);
+	if (map(SLOT_BUF0 + b, (uint64_t)client_buf(b), RIGHT_READ | RIGHT_WRITE) != E_OK) {
+		cap_delete(SLOT_BUF0 + b);
 		return BLK_EINVAL;
 	}
-	have_buf = 1;
+	have_buf[b] = 1;
 	return 0;
 }
 
 /* READ or WRITE of [off, off + len) of the partition. */
 static int64_t
-transfer(uint32_t type, uint64_t off, uint64_t len)
+transfer(uint64_t b, uint32_t type, uint64_t off, uint64_t len)
 {
 	int64_t v;
 
-	if (!have_buf)
+	if (!have_buf[b])
 		return BLK_ESTATE;
 	if (len == 0 || len > BLK_MAX || off % sector != 0 || len % sector != 0)
 		return BLK_EINVAL;
 	if (off > part_bytes || len > part_bytes - off)
 		return BLK_ERANGE;
 	if (type == T_OUT)
-		memcpy(data, (void *)CLIENT_VA, len);
+		memcpy(data, client_buf(b), len);
 	if ((v = request(type, part_off + off, (uint32_t)len)) == 0 && type == T_IN)
-		memcpy((void *)CLIENT_VA, data, len);
+		memcpy(client_buf(b), data, len);
 	return v;
 }
 
 static int64_t
 serve(const struct msg *m, uint64_t *w1)
 {
+	uint64_t b = m->badge;
+
 	*w1 = 0;
+	if (b == 0 || b >= CLIENTS)
+		return BLK_EINVAL;
 	switch (TAG_LABEL(m->tag)) {
 	case BLK_INFO:
 		*w1 = sector;
 		return (int64_t)(part_bytes / sector);
 	case BLK_BUFFER:
-		return take_buffer(m);
+		return take_buffer(m, b);
 	case BLK_READ:
-		return transfer(T_IN, m->w[0], m->w[1]);
+		return transfer(b, T_IN, m->w[0], m->w[1]);
 	case BLK_WRITE:
-		return transfer(T_OUT, m->w[0], m->w[1]);
+		return transfer(b, T_OUT, m->w[0], m->w[1]);
 	case BLK_FLUSH:
 		/* Writes are done when replied to; without FLUSH the device has no cache to flush. */
 		return (features & 1u << BLK_F_FLUSH) ? request(T_FLUSH, 0, 0) : 0;
