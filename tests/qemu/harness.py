@@ -55,14 +55,17 @@ USERTESTS_DEVICES = ["-device", "edu,dma_mask=0xffffffffff",
                      "-device", "virtio-rng-pci"]
 
 
-def qemu_command(image, accel_name, cmdline, smp, memory, extra, snapshot=True):
-    """snapshot=False: the guest writes to image itself (a test's own copy)."""
+def qemu_command(image, accel_name, cmdline, smp, memory, extra, snapshot=True, drive=None):
+    """snapshot=False: the guest writes to image itself (a test's own copy).
+    drive: QEMU arguments for the boot disk instead of the plain file
+    (test_persist.py's blklogwrites and blkdebug nodes)."""
+    if drive is None:
+        drive = ["-drive", "if=none,id=boot,format=raw,snapshot=%s,file=%s"
+                 % ("on" if snapshot else "off", image),
+                 "-device", "virtio-blk-pci,drive=boot,bootindex=0"]
     cmd = [
         "qemu-system-x86_64", "-machine", "q35", "-m", memory,
-        "-smp", str(smp), "-bios", OVMF,
-        "-drive", "if=none,id=boot,format=raw,snapshot=%s,file=%s"
-        % ("on" if snapshot else "off", image),
-        "-device", "virtio-blk-pci,drive=boot,bootindex=0",
+        "-smp", str(smp), "-bios", OVMF] + list(drive) + [
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         "-no-reboot", "-net", "none",
     ]
@@ -79,7 +82,7 @@ class Guest:
     """One running QEMU with its serial console on our pipes."""
 
     def __init__(self, image, name, cmdline="qemu-exit", smp=2, memory="512M",
-                 extra=(), accel_name=None, monitor=False, snapshot=True):
+                 extra=(), accel_name=None, monitor=False, snapshot=True, drive=None):
         """monitor: give QEMU's human monitor a socket, for monitor().
         snapshot=False: the guest's disk writes reach image (a copy)."""
         os.makedirs(LOG_DIR, exist_ok=True)
@@ -95,7 +98,7 @@ class Guest:
         mon = ("unix:%s,server=on,wait=off" % self.mon_path) if monitor else "none"
         cmd = qemu_command(image, accel_name or accel(), cmdline, smp, memory,
                            ["-display", "none", "-serial", "stdio",
-                            "-monitor", mon] + list(extra), snapshot)
+                            "-monitor", mon] + list(extra), snapshot, drive)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)

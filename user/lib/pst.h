@@ -10,8 +10,9 @@
  *
  * The label is the operation; the reply's w0 the result (>= 0) or a
  * PST_E* error, with the message for the user in the shared buffer
- * (NUL-terminated, at most PST_MSG bytes). Bulk bytes (passphrase,
- * archive) travel in a 64 KiB frame the client hands over with PST_BUFFER.
+ * (NUL-terminated, at most PST_MSG bytes). Bulk bytes travel in a 64 KiB
+ * frame the client hands over with PST_BUFFER: a passphrase at offset
+ * PST_MSG (persistd wipes it there as it takes it), archive bytes from 0.
  */
 #ifndef USER_LIB_PST_H
 #define USER_LIB_PST_H
@@ -20,7 +21,7 @@ enum pst_op {
 	PST_INFO = 1,	/* -> w0 damaged heads (bit i: head i), w1 newest generation
 			   (0: none), w2 its bytes, w3 the older generation */
 	PST_BUFFER,	/* TAG_CAP: a read-write frame of PST_BUF bytes */
-	PST_SAVE,	/* w0 passphrase length (in the buffer): derives the key and
+	PST_SAVE,	/* w0 passphrase length (at PST_MSG): derives the key and
 			   starts the next generation -> w1 generation, w2 Argon2id
 			   memory (KiB), w3 passes */
 	PST_DATA,	/* w0 archive bytes in the buffer, 1..PST_BUF */

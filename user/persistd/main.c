@@ -95,8 +95,8 @@ take_pass(uint64_t len)
 	if (len == 0 || len > PST_PASS_MAX)
 		return -1;
 	passlen = (size_t)len;
-	memcpy(pass, clibuf, passlen);
-	nc_wipe(clibuf, passlen);
+	memcpy(pass, clibuf + PST_MSG, passlen);
+	nc_wipe(clibuf + PST_MSG, passlen);
 	return 0;
 }
 
@@ -130,11 +130,13 @@ save(uint64_t len, uint64_t w[3])
 	struct vault_lock lock;
 	int err;
 
-	if (kdf_kib == 0)
-		return fail(PST_ENOMEM, "persist: only %llu KiB of memory for Argon2id; "
-		    "at least %u KiB are needed", (unsigned long long)budget_kib, KDF_MIN_KIB);
 	if (take_pass(len) != 0)
 		return fail(PST_EINVAL, "persist: a passphrase of 1..%u bytes", PST_PASS_MAX);
+	if (kdf_kib == 0) {
+		drop_pass();
+		return fail(PST_ENOMEM, "persist: only %llu KiB of memory for Argon2id; "
+		    "at least %u KiB are needed", (unsigned long long)budget_kib, KDF_MIN_KIB);
+	}
 	if ((err = store_scan(&dev, &s)) != STORE_OK) {
 		drop_pass();
 		return store_fail(err, "persist");

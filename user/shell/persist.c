@@ -180,16 +180,19 @@ read_pass(const char *prompt, char *buf)
 	return (int64_t)n;
 }
 
-/* Sends the passphrase in the shared buffer with op; wipes both copies. */
+/*
+ * Sends the passphrase with op: in the shared buffer after the message
+ * area (persistd wipes it there when it takes it; so do we, after).
+ */
 static int64_t
 send_pass(uint64_t op, const char *p, struct msg *r)
 {
 	size_t n = strlen(p);
 	int64_t v;
 
-	memcpy(pbuf, p, n);
+	memcpy(pbuf + PST_MSG, p, n);
 	v = pst(op, n, r);
-	wipe(pbuf, n);
+	wipe(pbuf + PST_MSG, n);
 	return v;
 }
 
