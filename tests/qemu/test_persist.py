@@ -337,15 +337,22 @@ def log_entries(log):
     return out
 
 
+def make_small(tmp):
+    """A 2 MiB tree: 4 random files of 512 KiB (32 writes of 64 KiB per save)."""
+    small = os.path.join(tmp, "small")
+    if not os.path.isdir(small):
+        rnd = random.Random(4)
+        os.makedirs(os.path.join(small, "s"))
+        for i in range(4):
+            with open(os.path.join(small, "s", "r%d" % i), "wb") as f:
+                f.write(rnd.randbytes(512 * 1024))
+    return small
+
+
 def power_cut(r, tmp):
     """Phase 4: every write or flush prefix of two persists, replayed."""
     img = os.path.join(tmp, "cut.img")
-    small = os.path.join(tmp, "small")
-    rnd = random.Random(4)
-    os.makedirs(os.path.join(small, "s"))
-    for i in range(4):
-        with open(os.path.join(small, "s", "r%d" % i), "wb") as f:
-            f.write(rnd.randbytes(512 * 1024))
+    small = make_small(tmp)
     shutil.copyfile(IMAGE, img)
     tool(["create", "-p", "--kdf-t", "1", "--kdf-m", "16384", "--image", img, small], P1)
     before = os.path.join(tmp, "cut-before.img")
@@ -414,7 +421,7 @@ def power_cut(r, tmp):
 def io_errors(r, tmp):
     """Phase 5: blkdebug under a raw node: failed writes, then a failed read."""
     img = os.path.join(tmp, "err.img")
-    small = os.path.join(tmp, "small")
+    small = make_small(tmp)
     shutil.copyfile(IMAGE, img)
     tool(["create", "-p", "--kdf-t", "1", "--kdf-m", "16384", "--image", img, small], P1)
     base, length = persist_range(img)
@@ -424,7 +431,7 @@ def io_errors(r, tmp):
     rules = []
     for slot in (0, 1):
         rules.append('[inject-error]\nevent = "write_aio"\niotype = "write"\nerrno = "5"\n'
-                     'sector = "%d"\n' % ((base + slot_offset(length, slot)) // 512 + 8))
+                     'sector = "%d"\n' % ((base + slot_offset(length, slot)) // 512))
     with open(cfg, "w") as f:
         f.write("\n".join(rules))
     drive = ["-blockdev", "driver=raw,node-name=disk,file.driver=blkdebug,"

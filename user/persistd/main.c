@@ -63,29 +63,27 @@ fail(int64_t err, const char *fmt, ...)
 	return err;
 }
 
-/* A lib/vault error as a protocol error and a message. */
+/* A lib/vault error as a protocol error and a message (the shell names the command). */
 static int64_t
-vault_fail(int err, const char *doing)
+vault_fail(int err)
 {
 	switch (err) {
 	case VAULT_EPASS:
 		return fail(PST_EPASS, "wrong passphrase");
 	case VAULT_EIO:
-		return fail(PST_EIO, "%s: I/O error on the persistence partition", doing);
+		return fail(PST_EIO, "I/O error on the persistence partition");
 	case VAULT_ENOMEM:
 	case VAULT_ECRYPTO:
-		return fail(PST_ENOMEM, "%s: %s", doing, vault_strerror(err));
+		return fail(PST_ENOMEM, "%s", vault_strerror(err));
 	default:
-		return fail(PST_EDAMAGED, "%s: the saved vault is damaged: %s", doing,
-		    vault_strerror(err));
+		return fail(PST_EDAMAGED, "the saved vault is damaged: %s", vault_strerror(err));
 	}
 }
 
 static int64_t
-store_fail(int err, const char *doing)
+store_fail(int err)
 {
-	return fail(err == STORE_ESPACE ? PST_ESPACE : PST_EIO, "%s: %s", doing,
-	    store_strerror(err));
+	return fail(err == STORE_ESPACE ? PST_ESPACE : PST_EIO, "%s", store_strerror(err));
 }
 
 /* Copies the passphrase out of the shared buffer, and wipes it there. */
@@ -131,15 +129,15 @@ save(uint64_t len, uint64_t w[3])
 	int err;
 
 	if (take_pass(len) != 0)
-		return fail(PST_EINVAL, "persist: a passphrase of 1..%u bytes", PST_PASS_MAX);
+		return fail(PST_EINVAL, "a passphrase of 1..%u bytes", PST_PASS_MAX);
 	if (kdf_kib == 0) {
 		drop_pass();
-		return fail(PST_ENOMEM, "persist: only %llu KiB of memory for Argon2id; "
+		return fail(PST_ENOMEM, "only %llu KiB of memory for Argon2id; "
 		    "at least %u KiB are needed", (unsigned long long)budget_kib, KDF_MIN_KIB);
 	}
 	if ((err = store_scan(&dev, &s)) != STORE_OK) {
 		drop_pass();
-		return store_fail(err, "persist");
+		return store_fail(err);
 	}
 	store_begin(&sw, &dev, &s, rollback_floor());
 	memset(&lock, 0, sizeof lock);
@@ -152,8 +150,8 @@ save(uint64_t len, uint64_t w[3])
 	drop_pass();
 	if (err != VAULT_OK) {
 		writer = NULL;
-		return err == VAULT_EIO ? store_fail(sw.err, "persist") :
-		    vault_fail(err, "persist");
+		return err == VAULT_EIO ? store_fail(sw.err) :
+		    vault_fail(err);
 	}
 	state = SAVING;
 	w[0] = sw.head.generation;
@@ -168,12 +166,12 @@ save_data(uint64_t len)
 	int err;
 
 	if (len == 0 || len > PST_BUF)
-		return fail(PST_EINVAL, "persist: 1..%u bytes at a time", PST_BUF);
+		return fail(PST_EINVAL, "1..%u bytes at a time", PST_BUF);
 	memcpy(data, clibuf, (size_t)len);	/* the client may change its buffer */
 	if ((err = vault_write(writer, data, (size_t)len)) != VAULT_OK) {
 		end_save();
-		return err == VAULT_EIO ? store_fail(sw.err, "persist") :
-		    vault_fail(err, "persist");
+		return err == VAULT_EIO ? store_fail(sw.err) :
+		    vault_fail(err);
 	}
 	return 0;
 }
@@ -185,10 +183,10 @@ commit(uint64_t w[3])
 
 	end_save();
 	if (err != VAULT_OK)
-		return err == VAULT_EIO ? store_fail(sw.err, "persist") :
-		    vault_fail(err, "persist");
+		return err == VAULT_EIO ? store_fail(sw.err) :
+		    vault_fail(err);
 	if ((err = store_finish(&sw)) != STORE_OK)
-		return store_fail(err, "persist");
+		return store_fail(err);
 	rollback_advance(sw.head.generation);
 	w[0] = sw.head.generation;
 	w[1] = sw.head.length;
@@ -223,30 +221,30 @@ open_vault(uint64_t len, uint64_t w[3])
 	int err;
 
 	if (take_pass(len) != 0)
-		return fail(PST_EINVAL, "restore: a passphrase of 1..%u bytes", PST_PASS_MAX);
+		return fail(PST_EINVAL, "a passphrase of 1..%u bytes", PST_PASS_MAX);
 	if ((err = store_scan(&dev, &scan)) != STORE_OK) {
 		drop_pass();
-		return store_fail(err, "restore");
+		return store_fail(err);
 	}
 	if (scan.best.generation == 0) {
 		drop_pass();
-		return fail(PST_ENOVAULT, "restore: no saved vault on this disk%s",
+		return fail(PST_ENOVAULT, "no saved vault on this disk%s",
 		    scan.damaged ? " (the saved copies are damaged)" : "");
 	}
 	if (rollback_accept(scan.best.generation) != 0) {
 		drop_pass();
-		return fail(PST_EROLLBACK, "restore: generation %llu is older than the "
+		return fail(PST_EROLLBACK, "generation %llu is older than the "
 		    "newest this machine wrote: an old copy of the disk?",
 		    (unsigned long long)scan.best.generation);
 	}
 	src.size = scan.best.length;
 	if ((err = vault_inspect(&src, &h)) != VAULT_OK) {
 		drop_pass();
-		return vault_fail(err, "restore");
+		return vault_fail(err);
 	}
 	if (vault_kdf_kib(&h) > budget_kib) {
 		drop_pass();
-		return fail(PST_ENOMEM, "restore: the vault's passphrase needs %u MiB of "
+		return fail(PST_ENOMEM, "the vault's passphrase needs %u MiB of "
 		    "memory (Argon2id); persistd has %llu MiB", vault_kdf_kib(&h) / 1024,
 		    (unsigned long long)budget_kib / 1024);
 	}
@@ -256,7 +254,7 @@ open_vault(uint64_t len, uint64_t w[3])
 	err = vault_open(&reader, &src, &u);
 	drop_pass();
 	if (err != VAULT_OK)
-		return vault_fail(err, "restore");
+		return vault_fail(err);
 	state = RESTORING;
 	done_bytes = 0;
 	w[0] = scan.best.generation;
@@ -321,7 +319,7 @@ next(uint64_t w[3])
 	w[0] = done_bytes;
 	w[1] = scan.best.length;
 	if (err != VAULT_OK)
-		return vault_fail(err, "restore");
+		return vault_fail(err);
 	return 0;
 }
 
@@ -332,7 +330,7 @@ info(uint64_t w[3])
 	int err;
 
 	if ((err = store_scan(&dev, &s)) != STORE_OK)
-		return store_fail(err, "persistd");
+		return store_fail(err);
 	w[0] = s.best.generation;
 	w[1] = s.best.length;
 	w[2] = s.older.generation;
@@ -374,7 +372,7 @@ serve(const struct msg *m, uint64_t w[3])
 	if (op == PST_BUFFER)
 		return take_buffer(m);
 	if (op == 0 || op >= PST_OPS)
-		return fail(PST_EBADOP, "persistd: unknown operation");
+		return fail(PST_EBADOP, "unknown operation");
 	if (!have_buf)
 		return PST_ESTATE;
 	if (!have_dev)
@@ -391,20 +389,20 @@ serve(const struct msg *m, uint64_t w[3])
 		}
 		return 0;
 	case PST_INFO:
-		return state == IDLE ? info(w) : fail(PST_ESTATE, "persistd: busy");
+		return state == IDLE ? info(w) : fail(PST_ESTATE, "persistd is busy");
 	case PST_SAVE:
-		return state == IDLE ? save(m->w[0], w) : fail(PST_ESTATE, "persistd: busy");
+		return state == IDLE ? save(m->w[0], w) : fail(PST_ESTATE, "persistd is busy");
 	case PST_OPEN:
-		return state == IDLE ? open_vault(m->w[0], w) : fail(PST_ESTATE, "persistd: busy");
+		return state == IDLE ? open_vault(m->w[0], w) : fail(PST_ESTATE, "persistd is busy");
 	case PST_DATA:
 		return state == SAVING ? save_data(m->w[0]) :
-		    fail(PST_ESTATE, "persist: no save in progress");
+		    fail(PST_ESTATE, "no save in progress");
 	case PST_COMMIT:
 		return state == SAVING ? commit(w) :
-		    fail(PST_ESTATE, "persist: no save in progress");
+		    fail(PST_ESTATE, "no save in progress");
 	case PST_NEXT:
 		return state == RESTORING ? next(w) :
-		    fail(PST_ESTATE, "restore: no restore in progress");
+		    fail(PST_ESTATE, "no restore in progress");
 	}
 	return PST_EBADOP;
 }
