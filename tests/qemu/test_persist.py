@@ -163,7 +163,8 @@ def boot(img, name, **kw):
 
 
 def settle(g):
-    """Waits for the shell and the services after it, then a fresh prompt."""
+    """After the offer: its prompt, and the services' lines after the shell."""
+    g.wait_for(PROMPT, 60)
     for line in ("NONOS shell", "init: started conprobe", "netd: serving"):
         if line not in g.out:
             g.wait_for(line, 60)
