@@ -581,15 +581,19 @@ restore_into(const char *base, const char *p, struct sink *o)
 	return 0;
 }
 
-/* The newest vault on the disk: its generation (0: none), or -1. */
+/*
+ * The newest vault on the disk: its generation (0: none), or -1 with a
+ * message (none for a machine without a persistence partition if quiet).
+ */
 static int64_t
-newest(struct sink *o, const char *cmd, uint64_t *len, uint64_t *older)
+newest(struct sink *o, const char *cmd, uint64_t *len, uint64_t *older, int quiet)
 {
 	struct msg r;
 	int64_t v = pst(PST_INFO, 0, &r);
 
 	if (v < 0) {
-		outf(o, "%s: %s\n", cmd, pst_msg());
+		if (!quiet || v != PST_ENODEV)
+			outf(o, "%s: %s\n", cmd, pst_msg());
 		return -1;
 	}
 	*len = r.w[2];
@@ -615,7 +619,7 @@ cmd_restore(int argc, char **argv, struct sink *o, const struct source *in)
 		    n < 0 ? rfs_strerror(n) : "not a directory");
 		return 1;
 	}
-	if (attach(o, "restore") != 0 || (gen = newest(o, "restore", &len, &older)) < 0)
+	if (attach(o, "restore") != 0 || (gen = newest(o, "restore", &len, &older, 0)) < 0)
 		return 1;
 	if (gen == 0) {
 		outf(o, "restore: no saved vault on this disk\n");
@@ -640,11 +644,13 @@ cmd_restore(int argc, char **argv, struct sink *o, const struct source *in)
 void
 persist_offer(void)
 {
-	struct sink term = { 1, NULL, 0, 0, 0 };
+	struct sink term = { 1, NULL, 0, 0, 0 }, quiet = { 0, NULL, 0, 0, 0 };
 	uint64_t len, older;
 	int64_t gen, n;
 
-	if (attach(&term, "restore") != 0 || (gen = newest(&term, "restore", &len, &older)) <= 0)
+	/* A machine without persistd or a partition starts quietly, as before. */
+	if (attach(&quiet, "restore") != 0 ||
+	    (gen = newest(&term, "restore", &len, &older, 1)) <= 0)
 		return;
 	outf(&term, "A saved vault is on this disk (generation %lld, %llu bytes).\n",
 	    (long long)gen, (unsigned long long)len);
