@@ -23,11 +23,12 @@ static uint8_t window[BLK_MAX];
 static uint64_t win_off = UINT64_MAX, win_len;
 static uint8_t pending[BLK_MAX];
 static uint64_t pend_off, pend_len;
+static uint64_t blk_slot = SLOT_BLK;
 
 static int64_t
 blk(uint64_t op, uint64_t w0, uint64_t w1, struct msg *r)
 {
-	int64_t err = ipc_call4(SLOT_BLK, op, w0, w1, 0, 0, r);
+	int64_t err = ipc_call4(blk_slot, op, w0, w1, 0, 0, r);
 
 	return err < 0 ? err : (int64_t)r->w[0];
 }
@@ -106,21 +107,29 @@ disk_flush(void *ctx)
 }
 
 /*
- * init does not start a driver without its device, and a call nobody
- * receives would wait forever: a non-blocking send of no operation (which
- * the driver refuses, and nobody waits for) goes through only when a
- * driver waits for requests.
+ * Finds the driver: init does not start one without its device, and a
+ * call nobody receives would wait forever, so a non-blocking send of no
+ * operation (which a driver refuses, and nobody waits for) goes through
+ * only when a driver waits for requests. Both driver slots are tried
+ * (virtio-blk, and a second block driver speaking the same protocol,
+ * e.g. NVMe, when the manifest gives one); the first that answers is used.
  */
 static int
 driver_present(void)
 {
+	static const uint64_t slots[] = { SLOT_BLK, SLOT_BLK2 };
 	struct cap_info ci;
+	int any = 0;
 
-	if (cap_info(SLOT_BLK, &ci) != E_OK || ci.type != CAP_ENDPOINT)
-		return 0;
-	for (int i = 0; i < PROBE_TRIES; i++) {
-		if (ipc_nbsend4(SLOT_BLK, BLK_OPS, 0, 0, 0, 0) == E_OK)
-			return 1;
+	for (size_t k = 0; k < 2; k++)
+		any |= cap_info(slots[k], &ci) == E_OK && ci.type == CAP_ENDPOINT;
+	for (int i = 0; any && i < PROBE_TRIES; i++) {
+		for (size_t k = 0; k < 2; k++) {
+			if (ipc_nbsend4(slots[k], BLK_OPS, 0, 0, 0, 0) == E_OK) {
+				blk_slot = slots[k];
+				return 1;
+			}
+		}
 		timer_notify(SLOT_TIMER, 1);
 		notify_wait(SLOT_EVENTS);
 	}

@@ -16,6 +16,7 @@
 #define SLOT_RECV	20	/* a capability arriving with a request */
 #define SLOT_EVENTS	21	/* our notification, for timed waits */
 #define SLOT_TIMER	22	/* SLOT_EVENTS for the timer */
+#define SLOT_BLK2	23	/* a second block driver (e.g. NVMe), if the manifest gives one */
 #define BLKBUF_VA	0x0000100000000000ULL
 #define CLIBUF_VA	0x0000100000100000ULL
 

@@ -154,7 +154,7 @@ read_pass(const char *prompt, char *buf)
 	for (;;) {
 		c = term_getc();
 		if (esc) {
-			esc = !(c >= 0x40 && c <= 0x7e && !(esc == 1 && c == '['));
+			esc = !(c >= 0x40 && c <= 0x7e && !(esc == 1 && (c == '[' || c == 'O')));
 			if (esc)
 				esc = 2;
 			continue;
