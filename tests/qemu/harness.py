@@ -56,15 +56,18 @@ USERTESTS_DEVICES = ["-device", "edu,dma_mask=0xffffffffff",
 
 
 def qemu_command(image, accel_name, cmdline, smp, memory, extra, snapshot=True,
-                 disk="virtio-blk-pci"):
+                 disk="virtio-blk-pci", drive=None):
     """snapshot=False: the guest writes to image itself (a test's own copy).
-    disk: the boot disk's QEMU device and its options (e.g. "nvme,serial=x")."""
+    disk: the boot disk's QEMU device and its options (e.g. "nvme,serial=x").
+    drive: QEMU arguments for the boot disk instead of the plain file
+    (test_persist.py's blklogwrites and blkdebug nodes)."""
+    if drive is None:
+        drive = ["-drive", "if=none,id=boot,format=raw,snapshot=%s,file=%s"
+                 % ("on" if snapshot else "off", image),
+                 "-device", disk + ",drive=boot,bootindex=0"]
     cmd = [
         "qemu-system-x86_64", "-machine", "q35", "-m", memory,
-        "-smp", str(smp), "-bios", OVMF,
-        "-drive", "if=none,id=boot,format=raw,snapshot=%s,file=%s"
-        % ("on" if snapshot else "off", image),
-        "-device", disk + ",drive=boot,bootindex=0",
+        "-smp", str(smp), "-bios", OVMF] + list(drive) + [
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         "-no-reboot", "-net", "none",
     ]
@@ -82,10 +85,10 @@ class Guest:
 
     def __init__(self, image, name, cmdline="qemu-exit", smp=2, memory="512M",
                  extra=(), accel_name=None, monitor=False, snapshot=True,
-                 disk="virtio-blk-pci"):
+                 disk="virtio-blk-pci", drive=None):
         """monitor: give QEMU's human monitor a socket, for monitor().
         snapshot=False: the guest's disk writes reach image (a copy).
-        disk: the boot disk's device, as qemu_command takes it."""
+        disk, drive: the boot disk, as qemu_command takes them."""
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
         self.log = open(os.path.join(LOG_DIR, name + ".log"), "wb")
@@ -99,7 +102,7 @@ class Guest:
         mon = ("unix:%s,server=on,wait=off" % self.mon_path) if monitor else "none"
         cmd = qemu_command(image, accel_name or accel(), cmdline, smp, memory,
                            ["-display", "none", "-serial", "stdio",
-                            "-monitor", mon] + list(extra), snapshot, disk)
+                            "-monitor", mon] + list(extra), snapshot, disk, drive)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)

@@ -13,6 +13,11 @@
  * Likewise the boot disk is virtio-blk or NVMe (QEMU's 1b36:0010): init
  * starts the driver whose device is there, and a block client gets both
  * drivers' endpoints and uses the one that answers.
+ *
+ * Only persistd holds the block driver's client capability; the shell
+ * reaches the disk only through persistd (client:persistd), which never
+ * reaches the file system. persistd takes a quarter of what is free
+ * after ramfs's half: Argon2id's memory (docs/storage.md).
  */
 #include "user/init/init.h"
 
@@ -24,11 +29,13 @@
     "virtionet 1536 3         5=console 16=serve:virtionet 17=pci:1af4:1041:1000\n" \
     "virtioblk 1024 3         5=console 16=serve:virtioblk 17=pci:1af4:1042:1001\n" \
     "nvme     1024  3         5=console 16=serve:nvme 17=pci:1b36:0010\n" \
+    "persistd 25%   3         5=console 16=serve:persistd 17=client:virtioblk" \
+    " 23=client:nvme\n" \
     "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
-    " 23=status:netd\n" \
+    " 23=status:netd 24=client:persistd\n" \
     "conprobe 256   5         5=console 16=client:consoled\n"
 
 const char manifest[] = SERVICES;

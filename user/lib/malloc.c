@@ -37,6 +37,25 @@ pages_alloc(void *ctx, size_t n)
 			return (void *)(uintptr_t)va;
 		}
 	}
+	/*
+	 * A free run that ends at the top grows into fresh pages: only the
+	 * rest is mapped. Otherwise a large block freed at the top (a KDF's
+	 * memory) would stay mapped beside a larger one that follows, and
+	 * the two together could exceed the quota.
+	 */
+	for (int i = 0; i < FREE_RUNS; i++) {
+		size_t more = n - runs[i].pages;	/* n > pages: no run was big enough */
+
+		if (runs[i].pages == 0 || runs[i].va + runs[i].pages * USER_PAGE != heap_top)
+			continue;
+		if (more > (HEAP_END - heap_top) / USER_PAGE ||
+		    map_anon(SLOT_MEMORY, heap_top, more, RIGHT_READ | RIGHT_WRITE) < 0)
+			return NULL;
+		va = runs[i].va;
+		heap_top += more * USER_PAGE;
+		runs[i].pages = 0;
+		return (void *)(uintptr_t)va;
+	}
 	if (n > (HEAP_END - heap_top) / USER_PAGE ||
 	    map_anon(SLOT_MEMORY, heap_top, n, RIGHT_READ | RIGHT_WRITE) < 0)
 		return NULL;

@@ -549,6 +549,8 @@ const struct cmd commands[] = {
 	{ "scroll", cmd_scroll, "scroll the screen back N lines (forward if negative): scroll N" },
 	{ "clear", cmd_clear, "clear the screen" },
 	{ "restrict", cmd_restrict, "give up every directory but one: restrict dir" },
+	{ "persist", cmd_persist, "save the files (or a directory) to the disk, encrypted: persist [dir]" },
+	{ "restore", cmd_restore, "restore the newest saved vault (into a directory): restore [dir]" },
 	{ "shutdown", cmd_shutdown, "wipe memory and power off" },
 	{ "reboot", cmd_reboot, "wipe memory and restart" },
 };

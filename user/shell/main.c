@@ -207,6 +207,7 @@ main(uint64_t arg)
 		term_puts("shell: the file system is not reachable\n");
 	line_init(&ed, line, LINE_CAP, "$ ", term_out, complete, NULL, &hist);
 	term_puts("NONOS shell. 'help' lists the commands.\n");
+	persist_offer();
 	for (;;) {
 		size_t where;
 		int ev;

@@ -55,6 +55,11 @@ void sink_write(struct sink *o, const char *s, size_t n);
 void sink_colour(struct sink *o, const char *sgr);
 void outf(struct sink *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* persist.c: the vault commands, and the offer to restore at the start. */
+int cmd_persist(int argc, char **argv, struct sink *out, const struct source *in);
+int cmd_restore(int argc, char **argv, struct sink *out, const struct source *in);
+void persist_offer(void);
+
 /* The command named name, or NULL. */
 const struct cmd *find_command(const char *name);
 /* The closest command name to name (edit distance at most 2), or NULL. */

@@ -10,7 +10,7 @@
 #include "user/lib/nonos.h"
 
 static struct gpt gpt;
-static int have_buf;
+static int have_buf[BLKDEV_CLIENTS];
 
 /* gpt_read's reader: sectors of the whole disk through the bounce buffer. */
 static int
@@ -51,9 +51,20 @@ blkdev_find_partition(struct blkdev *d)
 	return 0;
 }
 
-/* A client's frame: read-write and at least BLK_MAX bytes. */
+/* The buffer of the client with badge b. */
+static uint8_t *
+client_buf(uint64_t b)
+{
+	return (uint8_t *)(BLKDEV_CLIENT_VA + b * BLK_MAX);
+}
+
+/*
+ * Client b's frame: read-write and at least BLK_MAX bytes. Each client
+ * (badge) has its own, so that two clients (persistd, and blktest in the
+ * tests' manifest) never read or write through each other's buffer.
+ */
 static int64_t
-take_buffer(const struct msg *m)
+take_buffer(const struct msg *m, uint64_t b)
 {
 	struct cap_info ci;
 
@@ -62,54 +73,58 @@ take_buffer(const struct msg *m)
 	    (ci.rights & (RIGHT_READ | RIGHT_WRITE)) != (RIGHT_READ | RIGHT_WRITE) ||
 	    ci.size < BLK_MAX)
 		return BLK_EINVAL;
-	if (have_buf) {
-		unmap(BLKDEV_SLOT_BUF, BLKDEV_CLIENT_VA);
-		cap_delete(BLKDEV_SLOT_BUF);
-		have_buf = 0;
+	if (have_buf[b]) {
+		unmap(BLKDEV_SLOT_BUF0 + b, (uint64_t)client_buf(b));
+		cap_delete(BLKDEV_SLOT_BUF0 + b);
+		have_buf[b] = 0;
 	}
-	if (cap_move(BLKDEV_SLOT_RECV, BLKDEV_SLOT_BUF) != E_OK)
+	if (cap_move(BLKDEV_SLOT_RECV, BLKDEV_SLOT_BUF0 + b) != E_OK)
 		return BLK_EINVAL;
-	if (map(BLKDEV_SLOT_BUF, BLKDEV_CLIENT_VA, RIGHT_READ | RIGHT_WRITE) != E_OK) {
-		cap_delete(BLKDEV_SLOT_BUF);
+	if (map(BLKDEV_SLOT_BUF0 + b, (uint64_t)client_buf(b), RIGHT_READ | RIGHT_WRITE) != E_OK) {
+		cap_delete(BLKDEV_SLOT_BUF0 + b);
 		return BLK_EINVAL;
 	}
-	have_buf = 1;
+	have_buf[b] = 1;
 	return 0;
 }
 
 /* READ or WRITE of [off, off + len) of the partition, checked without overflow. */
 static int64_t
-transfer(struct blkdev *d, int write, uint64_t off, uint64_t len)
+transfer(struct blkdev *d, uint64_t b, int write, uint64_t off, uint64_t len)
 {
 	int64_t v;
 
-	if (!have_buf)
+	if (!have_buf[b])
 		return BLK_ESTATE;
 	if (len == 0 || len > BLK_MAX || off % d->sector != 0 || len % d->sector != 0)
 		return BLK_EINVAL;
 	if (off > d->part_bytes || len > d->part_bytes - off)
 		return BLK_ERANGE;
 	if (write)
-		memcpy(d->bounce, (void *)BLKDEV_CLIENT_VA, len);
+		memcpy(d->bounce, client_buf(b), len);
 	if ((v = d->transfer(write, d->part_off + off, (uint32_t)len)) == 0 && !write)
-		memcpy((void *)BLKDEV_CLIENT_VA, d->bounce, len);
+		memcpy(client_buf(b), d->bounce, len);
 	return v;
 }
 
 static int64_t
 serve(struct blkdev *d, const struct msg *m, uint64_t *w1)
 {
+	uint64_t b = m->badge;
+
 	*w1 = 0;
+	if (b == 0 || b >= BLKDEV_CLIENTS)
+		return BLK_EINVAL;
 	switch (TAG_LABEL(m->tag)) {
 	case BLK_INFO:
 		*w1 = d->sector;
 		return (int64_t)(d->part_bytes / d->sector);
 	case BLK_BUFFER:
-		return take_buffer(m);
+		return take_buffer(m, b);
 	case BLK_READ:
-		return transfer(d, 0, m->w[0], m->w[1]);
+		return transfer(d, b, 0, m->w[0], m->w[1]);
 	case BLK_WRITE:
-		return transfer(d, 1, m->w[0], m->w[1]);
+		return transfer(d, b, 1, m->w[0], m->w[1]);
 	case BLK_FLUSH:
 		return d->flush();
 	default:

@@ -15,8 +15,9 @@
 /* What blkdev_serve uses: drivers keep these slots and addresses free. */
 #define BLKDEV_SLOT_SERVE	16	/* our endpoint, from init */
 #define BLKDEV_SLOT_RECV	24	/* a capability arriving from a client */
-#define BLKDEV_SLOT_BUF		25	/* the client's frame */
-#define BLKDEV_CLIENT_VA	0x0000700000000000ULL
+#define BLKDEV_SLOT_BUF0	100	/* client b's frame: BLKDEV_SLOT_BUF0 + b */
+#define BLKDEV_CLIENTS		16	/* badges 1..15 (init: the holder's index + 1) */
+#define BLKDEV_CLIENT_VA	0x0000700000000000ULL	/* + b * BLK_MAX: client b's frame */
 
 struct blkdev {
 	const char *name;	/* the driver, for messages */

@@ -1,0 +1,41 @@
+/*
+ * persistd's pieces: the partition as a lib/store device over the block
+ * protocol (disk.c), the rollback counter's place (rollback.c), and the
+ * slots of its capability space.
+ */
+#ifndef USER_PERSISTD_PERSISTD_H
+#define USER_PERSISTD_PERSISTD_H
+
+#include "lib/store/store.h"
+#include "user/lib/nonos.h"
+
+#define SLOT_SERVE	16	/* our endpoint (init: serve:persistd) */
+#define SLOT_BLK	17	/* the block driver (init: client:virtioblk) */
+#define SLOT_BLKBUF	18	/* the frame shared with the driver */
+#define SLOT_CLIBUF	19	/* the frame shared with our client */
+#define SLOT_RECV	20	/* a capability arriving with a request */
+#define SLOT_EVENTS	21	/* our notification, for timed waits */
+#define SLOT_TIMER	22	/* SLOT_EVENTS for the timer */
+#define SLOT_BLK2	23	/* a second block driver (e.g. NVMe), if the manifest gives one */
+#define BLKBUF_VA	0x0000100000000000ULL
+#define CLIBUF_VA	0x0000100000100000ULL
+
+/*
+ * Finds the block driver (a few seconds for one still starting) and
+ * fills d with the partition; 0, or -1 when there is none.
+ */
+int disk_attach(struct store_dev *d);
+
+/*
+ * The rollback check: the highest generation this machine has ever
+ * written, kept outside the partition (issue 15: a UEFI variable, TPM
+ * NV). rollback_floor gives it for store_begin; rollback_accept says
+ * whether a vault of generation gen may be restored (0, or -1 when it is
+ * older than the counter allows); rollback_advance records a committed
+ * generation.
+ */
+uint64_t rollback_floor(void);
+int rollback_accept(uint64_t gen);
+void rollback_advance(uint64_t gen);
+
+#endif
