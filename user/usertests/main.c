@@ -31,7 +31,7 @@
 #define RECEIVER_ARG	0x7ec1e7e5	/* main's argument in the spawned copy */
 #define DEVICES_ONLY_ARG 0xde71ce00	/* run only the devices group (tests/qemu/test_iommu.py) */
 #define ANON_VA		0x0000300000000000ULL
-#define SLOT_ANONQ	11	/* the fuzzer's quota for anonymous pages (10 is SLOT_PCI) */
+#define SLOT_ANONQ	12	/* the fuzzer's quota for anonymous pages (10, 11: PCI, counter) */
 #define BIGFRAME_VA	0x0000310000000000ULL
 #define MALLOC_N	300
 
@@ -1478,13 +1478,13 @@ test_syscall_fuzz(uint64_t iterations)
 		if (done % 500 == 0)
 			yield();
 	}
-	/* Small numbers may have named any slot from 10 up as a destination. */
-	for (uint64_t s = 10; s < 256; s++) {
-		if (s != SLOT_QUOTA && s != SLOT_ANONQ && s != SLOT_PCI)
+	/* Small numbers may have named any slot from 12 up as a destination. */
+	for (uint64_t s = 12; s < 256; s++) {
+		if (s != SLOT_QUOTA && s != SLOT_ANONQ)
 			cap_revoke(s);
 	}
-	for (uint64_t s = 10; s < 256; s++) {
-		if (s != SLOT_QUOTA && s != SLOT_ANONQ && s != SLOT_PCI)
+	for (uint64_t s = 12; s < 256; s++) {
+		if (s != SLOT_QUOTA && s != SLOT_ANONQ)
 			cap_delete(s);
 	}
 	quota_settles(SLOT_QUOTA, 0);
