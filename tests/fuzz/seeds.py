@@ -333,6 +333,13 @@ def onion_cell():
     relay = struct.pack(">IB", 0x80000001, 3) + bytes([2, 0, 0, 0, 1]) + \
         bytes(4) + struct.pack(">H", 5) + b"hello"
     write("fuzz_onion_cell", "relay", b"\0" + relay + bytes(514 - len(relay)))
+    # A one-hop directory circuit (0x40): DATA then END (DONE) on the
+    # BEGIN_DIR stream (id 1), carrying an HTTP response.
+    http = b"HTTP/1.0 200 OK\r\nContent-Encoding: identity\r\n\r\nbody"
+    data = bytes([2, 0, 0, 0, 1]) + bytes(4) + struct.pack(">H", len(http)) + http
+    end = bytes([3, 0, 0, 0, 1]) + bytes(4) + struct.pack(">H", 1) + b"\6"
+    write("fuzz_onion_cell", "begindir", b"\0\x40" + data.ljust(509, b"\0") +
+          b"\0" + end.ljust(509, b"\0"))
 
 
 def onion_dir():
@@ -341,6 +348,17 @@ def onion_dir():
     for sel, name in ((0, "authorities"), (1, "keys"), (2, "consensus"),
                       (3, "microdescs"), (4, "certs-relay3")):
         write("fuzz_onion_dir", name, bytes([sel]) + read(os.path.join(data, name)))
+    # The consensus with a "params" line of padding parameters.
+    cons = read(os.path.join(data, "consensus"))
+    at = cons.index(b"\nvoting-delay") + 1
+    params = b"params cc_alg=2 nf_ito_low=1500 nf_ito_high=9500 " \
+        b"nf_pad_before_usage=1 nf_conntimeout_clients=1800\n"
+    write("fuzz_onion_dir", "consensus-params", b"\2" + cons[:at] + params +
+          cons[at:])
+    # A directory server's response head and body (BEGIN_DIR).
+    write("fuzz_onion_dir", "http", b"\5HTTP/1.0 200 OK\r\nDate: x\r\n"
+          b"Content-Type: text/plain\r\nContent-Encoding: identity\r\n"
+          b"\r\nbody")
 
 
 def pktring():
