@@ -2,14 +2,19 @@
  * The wall clock (clock.h). The loader captured the firmware's time and
  * the TSC at that instant; here the CMOS clock is read too, the UEFI
  * reading is carried forward to the same instant and the two are
- * compared (lib/rtc/efitime.h picks). From then on the time is that
- * reading plus whole seconds of TSC (calibrated against the PIT): one
- * reading at boot, so no program can race the kernel for the CMOS index
- * port, and no answer is finer than a second. Neither source is
- * authenticated: whoever set the machine's clock sets ours.
+ * compared (lib/rtc/efitime.h picks). Afterwards each answer reads the
+ * CMOS clock again (at most once per timer tick), plus UEFI's difference
+ * from it when the two disagreed at boot: the chip keeps real time
+ * by itself, whereas the TSC's rate is only as good as its calibration
+ * against the PIT, which a busy virtual machine gets wrong by a factor
+ * of 3 (seen under TCG: 2450 to 7699 MHz for a 2445 MHz host). The TSC
+ * only carries the time when the CMOS clock is unusable. The kernel lock
+ * serialises every reader. Neither source is authenticated: whoever set
+ * the machine's clock sets ours.
  */
 #include "kernel/acpi.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/lapic.h"
 #include "kernel/clock.h"
 #include "kernel/kernel.h"
 #include "lib/abi/syscall.h"
@@ -20,10 +25,14 @@
 #define CMOS_INDEX	0x70
 #define CMOS_DATA	0x71
 
+static uint8_t century;		/* the FADT's century register, if it is one */
 static int64_t base_seconds;	/* UTC at base_tsc */
 static uint64_t base_tsc;
 static uint32_t base_flags;	/* CLOCK_*; 0: no clock */
 static int64_t skew;		/* UEFI minus CMOS at boot, when both were read */
+static int64_t offset;		/* added to CMOS readings: the skew, if they disagreed */
+static int cmos_live;		/* the CMOS clock worked at boot: read it for each answer */
+static uint64_t cmos_tick;	/* the tick of the last CMOS read */
 static int64_t last;		/* the latest answer: time never goes back */
 
 static uint8_t
@@ -34,25 +43,16 @@ cmos_port_read(void *ctx, uint8_t reg)
 	return inb(CMOS_DATA);
 }
 
-/* The CMOS clock as Unix seconds; 1 if it was read and made sense. */
+/* The CMOS clock as Unix seconds, or a CMOS_* error. */
 static int
 read_cmos(int64_t *t)
 {
-	uint8_t century = acpi_century;
 	struct cmos_regs r;
 	int err;
 
-	if (century != 0 && (century < CMOS_FIRST_FREE || century >= CMOS_REGS)) {
-		printk("clock: the FADT's century register %#x is not one; "
-		    "reading two-digit years\n", century);
-		century = 0;
-	}
-	if ((err = cmos_read(cmos_port_read, NULL, century, &r)) != CMOS_OK ||
-	    (err = cmos_decode(&r, t)) != CMOS_OK) {
-		printk("clock: the CMOS clock is unusable (error %d)\n", err);
-		return 0;
-	}
-	return 1;
+	if ((err = cmos_read(cmos_port_read, NULL, century, &r)) != CMOS_OK)
+		return err;
+	return cmos_decode(&r, t);
 }
 
 /* The loader's UEFI reading, carried forward to TSC now; 1 if usable. */
@@ -77,28 +77,45 @@ clock_init(const struct bootinfo *bi)
 {
 	struct wallclock_pick p;
 	int64_t efi = 0, cmos = 0;
-	int efi_ok, cmos_ok;
+	int efi_ok, err;
 
-	cmos_ok = read_cmos(&cmos);
+	century = acpi_century;
+	if (century != 0 && (century < CMOS_FIRST_FREE || century >= CMOS_REGS)) {
+		printk("clock: the FADT's century register %#x is not one; "
+		    "reading two-digit years\n", century);
+		century = 0;
+	}
+	if ((err = read_cmos(&cmos)) != CMOS_OK)
+		printk("clock: the CMOS clock is unusable (error %d)\n", err);
+	cmos_live = err == CMOS_OK;
+	cmos_tick = timer_ticks;
 	base_tsc = rdtsc();
 	efi_ok = read_efi(bi, base_tsc, &efi);
-	wallclock_pick(efi_ok, efi, cmos_ok, cmos, &p);
+	wallclock_pick(efi_ok, efi, cmos_live, cmos, &p);
 	base_seconds = p.seconds;
 	base_flags = p.source | (p.agree ? CLOCK_CHECKED : 0);
 	skew = p.skew;
+	/* Readings that agree differ only by when each was taken. */
+	offset = p.agree ? 0 : p.skew;
 	clock_print("clock: ");
 }
 
 int64_t
 clock_now(uint32_t *flags)
 {
-	int64_t t;
+	int64_t t, cmos;
 
 	*flags = base_flags;
 	if (base_flags == 0)
 		return 0;
+	/* A failed read (a torn update, say) keeps the TSC's estimate. */
+	if (cmos_live && timer_ticks != cmos_tick && read_cmos(&cmos) == CMOS_OK) {
+		cmos_tick = timer_ticks;
+		base_seconds = cmos + offset;
+		base_tsc = rdtsc();
+	}
 	t = base_seconds + (int64_t)((rdtsc() - base_tsc) / (tsc_per_us * 1000000));
-	/* CPUs' TSCs may differ by a little: never answer earlier than before. */
+	/* A clock set back, or TSCs that differ between CPUs: never go back. */
 	if (t < last)
 		t = last;
 	last = t;

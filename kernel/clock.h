@@ -1,7 +1,7 @@
 /*
- * The wall clock (SYS_CLOCK): UTC read once at boot and carried forward
- * by the TSC. Reading it needs no capability; it is never finer than a
- * whole second.
+ * The wall clock (SYS_CLOCK): UTC from the firmware's time or the CMOS
+ * clock, compared at boot, then kept by the CMOS clock. Reading it needs
+ * no capability; it is never finer than a whole second.
  */
 #ifndef KERNEL_CLOCK_H
 #define KERNEL_CLOCK_H
@@ -16,7 +16,10 @@
  */
 void clock_init(const struct bootinfo *bi);
 
-/* UTC seconds now, never less than an earlier answer; CLOCK_* in *flags. */
+/*
+ * UTC seconds now, never less than an earlier answer; CLOCK_* in *flags.
+ * Reads the CMOS clock (at most once per tick): call with the kernel lock.
+ */
 int64_t clock_now(uint32_t *flags);
 
 /* Prints the time and its source, each line beginning with prefix. */

@@ -5,8 +5,8 @@ QEMU's `-rtc base=` sets the guest's real-time clock, which OVMF's
 GetTime and the kernel's CMOS read both see. Each boot runs the kernel
 monitor (no root task) and checks the kernel's boot line (which clock,
 whether the other agreed) and the monitor's `date` a few seconds later
-against the time QEMU was told, within TOLERANCE seconds (the line is
-timed by the host when it arrives):
+8 s later against the time QEMU was told, within TOLERANCE seconds (the
+line is timed by the host when it arrives):
 
   the host's own time; a clock a day behind (reported as that time, not
   corrected); a year ahead; and a start just before 2000-01-01 so that
@@ -58,14 +58,14 @@ def scenario(results, label, offset=None, base=None):
                       and re.match(r"clock: the CMOS clock agrees \([+-]\d s\)", m.group(4))
                       is not None, m.group(0))
         g.wait_for(r"nonos> ", 30)
-        time.sleep(3)
+        time.sleep(8)     # long enough for a TSC-rate error to show
         out = g.command("date")
         d = re.search(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC \((\d+)\) from UEFI GetTime$",
                       out, re.M)
         want = start_value + (time.time() - started)
         results.check(label + ": `date` a few seconds later still follows the RTC",
                       d is not None and abs(int(d.group(2)) - want) <= TOLERANCE
-                      and int(d.group(2)) >= got + 2, "%s, expected %.0f" % (out, want))
+                      and int(d.group(2)) >= got + 7, "%s, expected %.0f" % (out, want))
         results.check(label + ": the kernel never panicked", "PANIC" not in g.out, "")
         return got
     except TimeoutError as e:
