@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/rtc/efitime.h"	/* struct efi_time */
+
 #define EFIAPI __attribute__((ms_abi))
 
 typedef uint64_t efi_status;
@@ -86,6 +88,8 @@ enum efi_allocate_type {
 	AllocateAddress,
 };
 
+#define EFI_MEMORY_RUNTIME	0x8000000000000000ULL	/* descriptor attribute */
+
 struct efi_memory_descriptor {
 	uint32_t type;
 	uint32_t pad;
@@ -153,7 +157,7 @@ struct efi_boot_services {
 
 struct efi_runtime_services {
 	struct efi_table_header hdr;
-	void *get_time;
+	efi_status (EFIAPI *get_time)(struct efi_time *time, void *capabilities);
 	void *set_time;
 	void *get_wakeup_time;
 	void *set_wakeup_time;
@@ -225,14 +229,6 @@ struct efi_file {
 	    uint64_t *size, void *buf);
 	void *set_info;
 	void *flush;
-};
-
-struct efi_time {
-	uint16_t year;
-	uint8_t month, day, hour, minute, second, pad1;
-	uint32_t nanosecond;
-	int16_t time_zone;
-	uint8_t daylight, pad2;
 };
 
 struct efi_file_info {

@@ -52,16 +52,20 @@ efi_status verify_modules(const struct manifest *m, struct bootinfo *bi);
 /* rollback.c: the anti-rollback floor in a UEFI variable. */
 efi_status rollback_check(uint64_t version, struct bootinfo *bi);
 void rollback_raise(uint64_t version, struct bootinfo *bi);
+/* The vault rollback counter, and where the runtime services are, for the kernel. */
+void counter_read(struct bootinfo *bi);
 
 /* tcg2.c: measured boot through EFI_TCG2_PROTOCOL, when there is a TPM. */
 void measure_init(struct bootinfo *bi);
 efi_status measure(struct bootinfo *bi, uint32_t pcr, const char *desc,
     const void *data, uint64_t size);
 
-/* platform.c: framebuffer, ACPI, entropy. */
+/* platform.c: framebuffer, ACPI, entropy, time. */
 void platform_framebuffer(struct bootinfo_fb *fb);
 uint64_t platform_rsdp(void);
 uint32_t platform_entropy(uint8_t *out, uint64_t len);
+/* The firmware's wall clock (GetTime) and the TSC when it was read. */
+void platform_time(struct bootinfo *bi);
 uint64_t rdtsc(void);
 
 /* paging.c: page tables for the hand-over. */

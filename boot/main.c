@@ -152,6 +152,8 @@ efi_main(efi_handle image, struct efi_system_table *systab)
 	if (bi->entropy_sources == 0)
 		con_printf("nonos-loader: warning: no entropy source found "
 		    "(the kernel refuses to start without insecure-entropy)\n");
+	platform_time(bi);
+	counter_read(bi);
 
 	if ((s = paging_build(memmap_phys_limit(), &cr3)) != EFI_SUCCESS ||
 	    (s = paging_map_kernel(cr3, bi->kernel_virt, bi->kernel_phys,

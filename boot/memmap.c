@@ -70,19 +70,27 @@ convert_type(uint32_t t)
 	}
 }
 
-/* Appends a region, merging it with the previous one when they touch. */
+/*
+ * Appends a region, merging it with the previous one when they touch and
+ * agree. Memory the runtime services use is never free, whatever its type.
+ */
 static void
-add_region(struct bootinfo *bi, uint64_t base, uint64_t pages, uint32_t type)
+add_region(struct bootinfo *bi, uint64_t base, uint64_t pages, uint32_t type,
+    uint32_t runtime)
 {
 	struct bootinfo_mem *last = bi->mem_count ? &bi->mem[bi->mem_count - 1] : NULL;
 
-	if (last && last->type == type && last->base + last->pages * 4096 == base) {
+	if (runtime && type == BOOTINFO_MEM_FREE)
+		type = BOOTINFO_MEM_RESERVED;
+	if (last && last->type == type && last->runtime == runtime &&
+	    last->base + last->pages * 4096 == base) {
 		last->pages += pages;
 		return;
 	}
 	bi->mem[bi->mem_count].base = base;
 	bi->mem[bi->mem_count].pages = pages;
 	bi->mem[bi->mem_count].type = type;
+	bi->mem[bi->mem_count].runtime = runtime;
 	bi->mem_count++;
 }
 
@@ -115,7 +123,7 @@ memmap_exit(efi_handle image, struct bootinfo *bi)
 
 		/* Cannot fail: the count was checked before the exit. */
 		add_region(bi, d->physical_start, d->number_of_pages,
-		    convert_type(d->type));
+		    convert_type(d->type), (d->attribute & EFI_MEMORY_RUNTIME) != 0);
 	}
 	return EFI_SUCCESS;
 }

@@ -1,6 +1,7 @@
 /*
  * Platform facts the kernel cannot get once boot services are gone:
- * the GOP framebuffer, the ACPI root pointer and a seed of entropy.
+ * the GOP framebuffer, the ACPI root pointer, a seed of entropy and the
+ * firmware's wall clock.
  */
 #include "boot/loader.h"
 #include "lib/libc/string.h"
@@ -131,4 +132,19 @@ platform_entropy(uint8_t *out, uint64_t len)
 		sources |= BOOTINFO_ENTROPY_EFI_RNG;
 	sources |= cpu_entropy(out, len);
 	return sources;
+}
+
+/*
+ * The firmware's time of day, with the TSC just after it was read so
+ * that the kernel can carry it forward to its own start. The kernel
+ * decodes and checks it (lib/rtc/efitime.h); nothing here trusts it.
+ */
+void
+platform_time(struct bootinfo *bi)
+{
+	bi->efi_time_status = st->runtime_services->get_time(&bi->efi_time, NULL);
+	bi->tsc_time = rdtsc();
+	if (bi->efi_time_status != EFI_SUCCESS)
+		con_printf("nonos-loader: warning: the firmware has no clock: %s\n",
+		    efi_strerror(bi->efi_time_status));
 }

@@ -5,14 +5,16 @@
  * anything else) can lower it. A signed manifest whose version is below
  * the floor is refused; one above raises the floor once every file has
  * been verified. docs/security-model.md says what this does not stop.
+ *
+ * The vault rollback counter lives next to it, in a variable the kernel
+ * may also write (runtime access): the loader only reads it.
  */
 #include "boot/loader.h"
 
 #define FLOOR_ATTRS (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS)
 
 /* NØNOS's own vendor GUID: 40e94915-f98a-4949-af19-989718d23b9f. */
-static const struct efi_guid nonos_vendor =
-	{ 0x40e94915, 0xf98a, 0x4949, { 0xaf, 0x19, 0x98, 0x97, 0x18, 0xd2, 0x3b, 0x9f } };
+static const struct efi_guid nonos_vendor = NONOS_VENDOR_GUID;
 static const char16 floor_name[] = L"NonosRollbackFloor";
 
 /*
@@ -72,4 +74,41 @@ rollback_raise(uint64_t version, struct bootinfo *bi)
 	bi->verify_flags |= BOOTINFO_VERIFY_FLOOR_RAISED;
 	con_printf("nonos-loader: rollback floor raised from %llu to %llu\n",
 	    (unsigned long long)bi->rollback_floor, (unsigned long long)version);
+}
+
+/*
+ * Reads the vault rollback counter for the kernel. Never stops the boot:
+ * the counter matters only to a restore, which refuses to run without
+ * it. A variable that is not exactly what the kernel writes (8 bytes,
+ * COUNTER_VAR_ATTRS) or that cannot be read is marked unusable; its
+ * absence means the counter was never advanced on this machine (0).
+ */
+void
+counter_read(struct bootinfo *bi)
+{
+	static const char16 name[] = COUNTER_VAR_NAME;
+	uint64_t value = 0, size = sizeof(value);
+	uint32_t attrs = 0;
+	efi_status s;
+
+	bi->efi_runtime = (uint64_t)st->runtime_services;
+	s = st->runtime_services->get_variable(name, &nonos_vendor, &attrs, &size,
+	    &value);
+	if (s == EFI_NOT_FOUND) {
+		bi->counter = 0;
+		return;
+	}
+	if (s == EFI_SUCCESS && size == sizeof(value) && attrs == COUNTER_VAR_ATTRS) {
+		bi->counter = value;
+		bi->counter_flags = BOOTINFO_COUNTER_FOUND;
+		return;
+	}
+	bi->counter_flags = BOOTINFO_COUNTER_BAD;
+	if (s == EFI_SUCCESS || s == EFI_BUFFER_TOO_SMALL)
+		con_printf("nonos-loader: warning: vault counter variable NonosVaultCounter "
+		    "is not ours (size %llu, attributes %#x): the counter is unusable\n",
+		    (unsigned long long)size, attrs);
+	else
+		con_printf("nonos-loader: warning: cannot read the vault counter: %s\n",
+		    efi_strerror(s));
 }

@@ -9,6 +9,7 @@
 
 struct acpi_madt_info acpi_madt;
 struct acpi_s5 acpi_s5;
+uint8_t acpi_century;
 struct acpi_mcfg_info acpi_mcfg;
 struct acpi_dmar_info acpi_dmar;
 
@@ -65,7 +66,10 @@ find_s5(const struct acpi_rsdp_info *r)
 		printk("acpi: no valid FADT: power-off will halt instead\n");
 		return;
 	}
-	if ((err = acpi_parse_fadt(fadt, acpi_table_length(fadt), &acpi_s5.fadt)) != NULL ||
+	err = acpi_parse_fadt(fadt, acpi_table_length(fadt), &acpi_s5.fadt);
+	/* The century register does not depend on the power-off fields. */
+	acpi_century = acpi_s5.fadt.century;
+	if (err != NULL ||
 	    (dsdt = table_at(acpi_s5.fadt.dsdt, "DSDT")) == NULL ||
 	    (err = acpi_find_s5((const uint8_t *)dsdt + ACPI_SDT_HEADER_LEN,
 	    acpi_table_length(dsdt) - ACPI_SDT_HEADER_LEN, &acpi_s5.slp_typa,

@@ -19,6 +19,9 @@ struct acpi_s5 {
 
 extern struct acpi_s5 acpi_s5;
 
+/* The FADT's CMOS century register; 0 when there is none (or no FADT). */
+extern uint8_t acpi_century;
+
 /* The MCFG's ECAM windows and the DMAR's VT-d units; count 0 when absent or bad. */
 extern struct acpi_mcfg_info acpi_mcfg;
 extern struct acpi_dmar_info acpi_dmar;

@@ -5,12 +5,15 @@
  */
 #include "kernel/acpi.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/efirt.h"
 #include "kernel/arch/x86_64/gdt.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/serial.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/wipe.h"
+#include "kernel/clock.h"
+#include "kernel/counter.h"
 #include "kernel/kernel.h"
 #include "kernel/iommu.h"
 #include "kernel/ktest.h"
@@ -184,6 +187,8 @@ kmain(uint64_t bootinfo_phys)
 	lapic_init();
 	sti();
 	print_platform(bi);
+	clock_init(bi);		/* after the LAPIC's TSC rate and the FADT */
+	counter_init(bi, efirt_init(bi));
 	manifest_load(bi);
 	ioapic_init();
 	pci_init();

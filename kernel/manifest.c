@@ -7,6 +7,8 @@
  * measurement log for `bootlog`.
  */
 #include "kernel/ceiling.h"
+#include "kernel/clock.h"
+#include "kernel/counter.h"
 #include "kernel/kernel.h"
 #include "kernel/manifest.h"
 #include "lib/fmt/hex.h"
@@ -88,6 +90,8 @@ manifest_print_bootlog(void)
 	    (unsigned long long)bi->rollback_floor,
 	    (bi->verify_flags & BOOTINFO_VERIFY_FLOOR_RAISED) ? ", raised to this version" :
 	    (bi->verify_flags & BOOTINFO_VERIFY_FLOOR_UNSAVED) ? ", could not be raised" : "");
+	clock_print("bootlog: clock ");
+	counter_print("bootlog: ");
 	printk("bootlog: verified in %llu us: manifest and signature %llu us, "
 	    "%u files %llu us\n",
 	    (unsigned long long)tsc_us(bi->tsc_verify_start, bi->tsc_verify_end),

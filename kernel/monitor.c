@@ -11,6 +11,7 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/serial.h"
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/clock.h"
 #include "kernel/kernel.h"
 #include "kernel/ktest.h"
 #include "kernel/mm/kmalloc.h"
@@ -62,6 +63,12 @@ cmd_uptime(void)
 	    (unsigned long long)t, TIMER_HZ);
 }
 
+static void
+cmd_date(void)
+{
+	clock_print("");
+}
+
 /* A deliberate kernel fault, to show (and test) the fault report. */
 static __attribute__((noinline)) void
 cmd_crash(void)
@@ -84,6 +91,7 @@ static const struct command commands[] = {
 	{ "mem", "free frames and heap use", cmd_mem },
 	{ "cpus", "processors listed by ACPI", cmd_cpus },
 	{ "uptime", "time since the timer started", cmd_uptime },
+	{ "date", "the wall clock (UTC) and where it came from", cmd_date },
 	{ "ktest", "run the in-kernel tests", ktest_run_all },
 	{ "crash", "fault on purpose and show the report (stops the system)", cmd_crash },
 	{ "bootlog", "the measured-boot log and capability ceilings", manifest_print_bootlog },

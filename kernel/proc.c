@@ -149,6 +149,7 @@ proc_create(const struct bootinfo_module *mod, struct memory *mem, int prio,
 
 static struct kobj spawn_obj = { CAP_SPAWN, 0, 0 };
 static struct kobj machine_obj = { CAP_MACHINE, 0, 0 };
+static struct kobj counter_obj = { CAP_COUNTER, 0, 0 };
 
 static void
 unlink_process(struct process *p)
@@ -244,5 +245,6 @@ proc_start_root(const struct bootinfo_module *mod, uint64_t mem_limit, int prio,
 	give_root_cap(p, SLOT_SPAWN, &spawn_obj, RIGHTS_ALL);
 	give_root_cap(p, SLOT_MACHINE, &machine_obj, RIGHTS_ALL);
 	give_root_cap(p, SLOT_PCI, pci_control(), RIGHTS_ALL);
+	give_root_cap(p, SLOT_COUNTER, &counter_obj, RIGHTS_ALL);
 	return p;
 }

@@ -19,6 +19,8 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/ceiling.h"
+#include "kernel/clock.h"
+#include "kernel/counter.h"
 #include "kernel/fbcon.h"
 #include "kernel/machine.h"
 #include "kernel/random.h"
@@ -539,6 +541,38 @@ sys_random(struct trapframe *tf)
 	return err;
 }
 
+/*
+ * Needs no capability: the time is no secret (a Tor client checks the
+ * consensus against it), and whole seconds say less than SYS_TICKS.
+ */
+static int64_t
+sys_clock(struct trapframe *tf)
+{
+	struct clock_info ci = { 0 };
+
+	ci.seconds = clock_now(&ci.flags);
+	return copy_to_user(tf->rdi, &ci, sizeof(ci));
+}
+
+/* Reading needs RIGHT_READ, advancing RIGHT_WRITE (counter.h has the rest). */
+static int64_t
+sys_counter(struct trapframe *tf)
+{
+	struct cap *c;
+	uint32_t need;
+	int err;
+
+	if (tf->rsi == COUNTER_READ)
+		need = RIGHT_READ;
+	else if (tf->rsi == COUNTER_ADVANCE)
+		need = RIGHT_WRITE;
+	else
+		return E_INVAL;
+	if ((err = lookup(tf->rdi, CAP_COUNTER, need, &c)) != E_OK)
+		return err;
+	return tf->rsi == COUNTER_READ ? counter_get() : counter_advance(tf->rdx);
+}
+
 static int64_t
 sys_memory_info(struct trapframe *tf)
 {
@@ -1016,6 +1050,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_POLL] = sys_poll,
 	[SYS_TICKS] = sys_ticks,
 	[SYS_RANDOM] = sys_random,
+	[SYS_CLOCK] = sys_clock,
+	[SYS_COUNTER] = sys_counter,
 	[SYS_MEMORY_INFO] = sys_memory_info,
 	[SYS_MEMORY_SPLIT] = sys_memory_split,
 	[SYS_IOPORT_CREATE] = sys_ioport_create,

@@ -4,7 +4,8 @@
  * to a process, which frees them when it ends, after revoking every
  * capability to them (proc.c); their last capability is the kernel's
  * own original. Root quotas and the boot-time objects (console, all
- * ports, IRQ control, PCI control, spawn, machine) live for the whole boot.
+ * ports, IRQ control, PCI control, spawn, machine, counter) live for the
+ * whole boot.
  */
 #include "kernel/kernel.h"
 #include "kernel/obj/cnode.h"

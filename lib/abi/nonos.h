@@ -44,6 +44,7 @@ enum cap_type {
 	CAP_SPAWN = 11,		/* may start boot modules as processes */
 	CAP_MACHINE = 12,	/* may power off or reboot the machine */
 	CAP_PCI = 13,		/* a PCI function, or PCI control (makes function capabilities) */
+	CAP_COUNTER = 14,	/* the vault rollback counter: read, advance */
 	CAP_TYPE_COUNT
 };
 

@@ -94,6 +94,27 @@ struct pci_info {
 #define SLOT_SPAWN	8	/* may start boot modules as processes (root task only) */
 #define SLOT_MACHINE	9	/* may power off or reboot (root task only) */
 #define SLOT_PCI	10	/* PCI control: makes one capability per function (root task only) */
+#define SLOT_COUNTER	11	/* the vault rollback counter (root task only) */
+
+/*
+ * SYS_CLOCK's answer: UTC seconds since 1970 (whole seconds only) and
+ * where the boot's reading came from. CLOCK_CHECKED: both the UEFI and
+ * the CMOS clock were read and agreed. No source is authenticated
+ * (docs/syscalls.md); flags 0 means there is no clock (seconds 0).
+ */
+struct clock_info {
+	long long seconds;
+	unsigned int flags;
+	unsigned int pad;
+};
+
+#define CLOCK_EFI	0x1	/* UEFI GetTime, read by the loader */
+#define CLOCK_CMOS	0x2	/* the CMOS real-time clock, read by the kernel */
+#define CLOCK_CHECKED	0x4	/* both read at boot, within WALLCLOCK_AGREE seconds */
+
+/* SYS_COUNTER operations. */
+#define COUNTER_READ	0	/* -> the counter's value */
+#define COUNTER_ADVANCE	1	/* raises it to value (> current), durably */
 
 #define MACHINE_POWEROFF	0	/* wipe RAM, then power off */
 #define MACHINE_REBOOT		1	/* wipe RAM, then reset */

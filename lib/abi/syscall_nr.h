@@ -58,6 +58,8 @@ enum nonos_syscall {
 	SYS_PCI_MSI = 49,		/* routes an MSI-X entry (or MSI) to the notification */
 	SYS_DMA_CREATE = 50,		/* zeroed frame the device may DMA into -> its device address */
 	SYS_RANDOM = 51,		/* len (at most RANDOM_MAX) bytes from the kernel's random generator */
+	SYS_CLOCK = 52,			/* UTC seconds since 1970 and where they came from */
+	SYS_COUNTER = 53,		/* reads the vault rollback counter or advances it (op COUNTER_*) */
 	SYS_COUNT
 };
 

@@ -152,6 +152,7 @@ acpi_parse_madt(const void *buf, size_t len, struct acpi_madt_info *out)
 #define FADT_ACPI_ENABLE	52
 #define FADT_PM1A_CNT		64
 #define FADT_PM1B_CNT		68
+#define FADT_CENTURY		108
 #define FADT_X_DSDT		140
 #define FADT_MIN_LEN		(FADT_PM1B_CNT + 4)
 
@@ -175,6 +176,8 @@ acpi_parse_fadt(const void *buf, size_t len, struct acpi_fadt_info *out)
 	out->acpi_enable = p[FADT_ACPI_ENABLE];
 	out->pm1a_cnt = rd32(p + FADT_PM1A_CNT);
 	out->pm1b_cnt = rd32(p + FADT_PM1B_CNT);
+	if (tlen > FADT_CENTURY)
+		out->century = p[FADT_CENTURY];
 	if (out->dsdt == 0 || out->pm1a_cnt == 0 || out->pm1a_cnt > 0xffff ||
 	    out->pm1b_cnt > 0xffff)
 		return "FADT without a DSDT or usable PM1 control ports";

@@ -52,13 +52,17 @@ uint64_t acpi_list_entry(const void *table, size_t entry_size, size_t i);
 
 const char *acpi_parse_madt(const void *buf, size_t len, struct acpi_madt_info *out);
 
-/* What a soft power-off (sleep state S5) needs from the FADT. */
+/*
+ * What a soft power-off (sleep state S5) needs from the FADT, and the
+ * CMOS register of the real-time clock's century (0: none).
+ */
 struct acpi_fadt_info {
 	uint64_t dsdt;		/* physical address (X_DSDT when set) */
 	uint32_t smi_cmd;	/* port that switches to ACPI mode; 0: always in it */
 	uint8_t acpi_enable;	/* value to write there */
 	uint32_t pm1a_cnt;	/* PM1a control port (I/O space) */
 	uint32_t pm1b_cnt;	/* PM1b control port; 0 if absent */
+	uint8_t century;	/* CENTURY, unchecked (lib/rtc checks it); 0 if absent */
 };
 
 const char *acpi_parse_fadt(const void *buf, size_t len, struct acpi_fadt_info *out);

@@ -39,6 +39,8 @@ bootinfo_check(const struct bootinfo *bi)
 			return "memory region wraps";
 		if (m->type < BOOTINFO_MEM_FREE || m->type > BOOTINFO_MEM_BAD)
 			return "unknown memory type";
+		if (m->runtime > 1 || (m->runtime && m->type == BOOTINFO_MEM_FREE))
+			return "bad runtime flag";
 	}
 	for (uint32_t i = 0; i < bi->module_count; i++) {
 		const struct bootinfo_module *mod = &bi->modules[i];
@@ -64,6 +66,8 @@ bootinfo_check(const struct bootinfo *bi)
 		if (n == BOOTINFO_EVENT_DESC_LEN)
 			return "measurement description not terminated";
 	}
+	if (bi->counter_flags & ~(uint32_t)(BOOTINFO_COUNTER_FOUND | BOOTINFO_COUNTER_BAD))
+		return "unknown counter flags";
 	if (bi->fb.format > BOOTINFO_FB_BGRX)
 		return "unknown framebuffer format";
 	if (bi->fb.format != BOOTINFO_FB_NONE &&

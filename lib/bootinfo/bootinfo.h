@@ -10,8 +10,10 @@
 
 #include <stdint.h>
 
+#include "lib/rtc/efitime.h"
+
 #define BOOTINFO_MAGIC		0x4f464e49534f4e4eULL	/* "NNOSINFO" */
-#define BOOTINFO_VERSION	2
+#define BOOTINFO_VERSION	3
 
 #define BOOTINFO_MAX_MEMMAP	512
 #define BOOTINFO_MAX_MODULES	32
@@ -37,7 +39,7 @@ struct bootinfo_mem {
 	uint64_t base;			/* page aligned */
 	uint64_t pages;			/* 4 KiB pages */
 	uint32_t type;			/* enum bootinfo_mem_type */
-	uint32_t pad;
+	uint32_t runtime;		/* 1: UEFI runtime services use it (EFI_MEMORY_RUNTIME) */
 };
 
 struct bootinfo_module {
@@ -84,6 +86,20 @@ struct bootinfo_event {
 #define BOOTINFO_VERIFY_FLOOR_RAISED	0x4	/* rollback floor raised to this version */
 #define BOOTINFO_VERIFY_FLOOR_UNSAVED	0x8	/* raising it failed */
 
+/*
+ * The vault rollback counter (docs/security-model.md): 8 bytes, little
+ * endian, in a non-volatile UEFI variable that boot and runtime services
+ * may read and write, under NØNOS's vendor GUID (the boot floor's).
+ */
+#define NONOS_VENDOR_GUID \
+	{ 0x40e94915, 0xf98a, 0x4949, { 0xaf, 0x19, 0x98, 0x97, 0x18, 0xd2, 0x3b, 0x9f } }
+#define COUNTER_VAR_NAME	u"NonosVaultCounter"
+#define COUNTER_VAR_ATTRS	0x7	/* non-volatile, boot and runtime access */
+
+/* The counter as the loader found it (counter_flags). */
+#define BOOTINFO_COUNTER_FOUND	0x1	/* the variable exists (else the counter is 0) */
+#define BOOTINFO_COUNTER_BAD	0x2	/* unreadable, or not what we write: unusable */
+
 struct bootinfo {
 	uint64_t magic;			/* BOOTINFO_MAGIC */
 	uint32_t version;		/* BOOTINFO_VERSION */
@@ -121,6 +137,15 @@ struct bootinfo {
 	uint32_t verify_flags;		/* BOOTINFO_VERIFY_* */
 	uint32_t event_count;
 	struct bootinfo_event events[BOOTINFO_MAX_EVENTS];
+
+	/* Version 3: the wall clock and the vault rollback counter. */
+	struct efi_time efi_time;	/* GetTime's answer when efi_time_status is 0 */
+	uint64_t efi_time_status;	/* GetTime's EFI status */
+	uint64_t tsc_time;		/* TSC when GetTime returned */
+	uint64_t efi_runtime;		/* physical address of the runtime services table */
+	uint64_t counter;		/* the counter's value before this boot */
+	uint32_t counter_flags;		/* BOOTINFO_COUNTER_* */
+	uint32_t pad2;
 };
 
 /*

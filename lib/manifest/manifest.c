@@ -27,6 +27,7 @@ static const char *const cap_names[CAP_TYPE_COUNT] = {
 	[CAP_SPAWN] = "spawn",
 	[CAP_MACHINE] = "machine",
 	[CAP_PCI] = "pci",
+	[CAP_COUNTER] = "counter",
 };
 
 /* Right letters in canonical order: bit i is letters[i]. */

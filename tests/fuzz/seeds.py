@@ -8,7 +8,7 @@ executables linked here for fuzz_elf, a manifest and signature made and signed b
 nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
 onion tests' directory documents, packet-ring operation scripts, Ethernet
 frames of each protocol netd parses, ledger transactions, blocks and a
-genesis made by nonos-ledger, ACPI tables laid out as firmware does,
+genesis made by nonos-ledger, ACPI tables laid out as firmware does, UEFI times,
 terminal and line-editor input, NVMe Identify data, PRP requests and
 completion-queue scripts, virtqueue scripts and QEMU's virtio-net
 configuration space. The results are committed (a few KiB each); run
@@ -461,6 +461,16 @@ def rtc():
     write("fuzz_rtc", "bin12", bytes(binary) + b"\x00" + chip(binary, False))
 
 
+def efitime():
+    # EFI_TIME (year, month, day, hour, minute, second, pad, nanosecond,
+    # zone, daylight, pad), then two readings and their flags for the pick.
+    def t(year, mon, day, h, m, s, zone):
+        return struct.pack("<HBBBBBBIhBB", year, mon, day, h, m, s, 0, 0, zone, 0, 0)
+    pick = struct.pack("<qqBB", 1796225675, 1796225674, 1, 1)
+    write("fuzz_efitime", "local", t(2026, 12, 2, 15, 34, 35, 2047) + pick)
+    write("fuzz_efitime", "zoned", t(2024, 2, 29, 23, 59, 59, -300) + pick)
+
+
 def crc32(b):
     import zlib
     return zlib.crc32(b) & 0xffffffff
@@ -602,6 +612,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         acpi()
         blake3()
+        efitime()
         elf(tmp)
         gpt()
         ledger(tmp)

@@ -24,11 +24,13 @@
 #include <sys/mman.h>
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/efirt.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/tlb.h"
 #include "kernel/ceiling.h"
+#include "kernel/counter.h"
 #include "kernel/fbcon.h"
 #include "kernel/iommu.h"
 #include "kernel/kernel.h"
@@ -351,6 +353,23 @@ void bkl_lock(void) { }
 void bkl_unlock(void) { }
 
 volatile uint64_t timer_ticks;
+uint64_t tsc_per_us = 1000;
+
+/* --- UEFI runtime services: none, so the counter is unusable ------------- */
+
+uint64_t
+efirt_get_variable(const uint16_t *name, uint32_t *attrs, uint64_t *size, void *data)
+{
+	(void)name, (void)attrs, (void)size, (void)data;
+	return EFIRT_UNAVAILABLE;
+}
+
+uint64_t
+efirt_set_variable(const uint16_t *name, uint32_t attrs, uint64_t size, const void *data)
+{
+	(void)name, (void)attrs, (void)size, (void)data;
+	return EFIRT_UNAVAILABLE;
+}
 
 /* --- User memory: one window shared by every process ---------------------- */
 
@@ -676,6 +695,7 @@ host_boot(void)
 	thread_init(KSTACK_REGION_BYTES / PAGE_SIZE);
 	random_init(boot_info);
 	seal_init(boot_info);
+	counter_init(boot_info, 0);	/* no firmware: SYS_COUNTER says E_DEAD */
 	/* What boot allocated is the kernel's own for good: not counted. */
 	host_counts.heap_blocks = 0;
 	host_counts.heap_bytes = 0;

@@ -168,7 +168,7 @@ def scenario_root_ceiling(g, checks):
     m = g.wait_for(r"hello: power off: (\w+)\r?\n", 60)
     withheld = re.findall(r"proc: hello's ceiling withholds its (\w+) capability", g.out)
     checks.append(("a root task gets no more than its ceiling",
-                   sorted(withheld) == ["ioport", "irq", "machine", "pci", "spawn"]
+                   sorted(withheld) == ["counter", "ioport", "irq", "machine", "pci", "spawn"]
                    and "proc: hello's ceiling narrows its console capability" in g.out,
                    str(withheld)))
     checks.append(("so hello cannot power the machine off", m.group(1) == "E_NOCAP",

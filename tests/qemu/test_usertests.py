@@ -14,12 +14,13 @@ it runs without VT-d, test_iommu.py runs it again with it.
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
-GROUPS = 33
+GROUPS = 35
 
 
 def main():
@@ -32,6 +33,12 @@ def main():
         m = g.wait_for(r"smp: (\d+) CPUs online", 90)
         results.check("all 4 CPUs brought up", m.group(1) == "4", m.group(0))
         g.wait_for(r"proc: started usertests", 30)
+        m = g.wait_for(r"usertests: clock says (\d+) \(flags (\d+)\)", 300)
+        results.check("SYS_CLOCK from ring 3 gives the host's time (QEMU's RTC)",
+                      abs(int(m.group(1)) - time.time()) <= 10,
+                      "%s vs %.0f" % (m.group(0), time.time()))
+        results.check("from UEFI GetTime, checked against the CMOS clock",
+                      int(m.group(2)) == 5, m.group(0))
         m = g.wait_for(r"usertests: (\d+) passed, (\d+) failed", 300)
         for line in g.out.splitlines():
             r = re.match(r"usertests: (.*) \.\.\. (ok|FAIL.*)$", line)

@@ -154,6 +154,7 @@ build_fadt(uint8_t *t, size_t len, uint32_t dsdt, uint64_t x_dsdt)
 	put32(t + 48, 0xb2);		/* SMI_CMD */
 	t[52] = 0xf0;			/* ACPI_ENABLE */
 	put32(t + 64, 0x604);		/* PM1a_CNT */
+	t[108] = 0x32;			/* CENTURY, as QEMU sets it */
 	if (len >= 148) {
 		put32(t + 140, (uint32_t)x_dsdt);
 		put32(t + 144, (uint32_t)(x_dsdt >> 32));
@@ -175,6 +176,14 @@ test_fadt(void **state)
 	assert_int_equal(f.acpi_enable, 0xf0);
 	assert_int_equal(f.pm1a_cnt, 0x604);
 	assert_int_equal(f.pm1b_cnt, 0);
+	assert_int_equal(f.century, 0x32);
+	/* A table that ends before CENTURY has none, whatever lies beyond it. */
+	build_fadt(t, 108, 0x7fe0000, 0);
+	assert_null(acpi_parse_fadt(t, sizeof(t), &f));
+	assert_int_equal(f.century, 0);
+	build_fadt(t, 109, 0x7fe0000, 0);
+	assert_null(acpi_parse_fadt(t, sizeof(t), &f));
+	assert_int_equal(f.century, 0x32);
 	/* X_DSDT wins over the 32-bit field when set. */
 	build_fadt(t, 244, 0x7fe0000, 0x100000000ULL);
 	assert_null(acpi_parse_fadt(t, sizeof(t), &f));

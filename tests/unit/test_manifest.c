@@ -154,7 +154,7 @@ test_refusals(void **state)
 	refused(HEAD "module a 5 " H1 " 7 console:w console:r\n", 4, "repeated");
 	refused(HEAD "module a 5 " H1 " 7 cnode:r vspace:r frame:r thread:r "
 	    "endpoint:r notification:r irq:r ioport:r memory:r console:r spawn:r "
-	    "machine:r pci:r cnode:r\n", 4, "too many words");
+	    "machine:r pci:r counter:r cnode:r\n", 4, "too many words");
 	/* Lines longer than the longest real one. */
 	memset(big, 0, sizeof(big));
 	strcpy(big, HEAD "module a 5 " H1 " 7 ");
@@ -253,6 +253,7 @@ test_ceiling_syntax(void **state)
 	assert_int_equal(manifest_format_ceiling(ceiling, text, 5), 21);
 	assert_string_equal(text, "endp");
 	assert_string_equal(manifest_cap_name(CAP_MACHINE), "machine");
+	assert_string_equal(manifest_cap_name(CAP_COUNTER), "counter");
 	assert_null(manifest_cap_name(CAP_NULL));
 	assert_null(manifest_cap_name(CAP_TYPE_COUNT));
 	assert_true(manifest_name_ok("a", 1));

@@ -81,6 +81,9 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_IRQ:
 		*rights = RIGHT_WRITE;
 		return irq_create(SLOT_IRQ, tmp, g->arg);
+	case G_COUNTER:		/* for the one program that persists vaults */
+		*rights = RIGHT_READ | RIGHT_WRITE;
+		return cap_derive(SLOT_COUNTER, tmp, *rights, 0);
 	case G_PCI:		/* config, BARs, MSI and DMA: all a driver needs */
 		*rights = RIGHT_READ | RIGHT_WRITE | RIGHT_CONTROL;
 		return pci_grant(svc[i].name, g, tmp);

@@ -172,6 +172,10 @@ grant(struct service *svc, int nsvc, struct service *s, char *f)
 			return "bad PCI id (pci:VENDOR:DEVICE[:DEVICE], hex)";
 		/* A second device id (e.g. virtio's transitional one) in bits 16..31. */
 		g->arg2 |= (a3[0] != 0 ? dev2 : g->arg2) << 16;
+	} else if (strcmp(kind, "counter") == 0) {
+		g->kind = G_COUNTER;
+		if (args[0] != 0)
+			return "counter takes no argument";
 	} else if (strcmp(kind, "irq") == 0) {
 		g->kind = G_IRQ;
 		if (number(args, &g->arg) != 0 || g->arg > 23)

@@ -331,3 +331,15 @@ random_bytes(void *buf, uint64_t len)
 {
 	return syscall6(SYS_RANDOM, (uint64_t)(uintptr_t)buf, len, 0, 0, 0, 0);
 }
+
+int64_t
+clock_get(struct clock_info *out)
+{
+	return syscall6(SYS_CLOCK, (uint64_t)(uintptr_t)out, 0, 0, 0, 0, 0);
+}
+
+int64_t
+counter_op(uint64_t cap, uint64_t op, uint64_t value)
+{
+	return syscall6(SYS_COUNTER, cap, op, value, 0, 0, 0);
+}

@@ -125,5 +125,9 @@ int64_t pci_msi(uint64_t pci, uint64_t vector, uint64_t notification);
 int64_t dma_create(uint64_t pci, uint64_t memory, uint64_t dst, uint64_t pages);
 /* SYS_RANDOM: len (at most RANDOM_MAX) bytes from the kernel's random generator */
 int64_t random_bytes(void *buf, uint64_t len);
+/* SYS_CLOCK: UTC seconds since 1970 and where they came from */
+int64_t clock_get(struct clock_info *out);
+/* SYS_COUNTER: reads the vault rollback counter or advances it (op COUNTER_*) */
+int64_t counter_op(uint64_t cap, uint64_t op, uint64_t value);
 
 #endif

@@ -10,7 +10,9 @@
  * with the failed expectations above it, then "usertests: N passed, M
  * failed". main's argument is the fuzzer's iteration count (0: default).
  */
+#include "user/lib/counter.h"
 #include "user/lib/nonos.h"
+#include "user/lib/time.h"
 #include "user/usertests/common.h"
 
 #define SLOT_A		16
@@ -29,7 +31,7 @@
 #define RECEIVER_ARG	0x7ec1e7e5	/* main's argument in the spawned copy */
 #define DEVICES_ONLY_ARG 0xde71ce00	/* run only the devices group (tests/qemu/test_iommu.py) */
 #define ANON_VA		0x0000300000000000ULL
-#define SLOT_ANONQ	11	/* the fuzzer's quota for anonymous pages (10 is SLOT_PCI) */
+#define SLOT_ANONQ	12	/* the fuzzer's quota for anonymous pages (10, 11: PCI, counter) */
 #define BIGFRAME_VA	0x0000310000000000ULL
 #define MALLOC_N	300
 
@@ -655,6 +657,67 @@ test_random(void)
 	expect("random again", random_bytes(b, sizeof b), E_OK);
 	expect_true("random bytes are not zero", memcmp(a, zero, sizeof a) != 0);
 	expect_true("two draws differ", memcmp(a, b, sizeof a) != 0);
+}
+
+/*
+ * SYS_CLOCK: faults, a source, a date between 2020 and 2100 (the line it
+ * prints is compared with the host's clock by test_usertests.py), and a
+ * clock that moves with the timer in whole seconds.
+ */
+static void
+test_clock(void)
+{
+	struct clock_info a, b;
+	time_t t = 0;
+
+	expect("clock into NULL", clock_get(NULL), E_FAULT);
+	expect("clock into kernel data", clock_get((void *)KERNEL_DATA), E_FAULT);
+	expect("clock into read-only text",
+	    clock_get((void *)(uintptr_t)test_clock), E_FAULT);
+	expect("clock", clock_get(&a), E_OK);
+	printf("usertests: clock says %lld (flags %u)\n", a.seconds, a.flags);
+	expect_true("the clock has a source",
+	    (a.flags & (CLOCK_EFI | CLOCK_CMOS)) != 0 && a.pad == 0);
+	expect_true("the time is after 2020 and before 2100",
+	    a.seconds > 1577836800 && a.seconds < 4102444800LL);
+	sleep_ticks(250);
+	expect("clock again", clock_get(&b), E_OK);
+	/* 2.5 s of ticks; a busy host loses ticks, never TSC time: allow more. */
+	expect_true("2.5 s of ticks move the clock 2 to 10 s",
+	    b.seconds - a.seconds >= 2 && b.seconds - a.seconds <= 10);
+	expect_true("the same source", b.flags == a.flags);
+	expect_true("time() gives the same", time(&t) >= b.seconds && t >= b.seconds &&
+	    t - b.seconds <= 1);
+	expect_true("time_source() gives the flags", time_source() == a.flags);
+}
+
+/*
+ * SYS_COUNTER with the root task's capability: an advance by one and
+ * every refusal. The harness's firmware keeps variables in RAM only;
+ * test_counter.py checks that the counter survives a power cycle.
+ */
+static void
+test_counter(void)
+{
+	uint64_t v = 0, w = 0;
+
+	expect("counter read", counter_read(SLOT_COUNTER, &v), E_OK);
+	expect("counter advanced by one", counter_advance(SLOT_COUNTER, v + 1), E_OK);
+	expect("counter read again", counter_read(SLOT_COUNTER, &w), E_OK);
+	expect_true("the counter moved by one", w == v + 1);
+	expect("counter to its value again", counter_advance(SLOT_COUNTER, w), E_RANGE);
+	expect("counter to a lower value", counter_advance(SLOT_COUNTER, v), E_RANGE);
+	expect("counter beyond 2^63 - 1",
+	    counter_advance(SLOT_COUNTER, 0x8000000000000000ULL), E_RANGE);
+	expect("counter, unknown operation", counter_op(SLOT_COUNTER, 2, 0), E_INVAL);
+	expect("counter in an empty slot", counter_read(SLOT_A, &v), E_NOCAP);
+	expect("counter with a memory capability", counter_read(SLOT_MEMORY, &v), E_TYPE);
+	expect("a read-only counter", cap_derive(SLOT_COUNTER, SLOT_A, RIGHT_READ, 0), E_OK);
+	expect("it reads", counter_read(SLOT_A, &v), E_OK);
+	expect("it cannot advance", counter_advance(SLOT_A, w + 1), E_RIGHTS);
+	cap_delete(SLOT_A);
+	expect("counter unchanged by the refusals", counter_read(SLOT_COUNTER, &v), E_OK);
+	expect_true("still the advanced value", v == w);
 }
 
 /* --- Exhaustion: memory, slots, threads -------------------------------- */
@@ -1416,13 +1479,13 @@ test_syscall_fuzz(uint64_t iterations)
 		if (done % 500 == 0)
 			yield();
 	}
-	/* Small numbers may have named any slot from 10 up as a destination. */
-	for (uint64_t s = 10; s < 256; s++) {
-		if (s != SLOT_QUOTA && s != SLOT_ANONQ && s != SLOT_PCI)
+	/* Small numbers may have named any slot from 12 up as a destination. */
+	for (uint64_t s = 12; s < 256; s++) {
+		if (s != SLOT_QUOTA && s != SLOT_ANONQ)
 			cap_revoke(s);
 	}
-	for (uint64_t s = 10; s < 256; s++) {
-		if (s != SLOT_QUOTA && s != SLOT_ANONQ && s != SLOT_PCI)
+	for (uint64_t s = 12; s < 256; s++) {
+		if (s != SLOT_QUOTA && s != SLOT_ANONQ)
 			cap_delete(s);
 	}
 	quota_settles(SLOT_QUOTA, 0);
@@ -1474,6 +1537,8 @@ main(uint64_t arg)
 	run_group("sealed tokens", test_tokens);
 	run_group("bad pointers and lengths", test_bad_pointers);
 	run_group("the kernel's random generator", test_random);
+	run_group("the wall clock", test_clock);
+	run_group("the vault rollback counter", test_counter);
 	run_group("memory exhaustion", test_memory_exhaustion);
 	run_group("anonymous pages", test_map_anon);
 	run_group("frames of several pages", test_big_frames);

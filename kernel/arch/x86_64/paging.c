@@ -32,9 +32,9 @@ enum map_result {
  * the leaf decides.
  */
 static enum map_result
-map_one(uint64_t va, uint64_t pa, uint64_t flags, int huge)
+map_one(uint64_t *root, uint64_t va, uint64_t pa, uint64_t flags, int huge)
 {
-	uint64_t *t = pml4, *e;
+	uint64_t *t = root, *e;
 	int last = huge ? 21 : 12;
 
 	for (int shift = 39; shift > last; shift -= 9) {
@@ -57,8 +57,8 @@ map_one(uint64_t va, uint64_t pa, uint64_t flags, int huge)
 	return MAP_DONE;
 }
 
-int
-paging_map_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags)
+static int
+map_range(uint64_t *root, uint64_t va, uint64_t pa, uint64_t len, uint64_t flags)
 {
 	uint64_t end = va + len;
 
@@ -66,19 +66,48 @@ paging_map_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags)
 		enum map_result r = MAP_COVERED;
 
 		if (!((va | pa) & (MB2 - 1)) && end - va >= MB2)
-			r = map_one(va, pa, flags, 1);
+			r = map_one(root, va, pa, flags, 1);
 		if (r == MAP_DONE) {
 			va += MB2;
 			pa += MB2;
 			continue;
 		}
-		if (r == MAP_NOMEM || map_one(va, pa, flags, 0) == MAP_NOMEM)
+		if (r == MAP_NOMEM || map_one(root, va, pa, flags, 0) == MAP_NOMEM)
 			return -1;
 		/* MAP_COVERED for a 4 KiB page: a huge page maps it already. */
 		va += PAGE_SIZE;
 		pa += PAGE_SIZE;
 	}
 	return 0;
+}
+
+int
+paging_map_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags)
+{
+	return map_range(pml4, va, pa, len, flags);
+}
+
+uint64_t
+paging_private_root(void)
+{
+	uint64_t root = pmm_alloc();
+	uint64_t *t;
+
+	if (root == 0)
+		return 0;
+	t = phys_to_virt(root);
+	for (unsigned i = 256; i < 512; i++)
+		t[i] = pml4[i];		/* filled at boot: never changes after */
+	return root;
+}
+
+int
+paging_map_private(uint64_t root, uint64_t va, uint64_t pa, uint64_t len,
+    uint64_t flags)
+{
+	if (va + len < va || va + len > (1ULL << 47))
+		return -1;	/* the lower half only: the kernel half is shared */
+	return map_range(phys_to_virt(root), va, pa, len, flags);
 }
 
 static uint64_t

@@ -32,6 +32,18 @@ void paging_enable_cpu_features(void);
 /* Maps [va, va+len) to [pa, ...) in the kernel tables; returns 0 or -1 (no memory). */
 int paging_map_range(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags);
 
+/*
+ * A new top-level table sharing the kernel half (whose top-level entries
+ * never change after boot) and an empty lower half, for a private map
+ * such as the UEFI runtime's (efirt.c). Its physical address, 0 if out
+ * of memory. Its lower-half tables are never freed.
+ */
+uint64_t paging_private_root(void);
+
+/* Maps [va, va+len) to pa in root's lower half; 0, or -1 (no memory, bad range). */
+int paging_map_private(uint64_t root, uint64_t va, uint64_t pa, uint64_t len,
+    uint64_t flags);
+
 /* Physical address of the kernel's top-level table. */
 uint64_t paging_kernel_root(void);
 
