@@ -38,6 +38,7 @@ struct load {
 	pthread_mutex_t lock;
 	uint64_t acked, failed, retries;
 	double *lat;			/* ms, one per acknowledged transfer */
+	uint64_t *start_nonce;		/* per payer, as the leader has it */
 };
 
 struct worker {
@@ -136,8 +137,10 @@ work(void *arg)
 	nonce = calloc(np, sizeof *nonce);
 	if (pk == NULL || sk == NULL || nonce == NULL)
 		goto out;
-	for (uint64_t k = 0; k < np; k++)
+	for (uint64_t k = 0; k < np; k++) {
 		payer_key(ld->seed, w->index + k * ld->threads, pk[k], sk[k]);
+		nonce[k] = ld->start_nonce[w->index + k * ld->threads];
+	}
 	for (uint64_t n = w->index; n < ld->count; n += ld->threads, mine++) {
 		uint64_t k = mine % np;
 
@@ -177,6 +180,45 @@ out:
 	free(sk);
 	free(nonce);
 	return NULL;
+}
+
+/*
+ * Each payer's next nonce, from the leader (a follower may lag): then a
+ * transfer refused as "nonce used" can only be one of ours, committed.
+ */
+static int
+start_nonces(struct load *ld)
+{
+	struct node_client c = { -1, "", NULL };
+	struct proto_msg q, r;
+	uint8_t pk[32], sk[64];
+	int ok = -1;
+
+	memset(&q, 0, sizeof q);
+	q.type = P_STATUS;
+	for (int at = 0; at < ld->nnodes && ok < 0; at++) {
+		if (node_connect(&c, ld->nodes[at]) < 0 || node_call(&c, &q, &r) < 0)
+			continue;
+		if (r.role != P_ROLE_LEADER &&
+		    (r.addr[0] == '\0' || node_connect(&c, r.addr) < 0))
+			continue;
+		ok = 0;
+	}
+	q.type = P_ACCOUNT;
+	for (uint64_t i = 0; ok == 0 && i < ld->payers; i++) {
+		payer_key(ld->seed, i, pk, sk);
+		memcpy(q.key, pk, 32);
+		if (node_call(&c, &q, &r) < 0 || r.type != P_ACCOUNT_R)
+			ok = -1;
+		else
+			ld->start_nonce[i] = r.nonce;
+	}
+	nc_wipe(sk, sizeof sk);
+	node_close(&c);
+	free(c.buf);
+	if (ok < 0)
+		warnx_("no leader answered for the payers' nonces");
+	return ok;
 }
 
 static int
@@ -266,11 +308,14 @@ node_load(const char *nodes, int argc, char **argv)
 		return 1;
 	}
 	ld.lat = calloc(ld.count, sizeof *ld.lat);
+	ld.start_nonce = calloc(ld.payers, sizeof *ld.start_nonce);
 	w = calloc(ld.threads, sizeof *w);
-	if (ld.lat == NULL || w == NULL) {
+	if (ld.lat == NULL || ld.start_nonce == NULL || w == NULL) {
 		warnx_("out of memory");
 		return 1;
 	}
+	if (start_nonces(&ld) < 0)
+		return 1;
 	pthread_mutex_init(&ld.lock, NULL);
 	start = now_ms();
 	for (uint64_t i = 0; i < ld.threads; i++) {

@@ -64,6 +64,38 @@ load_replicas(struct app *a, const char *path)
 	return 0;
 }
 
+#define SIG_RECORD	(L_KEY + 8 + L_HASH + L_SIG)
+
+static int add_sig(struct app *a, const uint8_t key[L_KEY], uint64_t height,
+    const uint8_t hash[L_HASH], const uint8_t sig[L_SIG], int keep);
+
+/* Reads DIR/chain/sigs back (each is verified again), then appends to it. */
+static int
+open_sigs(struct app *a)
+{
+	uint8_t r[SIG_RECORD];
+	char path[1100];
+	uint64_t height;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/sigs", a->dir);
+	if ((f = fopen(path, "rb")) != NULL) {
+		while (fread(r, 1, sizeof r, f) == sizeof r) {
+			height = 0;
+			for (int i = 0; i < 8; i++)
+				height |= (uint64_t)r[L_KEY + i] << (8 * i);
+			(void)add_sig(a, r, height, r + L_KEY + 8,
+			    r + L_KEY + 8 + L_HASH, 0);
+		}
+		fclose(f);
+	}
+	if ((a->sigs = fopen(path, "ab")) == NULL) {
+		warnx_("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 app_init(struct app *a, const char *dir, const char *genesis, const char *key,
     const char *replicas)
@@ -101,7 +133,7 @@ app_init(struct app *a, const char *dir, const char *genesis, const char *key,
 		warnx_("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	return 0;
+	return open_sigs(a);
 }
 
 uint64_t
@@ -265,15 +297,17 @@ app_finalize(struct app *a, const uint8_t *batch, size_t len,
 	size_t blen;
 
 	*ntx = 0;
-	if (len < L_KEY + 4)
+	if (len < BATCH_HEAD || batch_txlen(batch) > len - BATCH_HEAD ||
+	    len - BATCH_HEAD - batch_txlen(batch) >= 8)
 		return 0;
 	n = (uint32_t)batch[32] | (uint32_t)batch[33] << 8 |
 	    (uint32_t)batch[34] << 16 | (uint32_t)batch[35] << 24;
 	if (n > L_MAX_BLOCK_TXS)
 		return 0;
 	*ntx = n;
-	if (ledger_finalize(a->l, a->scratch, batch, batch + 36, len - 36, n,
-	    results, a->block, LEDGER_BLOCK_MAX, &blen) != L_OK)
+	if (ledger_finalize(a->l, a->scratch, batch, batch + BATCH_HEAD,
+	    batch_txlen(batch), n, results, a->block, LEDGER_BLOCK_MAX,
+	    &blen) != L_OK)
 		return 0;
 	if (write_block(a, a->l->height, a->block, blen) < 0)
 		warnx_("%s: block %llu not written: %s", a->dir,
@@ -324,6 +358,29 @@ int
 app_add_sig(struct app *a, const uint8_t key[L_KEY], uint64_t height,
     const uint8_t hash[L_HASH], const uint8_t sig[L_SIG])
 {
+	return add_sig(a, key, height, hash, sig, 1);
+}
+
+/* Appends a signature record to DIR/chain/sigs. */
+static void
+keep_sig(struct app *a, const uint8_t key[L_KEY], uint64_t height,
+    const uint8_t hash[L_HASH], const uint8_t sig[L_SIG])
+{
+	uint8_t r[SIG_RECORD];
+
+	memcpy(r, key, L_KEY);
+	for (int i = 0; i < 8; i++)
+		r[L_KEY + i] = (uint8_t)(height >> (8 * i));
+	memcpy(r + L_KEY + 8, hash, L_HASH);
+	memcpy(r + L_KEY + 8 + L_HASH, sig, L_SIG);
+	if (fwrite(r, 1, sizeof r, a->sigs) != sizeof r || fflush(a->sigs) != 0)
+		warnx_("%s/sigs: %s", a->dir, strerror(errno));
+}
+
+static int
+add_sig(struct app *a, const uint8_t key[L_KEY], uint64_t height,
+    const uint8_t hash[L_HASH], const uint8_t sig[L_SIG], int keep)
+{
 	struct height_info *h;
 	struct sig_slot *s;
 	struct tx_body ev;
@@ -343,9 +400,13 @@ app_add_sig(struct app *a, const uint8_t key[L_KEY], uint64_t height,
 			write_evidence(a, &ev);
 		return 1;
 	}
+	if (s->have)
+		return 0;		/* already known */
 	s->have = 1;
 	memcpy(s->hash, hash, L_HASH);
 	memcpy(s->sig, sig, L_SIG);
+	if (keep)
+		keep_sig(a, key, height, hash, sig);
 	return 0;
 }
 

@@ -27,6 +27,8 @@ struct batch {
 	uint8_t (*hashes)[L_HASH];
 };
 
+#define PEER_QUEUE	256		/* frames kept while connecting */
+
 /* An outgoing connection to another replica's client port. */
 struct peer {
 	struct peer *next;
@@ -35,6 +37,8 @@ struct peer {
 	uv_tcp_t tcp;
 	uv_connect_t connect;
 	int state;			/* 0 idle, 1 connecting, 2 up, 3 closing */
+	uint8_t *queue[PEER_QUEUE];	/* frames waiting for the connection */
+	size_t qlen[PEER_QUEUE], nqueue;
 };
 
 struct change {
@@ -67,12 +71,13 @@ fsm_apply(struct raft_fsm *fsm, const struct raft_buffer *buf, void **result)
 	const uint8_t *p = buf->base;
 	uint64_t height, h;
 	uint32_t ntx;
-	size_t off = 36, used;
+	size_t off = BATCH_HEAD, used, end;
 
 	*result = NULL;
 	height = app_finalize(&n->app, buf->base, buf->len, results, &ntx, sig);
-	for (uint32_t i = 0; i < ntx && off < buf->len; i++) {
-		batch_tx_hash(n, p + off, buf->len - off, &used, hash);
+	end = ntx ? BATCH_HEAD + batch_txlen(p) : 0;
+	for (uint32_t i = 0; i < ntx && off < end; i++) {
+		batch_tx_hash(n, p + off, end - off, &used, hash);
 		if (used == 0)
 			break;
 		off += used;
@@ -191,11 +196,13 @@ propose(struct node *n)
 	struct raft_buffer buf;
 	struct batch *b;
 	uint32_t ntx = 0, max = n->app.l->p.max_block_txs;
-	size_t len = 36, off = 36, used;
+	size_t len = BATCH_HEAD, off = BATCH_HEAD, used, txlen;
 	int err;
 
 	while (ntx < n->npending && ntx < max)
 		len += n->mempool[ntx++].len;
+	txlen = len - BATCH_HEAD;
+	len = (len + 7) & ~(size_t)7;	/* libraft wants 8-byte multiples */
 	if ((b = calloc(1, sizeof *b)) == NULL ||
 	    (b->hashes = calloc(ntx, L_HASH)) == NULL ||
 	    (buf.base = raft_malloc(len)) == NULL) {
@@ -205,9 +212,12 @@ propose(struct node *n)
 		return;
 	}
 	buf.len = len;
+	memset(buf.base, 0, len);
 	memcpy(buf.base, n->app.pk, L_KEY);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
 		((uint8_t *)buf.base)[32 + i] = (uint8_t)(ntx >> (8 * i));
+		((uint8_t *)buf.base)[36 + i] = (uint8_t)(txlen >> (8 * i));
+	}
 	for (uint32_t i = 0; i < ntx; i++) {
 		memcpy((uint8_t *)buf.base + off, n->mempool[i].tx,
 		    n->mempool[i].len);
@@ -257,12 +267,23 @@ propose_tick(uv_timer_t *t)
 /* --- Replica signatures to the other members -------------------------------- */
 
 static void
+peer_drop_queue(struct peer *p)
+{
+	for (size_t i = 0; i < p->nqueue; i++)
+		free(p->queue[i]);
+	p->nqueue = 0;
+}
+
+static void
 peer_closed(uv_handle_t *h)
 {
 	struct peer *p = h->data;
 
 	p->state = 0;
+	peer_drop_queue(p);
 }
+
+static void peer_write(struct peer *p, uint8_t *frame, size_t len);
 
 static void
 peer_fail(struct peer *p)
@@ -303,6 +324,9 @@ peer_connected(uv_connect_t *req, int status)
 	}
 	p->state = 2;
 	uv_read_start((uv_stream_t *)&p->tcp, peer_alloc, peer_read);
+	for (size_t i = 0; i < p->nqueue; i++)
+		peer_write(p, p->queue[i], p->qlen[i]);
+	p->nqueue = 0;
 }
 
 static void
@@ -330,7 +354,30 @@ peer_get(struct node *n, raft_id id)
 	return p;
 }
 
-/* Sends frame to member id at raft address addr, connecting if needed. */
+/* Writes a malloc'd frame on an open connection; frees it when written. */
+static void
+peer_write(struct peer *p, uint8_t *frame, size_t len)
+{
+	uv_write_t *w = malloc(sizeof *w);
+	uv_buf_t b = uv_buf_init((char *)frame, (unsigned)len);
+
+	if (w == NULL) {
+		free(frame);
+		return;
+	}
+	w->data = frame;
+	if (p->state != 2 ||
+	    uv_write(w, (uv_stream_t *)&p->tcp, &b, 1, peer_written) != 0) {
+		free(frame);
+		free(w);
+		peer_fail(p);
+	}
+}
+
+/*
+ * Sends frame to member id at raft address addr; while the connection
+ * is being made, up to PEER_QUEUE frames wait, later ones are dropped.
+ */
 static void
 peer_send(struct node *n, raft_id id, const char *addr, const uint8_t *frame,
     size_t len)
@@ -338,34 +385,34 @@ peer_send(struct node *n, raft_id id, const char *addr, const uint8_t *frame,
 	struct sockaddr_storage ss;
 	char caddr[P_MAX_ADDR + 1];
 	struct peer *p = peer_get(n, id);
-	uv_write_t *w;
-	uv_buf_t b;
+	uint8_t *copy;
 
-	if (p == NULL || p->state == 1 || p->state == 3)
+	if (p == NULL || p->state == 3 || (copy = malloc(len)) == NULL)
 		return;
-	if (p->state == 0) {
-		if (client_addr_of(addr, caddr) < 0 || parse_addr(caddr, &ss) < 0)
-			return;
-		uv_tcp_init(&n->loop, &p->tcp);
-		p->tcp.data = p;
-		p->connect.data = p;
-		p->state = 1;
-		if (uv_tcp_connect(&p->connect, &p->tcp,
-		    (struct sockaddr *)&ss, peer_connected) != 0)
-			peer_fail(p);
-		return;			/* this signature is dropped */
-	}
-	if ((w = malloc(sizeof *w)) == NULL || (w->data = malloc(len)) == NULL) {
-		free(w);
+	memcpy(copy, frame, len);
+	if (p->state == 2) {
+		peer_write(p, copy, len);
 		return;
 	}
-	memcpy(w->data, frame, len);
-	b = uv_buf_init(w->data, (unsigned)len);
-	if (uv_write(w, (uv_stream_t *)&p->tcp, &b, 1, peer_written) != 0) {
-		free(w->data);
-		free(w);
+	if (p->nqueue == PEER_QUEUE) {
+		free(copy);
+		return;
+	}
+	p->queue[p->nqueue] = copy;
+	p->qlen[p->nqueue++] = len;
+	if (p->state == 1)
+		return;
+	if (client_addr_of(addr, caddr) < 0 || parse_addr(caddr, &ss) < 0) {
+		peer_drop_queue(p);
+		return;
+	}
+	uv_tcp_init(&n->loop, &p->tcp);
+	p->tcp.data = p;
+	p->connect.data = p;
+	p->state = 1;
+	if (uv_tcp_connect(&p->connect, &p->tcp, (struct sockaddr *)&ss,
+	    peer_connected) != 0)
 		peer_fail(p);
-	}
 }
 
 void
@@ -509,6 +556,12 @@ engine_start(struct node *n, const char *dir, unsigned election_ms,
 		warnx_("raft I/O in %s: %s", dir, raft_strerror(err));
 		return -1;
 	}
+	/*
+	 * A damaged segment stops the node instead of being moved aside:
+	 * entries this node acknowledged may be in it, and dropping them
+	 * quietly could lose a committed entry if others lose theirs too.
+	 */
+	raft_uv_set_auto_recovery(&n->io, false);
 	if ((err = raft_init(&n->raft, &n->io, &n->fsm, n->id, n->raft_addr)) != 0) {
 		warnx_("raft: %s", raft_errmsg(&n->raft));
 		return -1;
@@ -521,8 +574,10 @@ engine_start(struct node *n, const char *dir, unsigned election_ms,
 	if (bootstrap != NULL && bootstrap_config(n, bootstrap) < 0)
 		return -1;
 	if ((err = raft_start(&n->raft)) != 0) {
-		warnx_("raft start (a damaged log?): %s: %s", raft_strerror(err),
-		    raft_errmsg(&n->raft));
+		warnx_("cannot start from the log in %s: %s (%s)%s", dir,
+		    raft_strerror(err), raft_errmsg(&n->raft), err == RAFT_CORRUPT ?
+		    "; the log is damaged: move this directory aside and add the "
+		    "node again, it catches up from the others" : "");
 		return -1;
 	}
 	uv_timer_init(&n->loop, &n->propose_timer);

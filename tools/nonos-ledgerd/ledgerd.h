@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <raft.h>
 #include <raft/uv.h>
@@ -25,6 +26,21 @@
 #define MAX_REPLICAS	P_MAX_SIGS
 #define MEMPOOL_MAX	8192		/* pending transactions */
 #define INFLIGHT_MAX	4		/* batches proposed, not yet applied */
+
+/*
+ * A batch, the entry Raft replicates: proposer key[32] | ntx u32 |
+ * txlen u32 | ntx transactions (txlen bytes) | zeros to a multiple of 8
+ * bytes (libraft stores entries in 8-byte units and needs lengths that
+ * fill them).
+ */
+#define BATCH_HEAD	(L_KEY + 4 + 4)
+
+static inline uint32_t
+batch_txlen(const uint8_t *batch)
+{
+	return (uint32_t)batch[36] | (uint32_t)batch[37] << 8 |
+	    (uint32_t)batch[38] << 16 | (uint32_t)batch[39] << 24;
+}
 
 /* --- The application (ABCI-shaped) ----------------------------------------- */
 
@@ -56,6 +72,7 @@ struct app {
 	struct tx_seen { uint8_t hash[L_HASH]; uint64_t height; } *seen;
 	size_t nseen, cap_seen;
 	uint8_t *block;			/* LEDGER_BLOCK_MAX bytes of work space */
+	FILE *sigs;			/* DIR/chain/sigs: every signature kept */
 };
 
 int app_init(struct app *a, const char *dir, const char *genesis,
@@ -69,19 +86,22 @@ int app_init(struct app *a, const char *dir, const char *genesis,
 int app_check_tx(struct app *a, const uint8_t *tx, size_t len,
     uint8_t hash[L_HASH], uint64_t *height);
 /*
- * FinalizeBlock and Commit: applies one replicated batch (proposer key,
- * ntx u32, transactions), writes the block, records its transactions,
- * signs the new state hash (*sig). results[i] per transaction
- * (TX in the batch); returns the new height, or 0 if no block was made.
+ * FinalizeBlock and Commit: applies one replicated batch (BATCH_HEAD),
+ * writes the block, records its transactions, signs the new state hash
+ * (*sig). Sets *ntx (0 for a malformed batch) and results[i] per
+ * transaction; returns the new height, or 0 if no block was made.
  */
 uint64_t app_finalize(struct app *a, const uint8_t *batch, size_t len,
     int32_t *results, uint32_t *ntx, uint8_t sig[L_SIG]);
 /* The height a committed transaction is in, or 0. */
 uint64_t app_tx_height(const struct app *a, const uint8_t hash[L_HASH]);
 /*
- * Records a replica's signature for a height. 0; -1 if it does not
- * verify or the key is no replica; 1 if that replica had signed another
- * hash for the height (the evidence is written to DIR/evidence-*).
+ * Records a replica's signature for a height, and appends it to
+ * DIR/chain/sigs (key, height, hash, signature), which app_init reads
+ * back, so a restarted replica still serves the others' signatures. 0;
+ * -1 if it does not verify or the key is no replica; 1 if that replica
+ * had signed another hash for the height (the evidence is written to
+ * DIR/evidence-*).
  */
 int app_add_sig(struct app *a, const uint8_t key[L_KEY], uint64_t height,
     const uint8_t hash[L_HASH], const uint8_t sig[L_SIG]);

@@ -4,6 +4,7 @@
  * crash the tests use; the Raft log makes it safe).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,8 @@ cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	n->id = id;
+	/* A peer gone mid-write is an error to handle, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	if (uv_loop_init(&n->loop) != 0 || app_init(&n->app, dir, gen, key,
 	    reps) < 0 || engine_start(n, dir, election, snap, boot) < 0 ||
 	    server_start(n) < 0)
