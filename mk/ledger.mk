@@ -58,3 +58,10 @@ $(B)/tools/nonos-ledgerd: $(LEDGERD_OBJ) $(TOOL_COMMON_OBJ) $(LEDGER_REL_OBJ) $(
 		$(LEDGER_REL_OBJ) $(REL_LIBS) -lraft -luv -o $@
 
 TOOLS += $(B)/tools/nonos-ledgerd
+
+# bench/ledger's etcd peer load (bench/ledger/cluster.py): puts over
+# etcd's JSON gateway, shaped like nonos-ledger's load.
+$(B)/bench/etcd-put: bench/ledger/etcdput.c
+	@mkdir -p $(@D)
+	@echo "  LD [bench]  $@"
+	@$(CC) $(REL_CFLAGS) $< -lpthread -o $@
