@@ -219,6 +219,15 @@ app_check_tx(struct app *a, const uint8_t *buf, size_t len,
 	return L_OK;
 }
 
+/* Whether this replica has applied the height (its state hash is set). */
+static int
+state_known(const struct height_info *h)
+{
+	static const uint8_t zero[L_HASH];
+
+	return memcmp(h->state, zero, L_HASH) != 0;
+}
+
 /* The record for a height, made (with empty signature slots) if new. */
 static struct height_info *
 height_get(struct app *a, uint64_t height)
@@ -402,6 +411,10 @@ add_sig(struct app *a, const uint8_t key[L_KEY], uint64_t height,
 	}
 	if (s->have)
 		return 0;		/* already known */
+	if (height <= a->nheights && height <= a->l->height &&
+	    state_known(h) && memcmp(h->state, hash, L_HASH) != 0)
+		warnx_("replica %u's state at height %llu differs from ours: "
+		    "the replicas have diverged", r, (unsigned long long)height);
 	s->have = 1;
 	memcpy(s->hash, hash, L_HASH);
 	memcpy(s->sig, sig, L_SIG);
@@ -414,13 +427,12 @@ int
 app_height(const struct app *a, uint64_t height, uint8_t state[L_HASH],
     struct proto_sig *sigs, uint32_t *nsig)
 {
-	static const uint8_t zero[L_HASH];
 	const struct height_info *h;
 
 	if (height == 0 || height > a->nheights || height > a->l->height)
 		return -1;
 	h = &a->heights[height - 1];
-	if (memcmp(h->state, zero, L_HASH) == 0)
+	if (!state_known(h))
 		return -1;
 	memcpy(state, h->state, L_HASH);
 	*nsig = 0;
