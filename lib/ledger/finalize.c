@@ -111,6 +111,6 @@ ledger_finalize(struct ledger *l, struct ledger *scratch,
 		if (++failures == FINALIZE_MAX_FAILURES)
 			for (uint32_t i = at + 1; i < ntx; i++)
 				if (results[i] == L_OK)
-					results[i] = L_ESTATE;
+					results[i] = L_EBLOCK;
 	}
 }

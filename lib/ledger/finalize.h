@@ -14,7 +14,7 @@
 
 #include "lib/ledger/ledger.h"
 
-/* Failures after which the rest of a batch is refused with L_ESTATE. */
+/* Failures after which the rest of a batch is refused with L_EBLOCK. */
 #define FINALIZE_MAX_FAILURES	8
 
 /*
@@ -23,7 +23,7 @@
  * each transaction that does not apply is left out, results[i] its
  * error (L_OK for the ones in the block). Each leaving-out costs one
  * more trial of the whole block, so after FINALIZE_MAX_FAILURES the
- * rest are refused (L_ESTATE: retry later). The block applied is
+ * rest are refused with L_EBLOCK (no room in this block: retry). The block applied is
  * written to block (cap >= BLOCK_HEADER_LEN + txlen), its length to
  * *blen. Returns L_OK; L_ESTATE if no transaction applied (no block,
  * *l unchanged); or the header's error for all (*l unchanged).

@@ -5,7 +5,8 @@
  * (a quorum counts distinct known replicas only; fewer than a quorum is
  * refused), double-signing evidence that the evidence transaction then
  * slashes, and ledger_finalize (a batch with failing transactions gives
- * the same block on two replicas, the failures left out).
+ * the same block on two replicas, the failures left out, and at most
+ * FINALIZE_MAX_FAILURES of them before the rest are sent back).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -250,13 +251,13 @@ test_replica_evidence_slashes(void **state)
 static void
 test_finalize_leaves_out_failures(void **state)
 {
-	static uint8_t batch[5 * TX_MAX_LEN], block[BLOCK_HEADER_LEN + sizeof batch];
+	static uint8_t batch[10 * TX_MAX_LEN], block[BLOCK_HEADER_LEN + sizeof batch];
 	struct harness *h;
 	struct ledger *replica;
 	struct ledger_params p;
 	struct ledger_tx t[5];
 	struct tx_body b;
-	int32_t res[5], res2[5];
+	int32_t res[5], res2[5], many[10];
 	uint8_t s1[32], s2[32], proposer[32];
 	size_t len = 0, blen, blen2;
 
@@ -303,6 +304,19 @@ test_finalize_leaves_out_failures(void **state)
 	    2, res, block, sizeof block, &blen), L_ESTATE);
 	assert_int_equal(res[0], L_EFORMAT);
 	assert_int_equal(res[1], L_EFORMAT);
+	/* One transfer and nine copies: eight failures, then the rest later. */
+	h_free(h);
+	h = h_new(&p, 1000 * UNIT, 7);
+	t[0] = h_tx(h, 0, TX_TRANSFER, &b);
+	len = 0;
+	for (int i = 0; i < 10; i++)
+		len += ledger_tx_encode(&t[0], batch + len, sizeof batch - len);
+	assert_int_equal(ledger_finalize(h->l, h->scratch, proposer, batch, len,
+	    10, many, block, sizeof block, &blen), L_OK);
+	assert_int_equal(many[0], L_OK);
+	for (int i = 1; i <= FINALIZE_MAX_FAILURES; i++)
+		assert_int_equal(many[i], L_ENONCE);
+	assert_int_equal(many[9], L_EBLOCK);
 	free(replica);
 	h_free(h);
 }

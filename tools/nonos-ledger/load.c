@@ -110,8 +110,11 @@ commit(struct load *ld, struct node_client *c, int *at, const uint8_t *tx,
 			*height = 0;	/* our own nonce, used: committed */
 			return 1;
 		}
-		if (r.type != P_ERROR || r.code != P_EAGAIN)
+		if (r.type != P_ERROR || r.code != P_EAGAIN) {
+			warnx_("transfer refused: %s", r.type == P_ERROR ?
+			    node_strerror(r.code) : "unexpected answer");
 			return 0;
+		}
 	}
 	return -1;
 }
@@ -194,16 +197,23 @@ start_nonces(struct load *ld)
 	uint8_t pk[32], sk[64];
 	int ok = -1;
 
-	memset(&q, 0, sizeof q);
-	q.type = P_STATUS;
-	for (int at = 0; at < ld->nnodes && ok < 0; at++) {
-		if (node_connect(&c, ld->nodes[at]) < 0 || node_call(&c, &q, &r) < 0)
-			continue;
-		if (r.role != P_ROLE_LEADER &&
-		    (r.addr[0] == '\0' || node_connect(&c, r.addr) < 0))
-			continue;
-		ok = 0;
+	/* An election may be under way: ask again for up to 30 s. */
+	for (int tries = 0; ok < 0 && tries < 150; tries++) {
+		if (tries > 0)
+			usleep(200000);
+		for (int at = 0; at < ld->nnodes && ok < 0; at++) {
+			memset(&q, 0, sizeof q);
+			q.type = P_STATUS;
+			if (node_connect(&c, ld->nodes[at]) < 0 ||
+			    node_call(&c, &q, &r) < 0)
+				continue;
+			if (r.role != P_ROLE_LEADER &&
+			    (r.addr[0] == '\0' || node_connect(&c, r.addr) < 0))
+				continue;
+			ok = 0;
+		}
 	}
+	memset(&q, 0, sizeof q);
 	q.type = P_ACCOUNT;
 	for (uint64_t i = 0; ok == 0 && i < ld->payers; i++) {
 		payer_key(ld->seed, i, pk, sk);

@@ -85,6 +85,8 @@ fsm_apply(struct raft_fsm *fsm, const struct raft_buffer *buf, void **result)
 			server_tx_done(n, hash, L_OK, height);
 		else if ((h = app_tx_height(&n->app, hash)) != 0)
 			server_tx_done(n, hash, L_OK, h);	/* a retry */
+		else if (results[i] == L_EBLOCK)
+			server_tx_done(n, hash, P_EAGAIN, 0);	/* no room */
 		else
 			server_tx_done(n, hash, results[i], 0);
 	}
