@@ -65,7 +65,7 @@ node_connect(struct node_client *c, const char *addr)
 void
 node_close(struct node_client *c)
 {
-	if (c->fd > 0)
+	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
 }
