@@ -191,8 +191,11 @@ batch_done(struct raft_apply *req, int status, void *result)
 	free(b);
 }
 
-/* Takes up to max_block_txs transactions off the mempool into one entry. */
-static void
+/*
+ * Takes up to max_block_txs transactions off the mempool into one entry.
+ * 0, or -1 if out of memory (the transactions stay for the next tick).
+ */
+static int
 propose(struct node *n)
 {
 	struct raft_buffer buf;
@@ -211,7 +214,7 @@ propose(struct node *n)
 		if (b != NULL)
 			free(b->hashes);
 		free(b);
-		return;
+		return -1;
 	}
 	buf.len = len;
 	memset(buf.base, 0, len);
@@ -239,9 +242,10 @@ propose(struct node *n)
 			server_tx_done(n, b->hashes[i], P_EAGAIN, 0);
 		free(b->hashes);
 		free(b);
-		return;
+		return 0;
 	}
 	n->inflight++;
+	return 0;
 }
 
 static void
@@ -263,7 +267,8 @@ propose_tick(uv_timer_t *t)
 	}
 	while (n->npending > 0 && n->inflight < INFLIGHT_MAX &&
 	    (n->inflight == 0 || n->npending >= BATCH_EARLY))
-		propose(n);
+		if (propose(n) < 0)
+			break;
 }
 
 /* --- Replica signatures to the other members -------------------------------- */
