@@ -423,9 +423,9 @@ def corrupt(c):
     c.start(2, bootstrap=False)
     try:
         code = c.procs[2].wait(timeout=20)
+        c.procs.pop(2)
     except subprocess.TimeoutExpired:
-        code = None
-    c.procs.pop(2, None)
+        code = None         # still running: stop_all ends it
     log = open(c.p("node2.log")).read().lower()
     check("corrupt: the node with a damaged log entry refuses to start",
           code not in (None, 0) and ("checksum" in log or "corrupt" in log),
