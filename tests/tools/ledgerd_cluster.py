@@ -446,6 +446,8 @@ def main():
             with tempfile.TemporaryDirectory() as t:
                 try:
                     fn(t)
+                except Exception as e:      # a crash of the test is a failure
+                    check("scenario %s ran to its end" % what, False, repr(e))
                 finally:
                     for name in sorted(os.listdir(t)):
                         if name.startswith("node") and not all(results):
