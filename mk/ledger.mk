@@ -44,3 +44,24 @@ $(B)/freestanding/ledger-link-check: $(LEDGER_FS_OBJ)
 	@echo "ledger-link-check: lib/ledger and lib/dp link freestanding; need: $$(tr '\n' ' ' < $@)"
 
 LINK_CHECKS += $(B)/freestanding/ledger-link-check
+
+# nonos-ledgerd: the replicated node (docs/ledger.md): lib/ledger on
+# Canonical's Raft (Debian's libraft-dev) and libuv, linked dynamically
+# against the Debian libraries; nonos-ledger's parsers are shared.
+LEDGERD_OBJ := $(patsubst %.c,$(REL)/%.o,$(sort $(wildcard tools/nonos-ledgerd/*.c))) \
+	$(REL)/tools/nonos-ledger/util.o
+
+$(B)/tools/nonos-ledgerd: $(LEDGERD_OBJ) $(TOOL_COMMON_OBJ) $(LEDGER_REL_OBJ) $(REL_LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD [tool]   $@"
+	@$(CC) $(REL_LDFLAGS) $(LEDGERD_OBJ) $(TOOL_COMMON_OBJ) \
+		$(LEDGER_REL_OBJ) $(REL_LIBS) -lraft -luv -o $@
+
+TOOLS += $(B)/tools/nonos-ledgerd
+
+# bench/ledger's etcd peer load (bench/ledger/cluster.py): puts over
+# etcd's JSON gateway, shaped like nonos-ledger's load.
+$(B)/bench/etcd-put: bench/ledger/etcdput.c
+	@mkdir -p $(@D)
+	@echo "  LD [bench]  $@"
+	@$(CC) $(REL_CFLAGS) $< -lpthread -o $@

@@ -8,7 +8,8 @@ executables linked here for fuzz_elf, a manifest and signature made and signed b
 nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
 onion tests' directory documents, packet-ring operation scripts, Ethernet
 frames of each protocol netd parses, ledger transactions, blocks and a
-genesis made by nonos-ledger, ACPI tables laid out as firmware does, UEFI times,
+genesis made by nonos-ledger, a frame of each ledger client message,
+ACPI tables laid out as firmware does, UEFI times,
 terminal and line-editor input, NVMe Identify data, PRP requests and
 completion-queue scripts, virtqueue scripts and QEMU's virtio-net
 configuration space. The results are committed (a few KiB each); run
@@ -197,6 +198,34 @@ def ledger(tmp):
     }
     for name, data in seeds.items():
         write("fuzz_ledger_apply", name, data)
+    ledger_proto(read(os.path.join(tmp, "t1")), read(os.path.join(tmp, "blk")))
+
+
+def ledger_proto(tx, block):
+    """fuzz_ledger_proto: one frame of each client-protocol message
+    (lib/ledger/proto.h), a real transaction and block inside."""
+    frame = lambda t, body: struct.pack("<IB", 1 + len(body), t) + body
+    u64 = lambda v: struct.pack("<Q", v)
+    addr = lambda a: bytes([len(a)]) + a
+    seeds = {
+        "submit": frame(1, tx),
+        "account": frame(2, b"\x07" * 32),
+        "block": frame(3, u64(5)),
+        "status": frame(4, b""),
+        "sign": frame(5, b"\x01" * 32 + u64(5) + b"\x02" * 32 + b"\x03" * 64),
+        "member": frame(6, b"\x01" + u64(4) + addr(b"127.0.0.1:7004") + b"\x05" * 64),
+        "error": frame(0x80, struct.pack("<i", -3)),
+        "committed": frame(0x81, u64(9)),
+        "redirect": frame(0x82, addr(b"127.0.0.1:7001")),
+        "account_r": frame(0x83, u64(9) + b"\x01" + u64(3) + bytes(16)),
+        "block_r": frame(0x84, u64(1) + b"\x04" * 32 + struct.pack("<I", len(block)) +
+                         block + b"\x02" + b"\x05" * 96 + b"\x06" * 96),
+        "status_r": frame(0x85, u64(9) + b"\x04" * 32 + b"\x03" + u64(1) +
+                          addr(b"127.0.0.1:7001")),
+        "done": frame(0x86, b""),
+    }
+    for name, data in seeds.items():
+        write("fuzz_ledger_proto", name, data)
 
 
 def line():

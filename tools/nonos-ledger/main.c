@@ -18,6 +18,7 @@
 #include "tools/common/fileio.h"
 #include "tools/common/keyfile.h"
 #include "tools/nonos-ledger/ledger_tool.h"
+#include "tools/nonos-ledger/node.h"
 
 static const char usage[] =
     "usage: nonos-ledger COMMAND [OPTIONS] ...\n"
@@ -41,6 +42,10 @@ static const char usage[] =
     "  query     -d DIR WHAT [ARG]    print state, an account, a pool...\n"
     "  counts    -a ACCOUNTANT [--cap MICRO] [--eps MICRO] COUNT...\n"
     "                                 release usage counts with DP noise\n"
+    "  loadkeys  --seed S -n N        the payer keys of `--node ... load`\n"
+    "\n"
+    "  --node HOST:PORT COMMAND ...   talk to nonos-ledgerd: status, submit,\n"
+    "                                 account, block, member, load\n"
     "\n"
     "`nonos-ledger COMMAND --help` shows a command's usage.\n";
 
@@ -624,6 +629,8 @@ main(int argc, char **argv)
 		{ "verify", cmd_verify },
 		{ "query", cmd_query },
 		{ "counts", cmd_counts },
+		{ "loadkeys", cmd_loadkeys },
+		{ "--node", node_main },
 	};
 
 	return cli_main("nonos-ledger", usage, cmds,
