@@ -1,7 +1,7 @@
 /*
  * The errors of netd's TCP service, errno-style (negative; a result >= 0
- * is a value). lib/net/conn.c returns them; user/lib/net.h hands them to
- * programs, and net_strerror names them.
+ * is a value). lib/net/conn.c returns them; user/lib/netd.h hands them to
+ * programs, and netd_strerror names them.
  */
 #ifndef LIB_NET_NETERR_H
 #define LIB_NET_NETERR_H

@@ -17,7 +17,7 @@ enum initctl_op {
 
 /*
  * Badge bit of init's "status:S" grant: service S's endpoint for a holder
- * that may only ask how S is doing (netd: user/lib/net.h), never use it.
+ * that may only ask how S is doing (netd: user/lib/netd.h), never use it.
  */
 #define INITCTL_BADGE_STATUS	0x10000
 

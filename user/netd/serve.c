@@ -1,5 +1,5 @@
 /*
- * netd's client protocol (user/lib/net.h). The badge names the client
+ * netd's client protocol (user/lib/netd.h). The badge names the client
  * (init gives holder index + 1); NET_BADGE_STATUS marks a status-only
  * capability. Every length, handle and capability a client sends is
  * checked here or by lib/net/conn.c before it is used; connections are
@@ -9,7 +9,7 @@
 #include "lwip/def.h"
 #include "lwip/dhcp.h"
 #include "lwip/stats.h"
-#include "user/lib/net.h"
+#include "user/lib/netd.h"
 #include "user/lib/netdev.h"
 #include "user/netd/netd.h"
 

@@ -5,7 +5,7 @@
  * machine commands go to init.
  */
 #include "user/lib/initctl.h"
-#include "user/lib/net.h"
+#include "user/lib/netd.h"
 #include "user/shell/shell.h"
 
 #define O_READ		0x01
@@ -360,8 +360,8 @@ cmd_net(int argc, char **argv, struct sink *o, const struct source *in)
 	int64_t err;
 
 	for (uint64_t i = 0; i < NET_ST_ITEMS; i++) {
-		if ((err = net_status(SLOT_NETD, i, w[i])) < 0) {
-			outf(o, "net: netd: %s\n", net_strerror(err));
+		if ((err = netd_status(SLOT_NETD, i, w[i])) < 0) {
+			outf(o, "net: netd: %s\n", netd_strerror(err));
 			return 1;
 		}
 	}

@@ -10,8 +10,8 @@
  * ask NET_STATUS: the shell can show the link and counters without being
  * able to open a connection.
  */
-#ifndef USER_LIB_NET_H
-#define USER_LIB_NET_H
+#ifndef USER_LIB_NETD_H
+#define USER_LIB_NETD_H
 
 #include <stdint.h>
 
@@ -53,7 +53,7 @@ enum net_status_item {
 #define NET_F_LINK	2	/* the link is up */
 #define NET_F_BOUND	4	/* DHCP gave us an address */
 
-struct net_client {
+struct netd_client {
 	uint64_t slot;		/* badged endpoint capability to netd */
 	uint64_t frame;		/* slot of the buffer's frame */
 	uint64_t note;		/* slot of our notification */
@@ -64,19 +64,19 @@ struct net_client {
  * Makes the buffer (frame in slot frame, mapped at va) and a notification
  * (slot note), and hands both to netd. 0 or an error.
  */
-int64_t net_attach(struct net_client *c, uint64_t slot, uint64_t frame, uint64_t note,
+int64_t netd_attach(struct netd_client *c, uint64_t slot, uint64_t frame, uint64_t note,
     uint64_t va);
 /* These wait (on the notification) until the operation completes or fails. */
-int64_t net_connect(struct net_client *c, uint32_t ip, uint16_t port, uint32_t timeout_ms);
-int64_t net_listen(struct net_client *c, uint16_t port, uint32_t backlog);
-int64_t net_accept(struct net_client *c, int64_t h, uint32_t *ip, uint16_t *port);
+int64_t netd_connect(struct netd_client *c, uint32_t ip, uint16_t port, uint32_t timeout_ms);
+int64_t netd_listen(struct netd_client *c, uint16_t port, uint32_t backlog);
+int64_t netd_accept(struct netd_client *c, int64_t h, uint32_t *ip, uint16_t *port);
 /* Sends all n bytes (or fails): n, or an error. */
-int64_t net_send(struct net_client *c, int64_t h, const void *buf, uint64_t n);
+int64_t netd_send(struct netd_client *c, int64_t h, const void *buf, uint64_t n);
 /* Up to n bytes as soon as there are any; 0 once the peer closed. */
-int64_t net_recv(struct net_client *c, int64_t h, void *buf, uint64_t n);
-int64_t net_close(struct net_client *c, int64_t h);
+int64_t netd_recv(struct netd_client *c, int64_t h, void *buf, uint64_t n);
+int64_t netd_close(struct netd_client *c, int64_t h);
 /* One status item (any netd capability); out[3] as enum net_status_item says. */
-int64_t net_status(uint64_t slot, uint64_t item, uint64_t out[3]);
-const char *net_strerror(int64_t err);
+int64_t netd_status(uint64_t slot, uint64_t item, uint64_t out[3]);
+const char *netd_strerror(int64_t err);
 
 #endif

@@ -1,15 +1,15 @@
 /*
- * Client side of netd's protocol (net.h): each call is one SYS_CALL,
+ * Client side of netd's protocol (netd.h): each call is one SYS_CALL,
  * bytes through the shared buffer; on NET_EAGAIN the wrapper waits on its
  * notification and asks again. A netd restarted by init has lost our
  * buffer and connections: the calls then fail with NET_ENOBUF or
- * NET_EBADF, and net_attach starts over.
+ * NET_EBADF, and netd_attach starts over.
  */
-#include "user/lib/net.h"
+#include "user/lib/netd.h"
 #include "user/lib/nonos.h"
 
 static int64_t
-call(struct net_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d, struct msg *r)
+call(struct netd_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d, struct msg *r)
 {
 	if (ipc_call4(c->slot, op, a, b, d, 0, r) < 0)
 		return NET_EIPC;
@@ -18,7 +18,7 @@ call(struct net_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d, stru
 
 /* Calls op until it stops saying NET_EAGAIN, waiting in between. */
 static int64_t
-call_wait(struct net_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
+call_wait(struct netd_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
     struct msg *r)
 {
 	int64_t v;
@@ -31,7 +31,7 @@ call_wait(struct net_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
 }
 
 static int64_t
-give(struct net_client *c, uint64_t op, uint64_t cap)
+give(struct netd_client *c, uint64_t op, uint64_t cap)
 {
 	struct msg r;
 
@@ -41,7 +41,7 @@ give(struct net_client *c, uint64_t op, uint64_t cap)
 }
 
 int64_t
-net_attach(struct net_client *c, uint64_t slot, uint64_t frame, uint64_t note, uint64_t va)
+netd_attach(struct netd_client *c, uint64_t slot, uint64_t frame, uint64_t note, uint64_t va)
 {
 	int64_t err;
 
@@ -59,7 +59,7 @@ net_attach(struct net_client *c, uint64_t slot, uint64_t frame, uint64_t note, u
 }
 
 int64_t
-net_connect(struct net_client *c, uint32_t ip, uint16_t port, uint32_t timeout_ms)
+netd_connect(struct netd_client *c, uint32_t ip, uint16_t port, uint32_t timeout_ms)
 {
 	struct msg r;
 	int64_t h = call(c, NET_CONNECT, ip, port, timeout_ms, &r), v;
@@ -76,7 +76,7 @@ net_connect(struct net_client *c, uint32_t ip, uint16_t port, uint32_t timeout_m
 }
 
 int64_t
-net_listen(struct net_client *c, uint16_t port, uint32_t backlog)
+netd_listen(struct netd_client *c, uint16_t port, uint32_t backlog)
 {
 	struct msg r;
 
@@ -84,7 +84,7 @@ net_listen(struct net_client *c, uint16_t port, uint32_t backlog)
 }
 
 int64_t
-net_accept(struct net_client *c, int64_t h, uint32_t *ip, uint16_t *port)
+netd_accept(struct netd_client *c, int64_t h, uint32_t *ip, uint16_t *port)
 {
 	struct msg r;
 	int64_t v = call_wait(c, NET_ACCEPT, (uint64_t)h, 0, 0, &r);
@@ -97,7 +97,7 @@ net_accept(struct net_client *c, int64_t h, uint32_t *ip, uint16_t *port)
 }
 
 int64_t
-net_send(struct net_client *c, int64_t h, const void *buf, uint64_t n)
+netd_send(struct netd_client *c, int64_t h, const void *buf, uint64_t n)
 {
 	const uint8_t *p = buf;
 	uint64_t done = 0;
@@ -125,7 +125,7 @@ net_send(struct net_client *c, int64_t h, const void *buf, uint64_t n)
 }
 
 int64_t
-net_recv(struct net_client *c, int64_t h, void *buf, uint64_t n)
+netd_recv(struct netd_client *c, int64_t h, void *buf, uint64_t n)
 {
 	struct msg r;
 	int64_t v;
@@ -142,7 +142,7 @@ net_recv(struct net_client *c, int64_t h, void *buf, uint64_t n)
 }
 
 int64_t
-net_close(struct net_client *c, int64_t h)
+netd_close(struct netd_client *c, int64_t h)
 {
 	struct msg r;
 
@@ -150,7 +150,7 @@ net_close(struct net_client *c, int64_t h)
 }
 
 int64_t
-net_status(uint64_t slot, uint64_t item, uint64_t out[3])
+netd_status(uint64_t slot, uint64_t item, uint64_t out[3])
 {
 	struct msg r;
 
@@ -165,7 +165,7 @@ net_status(uint64_t slot, uint64_t item, uint64_t out[3])
 }
 
 const char *
-net_strerror(int64_t err)
+netd_strerror(int64_t err)
 {
 	static const char *const names[NET_ERRORS + 1] = {
 		"no error", "invalid argument", "no such connection",
