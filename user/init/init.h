@@ -21,6 +21,7 @@ enum grant_kind {
 	G_CLIENT,	/* a service's endpoint badged with the holder's index + 1 (arg: service) */
 	G_STATUS,	/* the same with INITCTL_BADGE_STATUS set: status questions only */
 	G_PCI,		/* the first free PCI function: vendor arg, device arg2 & 0xffff or arg2 >> 16 */
+	G_DOOR,		/* a client's capability with INITCTL_BADGE_DOOR set: netd's way out */
 };
 
 struct grant_spec {

@@ -62,6 +62,10 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_CLIENT:		/* the badge tells the service who calls */
 		*rights = RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, (uint64_t)i + 1);
+	case G_DOOR:		/* the service's way out: it trusts this badge alone */
+		*rights = RIGHT_WRITE | RIGHT_GRANT;
+		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,
+		    INITCTL_BADGE_DOOR | ((uint64_t)i + 1));
 	case G_STATUS:		/* nothing to pass along: no grant right */
 		*rights = RIGHT_WRITE;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,

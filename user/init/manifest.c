@@ -6,9 +6,12 @@
  * listed is given; docs/userspace.md describes the kinds. Endpoint kinds
  * name the services it may talk to.
  *
- * No program gets netd's TCP capability (client:netd): issue 14's onion
- * service will be the only one. The shell gets status:netd, which can
- * ask how the network is but not open a connection. netd gets both NIC
+ * No program gets netd's TCP capability (client:netd): oniond, the onion
+ * service, holds netd's door (door:netd), which connects only to the
+ * relays' ORPorts it names; a capability to oniond (client:oniond) is
+ * the only network capability a program can hold. The shell gets
+ * status:netd, which can ask how the network is but not open a
+ * connection, and client:oniond for fetch, resolve and tor. netd gets both NIC
  * drivers' endpoints (slots 18, 19) and uses the one whose device is there.
  */
 #include "user/init/init.h"
@@ -23,8 +26,9 @@
     "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \
+    "oniond   24576 5         5=console 16=serve:oniond 17=door:netd\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
-    " 23=status:netd\n" \
+    " 23=status:netd 24=client:oniond\n" \
     "conprobe 256   5         5=console 16=client:consoled\n"
 
 const char manifest[] = SERVICES;

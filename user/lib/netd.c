@@ -173,7 +173,8 @@ netd_strerror(int64_t err)
 		"timed out", "connection reset by peer", "not connected",
 		"port in use", "network down (no link or no address)",
 		"connection closed", "connection aborted", "no shared buffer",
-		"bad operation", "not permitted", "netd unreachable",
+		"bad operation", "not permitted", "service unreachable",
+		"host unreachable through the exit", "Tor not ready (no directory)",
 	};
 
 	if (err > 0 || -err > NET_ERRORS)

@@ -8,7 +8,10 @@
  *
  * A capability badged NET_BADGE_STATUS (init's "status:netd") may only
  * ask NET_STATUS: the shell can show the link and counters without being
- * able to open a connection.
+ * able to open a connection. A capability badged NET_BADGE_DOOR (init's
+ * "door:netd", oniond's) connects only to the addresses it last listed
+ * with NET_ALLOW; the default manifest gives no other capability that
+ * can connect (docs/net.md, "Fail closed").
  */
 #ifndef USER_LIB_NETD_H
 #define USER_LIB_NETD_H
@@ -20,6 +23,8 @@
 
 #define NET_BUF			65536	/* bytes in the shared buffer: one 16-page frame */
 #define NET_BADGE_STATUS	INITCTL_BADGE_STATUS	/* badge bit: status only */
+#define NET_BADGE_DOOR		INITCTL_BADGE_DOOR	/* badge bit: oniond, the door */
+#define NET_ALLOW_MAX		512	/* entries in the allowed set */
 
 enum net_op {
 	NET_SETBUF = 1,	/* TAG_CAP: the shared frame; starts a new session (the
@@ -33,6 +38,9 @@ enum net_op {
 	NET_RECV,	/* (handle, n <= NET_BUF) -> bytes, in the buffer; 0: the peer closed */
 	NET_CLOSE,	/* (handle) */
 	NET_STATUS,	/* (item) -> three words of enum net_status_item */
+	NET_ALLOW,	/* door only: (n <= NET_ALLOW_MAX) the only address:ports the
+			   door may connect to, n entries of struct net_allow in
+			   the buffer; replaces the earlier set */
 	NET_OPS
 };
 
@@ -46,12 +54,21 @@ enum net_status_item {
 	NET_ST_TCP,	/* connections open, opened, accepted */
 	NET_ST_ERR,	/* refused, timed out, reset */
 	NET_ST_DRIVER,	/* malformed ring slots or indices, driver's rx dropped, errors */
+	NET_ST_DOOR,	/* addresses allowed, connections refused (not allowed, or
+			   not the door), connections the door opened */
 	NET_ST_ITEMS
 };
 
 #define NET_F_DRIVER	1	/* attached to a NIC driver */
 #define NET_F_LINK	2	/* the link is up */
 #define NET_F_BOUND	4	/* DHCP gave us an address */
+
+/* One allowed destination (NET_ALLOW). */
+struct net_allow {
+	uint32_t ip;		/* a<<24|b<<16|c<<8|d */
+	uint16_t port;
+	uint16_t zero;
+};
 
 struct netd_client {
 	uint64_t slot;		/* badged endpoint capability to netd */

@@ -1,0 +1,49 @@
+# mk/oniond.mk: oniond, the onion service (user/oniond), linked like
+# mk/tor.mk's onion-user-check (included after it): its own objects, lib/onion
+# and lib/date compiled with the user programs' flags ($(ONION_USER)/...), the
+# nc_ API archive, the freestanding BearSSL and libsodium archives, crt0
+# and the user runtime. The generic module rule links objects only, so
+# oniond has its own.
+#
+# Its configuration is generated (tools/oniond-config.py) from make's
+# variables, and rebuilt when they change:
+#   AUTHORITIES=FILE   DirAuthority lines built into the image (tornet's
+#                      DIR/authorities format); none by default
+#   ONIOND_LOOPBACK=IP relays listed at 127.x are dialled at IP (tests: 10.0.2.2)
+#   ONIOND_DOCS=DIR    keys, consensus, micro: the directory carried in the
+#                      image until BEGIN_DIR (user/oniond/dir.c, WIRE)
+
+AUTHORITIES ?=
+ONIOND_LOOPBACK ?=
+ONIOND_DOCS ?=
+ONIOND_CONFIG_ARGS := $(if $(AUTHORITIES),--authorities $(abspath $(AUTHORITIES))) \
+	$(if $(ONIOND_LOOPBACK),--loopback-as $(ONIOND_LOOPBACK)) \
+	$(if $(ONIOND_DOCS),--docs $(abspath $(ONIOND_DOCS)))
+ONIOND_CONFIG := $(B)/user/oniond-gen/config.c
+
+# Regenerated every build (the files named may change without their names
+# changing); the script rewrites the file only when its text changes.
+$(ONIOND_CONFIG): FORCE tools/oniond-config.py
+	@mkdir -p $(@D)
+	@python3 tools/oniond-config.py $@ $(ONIOND_CONFIG_ARGS)
+
+$(B)/user/oniond-gen/config.o: $(ONIOND_CONFIG)
+	@echo "  CC [user]   $<"
+	@$(CC) $(USER_CFLAGS) -c $< -o $@
+
+ONIOND_OBJ := $(patsubst %.c,$(B)/user/%.o,$(wildcard user/oniond/*.c))
+ONIOND_LIB_OBJ := $(patsubst %.c,$(ONION_USER)/%.o,$(filter lib/onion/%,$(LIB_SRC))) \
+	$(ONION_USER)/lib/date/date.o
+$(ONIOND_OBJ): USER_CFLAGS += $(BEARSSL_INC) $(SODIUM_INC) -isystem lib/crypto/shim
+$(ONIOND_OBJ): | $(BEARSSL_STAMP) $(SODIUM_STAMP) $(SODIUM_VERSION_H)
+
+.SECONDEXPANSION:
+$(B)/modules/oniond: $(ONIOND_OBJ) $(B)/user/oniond-gen/config.o $(ONIOND_LIB_OBJ) \
+		$(ONION_USER)/libnc.a $(B)/freestanding/libbearssl.a \
+		$(B)/freestanding/libsodium.a $$(USER_RT_OBJ) user/user.ld $(B)/user/oniond.srcs
+	@mkdir -p $(@D)
+	@echo "  LD [user]   $@"
+	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
+		--strip-debug -o $@ $(ONIOND_OBJ) $(B)/user/oniond-gen/config.o \
+		$(ONIOND_LIB_OBJ) $(USER_RT_OBJ) $(ONION_USER)/libnc.a \
+		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
