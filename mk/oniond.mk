@@ -47,3 +47,36 @@ $(B)/modules/oniond: $(ONIOND_OBJ) $(B)/user/oniond-gen/config.o $(ONIOND_LIB_OB
 		--strip-debug -o $@ $(ONIOND_OBJ) $(B)/user/oniond-gen/config.o \
 		$(ONIOND_LIB_OBJ) $(USER_RT_OBJ) $(ONION_USER)/libnc.a \
 		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
+
+# --- The in-guest test's image -------------------------------------------------
+# tests/onion/test_guest.py builds $(B)/onion-test/nonos.img with a test
+# network's AUTHORITIES, ONIOND_LOOPBACK and ONIOND_DOCS: the image of
+# `make image` with this oniond in place of the default one, so the tests
+# that boot build/nonos.img are not disturbed.
+ONIOND_TEST := $(B)/onion-test
+
+$(ONIOND_TEST)/config.c: FORCE tools/oniond-config.py
+	@mkdir -p $(@D)
+	@python3 tools/oniond-config.py $@ $(ONIOND_CONFIG_ARGS)
+
+$(ONIOND_TEST)/config.o: $(ONIOND_TEST)/config.c
+	@$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(ONIOND_TEST)/modules/oniond: $(ONIOND_OBJ) $(ONIOND_TEST)/config.o $(ONIOND_LIB_OBJ) \
+		$(ONION_USER)/libnc.a $(B)/freestanding/libbearssl.a \
+		$(B)/freestanding/libsodium.a $$(USER_RT_OBJ) user/user.ld
+	@mkdir -p $(@D)
+	@echo "  LD [user]   $@"
+	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
+		--strip-debug -o $@ $(ONIOND_OBJ) $(ONIOND_TEST)/config.o \
+		$(ONIOND_LIB_OBJ) $(USER_RT_OBJ) $(ONION_USER)/libnc.a \
+		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
+
+$(ONIOND_TEST)/nonos.img: $(B)/BOOTX64.EFI $(B)/kernel.img.elf \
+		$$(filter-out $(B)/modules/oniond,$$(BOOT_MODULES)) \
+		$(ONIOND_TEST)/modules/oniond scripts/mkimage $$(BOOT_POLICY) \
+		$$(MANIFEST_TOOL) $$(SIGNING_KEY) $(B)/boot/image-version
+	NONOS_MANIFEST=$(MANIFEST_TOOL) scripts/mkimage -k $(SIGNING_KEY) \
+		-V $(IMAGE_VERSION) -p $(BOOT_POLICY) $@ $(B)/BOOTX64.EFI \
+		$(B)/kernel.img.elf $(filter-out $(B)/modules/oniond,$(BOOT_MODULES)) \
+		$(ONIOND_TEST)/modules/oniond

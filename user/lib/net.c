@@ -9,6 +9,8 @@
 #include "user/lib/netd.h"
 #include "user/lib/nonos.h"
 
+#define WAKE_TICKS	100	/* 1 s */
+
 static int64_t
 call(struct net_conn *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
     struct msg *r)
@@ -25,6 +27,10 @@ call_wait(struct net_conn *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
 	int64_t v;
 
 	while ((v = call(c, op, a, b, d, r)) == NET_EAGAIN) {
+		/* A timer wakes us now and then: an oniond that died cannot
+		   signal, and the next call learns from its successor. */
+		if (ticks() >= c->due && timer_notify(c->note, WAKE_TICKS) == 0)
+			c->due = ticks() + WAKE_TICKS;
 		if (notify_wait(c->note) < 0)
 			return NET_EIPC;
 	}
@@ -51,6 +57,7 @@ net_attach(struct net_conn *c, uint64_t slot, uint64_t frame, uint64_t note,
 	c->frame = frame;
 	c->note = note;
 	c->buf = (uint8_t *)(uintptr_t)va;
+	c->due = 0;
 	if (frame_create(SLOT_MEMORY, frame, NETS_BUF / USER_PAGE) < 0 ||
 	    map(frame, va, RIGHT_READ | RIGHT_WRITE) < 0 ||
 	    notification_create(SLOT_MEMORY, note) < 0)

@@ -54,6 +54,7 @@ struct net_conn {
 	uint64_t frame;		/* slot of the buffer's frame */
 	uint64_t note;		/* slot of our notification */
 	uint8_t *buf;		/* where the frame is mapped */
+	uint64_t due;		/* tick of our wake-up timer's end */
 };
 
 /*

@@ -153,8 +153,10 @@ main(uint64_t arg)
 		printf("oniond: no entropy from the kernel; not starting\n");
 		return 1;
 	}
+	/* Without authorities we stay, refusing streams, rather than be
+	   restarted in a loop: the image cannot change until a new boot. */
 	if (dir_load_authorities() != 0)
-		return 1;
+		serve_forever();
 	if ((err = make_notifications()) < 0) {
 		printf("oniond: cannot make its notification: %s\n", err_name(err));
 		return 1;

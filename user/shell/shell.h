@@ -17,6 +17,10 @@
 #define SLOT_FSBUF	21	/* the frame shared with ramfs */
 #define SLOT_NEWFS	22	/* a narrower directory capability on its way in */
 #define SLOT_NETD	23	/* netd, status only (init: status:netd) */
+#define SLOT_ONIOND	24	/* oniond (init: client:oniond): streams through Tor */
+#define SLOT_ONIOND_BUF	25	/* the frame shared with oniond */
+#define SLOT_ONIOND_NOTE 26	/* our notification for oniond */
+#define ONIOND_BUF_VA	0x0000180000000000ULL
 #define FSBUF_VA	0x0000100000000000ULL
 #define PIPE_MAX	65536	/* bytes one command may pass to the next */
 
@@ -54,6 +58,11 @@ void sink_write(struct sink *o, const char *s, size_t n);
 /* Sets the terminal's colours (SGR parameters, "0" resets); other sinks get only text. */
 void sink_colour(struct sink *o, const char *sgr);
 void outf(struct sink *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* net_cmds.c: through Tor (oniond). */
+int cmd_fetch(int argc, char **argv, struct sink *out, const struct source *in);
+int cmd_resolve(int argc, char **argv, struct sink *out, const struct source *in);
+int cmd_tor(int argc, char **argv, struct sink *out, const struct source *in);
 
 /* The command named name, or NULL. */
 const struct cmd *find_command(const char *name);
