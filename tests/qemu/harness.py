@@ -79,9 +79,12 @@ class Guest:
     """One running QEMU with its serial console on our pipes."""
 
     def __init__(self, image, name, cmdline="qemu-exit", smp=2, memory="512M",
-                 extra=(), accel_name=None, monitor=False, snapshot=True):
+                 extra=(), accel_name=None, monitor=False, snapshot=True,
+                 wrap=()):
         """monitor: give QEMU's human monitor a socket, for monitor().
-        snapshot=False: the guest's disk writes reach image (a copy)."""
+        snapshot=False: the guest's disk writes reach image (a copy).
+        wrap: a command QEMU runs under (tests/onion/netns.py's
+        Netns.command([]): QEMU inside a network namespace)."""
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
         self.log = open(os.path.join(LOG_DIR, name + ".log"), "wb")
@@ -96,7 +99,7 @@ class Guest:
         cmd = qemu_command(image, accel_name or accel(), cmdline, smp, memory,
                            ["-display", "none", "-serial", "stdio",
                             "-monitor", mon] + list(extra), snapshot)
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(list(wrap) + cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.stamps = []  # (seconds since start, offset in self.out)

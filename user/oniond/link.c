@@ -49,7 +49,8 @@ links_attach(void)
 		link_conn[i] = -1;
 	if (frame_create(SLOT_MEMORY, SLOT_NETD_BUF, NET_BUF / USER_PAGE) < 0 ||
 	    map(SLOT_NETD_BUF, NETD_BUF_VA, RIGHT_READ | RIGHT_WRITE) < 0 ||
-	    cap_derive(SLOT_EVENTS, SLOT_NETD_NOTE, RIGHT_WRITE, BIT_NETD) < 0)
+	    cap_derive(SLOT_EVENTS, SLOT_NETD_NOTE, RIGHT_WRITE | RIGHT_GRANT,
+	    BIT_NETD) < 0)
 		return NET_ENOMEM;
 	if ((err = netd_give(NET_SETBUF, SLOT_NETD_BUF)) < 0)
 		return err;

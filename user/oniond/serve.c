@@ -99,6 +99,8 @@ attach(struct stream *st, int ci)
 	}
 	st->os = s;
 	st->state = S_CONNECTING;
+	printf("oniond: stream for program %u tag %u on circuit %d\n", st->owner,
+	    (unsigned)(st->iso & 0xffffffffu), ci);
 }
 
 /* Finds or builds a circuit of st's class whose exit allows its port. */

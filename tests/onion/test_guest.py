@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""oniond in the guest, against a private Tor network (issue 14).
+
+In a network namespace of its own (tests/onion/netns.py; needs root) the
+test starts tests/onion/tornet.py's relays on the namespace's 127.0.0.1,
+an HTTP server at the test port, and QEMU with a virtio NIC on user
+networking, which shows the guest that loopback as 10.0.2.2, and a
+filter-dump of every frame. The image (build/onion-test/nonos.img) has
+the network's authorities built in (make AUTHORITIES=...), relays at
+127.x dialled at 10.0.2.2, and the directory documents the test fetched
+from an authority (until oniond fetches them over BEGIN_DIR). Then, in
+the guest's shell:
+  - oniond bootstraps; netd was told only ORPorts;
+  - fetch of a page and of a 10 MiB file over 3 hops, names resolved at
+    the exit, checked by BLAKE3 against b3sum here;
+  - resolve at an exit;
+  - two programs (isolation classes) get different circuits: the shell's
+    fetch with two tags;
+  - oniond killed mid-stream: the fetch fails with an error, init
+    restarts oniond, the next fetch works;
+  - leakcheck.py on the capture: every frame is ARP, DHCP or TCP to a
+    relay's ORPort;
+  - a second boot whose consensus was tampered with: oniond refuses it.
+Nothing leaves the namespace: it has no interface but lo.
+"""
+import base64
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+import harness  # noqa: E402
+import leakcheck  # noqa: E402
+import netns  # noqa: E402
+import tornet  # noqa: E402
+
+BASE = 23100
+WORK = os.path.join(ROOT, "build", "onion-guest")
+NET = os.path.join(WORK, "net")
+DOCS = os.path.join(WORK, "docs")
+WWW = os.path.join(WORK, "www")
+IMAGE = os.path.join(ROOT, "build", "onion-test", "nonos.img")
+PROMPT = r"\n\$ "
+BIG = 10 << 20
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print("%s: %s%s" % ("PASS" if ok else "FAIL", name,
+                        " (%s)" % detail if detail else ""), flush=True)
+    return ok
+
+
+def get_docs(dirport, out):
+    """(In the namespace.) The key certificates, the microdescriptor
+    consensus and its microdescriptors from an authority's DirPort."""
+    os.makedirs(out, exist_ok=True)
+
+    def get(path):
+        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (dirport, path),
+                                    timeout=20) as r:
+            return r.read()
+
+    keys = get("/tor/keys/all")
+    cons = get("/tor/status-vote/current/consensus-microdesc")
+    digests = [l.split()[1] for l in cons.decode().splitlines()
+               if l.startswith("m ")]
+    micro = get("/tor/micro/d/" + "-".join(digests)) if digests else b""
+    for name, data in (("keys", keys), ("consensus", cons), ("micro", micro)):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+
+def build_image(docs):
+    p = subprocess.run(
+        ["make", "-C", ROOT, "-j2", "--no-print-directory",
+         "build/onion-test/nonos.img",
+         "AUTHORITIES=" + os.path.join(NET, "authorities"),
+         "ONIOND_LOOPBACK=10.0.2.2", "ONIOND_DOCS=" + docs],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        print(p.stdout.decode()[-3000:])
+    return p.returncode == 0
+
+
+def boot(ns, name, cap):
+    extra = ["-netdev", "user,id=n0,ipv6=off",
+             "-device", "virtio-net-pci,netdev=n0,romfile=",
+             "-object", "filter-dump,id=f0,netdev=n0,file=" + cap]
+    return harness.Guest(IMAGE, name, cmdline="", extra=extra,
+                         wrap=ns.command([]))
+
+
+def shell(g, line, timeout=60):
+    """Types line; its output once the prompt is back."""
+    g.proc.stdin.write(line.encode() + b"\r")
+    g.proc.stdin.flush()
+    start = g.pos
+    g.wait_for(PROMPT, timeout)
+    return g.out[start:g.pos]
+
+
+def b3(path):
+    return subprocess.run(["b3sum", "--no-names", path], check=True,
+                          stdout=subprocess.PIPE).stdout.decode().strip()
+
+
+def blake3_of(out):
+    m = re.search(r"blake3 ([0-9a-f]{64})", out)
+    return m.group(1) if m else None
+
+
+def session(ns, ports):
+    cap = os.path.join(WORK, "guest.pcap")
+    g = boot(ns, "onion-guest", cap)
+    try:
+        run_session(g, ports)
+    finally:
+        shell_off(g)
+    frames = leakcheck.read_pcap(open(cap, "rb").read())
+    allowed = leakcheck.consensus_orports(
+        open(os.path.join(DOCS, "consensus")).read())
+    allowed |= leakcheck.authority_orports(
+        open(os.path.join(NET, "authorities")).read())
+    r = leakcheck.check(frames, allowed)
+    print(r.text())
+    check("leak check: every frame ARP, DHCP or TCP to a relay ORPort",
+          r.violations() == 0 and r.counts["TCP to a relay"] > 0,
+          "%d frames, %d TCP to relays" % (r.frames, r.counts["TCP to a relay"]))
+
+
+def shell_off(g):
+    try:
+        g.proc.stdin.write(b"shutdown\r")
+        g.proc.stdin.flush()
+        g.wait_exit(60)
+    except Exception:
+        g.kill()
+
+
+def run_session(g, ports):
+    t0 = time.monotonic()
+    g.wait_for(PROMPT, 180)
+    ok = g.wait_for(r"oniond: bootstrapped 100%", 120, fail=False)
+    check("oniond bootstraps from the built-in authorities", ok,
+          "%.1f s after QEMU started" % (time.monotonic() - t0))
+    out = shell(g, "net")
+    m = re.search(r"door: +(\d+) relay ORPorts allowed; (\d+) connections "
+                  r"refused", out)
+    check("netd was told only the relays' ORPorts",
+          m is not None and 0 < int(m.group(1)) <= 6, out.strip()[-200:])
+    test = ports["test"]
+    t = time.monotonic()
+    out = shell(g, "fetch http://www.nonos-test:%d/index.html page" % test, 180)
+    check("fetch of a page over 3 hops, name resolved at the exit",
+          blake3_of(out) == b3(os.path.join(WWW, "index.html")),
+          "%.1f s: %s" % (time.monotonic() - t, out.strip()[-200:]))
+    t = time.monotonic()
+    out = shell(g, "fetch http://127.0.0.1:%d/big big" % test, 600)
+    dt = time.monotonic() - t
+    check("fetch of 10 MiB over 3 hops, BLAKE3 as on the host",
+          blake3_of(out) == b3(os.path.join(WWW, "big")),
+          "%.1f s, %.2f MiB/s" % (dt, 10 / dt))
+    out = shell(g, "resolve host.nonos-test", 120)
+    check("resolve at an exit", "127.0.0.1 (resolved at a Tor exit)" in out,
+          out.strip()[-120:])
+    out = shell(g, "resolve no-such-name.invalid", 120)
+    check("an unresolvable name is an error", "host unreachable" in out,
+          out.strip()[-120:])
+    before = g.pos
+    shell(g, "fetch -t 7 http://127.0.0.1:%d/index.html p7" % test, 180)
+    built = re.findall(r"oniond: stream for program (\d+) tag (\d+) on circuit (\d+)",
+                       g.out)
+    circ = {(p, t): c for p, t, c in built}
+    shell_circ = {t: c for (p, t), c in circ.items()}
+    check("another isolation class gets another circuit",
+          "0" in shell_circ and "7" in shell_circ and
+          shell_circ["0"] != shell_circ["7"], str(circ))
+    # oniond killed in the middle of a fetch.
+    g.proc.stdin.write(b"fetch http://127.0.0.1:%d/big big2\r" % test)
+    g.proc.stdin.flush()
+    g.wait_for(r"fetch: (1|2|3) ?\d* KiB", 120, fail=False)
+    start = g.pos
+    g.proc.stdin.write(b"kill oniond\r")
+    g.proc.stdin.flush()
+    got = g.wait_for(PROMPT, 120, fail=False)
+    out = g.out[start:g.pos]
+    check("oniond killed mid-stream: the fetch fails with an error",
+          got and re.search(r"fetch: stream: |fetch: .*unreachable|fetch: .*session",
+                            g.out[before:]) is not None, out.strip()[-300:])
+    ok = g.wait_for(r"oniond: bootstrapped 100%", 60, fail=False)
+    check("init restarts oniond, which bootstraps again", ok)
+    out = shell(g, "fetch http://127.0.0.1:%d/index.html again" % test, 180)
+    if blake3_of(out) is None:	# the first call after a restart re-attaches
+        out = shell(g, "fetch http://127.0.0.1:%d/index.html again" % test, 180)
+    check("the next fetch works", blake3_of(out) == b3(os.path.join(WWW, "index.html")),
+          out.strip()[-200:])
+    out = shell(g, "tor")
+    check("tor shows bootstrap, guard and circuits",
+          "bootstrap: 100%" in out and "guard:" in out, out.strip())
+
+
+def tampered(ns):
+    """A consensus with one relay's port changed: the signatures fail."""
+    bad = os.path.join(WORK, "docs-bad")
+    shutil.rmtree(bad, ignore_errors=True)
+    shutil.copytree(DOCS, bad)
+    p = os.path.join(bad, "consensus")
+    text = open(p, "rb").read()
+    i = text.index(b"\nr ")
+    j = text.index(b"\n", i + 1)
+    line = text[i:j].split(b" ")
+    line[7] = str(int(line[7]) + 1).encode()	# the ORPort
+    open(p, "wb").write(text[:i] + b" ".join(line) + text[j:])
+    if not check("image with a tampered consensus builds", build_image(bad)):
+        return
+    g = boot(ns, "onion-guest-tampered", os.path.join(WORK, "tampered.pcap"))
+    try:
+        ok = g.wait_for(r"oniond: consensus refused: ", 180, fail=False)
+        check("a tampered consensus is refused", ok,
+              g.out[g.pos - 200:g.pos].strip() if ok else "")
+        out = shell(g, "fetch http://127.0.0.1:8/ x", 60)
+        check("and no stream is opened", "Tor not ready" in out, out.strip()[-100:])
+    finally:
+        shell_off(g)
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "getdocs":
+        get_docs(int(sys.argv[2]), sys.argv[3])
+        return 0
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WWW)
+    with open(os.path.join(WWW, "index.html"), "w") as f:
+        f.write("<html><body>NØNOS through Tor</body></html>\n")
+    with open(os.path.join(WWW, "big"), "wb") as f:
+        f.write(os.urandom(BIG))
+    procs = []
+    with netns.Netns() as ns:
+        try:
+            t = time.monotonic()
+            ports = ns.tornet(NET, BASE)
+            check("private Tor network in the namespace", True,
+                  "%.1f s" % (time.monotonic() - t))
+            ns.run([sys.executable, os.path.abspath(__file__), "getdocs",
+                    str(ports["dir"]), DOCS], check=True)
+            check("image with the network's authorities builds", build_image(DOCS))
+            procs.append(ns.popen(
+                [sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
+                 "--directory", WWW, str(ports["test"])],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            session(ns, ports)
+            tampered(ns)
+        finally:
+            for p in procs:
+                p.kill()
+                p.wait()
+            tornet.stop(NET)
+    failed = results.count(False)
+    print("test_guest: %d passed, %d failed" % (len(results) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
