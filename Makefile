@@ -167,6 +167,7 @@ USER_LIBS_e1000e := $(NIC_SRC)
 USER_LIBS_virtioblk := lib/virtio/virtq.c lib/virtio/pci.c lib/gpt/gpt.c lib/gpt/crc32.c
 USER_LIBS_nettest := lib/pktring/pktring.c
 USER_LIBS_shell := lib/crypto/blake3.c
+USER_LIBS_oniontest := lib/crypto/blake3.c
 USER_LIBS_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename $(sort \
 	$(foreach p,$(USER_PROGS),$(USER_LIBS_$(p)))))))
 

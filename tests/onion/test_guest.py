@@ -14,10 +14,11 @@ the guest's shell:
   - fetch of a page and of a 10 MiB file over 3 hops, names resolved at
     the exit, checked by BLAKE3 against b3sum here;
   - resolve at an exit;
-  - two programs (isolation classes) get different circuits: the shell's
-    fetch with two tags;
-  - oniond killed mid-stream: the fetch fails with an error, init
-    restarts oniond, the next fetch works;
+  - isolation: the shell's fetches with two tags get two circuits, and a
+    second program (user/oniontest, the manifest of init's argument 3)
+    gets another;
+  - oniond killed while oniontest reads: it gets an error, init restarts
+    oniond, its next try and the shell's next fetch work;
   - leakcheck.py on the capture: every frame is ARP, DHCP or TCP to a
     relay's ORPort;
   - a second boot whose consensus was tampered with: oniond refuses it.
@@ -96,7 +97,7 @@ def boot(ns, name, cap):
     extra = ["-netdev", "user,id=n0,ipv6=off",
              "-device", "virtio-net-pci,netdev=n0,romfile=",
              "-object", "filter-dump,id=f0,netdev=n0,file=" + cap]
-    return harness.Guest(IMAGE, name, cmdline="", extra=extra,
+    return harness.Guest(IMAGE, name, cmdline="initarg=3", extra=extra,
                          wrap=ns.command([]))
 
 
@@ -185,19 +186,25 @@ def run_session(g, ports):
     check("another isolation class gets another circuit",
           "0" in shell_circ and "7" in shell_circ and
           shell_circ["0"] != shell_circ["7"], str(circ))
-    # oniond killed in the middle of a fetch.
-    g.proc.stdin.write(b"fetch http://127.0.0.1:%d/big big2\r" % test)
-    g.proc.stdin.flush()
-    g.wait_for(r"fetch: (1|2|3) ?\d* KiB", 120, fail=False)
-    start = g.pos
-    g.proc.stdin.write(b"kill oniond\r")
-    g.proc.stdin.flush()
-    got = g.wait_for(PROMPT, 120, fail=False)
-    out = g.out[start:g.pos]
-    check("oniond killed mid-stream: the fetch fails with an error",
-          got and re.search(r"fetch: stream: |fetch: .*unreachable|fetch: .*session",
-                            g.out[before:]) is not None, out.strip()[-300:])
-    ok = g.wait_for(r"oniond: bootstrapped 100%", 60, fail=False)
+    # A second program, oniontest, reads the 10 MiB slowly; oniond is
+    # killed under it.
+    mark = g.pos
+    shell(g, "write /oniontest %d /big" % test)
+    g.wait_for(r"oniontest: 1024 KiB", 180, fail=False)
+    streams = re.findall(r"oniond: stream for program (\d+) tag 0 on circuit (\d+)",
+                         g.out)
+    progs = {}
+    for p, c in streams:
+        progs[p] = c
+    check("two programs get different circuits", len(progs) >= 2 and
+          len(set(progs.values())) == len(progs), str(progs))
+    shell(g, "kill oniond")
+    killed = g.pos
+    m = g.wait_for(r"oniontest: stream failed: ([^\n]*)", 60, fail=False)
+    check("oniond killed mid-stream: the program gets an error", m,
+          re.findall(r"oniontest: stream failed: [^\n]*", g.out[mark:])[:1])
+    ok = g.wait_for(r"oniond: bootstrapped 100%", 60, fail=False) or \
+        re.search(r"oniond: bootstrapped 100%", g.out[killed:])
     check("init restarts oniond, which bootstraps again", ok)
     out = shell(g, "fetch http://127.0.0.1:%d/index.html again" % test, 180)
     if blake3_of(out) is None:	# the first call after a restart re-attaches
@@ -205,6 +212,12 @@ def run_session(g, ports):
     check("the next fetch works", blake3_of(out) == b3(os.path.join(WWW, "index.html")),
           out.strip()[-200:])
     out = shell(g, "tor")
+    ok = g.wait_for(r"oniontest: fetched (\d+) bytes, blake3 ([0-9a-f]+)", 240,
+                    fail=False)
+    m = re.search(r"oniontest: fetched (\d+) bytes, blake3 ([0-9a-f]+)", g.out[mark:])
+    check("the program's next try, after the restart, gets all 10 MiB",
+          m is not None and m.group(2) == b3(os.path.join(WWW, "big")),
+          m.group(0) if m else "")
     check("tor shows bootstrap, guard and circuits",
           "bootstrap: 100%" in out and "guard:" in out, out.strip())
 

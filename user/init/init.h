@@ -50,6 +50,8 @@ extern const char manifest[];
 extern const char manifest_test[];
 /* The network benchmark's manifest (init's argument 2). */
 extern const char manifest_bench[];
+/* The onion test's manifest (init's argument 3). */
+extern const char manifest_onion[];
 
 /*
  * Parses manifest text into svc (at most MAX_SERVICES); the count, or -1

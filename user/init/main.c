@@ -294,13 +294,13 @@ main(uint64_t arg)
 {
 	/*
 	 * Our argument (kernel option initarg=): its low byte picks the
-	 * manifest, 1 the tests', 2 bench/net's; the bits above it, when
+	 * manifest, 1 the tests', 2 bench/net's, 3 the onion test's; the bits above it, when
 	 * set, cap every share at that many MiB (tests that fill ramfs).
 	 */
 	share_cap_kib = (arg >> 8) * 1024;
 	arg &= 0xff;
 	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : arg == 2 ? manifest_bench :
-	    manifest, svc)) < 0 || setup() < 0) {
+	    arg == 3 ? manifest_onion : manifest, svc)) < 0 || setup() < 0) {
 		printf("init: stopped\n");
 		return 1;
 	}

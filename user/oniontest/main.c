@@ -1,0 +1,153 @@
+/*
+ * oniontest: a second program with a capability to oniond (slot 16),
+ * started only by the onion test's manifest (init's argument 3) for
+ * tests/onion/test_guest.py. It holds nothing else that reaches the
+ * network: a file system capability (slot 17) on which the test tells it
+ * what to fetch, by writing "PORT PATH" into /oniontest.
+ *
+ * It then reads http://127.0.0.1:PORT/PATH slowly (a reader the test can
+ * interrupt), printing progress; when oniond is killed under it the read
+ * fails with an error, which it prints, and it tries again on a new
+ * session until the whole body has come, then prints its length and
+ * BLAKE3. Its streams are its own: oniond isolates them from the shell's.
+ */
+#include "lib/crypto/blake3.h"
+#include "lib/fmt/fmt.h"
+#include "lib/ramfs/ramfs.h"
+#include "user/lib/net.h"
+#include "user/lib/nonos.h"
+#include "user/lib/rfs.h"
+
+#define SLOT_ONIOND	16
+#define SLOT_FS		17
+#define SLOT_FSBUF	18
+#define SLOT_BUF	19
+#define SLOT_NOTE	20
+#define SLOT_SLEEP	21
+#define FS_VA		0x0000100000000000ULL
+#define NET_VA		0x0000180000000000ULL
+#define CHUNK		16384
+#define TRIES		20
+
+static struct net_conn nc;
+static struct rfs fs;
+static char buf[CHUNK];
+
+static void
+sleep_ticks(uint64_t n)
+{
+	timer_notify(SLOT_SLEEP, n);
+	notify_wait(SLOT_SLEEP);
+}
+
+/* A new session with oniond (the old one's frame and notification go). */
+static int64_t
+attach(void)
+{
+	unmap(SLOT_BUF, NET_VA);
+	cap_delete(SLOT_BUF);
+	cap_delete(SLOT_NOTE);
+	return net_attach(&nc, SLOT_ONIOND, SLOT_BUF, SLOT_NOTE, NET_VA);
+}
+
+/* "PORT PATH" from /oniontest, once the test has written it. */
+static int
+wait_order(unsigned *port, char *path, size_t cap)
+{
+	uint64_t info[2];
+	int64_t h, n;
+	size_t i = 0;
+
+	/* The shell's write ends the line last: until then, look again. */
+	for (n = 0; n <= 0 || buf[n - 1] != '\n'; sleep_ticks(50)) {
+		if ((h = rfs_open_info(&fs, "/oniontest", RAMFS_O_READ, info)) < 0)
+			continue;
+		n = rfs_read(&fs, h, buf, sizeof(buf) - 1);
+		rfs_close(&fs, h);
+	}
+	buf[n] = '\0';
+	*port = 0;
+	while (buf[i] >= '0' && buf[i] <= '9')
+		*port = *port * 10 + (unsigned)(buf[i++] - '0');
+	if (buf[i++] != ' ' || *port == 0 || *port > 65535)
+		return -1;
+	for (n = 0; buf[i] > ' ' && (size_t)n < cap - 1; )
+		path[n++] = buf[i++];
+	path[n] = '\0';
+	return 0;
+}
+
+/* One try: the whole body into the hash; its length, or an error. */
+static int64_t
+fetch(unsigned port, const char *path, struct blake3 *h)
+{
+	char req[512];
+	int64_t s, n, body = -1, got = 0, next = 1 << 20;
+	int len;
+
+	if ((s = net_open(&nc, "127.0.0.1", (uint16_t)port, 0)) < 0)
+		return s;
+	len = (int)fmt_snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Connection: close\r\n\r\n", path);
+	if ((n = net_write(&nc, s, req, (uint64_t)len)) < 0)
+		return n;
+	printf("oniontest: reading %s slowly\n", path);
+	blake3_init(h);
+	while ((n = net_read(&nc, s, buf, sizeof(buf))) > 0) {
+		int64_t off = 0;
+
+		if (body < 0) {		/* the head fits in the first chunk */
+			for (off = 0; off + 3 < n; off++)
+				if (memcmp(buf + off, "\r\n\r\n", 4) == 0)
+					break;
+			if (off + 3 >= n)
+				return NET_EINVAL;
+			off += 4;
+			body = 0;
+		}
+		blake3_update(h, buf + off, (size_t)(n - off));
+		got += n - off;
+		if (got >= next) {
+			printf("oniontest: %lld KiB\n", (long long)(got >> 10));
+			next += 1 << 20;
+		}
+		sleep_ticks(2);
+	}
+	net_close(&nc, s);
+	return n < 0 ? n : got;
+}
+
+int
+main(uint64_t arg)
+{
+	struct blake3 h;
+	uint8_t d[32];
+	char path[256];
+	unsigned port;
+	int64_t r = NET_EIPC;
+
+	(void)arg;
+	if (notification_create(SLOT_MEMORY, SLOT_SLEEP) < 0 ||
+	    rfs_attach(&fs, SLOT_FS, SLOT_FSBUF, FS_VA) < 0) {
+		printf("oniontest: cannot start\n");
+		return 1;
+	}
+	if (wait_order(&port, path, sizeof(path)) != 0) {
+		printf("oniontest: /oniontest is not 'PORT PATH'\n");
+		return 1;
+	}
+	for (int i = 0; i < TRIES; i++) {
+		if ((r = attach()) == 0 && (r = fetch(port, path, &h)) >= 0)
+			break;
+		printf("oniontest: stream failed: %s\n", net_strerror(r));
+		sleep_ticks(100);
+	}
+	if (r < 0)
+		return 1;
+	blake3_final(&h, d, sizeof(d));
+	printf("oniontest: fetched %lld bytes, blake3 ", (long long)r);
+	for (int i = 0; i < 32; i++)
+		printf("%02x", d[i]);
+	printf("\n");
+	return 0;
+}
