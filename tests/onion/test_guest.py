@@ -188,8 +188,8 @@ def run_session(g, ports):
           shell_circ["0"] != shell_circ["7"], str(circ))
     # A second program, oniontest, reads the 10 MiB slowly; oniond is
     # killed under it.
+    # It starts once oniond has opened the shell's three streams above.
     mark = g.pos
-    shell(g, "write /oniontest %d /big" % test)
     g.wait_for(r"oniontest: 1024 KiB", 180, fail=False)
     streams = re.findall(r"oniond: stream for program (\d+) tag 0 on circuit (\d+)",
                          g.out)

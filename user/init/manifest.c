@@ -46,7 +46,6 @@ const char manifest_bench[] = SERVICES
     "netbench 512   0         5=console 16=client:netd\n";
 
 /* oniontest (tests/onion/test_guest.py) is a second program holding a
-   capability to oniond, and the file system on which the test tells it
-   what to fetch. */
+   capability to oniond, and nothing else. */
 const char manifest_onion[] = SERVICES
-    "oniontest 512  0         5=console 16=client:oniond 17=fs:ramfs\n";
+    "oniontest 512  0         5=console 16=client:oniond\n";

@@ -1,36 +1,32 @@
 /*
  * oniontest: a second program with a capability to oniond (slot 16),
  * started only by the onion test's manifest (init's argument 3) for
- * tests/onion/test_guest.py. It holds nothing else that reaches the
- * network: a file system capability (slot 17) on which the test tells it
- * what to fetch, by writing "PORT PATH" into /oniontest.
- *
- * It then reads http://127.0.0.1:PORT/PATH slowly (a reader the test can
- * interrupt), printing progress; when oniond is killed under it the read
+ * tests/onion/test_guest.py, and holding nothing else. It waits until
+ * oniond has carried the shell's first three streams (the test's page,
+ * 10 MiB and tagged fetches: oniond's NETS_ST_STREAMS), then reads
+ * http://127.0.0.1:TEST_PORT/big (tornet.py's test port for the test's
+ * BASE) slowly, a reader the test can interrupt, printing progress; when oniond is killed under it the read
  * fails with an error, which it prints, and it tries again on a new
  * session until the whole body has come, then prints its length and
  * BLAKE3. Its streams are its own: oniond isolates them from the shell's.
  */
 #include "lib/crypto/blake3.h"
 #include "lib/fmt/fmt.h"
-#include "lib/ramfs/ramfs.h"
 #include "user/lib/net.h"
 #include "user/lib/nonos.h"
-#include "user/lib/rfs.h"
 
 #define SLOT_ONIOND	16
-#define SLOT_FS		17
-#define SLOT_FSBUF	18
 #define SLOT_BUF	19
 #define SLOT_NOTE	20
 #define SLOT_SLEEP	21
-#define FS_VA		0x0000100000000000ULL
 #define NET_VA		0x0000180000000000ULL
+#define TEST_PORT	26180	/* tests/onion/test_guest.py: BASE 23100 + 3080 */
+#define PATH		"/big"
+#define AFTER_STREAMS	3
 #define CHUNK		16384
 #define TRIES		20
 
 static struct net_conn nc;
-static struct rfs fs;
 static char buf[CHUNK];
 
 static void
@@ -50,31 +46,23 @@ attach(void)
 	return net_attach(&nc, SLOT_ONIOND, SLOT_BUF, SLOT_NOTE, NET_VA);
 }
 
-/* "PORT PATH" from /oniontest, once the test has written it. */
-static int
-wait_order(unsigned *port, char *path, size_t cap)
+/* Waits until oniond has opened AFTER_STREAMS streams (for the shell). */
+static void
+wait_turn(void)
 {
-	uint64_t info[2];
-	int64_t h, n;
-	size_t i = 0;
+	uint64_t w[3];
 
-	/* The shell's write ends the line last: until then, look again. */
-	for (n = 0; n <= 0 || buf[n - 1] != '\n'; sleep_ticks(50)) {
-		if ((h = rfs_open_info(&fs, "/oniontest", RAMFS_O_READ, info)) < 0)
-			continue;
-		n = rfs_read(&fs, h, buf, sizeof(buf) - 1);
-		rfs_close(&fs, h);
+	while (attach() != 0)
+		sleep_ticks(100);
+	for (;;) {
+		int64_t v = net_status(&nc, NETS_ST_STREAMS, w);
+
+		if (v == 0 && w[1] >= AFTER_STREAMS)
+			return;
+		if (v < 0)
+			(void)attach();
+		sleep_ticks(50);
 	}
-	buf[n] = '\0';
-	*port = 0;
-	while (buf[i] >= '0' && buf[i] <= '9')
-		*port = *port * 10 + (unsigned)(buf[i++] - '0');
-	if (buf[i++] != ' ' || *port == 0 || *port > 65535)
-		return -1;
-	for (n = 0; buf[i] > ' ' && (size_t)n < cap - 1; )
-		path[n++] = buf[i++];
-	path[n] = '\0';
-	return 0;
 }
 
 /* One try: the whole body into the hash; its length, or an error. */
@@ -122,22 +110,17 @@ main(uint64_t arg)
 {
 	struct blake3 h;
 	uint8_t d[32];
-	char path[256];
-	unsigned port;
 	int64_t r = NET_EIPC;
 
 	(void)arg;
-	if (notification_create(SLOT_MEMORY, SLOT_SLEEP) < 0 ||
-	    rfs_attach(&fs, SLOT_FS, SLOT_FSBUF, FS_VA) < 0) {
+	if (notification_create(SLOT_MEMORY, SLOT_SLEEP) < 0) {
 		printf("oniontest: cannot start\n");
 		return 1;
 	}
-	if (wait_order(&port, path, sizeof(path)) != 0) {
-		printf("oniontest: /oniontest is not 'PORT PATH'\n");
-		return 1;
-	}
+	wait_turn();
 	for (int i = 0; i < TRIES; i++) {
-		if ((r = attach()) == 0 && (r = fetch(port, path, &h)) >= 0)
+		if ((i == 0 || (r = attach()) == 0) &&
+		    (r = fetch(TEST_PORT, PATH, &h)) >= 0)
 			break;
 		printf("oniontest: stream failed: %s\n", net_strerror(r));
 		sleep_ticks(100);
