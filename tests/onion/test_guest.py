@@ -21,7 +21,11 @@ the guest's shell:
     oniond, its next try and the shell's next fetch work;
   - leakcheck.py on the capture: every frame is ARP, DHCP or TCP to a
     relay's ORPort;
-  - a second boot whose consensus was tampered with: oniond refuses it.
+  - the exit of a fetch's circuit killed: the fetch fails cleanly, the
+    next works;
+  - a second boot whose consensus was tampered with: oniond refuses it;
+    in that boot (the tests' manifest) tcptest's raw netd capability
+    connects to 10.0.2.2's test ports, and the checker must flag it.
 Nothing leaves the namespace: it has no interface but lo.
 """
 import base64
@@ -93,11 +97,11 @@ def build_image(docs):
     return p.returncode == 0
 
 
-def boot(ns, name, cap):
+def boot(ns, name, cap, cmdline="initarg=3"):
     extra = ["-netdev", "user,id=n0,ipv6=off",
              "-device", "virtio-net-pci,netdev=n0,romfile=",
              "-object", "filter-dump,id=f0,netdev=n0,file=" + cap]
-    return harness.Guest(IMAGE, name, cmdline="initarg=3", extra=extra,
+    return harness.Guest(IMAGE, name, cmdline=cmdline, extra=extra,
                          wrap=ns.command([]))
 
 
@@ -128,15 +132,18 @@ def session(ns, ports):
     finally:
         shell_off(g)
     frames = leakcheck.read_pcap(open(cap, "rb").read())
-    allowed = leakcheck.consensus_orports(
-        open(os.path.join(DOCS, "consensus")).read())
-    allowed |= leakcheck.authority_orports(
-        open(os.path.join(NET, "authorities")).read())
-    r = leakcheck.check(frames, allowed)
+    r = leakcheck.check(frames, allowed_orports())
     print(r.text())
     check("leak check: every frame ARP, DHCP or TCP to a relay ORPort",
           r.violations() == 0 and r.counts["TCP to a relay"] > 0,
           "%d frames, %d TCP to relays" % (r.frames, r.counts["TCP to a relay"]))
+
+
+def allowed_orports():
+    allowed = leakcheck.consensus_orports(
+        open(os.path.join(DOCS, "consensus")).read())
+    return allowed | leakcheck.authority_orports(
+        open(os.path.join(NET, "authorities")).read())
 
 
 def shell_off(g):
@@ -190,7 +197,7 @@ def run_session(g, ports):
     # killed under it.
     # It starts once oniond has opened the shell's three streams above.
     mark = g.pos
-    g.wait_for(r"oniontest: 1024 KiB", 180, fail=False)
+    g.wait_for(r"oniontest: \d+ KiB", 180, fail=False)
     streams = re.findall(r"oniond: stream for program (\d+) tag 0 on circuit (\d+)",
                          g.out)
     progs = {}
@@ -220,6 +227,40 @@ def run_session(g, ports):
           m.group(0) if m else "")
     check("tor shows bootstrap, guard and circuits",
           "bootstrap: 100%" in out and "guard:" in out, out.strip())
+    relay_killed(g, test)
+
+
+def relay_killed(g, test):
+    """The exit of the circuit carrying a fetch dies: the fetch fails
+    cleanly, and the next one is carried by other relays."""
+    mark = g.pos
+    g.proc.stdin.write(b"fetch http://127.0.0.1:%d/big big3\r" % test)
+    g.proc.stdin.flush()
+    if not g.wait_for(r"fetch: \d+ KiB of", 120, fail=False):
+        check("a fetch to interrupt", False, g.out[mark:][-300:])
+        return
+    circ = re.findall(r"oniond: stream for program \d+ tag 0 on circuit (\d+)",
+                      g.out[mark:])
+    paths = re.findall(r"oniond: circuit (\d+) built in \d+ ms: (\S+) (\S+) (\S+)",
+                       g.out)
+    exits = [p[3] for p in paths if circ and p[0] == circ[-1]]
+    if not exits:
+        check("the fetch's exit is known", False, str(circ))
+        return
+    tornet.kill_node(NET, exits[-1])
+    g.wait_for(PROMPT, 120, fail=False)
+    out = g.out[mark:g.pos]
+    check("a relay killed mid-download: the fetch fails cleanly",
+          "fetch: saved" not in out and re.search(r"fetch: (stream|the stream ended)",
+                                                  out) is not None,
+          "exit %s; %s" % (exits[-1], out.strip()[-160:]))
+    out = ""
+    for _ in range(3):	# a circuit through the dead relay may need its stall probe
+        out = shell(g, "fetch http://127.0.0.1:%d/index.html after" % test, 180)
+        if blake3_of(out):
+            break
+    check("the next fetch works, without the dead relay",
+          blake3_of(out) == b3(os.path.join(WWW, "index.html")), out.strip()[-200:])
 
 
 def tampered(ns):
@@ -236,15 +277,26 @@ def tampered(ns):
     open(p, "wb").write(text[:i] + b" ".join(line) + text[j:])
     if not check("image with a tampered consensus builds", build_image(bad)):
         return
-    g = boot(ns, "onion-guest-tampered", os.path.join(WORK, "tampered.pcap"))
+    # The tests' manifest (initarg=1): tcptest holds a raw netd capability
+    # and connects to 10.0.2.2's test ports, the anti-test for the checker.
+    cap = os.path.join(WORK, "tampered.pcap")
+    g = boot(ns, "onion-guest-tampered", cap, "initarg=1")
     try:
         ok = g.wait_for(r"oniond: consensus refused: ", 180, fail=False)
         check("a tampered consensus is refused", ok,
               g.out[g.pos - 200:g.pos].strip() if ok else "")
         out = shell(g, "fetch http://127.0.0.1:8/ x", 60)
         check("and no stream is opened", "Tor not ready" in out, out.strip()[-100:])
+        g.wait_for(r"tcptest: \S+ connection that times out", 120, fail=False)
     finally:
         shell_off(g)
+    r = leakcheck.check(leakcheck.read_pcap(open(cap, "rb").read()),
+                        allowed_orports())
+    print(r.text())
+    check("anti-test: the checker flags a raw netd capability's connections",
+          r.counts["other TCP"] > 0 and r.counts["TCP to a relay"] == 0,
+          "%d other TCP, %d to relays" % (r.counts["other TCP"],
+                                          r.counts["TCP to a relay"]))
 
 
 def main():
