@@ -219,9 +219,9 @@ def run_session(g, ports):
     check("the next fetch works", blake3_of(out) == b3(os.path.join(WWW, "index.html")),
           out.strip()[-200:])
     out = shell(g, "tor")
-    ok = g.wait_for(r"oniontest: fetched (\d+) bytes, blake3 ([0-9a-f]+)", 240,
+    ok = g.wait_for(r"oniontest: fetched (\d+) bytes, blake3 ([0-9a-f]{64})", 240,
                     fail=False)
-    m = re.search(r"oniontest: fetched (\d+) bytes, blake3 ([0-9a-f]+)", g.out[mark:])
+    m = re.search(r"oniontest: fetched (\d+) bytes, blake3 ([0-9a-f]{64})", g.out[mark:])
     check("the program's next try, after the restart, gets all 10 MiB",
           m is not None and m.group(2) == b3(os.path.join(WWW, "big")),
           m.group(0) if m else "")
@@ -287,7 +287,7 @@ def tampered(ns):
               g.out[g.pos - 200:g.pos].strip() if ok else "")
         out = shell(g, "fetch http://127.0.0.1:8/ x", 60)
         check("and no stream is opened", "Tor not ready" in out, out.strip()[-100:])
-        g.wait_for(r"tcptest: \S+ connection that times out", 120, fail=False)
+        g.wait_for(r"tcptest: done", 120, fail=False)
     finally:
         shell_off(g)
     r = leakcheck.check(leakcheck.read_pcap(open(cap, "rb").read()),

@@ -110,6 +110,7 @@ main(uint64_t arg)
 {
 	struct blake3 h;
 	uint8_t d[32];
+	char hex[65];
 	int64_t r = NET_EIPC;
 
 	(void)arg;
@@ -128,9 +129,9 @@ main(uint64_t arg)
 	if (r < 0)
 		return 1;
 	blake3_final(&h, d, sizeof(d));
-	printf("oniontest: fetched %lld bytes, blake3 ", (long long)r);
 	for (int i = 0; i < 32; i++)
-		printf("%02x", d[i]);
-	printf("\n");
+		fmt_snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	/* One printf, one console write: other lines cannot split it. */
+	printf("oniontest: fetched %lld bytes, blake3 %s\n", (long long)r, hex);
 	return 0;
 }

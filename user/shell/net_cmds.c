@@ -223,13 +223,6 @@ body_put(struct sink *o, struct body *b, const char *p, size_t n)
 	return 0;
 }
 
-static void
-out_hex(struct sink *o, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		outf(o, "%02x", p[i]);
-}
-
 /* The transfer after the request was sent; 0, or 1 after a message. */
 static int
 fetch_body(struct sink *o, int64_t s, const char *file, uint64_t t0)
@@ -238,6 +231,7 @@ fetch_body(struct sink *o, int64_t s, const char *file, uint64_t t0)
 	size_t have, at;
 	struct body b;
 	uint8_t digest[32];
+	char hex[65];
 	int64_t err, n;
 	uint64_t ms;
 
@@ -288,11 +282,11 @@ fetch_body(struct sink *o, int64_t s, const char *file, uint64_t t0)
 	}
 	ms = (ticks() - t0) * 10;
 	blake3_final(&b.hash, digest, sizeof(digest));
-	outf(o, "fetch: saved %llu bytes to %s in %llu ms (%llu KiB/s), blake3 ",
+	for (int k = 0; k < 32; k++)
+		fmt_snprintf(hex + 2 * k, 3, "%02x", digest[k]);
+	outf(o, "fetch: saved %llu bytes to %s in %llu ms (%llu KiB/s), blake3 %s\n",
 	    (unsigned long long)b.got, file, (unsigned long long)ms,
-	    (unsigned long long)(ms ? b.got * 1000 / 1024 / ms : 0));
-	out_hex(o, digest, sizeof(digest));
-	outf(o, "\n");
+	    (unsigned long long)(ms ? b.got * 1000 / 1024 / ms : 0), hex);
 	return 0;
 }
 
