@@ -10,15 +10,20 @@
 #   AUTHORITIES=FILE   DirAuthority lines built into the image (tornet's
 #                      DIR/authorities format); none by default
 #   ONIOND_LOOPBACK=IP relays listed at 127.x are dialled at IP (tests: 10.0.2.2)
-#   ONIOND_DOCS=DIR    keys, consensus, micro: the directory carried in the
-#                      image until BEGIN_DIR (user/oniond/dir.c, WIRE)
+#   ONIOND_TIME=SECONDS the wall clock's floor (Unix s) while the kernel has
+#                      no SYS_CLOCK (user/oniond/dir.c, wall_clock); none by
+#                      default, so that the image's bytes do not depend on
+#                      when it was built
+#   ONIOND_CONSENSUS=FILE a consensus used instead of fetching one (tests)
 
 AUTHORITIES ?=
 ONIOND_LOOPBACK ?=
-ONIOND_DOCS ?=
+ONIOND_TIME ?=
+ONIOND_CONSENSUS ?=
 ONIOND_CONFIG_ARGS := $(if $(AUTHORITIES),--authorities $(abspath $(AUTHORITIES))) \
 	$(if $(ONIOND_LOOPBACK),--loopback-as $(ONIOND_LOOPBACK)) \
-	$(if $(ONIOND_DOCS),--docs $(abspath $(ONIOND_DOCS)))
+	$(if $(ONIOND_TIME),--time $(ONIOND_TIME)) \
+	$(if $(ONIOND_CONSENSUS),--consensus $(abspath $(ONIOND_CONSENSUS)))
 ONIOND_CONFIG := $(B)/user/oniond-gen/config.c
 
 # Regenerated every build (the files named may change without their names
@@ -50,7 +55,7 @@ $(B)/modules/oniond: $(ONIOND_OBJ) $(B)/user/oniond-gen/config.o $(ONIOND_LIB_OB
 
 # --- The in-guest test's image -------------------------------------------------
 # tests/onion/test_guest.py builds $(B)/onion-test/nonos.img with a test
-# network's AUTHORITIES, ONIOND_LOOPBACK and ONIOND_DOCS: the image of
+# network's AUTHORITIES, ONIOND_LOOPBACK and ONIOND_TIME: the image of
 # `make image` with this oniond in place of the default one, so the tests
 # that boot build/nonos.img are not disturbed.
 ONIOND_TEST := $(B)/onion-test

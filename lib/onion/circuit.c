@@ -75,7 +75,8 @@ want_cc(struct onion_client *cl, const struct onion_circ *c)
 	const struct onion_relay *r =
 	    &cl->cons->relays[c->path[c->nhops].relay_index];
 
-	return cl->request_cc && c->nhops == ONION_HOPS - 1 &&
+	return cl->request_cc && c->want_hops == ONION_HOPS &&
+	    c->nhops == ONION_HOPS - 1 &&
 	    cl->cons->cc.alg != 0 && (r->flags & RF_FLOWCTRL2);
 }
 
@@ -88,10 +89,11 @@ onion_skin(struct onion_client *cl, struct onion_circ *c, uint8_t *out,
     size_t cap, uint16_t *htype)
 {
 	const struct onion_hop_info *h = &c->path[c->nhops];
-	const struct onion_relay *r = &cl->cons->relays[h->relay_index];
+	const struct onion_relay *r = h->relay_index >= 0 ?
+	    &cl->cons->relays[h->relay_index] : NULL;
 	int cc, n;
 
-	c->v3 = h->have_ed && (r->flags & RF_NTOR3);
+	c->v3 = h->have_ed && r != NULL && (r->flags & RF_NTOR3);
 	c->asked_cc = 0;
 	if (!c->v3) {
 		*htype = ONION_HTYPE_NTOR;
@@ -110,7 +112,11 @@ onion_skin(struct onion_client *cl, struct onion_circ *c, uint8_t *out,
 	    NTOR3_VER_LEN, out, cap);
 }
 
-/* CREATE2 to the first hop once its link is open. */
+/*
+ * CREATE2 to the first hop once its link is open; CREATE_FAST with a
+ * random X if we know no onion key for it (tor-spec §5.1.3: the TLS
+ * link already authenticated the relay).
+ */
 static int
 send_create(struct onion_client *cl, struct onion_circ *c)
 {
@@ -118,6 +124,16 @@ send_create(struct onion_client *cl, struct onion_circ *c)
 	uint16_t htype;
 	int r, n;
 
+	if (!c->path[0].have_ntor) {
+		if (nc_random_bytes(c->fast_x, sizeof c->fast_x) != NC_OK)
+			return ONION_ECRYPTO;
+		onion_cell_pack(cell, c->id, CELL_CREATE_FAST, c->fast_x,
+		    sizeof c->fast_x);
+		if ((r = onion_link_send(&cl->links[c->link].link, cell)) != 0)
+			return r;
+		c->state = CIRC_BUILDING;
+		return ONION_OK;
+	}
 	if ((n = onion_skin(cl, c, skin, sizeof skin, &htype)) < 0)
 		return n;
 	if ((r = onion_create2_pack_any(cell, c->id, htype, skin,
@@ -196,6 +212,44 @@ cc_response(struct onion_client *cl, struct onion_circ *c, const uint8_t *sm,
 	return ONION_OK;	/* trailing bytes are ignored, as tor does */
 }
 
+/* The circuit has all its hops: open, and tell the owner. */
+static int
+circ_opened(struct onion_client *cl, struct onion_circ *c)
+{
+	c->state = CIRC_OPEN;
+	c->built_ms = cl->now_ms;
+	if (cl->ev.circ_built != NULL && !c->dir)
+		cl->ev.circ_built(cl->ev.ctx, circ_index(cl, c));
+	return ONION_OK;
+}
+
+/* CREATED_FAST: Y | KH; keys from KDF-TOR(X | Y), KH checked. */
+static int
+add_fast_hop(struct onion_client *cl, struct onion_circ *c,
+    const uint8_t *body)
+{
+	uint8_t k0[2 * ONION_ID_LEN], k[ONION_ID_LEN + ONION_HOP_KEYS];
+	int r;
+
+	memcpy(k0, c->fast_x, ONION_ID_LEN);
+	memcpy(k0 + ONION_ID_LEN, body, ONION_ID_LEN);
+	r = onion_kdf_tor(k0, sizeof k0, k, sizeof k);
+	if (r == ONION_OK && nc_ct_equal(k, body + ONION_ID_LEN,
+	    ONION_ID_LEN) != NC_OK)
+		r = ONION_EAUTH;
+	if (r == ONION_OK) {
+		onion_hop_init(&c->hops[0], k + ONION_ID_LEN);
+		c->nhops = 1;
+	}
+	nc_wipe(k0, sizeof k0);
+	nc_wipe(k, sizeof k);
+	nc_wipe(c->fast_x, sizeof c->fast_x);
+	if (r != ONION_OK)
+		return r;
+	return c->nhops < c->want_hops ? send_extend(cl, c) :
+	    circ_opened(cl, c);
+}
+
 /* A handshake reply for the hop being added. */
 static int
 add_hop(struct onion_client *cl, struct onion_circ *c, const uint8_t *body,
@@ -225,13 +279,9 @@ add_hop(struct onion_client *cl, struct onion_circ *c, const uint8_t *body,
 	onion_hop_init(&c->hops[c->nhops], keys);
 	nc_wipe(keys, sizeof keys);
 	c->nhops++;
-	if (c->nhops < ONION_HOPS)
+	if (c->nhops < c->want_hops)
 		return send_extend(cl, c);
-	c->state = CIRC_OPEN;
-	c->built_ms = cl->now_ms;
-	if (cl->ev.circ_built != NULL)
-		cl->ev.circ_built(cl->ev.ctx, circ_index(cl, c));
-	return ONION_OK;
+	return circ_opened(cl, c);
 }
 
 static uint32_t
@@ -254,52 +304,66 @@ new_circ_id(struct onion_client *cl, int link)
 	return 0;
 }
 
-int
-onion_circ_build(struct onion_client *cl, uint16_t port, uint64_t iso)
+void
+onion_hop_from_relay(struct onion_hop_info *h, const struct onion_consensus *c,
+    int idx)
 {
-	struct onion_path_rules rules = cl->rules;
-	struct onion_circ *c = NULL;
-	int idx[ONION_HOPS], i, r;
+	const struct onion_relay *rel = &c->relays[idx];
+
+	memset(h, 0, sizeof *h);
+	memcpy(h->nick, rel->nick, sizeof h->nick);
+	memcpy(h->rsa_id, rel->rsa_id, ONION_ID_LEN);
+	memcpy(h->ed_id, rel->ed_id, ONION_ED_LEN);
+	memcpy(h->ntor, rel->ntor, ONION_KEY_LEN);
+	h->have_ed = rel->have_ed;
+	h->have_ntor = rel->have_md;
+	h->ipv4 = rel->ipv4;
+	h->orport = rel->orport;
+	h->relay_index = idx;
+}
+
+void
+onion_hop_from_authority(struct onion_hop_info *h,
+    const struct onion_authority *a)
+{
+	memset(h, 0, sizeof *h);
+	memcpy(h->nick, a->nick, sizeof h->nick);
+	memcpy(h->rsa_id, a->rsa_id, ONION_ID_LEN);
+	h->ipv4 = a->ipv4;
+	h->orport = a->orport;
+	h->relay_index = -1;
+}
+
+static struct onion_circ *
+free_circ(struct onion_client *cl)
+{
+	int i;
 
 	for (i = 0; i < ONION_MAX_CIRCS; i++)
-		if (cl->circs[i].state == CIRC_FREE) {
-			c = &cl->circs[i];
-			break;
-		}
-	if (c == NULL)
-		return ONION_EFULL;
-	rules.exit_port = port;
-	rules.avoid = cl->avoid;
-	if ((r = onion_path_build(cl->cons, &cl->guard, &rules, idx)) != 0)
-		return r;
-	memset(c, 0, sizeof *c);
-	for (i = 0; i < ONION_HOPS; i++) {
-		const struct onion_relay *rel = &cl->cons->relays[idx[i]];
-		struct onion_hop_info *h = &c->path[i];
+		if (cl->circs[i].state == CIRC_FREE)
+			return &cl->circs[i];
+	return NULL;
+}
 
-		memcpy(h->nick, rel->nick, sizeof h->nick);
-		memcpy(h->rsa_id, rel->rsa_id, ONION_ID_LEN);
-		memcpy(h->ed_id, rel->ed_id, ONION_ED_LEN);
-		memcpy(h->ntor, rel->ntor, ONION_KEY_LEN);
-		h->have_ed = rel->have_ed;
-		h->ipv4 = rel->ipv4;
-		h->orport = rel->orport;
-		h->relay_index = idx[i];
-	}
+/* Links c (its path filled) to its first hop and starts it. */
+static int
+circ_start(struct onion_client *cl, struct onion_circ *c, unsigned hops)
+{
+	int r;
+
 	if ((r = onion__link_for(cl, &c->path[0])) < 0) {
-		avoid_relay(cl, idx[0]);
+		avoid_relay(cl, c->path[0].relay_index);
 		return r;
 	}
 	c->link = r;
 	if ((c->id = new_circ_id(cl, c->link)) == 0)
 		return ONION_EFULL;
+	c->want_hops = hops;
 	c->state = CIRC_WAIT_LINK;
 	c->early_left = 8;
 	c->package_window = c->deliver_window = ONION_CIRCWINDOW;
 	c->package_max = ONION_CIRCWINDOW;
 	c->sendme_inc = ONION_CIRC_INC;
-	c->isolation = iso;
-	c->exit_port = port;
 	c->next_stream = 1;
 	c->started_ms = cl->now_ms;
 	c->last_cell_ms = cl->now_ms;
@@ -312,6 +376,42 @@ onion_circ_build(struct onion_client *cl, uint16_t port, uint64_t iso)
 }
 
 int
+onion_circ_build(struct onion_client *cl, uint16_t port, uint64_t iso)
+{
+	struct onion_path_rules rules = cl->rules;
+	struct onion_circ *c = free_circ(cl);
+	int idx[ONION_HOPS], i, r;
+
+	if (c == NULL)
+		return ONION_EFULL;
+	rules.exit_port = port;
+	rules.avoid = cl->avoid;
+	if ((r = onion_path_build(cl->cons, &cl->guard, &rules, idx)) != 0)
+		return r;
+	memset(c, 0, sizeof *c);
+	for (i = 0; i < ONION_HOPS; i++)
+		onion_hop_from_relay(&c->path[i], cl->cons, idx[i]);
+	c->isolation = iso;
+	c->exit_port = port;
+	if ((r = circ_start(cl, c, ONION_HOPS)) >= 0)
+		onion__link_used(cl, c->link, CHAN_FULL_CIRCS);
+	return r;
+}
+
+int
+onion_circ_build_dir(struct onion_client *cl, const struct onion_hop_info *h)
+{
+	struct onion_circ *c = free_circ(cl);
+
+	if (c == NULL)
+		return ONION_EFULL;
+	memset(c, 0, sizeof *c);
+	c->path[0] = *h;
+	c->dir = 1;
+	return circ_start(cl, c, 1);
+}
+
+int
 onion_circ_find(struct onion_client *cl, uint16_t port, uint64_t iso,
     int building_ok)
 {
@@ -321,12 +421,16 @@ onion_circ_find(struct onion_client *cl, uint16_t port, uint64_t iso,
 
 	for (i = 0; i < ONION_MAX_CIRCS; i++) {
 		c = &cl->circs[i];
-		if (c->isolation != iso)
+		if (c->isolation != iso || c->dir)
 			continue;
 		if (c->state == CIRC_OPEN) {
-			exit = &cl->cons->relays[c->path[ONION_HOPS - 1].relay_index];
+			int ei = c->path[ONION_HOPS - 1].relay_index;
+
+			/* An exit gone from a newer consensus: its policy is
+			 * unknown, so only the port it was built for. */
+			exit = ei >= 0 ? &cl->cons->relays[ei] : NULL;
 			if (port == 0 || c->exit_port == port ||
-			    onion_relay_allows_port(exit, port))
+			    (exit != NULL && onion_relay_allows_port(exit, port)))
 				return i;
 		} else if (building_ok && (c->state == CIRC_WAIT_LINK ||
 		    c->state == CIRC_BUILDING) && (port == 0 ||
@@ -354,12 +458,13 @@ circ_free(struct onion_client *cl, struct onion_circ *c, int err, int destroy)
 	c->state = CIRC_CLOSED;
 	c->err = err;
 	onion__streams_end(cl, ci, err);
-	if (cl->ev.circ_closed != NULL)
+	if (cl->ev.circ_closed != NULL && !c->dir)
 		cl->ev.circ_closed(cl->ev.ctx, ci, err);
 	for (i = 0; i < ONION_HOPS; i++)
 		onion_hop_wipe(&c->hops[i]);
 	nc_wipe(&c->ntor, sizeof c->ntor);
 	nc_wipe(&c->ntor3, sizeof c->ntor3);
+	nc_wipe(c->fast_x, sizeof c->fast_x);
 	c->state = CIRC_FREE;
 }
 
@@ -419,14 +524,14 @@ retail(struct onion_client *cl, struct onion_circ *c)
 
 	rules.exit_port = c->exit_port;
 	rules.avoid = cl->avoid;
+	/* Relays gone from a newer consensus (-1) cannot be picked anyway. */
 	for (i = 0; i < c->nhops; i++)
-		chosen[n++] = c->path[i].relay_index;
+		if (c->path[i].relay_index >= 0)
+			chosen[n++] = c->path[i].relay_index;
 	for (i = 0; i < c->nold; i++)
-		chosen[n++] = c->old_tail[i];
+		if (c->old_tail[i] >= 0)
+			chosen[n++] = c->old_tail[i];
 	for (i = c->nhops; i < ONION_HOPS; i++) {
-		const struct onion_relay *rel;
-		struct onion_hop_info *h = &c->path[i];
-
 		pos = i == ONION_HOPS - 1 ? POS_EXIT : POS_MIDDLE;
 		if (nc_random_bytes(&rnd, sizeof rnd) != NC_OK)
 			return ONION_ECRYPTO;
@@ -434,15 +539,7 @@ retail(struct onion_client *cl, struct onion_circ *c)
 		    &rules, rnd)) < 0)
 			return idx;
 		chosen[n++] = idx;
-		rel = &cl->cons->relays[idx];
-		memcpy(h->nick, rel->nick, sizeof h->nick);
-		memcpy(h->rsa_id, rel->rsa_id, ONION_ID_LEN);
-		memcpy(h->ed_id, rel->ed_id, ONION_ED_LEN);
-		memcpy(h->ntor, rel->ntor, ONION_KEY_LEN);
-		h->have_ed = rel->have_ed;
-		h->ipv4 = rel->ipv4;
-		h->orport = rel->orport;
-		h->relay_index = idx;
+		onion_hop_from_relay(&c->path[i], cl->cons, idx);
 	}
 	return send_extend(cl, c);
 }
@@ -563,8 +660,14 @@ onion__circ_cell(struct onion_client *cl, int link,
 	c->last_cell_ms = cl->now_ms;
 	switch (cell->cmd) {
 	case CELL_CREATED2:
-		r = c->state == CIRC_BUILDING && c->nhops == 0 ?
+		r = c->state == CIRC_BUILDING && c->nhops == 0 &&
+		    c->path[0].have_ntor ?
 		    add_hop(cl, c, cell->body, cell->len) : ONION_EPROTO;
+		break;
+	case CELL_CREATED_FAST:
+		r = c->state == CIRC_BUILDING && c->nhops == 0 &&
+		    !c->path[0].have_ntor ?
+		    add_fast_hop(cl, c, cell->body) : ONION_EPROTO;
 		break;
 	case CELL_RELAY:
 		r = relay_cell(cl, c, cell);
@@ -613,7 +716,7 @@ onion__circ_check_stall(struct onion_client *cl, int circ)
 	struct onion_circ *c = &cl->circs[circ];
 	static const uint8_t probe[] = "127.0.0.1";
 
-	if (c->state != CIRC_OPEN || c->nstreams == 0) {
+	if (c->state != CIRC_OPEN || c->nstreams == 0 || c->dir) {
 		c->probe_stream = 0;
 		return;
 	}

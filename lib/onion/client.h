@@ -12,6 +12,7 @@
 #include "lib/onion/link.h"
 #include "lib/onion/ntor.h"
 #include "lib/onion/ntor3.h"
+#include "lib/onion/padding.h"
 #include "lib/onion/path.h"
 #include "lib/onion/relay.h"
 
@@ -37,6 +38,7 @@ struct onion_hop_info {
 	uint8_t		ed_id[ONION_ED_LEN];
 	uint8_t		ntor[ONION_KEY_LEN];
 	int		have_ed;
+	int		have_ntor;	/* else CREATE_FAST (first hop only) */
 	uint32_t	ipv4;
 	uint16_t	orport;
 	int		relay_index;	/* in the consensus it came from */
@@ -47,6 +49,9 @@ struct onion_circ {
 	uint32_t		id;
 	int			link;		/* index in links[] */
 	unsigned		nhops;		/* hops with keys */
+	unsigned		want_hops;	/* ONION_HOPS, or 1 for BEGIN_DIR */
+	int			dir;		/* a one-hop directory circuit */
+	uint8_t			fast_x[ONION_ID_LEN];	/* CREATE_FAST's X */
 	struct onion_hop_info	path[ONION_HOPS];
 	struct onion_hop_crypto	hops[ONION_HOPS];
 	struct onion_ntor_client ntor;		/* handshake in flight */
@@ -82,6 +87,7 @@ struct onion_stream {
 	size_t			backlog;	/* bytes the app still holds */
 	int			xoff_sent;	/* we asked the exit to pause */
 	int			xoff_recv;	/* the exit asked us to pause */
+	int			dir;		/* BEGIN_DIR: events to dir_ev */
 	void			*user;
 };
 
@@ -110,6 +116,11 @@ struct onion_client_link {
 	int			used;
 	uint64_t		seen_out;	/* cells_out at last check */
 	uint64_t		quiet_since;	/* ms; for keepalives */
+	uint64_t		seen_in;	/* link.cells_in at last check */
+	struct onion_pad_timer	pad;		/* channel padding */
+	uint64_t		idle_since;	/* ms; without circuits since */
+	uint32_t		idle_limit_ms;	/* close when idle that long */
+	enum onion_chan_usage	usage;		/* for the padding decision */
 	struct onion_transport	tr;
 	struct onion_link	link;
 	uint8_t			rsa_id[ONION_ID_LEN];
@@ -120,7 +131,9 @@ struct onion_stats {
 	uint64_t	circ_sendmes, stream_sendmes;	/* we sent */
 	uint64_t	xoff_sent, xon_sent, xoff_recv;
 	uint64_t	probes;				/* stall probes sent */
-	uint64_t	keepalives;			/* PADDING cells sent */
+	uint64_t	keepalives;			/* PADDING after keepalive_ms */
+	uint64_t	padding;			/* PADDING, padding-spec */
+	uint64_t	idle_closed;			/* links closed idle */
 };
 
 struct onion_client {
@@ -137,6 +150,8 @@ struct onion_client {
 	uint64_t			stall_ms;	/* silence before a probe */
 	int				request_cc;	/* ask exits for prop 324 */
 	uint64_t			keepalive_ms;	/* PADDING after idling */
+	int				padding;	/* channel padding on */
+	struct onion_events		dir_ev;		/* BEGIN_DIR streams' */
 	struct onion_client_link	links[ONION_MAX_LINKS];
 	struct onion_circ		circs[ONION_MAX_CIRCS];
 	struct onion_stream		streams[ONION_MAX_STREAMS];
@@ -151,6 +166,15 @@ void	onion_client_init(struct onion_client *cl,
 	    const struct onion_consensus *cons, uint8_t *avoid,
 	    const struct onion_events *ev, int distinct_subnets);
 
+/*
+ * Switches cl to consensus cons (a refresh): every circuit's relays, the
+ * guard and the avoid marks are found again by identity; a circuit still
+ * being built through a relay that left is closed. The old consensus may
+ * be reused once this returns.
+ */
+void	onion_client_set_consensus(struct onion_client *cl,
+	    const struct onion_consensus *cons);
+
 /* Drives every link and timer. now_ms is monotonic, now Unix seconds. */
 void	onion_client_pump(struct onion_client *cl, uint64_t now_ms,
 	    int64_t now);
@@ -162,6 +186,24 @@ int	onion_client_wants_write(const struct onion_client *cl, int li);
  * isolation class iso. Returns the circuit handle or an error.
  */
 int	onion_circ_build(struct onion_client *cl, uint16_t port, uint64_t iso);
+/*
+ * Starts a one-hop circuit to h for BEGIN_DIR streams: CREATE_FAST when
+ * h has no ntor key (an authority before any consensus), else ntor, as
+ * tor does. Its events do not go to the owner's circ_built/circ_closed:
+ * the directory fetcher watches the circuit's state. h->relay_index may
+ * be -1 (not in the consensus).
+ */
+int	onion_circ_build_dir(struct onion_client *cl,
+	    const struct onion_hop_info *h);
+/* Fills h from relay idx of the consensus, or from an authority line. */
+void	onion_hop_from_relay(struct onion_hop_info *h,
+	    const struct onion_consensus *c, int idx);
+void	onion_hop_from_authority(struct onion_hop_info *h,
+	    const struct onion_authority *a);
+/* The link a circuit runs on is kept only while it has circuits, unless
+ * it is the guard's; this drops it now if nothing uses it. */
+void	onion_client_release_link(struct onion_client *cl, int link);
+
 /* An open (or building, if building_ok) circuit for port and iso. */
 int	onion_circ_find(struct onion_client *cl, uint16_t port, uint64_t iso,
 	    int building_ok);
@@ -178,6 +220,11 @@ int	onion_circ_truncate(struct onion_client *cl, int circ, unsigned hop);
 /* RELAY_BEGIN to host:port on an open circuit. Returns a stream handle. */
 int	onion_stream_begin(struct onion_client *cl, int circ,
 	    const char *host, uint16_t port, void *user);
+/*
+ * RELAY_BEGIN_DIR on an open one-hop circuit: a stream to the relay's
+ * directory cache. Its events go to cl->dir_ev, not the owner's.
+ */
+int	onion_stream_begin_dir(struct onion_client *cl, int circ, void *user);
 /* RELAY_RESOLVE of host at the exit. Returns a stream handle. */
 int	onion_stream_resolve(struct onion_client *cl, int circ,
 	    const char *host, void *user);
@@ -207,5 +254,7 @@ int	onion__link_for(struct onion_client *cl,
 void	onion__link_opened(struct onion_client *cl, int link);
 void	onion__circ_fail(struct onion_client *cl, int circ, int err);
 void	onion__circ_check_stall(struct onion_client *cl, int circ);
+void	onion__link_used(struct onion_client *cl, int link,
+	    enum onion_chan_usage usage);
 
 #endif

@@ -151,14 +151,27 @@ parse_pr(struct onion_span rest, struct onion_relay *r)
 	}
 }
 
-/* "params" k=v ...: the congestion-control ones, within tor's bounds. */
+/*
+ * "params" k=v ...: the congestion-control and channel-padding ones,
+ * within tor's bounds. Values are signed 32-bit in dir-spec; a negative
+ * one never fits the bounds and is ignored like any other out of range.
+ */
 static void
 parse_params(struct onion_span rest, struct onion_consensus *c)
 {
 	struct onion_span w, v;
+	const char *eq;
 	uint32_t x;
 
 	while (onion_next_word(&rest, &w)) {
+		eq = onion_memchr(w.p, '=', w.len);
+		if (eq != NULL && eq > w.p) {
+			v.p = eq + 1;
+			v.len = w.len - (size_t)(eq + 1 - w.p);
+			if (onion_parse_uint(v, 2147483647u, &x) == 0 &&
+			    onion_pad_param(&c->pad, w.p, (size_t)(eq - w.p), x))
+				continue;
+		}
 		if (kv(w, "cc_alg", &v) && onion_parse_uint(v, 2, &x) == 0)
 			c->cc.alg = x;
 		else if (kv(w, "cc_sendme_inc", &v) &&
@@ -171,6 +184,7 @@ parse_params(struct onion_span rest, struct onion_consensus *c)
 		    onion_parse_uint(v, 10000, &x) == 0 && x > 0)
 			c->cc.xoff_client = x;
 	}
+	onion_pad_fixup(&c->pad);
 }
 
 static int
@@ -206,6 +220,7 @@ onion_consensus_parse(const char *text, size_t len, struct onion_consensus *c)
 	c->cc.sendme_inc = 31;
 	c->cc.cwnd_init = 124;
 	c->cc.xoff_client = 500;
+	onion_pad_defaults(&c->pad);
 	for (i = 0; i < W_COUNT; i++)
 		c->w[i] = 10000;	/* dir-spec: weights default to 1 */
 	if (!onion_next_line(&it, &line) || !onion_next_word(&line, &w) ||

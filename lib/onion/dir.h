@@ -8,6 +8,7 @@
 #define LIB_ONION_DIR_H
 
 #include "lib/onion/onion.h"
+#include "lib/onion/padding.h"
 
 #define ONION_MAX_AUTHORITIES	16
 #define ONION_NICK_MAX		19
@@ -89,6 +90,7 @@ struct onion_consensus {
 	int64_t			valid_after, fresh_until, valid_until;
 	int32_t			w[W_COUNT];
 	struct onion_cc_params	cc;
+	struct onion_pad_params	pad;		/* channel padding */
 	struct onion_relay	*relays;	/* caller's table */
 	size_t			nrelays, cap;
 	size_t			signed_len;	/* bytes covered by signatures */

@@ -36,7 +36,7 @@ onion_link_start(struct onion_link *l, const struct onion_transport *tr,
 	l->on_cell = on_cell;
 	l->cb_ctx = cb_ctx;
 	l->inlen = l->outlen = 0;
-	l->cells_out = 0;
+	l->cells_out = l->cells_in = 0;
 	if ((r = onion_tls_init(&l->tls, tr)) != ONION_OK)
 		onion_link_kill(l, r);
 	return r;
@@ -118,6 +118,7 @@ handle(struct onion_link *l, const struct onion_cell *c)
 		l->state = LINK_OPEN;
 		return ONION_OK;
 	case LINK_OPEN:
+		l->cells_in++;
 		switch (c->cmd) {
 		case CELL_VERSIONS:
 		case CELL_CERTS:

@@ -41,6 +41,7 @@ struct onion_link {
 	onion_cell_fn		*on_cell;
 	void			*cb_ctx;
 	uint64_t		cells_out;	/* cells queued, ever */
+	uint64_t		cells_in;	/* non-padding cells received */
 	size_t			inlen, outlen;
 	uint8_t			in[ONION_LINK_INBUF];
 	uint8_t			out[ONION_LINK_OUTBUF];

@@ -158,3 +158,28 @@ onion_relay_open(struct onion_hop_crypto *hops, unsigned nhops,
 	}
 	return ONION_EAUTH;
 }
+
+int
+onion_kdf_tor(const uint8_t *k0, size_t k0len, uint8_t *out, size_t outlen)
+{
+	br_sha1_context h;
+	uint8_t block[br_sha1_SIZE], i = 0;
+	size_t n;
+
+	if (outlen > 255 * sizeof block)
+		return ONION_EINVAL;
+	while (outlen > 0) {
+		br_sha1_init(&h);
+		br_sha1_update(&h, k0, k0len);
+		br_sha1_update(&h, &i, 1);
+		br_sha1_out(&h, block);
+		n = outlen < sizeof block ? outlen : sizeof block;
+		memcpy(out, block, n);
+		out += n;
+		outlen -= n;
+		i++;
+	}
+	nc_wipe(block, sizeof block);
+	nc_wipe(&h, sizeof h);
+	return ONION_OK;
+}

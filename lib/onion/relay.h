@@ -53,6 +53,13 @@ struct onion_relay_msg {
 	const uint8_t	*data;
 };
 
+/*
+ * KDF-TOR (tor-spec §5.2.1), for CREATE_FAST: SHA-1(k0 | 0) | SHA-1(k0 |
+ * 1) | ... cut to outlen (at most 255 blocks).
+ */
+int	onion_kdf_tor(const uint8_t *k0, size_t k0len, uint8_t *out,
+	    size_t outlen);
+
 /* keys = Df | Db | Kf | Kb from the handshake (ONION_HOP_KEYS bytes). */
 void	onion_hop_init(struct onion_hop_crypto *h, const uint8_t *keys);
 void	onion_hop_wipe(struct onion_hop_crypto *h);

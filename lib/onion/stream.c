@@ -19,6 +19,13 @@ get(struct onion_client *cl, int s)
 	return &cl->streams[s];
 }
 
+/* Whose callbacks hear of stream st: the directory fetcher's or the owner's. */
+static const struct onion_events *
+evs(const struct onion_client *cl, const struct onion_stream *st)
+{
+	return st->dir ? &cl->dir_ev : &cl->ev;
+}
+
 static void
 release(struct onion_client *cl, struct onion_stream *st)
 {
@@ -125,6 +132,27 @@ onion_stream_begin(struct onion_client *cl, int circ, const char *host,
 		return r;
 	}
 	cl->streams[s].state = STREAM_CONNECTING;
+	onion__link_used(cl, cl->circs[circ].link, CHAN_USER_TRAFFIC);
+	return s;
+}
+
+int
+onion_stream_begin_dir(struct onion_client *cl, int circ, void *user)
+{
+	int s, r;
+
+	if (circ < 0 || circ >= ONION_MAX_CIRCS || !cl->circs[circ].dir)
+		return ONION_EINVAL;
+	if ((s = new_stream(cl, circ, user)) < 0)
+		return s;
+	cl->streams[s].dir = 1;
+	r = onion__send_relay(cl, &cl->circs[circ], cl->circs[circ].nhops - 1,
+	    RELAY_BEGIN_DIR, cl->streams[s].id, NULL, 0, NULL);
+	if (r != ONION_OK) {
+		release(cl, &cl->streams[s]);
+		return r;
+	}
+	cl->streams[s].state = STREAM_CONNECTING;
 	return s;
 }
 
@@ -149,6 +177,7 @@ onion_stream_resolve(struct onion_client *cl, int circ, const char *host,
 		return r;
 	}
 	cl->streams[s].state = STREAM_RESOLVING;
+	onion__link_used(cl, cl->circs[circ].link, CHAN_USER_TRAFFIC);
 	return s;
 }
 
@@ -281,10 +310,11 @@ static void
 end(struct onion_client *cl, int s, int err, int reason)
 {
 	struct onion_stream *st = &cl->streams[s];
+	const struct onion_events *ev = evs(cl, st);
 
 	st->state = STREAM_CLOSED;
-	if (cl->ev.stream_end != NULL)
-		cl->ev.stream_end(cl->ev.ctx, s, err, reason);
+	if (ev->stream_end != NULL)
+		ev->stream_end(ev->ctx, s, err, reason);
 	release(cl, st);
 }
 
@@ -362,8 +392,8 @@ onion__stream_cell(struct onion_client *cl, struct onion_circ *c,
 			return;
 		}
 		st->state = STREAM_OPEN;
-		if (cl->ev.stream_connected != NULL)
-			cl->ev.stream_connected(cl->ev.ctx, s);
+		if (evs(cl, st)->stream_connected != NULL)
+			evs(cl, st)->stream_connected(evs(cl, st)->ctx, s);
 		break;
 	case RELAY_DATA:
 		if (st->state != STREAM_OPEN ||
@@ -371,8 +401,9 @@ onion__stream_cell(struct onion_client *cl, struct onion_circ *c,
 			onion_circ_close(cl, circ, ONION_EPROTO);
 			return;
 		}
-		if (cl->ev.stream_data != NULL && m->len > 0)
-			cl->ev.stream_data(cl->ev.ctx, s, m->data, m->len);
+		if (evs(cl, st)->stream_data != NULL && m->len > 0)
+			evs(cl, st)->stream_data(evs(cl, st)->ctx, s, m->data,
+			    m->len);
 		if (cl->streams[s].state == STREAM_OPEN)
 			maybe_sendme(cl, st);
 		break;

@@ -19,6 +19,7 @@
 
 #include "lib/crypto/port/nonos_random.h"
 #include "lib/onion/client.h"
+#include "lib/onion/dirclient.h"
 #include "user/lib/nonos.h"
 
 /*
@@ -45,7 +46,9 @@ abort(void)
 
 static struct onion_authority auth[ONION_MAX_AUTHORITIES];
 static struct onion_authcert certs[ONION_MAX_AUTHORITIES];
-static struct onion_relay relays[64];
+static struct onion_relay relays[64], relays2[64];
+static struct onion_dirclient dir;
+static char dirbuf[4096];
 static struct onion_consensus cons;
 static uint8_t avoid[64];
 static struct onion_client client;
@@ -69,6 +72,13 @@ main(uint64_t arg)
 	onion_microdescs_parse(doc, 0, &cons);
 
 	onion_client_init(&client, &cons, avoid, &events, 1);
+	/* The directory over BEGIN_DIR: bootstrap, refresh, switch. */
+	onion_dir_init(&dir, &client, auth, nauth, relays, relays2, 64, dirbuf,
+	    sizeof dirbuf, 0);
+	client.dir_ev = onion_dir_events(&dir);
+	onion_dir_pump(&dir, arg, (int64_t)arg);
+	onion_dir_refresh(&dir, arg);
+	onion_client_set_consensus(&client, onion_dir_consensus(&dir));
 	circ = onion_circ_build(&client, 80, arg);
 	onion_client_pump(&client, arg, (int64_t)arg);
 	s = onion_stream_begin(&client, circ, "example.nonos-test", 80, NULL);

@@ -1,14 +1,16 @@
 /*
  * libFuzzer target for lib/onion's directory parsers: DirAuthority lines,
  * key certificates, the microdescriptor consensus (its signature check
- * and the clock message for its dates), microdescriptors, and the DER
- * readers for RSA keys and X.509.
+ * and the clock message for its dates, its channel-padding parameters),
+ * microdescriptors, the DER readers for RSA keys and X.509, and the head
+ * of a directory server's HTTP response (BEGIN_DIR fetches).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/onion/dir.h"
+#include "lib/onion/dirclient.h"
 #include "lib/onion/x509.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,11 +27,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct onion_x509 x;
 	char msg[320];
 	const char *text = (const char *)data + 1;
-	size_t n, len = size - 1, i;
+	size_t n, len = size - 1, i, off;
+	int status;
 
 	if (size == 0)
 		return 0;
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		(void)onion_authorities_parse(text, len, a, 4, &n);
 		break;
@@ -49,6 +52,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if ((onion_clock_check(&c, 0, 0, msg, sizeof msg) == 0) !=
 			    (msg[0] == '\0') || strlen(msg) >= sizeof msg)
 				abort();
+			/* Padding parameters stay within tor's bounds. */
+			if (c.pad.ito_high_ms < c.pad.ito_low_ms ||
+			    c.pad.ito_high_ms > ONION_NF_ITO_MAX ||
+			    c.pad.pad_before_usage > 1)
+				abort();
 		}
 		break;
 	case 3:
@@ -63,6 +71,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    relays[i].nfamily > ONION_MAX_FAMILY)
 				abort();
 		(void)onion_relay_allows_port(&relays[0], 80);
+		break;
+	case 5:
+		if (onion_http_response(text, len, &status, &off) == ONION_OK &&
+		    (off > len || status < 0 || status > 999))
+			abort();
 		break;
 	default:
 		if (onion_rsa_pub_parse(data + 1, len, &k) == ONION_OK &&

@@ -341,6 +341,17 @@ def onion_dir():
     for sel, name in ((0, "authorities"), (1, "keys"), (2, "consensus"),
                       (3, "microdescs"), (4, "certs-relay3")):
         write("fuzz_onion_dir", name, bytes([sel]) + read(os.path.join(data, name)))
+    # The consensus with a "params" line of padding parameters.
+    cons = read(os.path.join(data, "consensus"))
+    at = cons.index(b"\nvoting-delay") + 1
+    params = b"params cc_alg=2 nf_ito_low=1500 nf_ito_high=9500 " \
+        b"nf_pad_before_usage=1 nf_conntimeout_clients=1800\n"
+    write("fuzz_onion_dir", "consensus-params", b"\2" + cons[:at] + params +
+          cons[at:])
+    # A directory server's response head and body (BEGIN_DIR).
+    write("fuzz_onion_dir", "http", b"\5HTTP/1.0 200 OK\r\nDate: x\r\n"
+          b"Content-Type: text/plain\r\nContent-Encoding: identity\r\n"
+          b"\r\nbody")
 
 
 def pktring():

@@ -2,7 +2,11 @@
 """nonos-onion against real tor relays on a private network (tornet.py).
 
 Starts the network and an HTTP server on 127.0.0.1 at its test port, then
-checks through build/tools/nonos-onion: a page over a 3-hop circuit, DNS
+checks through build/tools/nonos-onion: the directory fetched over
+BEGIN_DIR only (strace shows every connect(2) of the proxy, and none goes
+to a DirPort, through bootstrap and the refreshes that follow; the guard
+is kept across them), channel padding flowing on an idle guard link, a
+page over a 3-hop circuit, DNS
 at the exit (RESOLVE, and CONNECT by name), a 50 MiB download and its
 hash, a slow reader (flow control holds the exit back), many concurrent
 streams on one circuit, stream isolation by SOCKS username, the same
@@ -18,6 +22,7 @@ import http.server
 import os
 import re
 import shutil
+import signal
 import socket
 import socketserver
 import struct
@@ -25,7 +30,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -133,11 +137,30 @@ def http_get(port, host, path, tport, user=None, progress=None,
     return head.split(b"\r\n")[0].decode(), body
 
 
-def start_proxy(sport, log, extra=()):
-    proxy = subprocess.Popen(
-        [TOOL, "proxy", "--authorities", os.path.join(NET, "authorities"),
-         "--listen", str(sport), "--same-subnet-ok"] + list(extra),
-        stdout=open(log, "w"), stderr=subprocess.STDOUT)
+def traced(cmd, trace):
+    """cmd under strace, logging every connect(2) of it and its threads
+    (LeakSanitizer cannot run under ptrace, the rest of ASan can)."""
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+    return ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect",
+            "-o", trace] + cmd, env
+
+
+def connected_ports(trace):
+    """The TCP ports a traced process connected to (IPv4), in order."""
+    with open(trace) as f:
+        return [int(p) for p in re.findall(
+            r"connect\(\d+, \{sa_family=AF_INET, sin_port=htons\((\d+)\)",
+            f.read())]
+
+
+def start_proxy(sport, log, extra=(), trace=None):
+    cmd = [TOOL, "proxy", "--authorities", os.path.join(NET, "authorities"),
+           "--listen", str(sport), "--same-subnet-ok"] + list(extra)
+    env = None
+    if trace is not None:
+        cmd, env = traced(cmd, trace)
+    proxy = subprocess.Popen(cmd, stdout=open(log, "w"),
+                             stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and proxy.poll() is None:
         with open(log) as f:
@@ -148,20 +171,63 @@ def start_proxy(sport, log, extra=()):
 
 
 def stop_proxy(proxy):
-    proxy.terminate()
+    """SIGTERM to the proxy itself (under strace, strace's child), so it
+    logs its counters; strace ends with it."""
+    try:
+        with open("/proc/%d/task/%d/children" % (proxy.pid, proxy.pid)) as f:
+            kids = [int(k) for k in f.read().split()]
+    except OSError:
+        kids = []
+    if proxy.args[0] != "strace":
+        kids = []
+    for k in kids:
+        try:
+            os.kill(k, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    if not kids:
+        proxy.terminate()
     try:
         proxy.wait(10)
     except subprocess.TimeoutExpired:
+        for k in kids:
+            try:
+                os.kill(k, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         proxy.kill()
 
 
 def stats(log):
-    """The counters a proxy logs when it stops."""
+    """The counters a proxy logs when it stops: SENDMEs (circuit,
+    stream), XOFF, XON, keepalives, padding; then its directory's
+    BEGIN_DIR requests, failures and refreshes."""
     with open(log) as f:
-        m = re.search(r"sent (\d+) circuit and (\d+) stream SENDMEs, "
-                      r"(\d+) XOFF, (\d+) XON, \d+ stall probes, "
-                      r"(\d+) keepalives", f.read())
-    return tuple(int(x) for x in m.groups()) if m else None
+        text = f.read()
+    m = re.search(r"sent (\d+) circuit and (\d+) stream SENDMEs, "
+                  r"(\d+) XOFF, (\d+) XON, \d+ stall probes, "
+                  r"(\d+) keepalives, (\d+) padding", text)
+    d = re.search(r"directory: (\d+) BEGIN_DIR requests, \d+ bytes, "
+                  r"(\d+) failures, (\d+) refreshes", text)
+    if not m or not d:
+        return None
+    return tuple(int(x) for x in m.groups() + d.groups())
+
+
+def refresh_sources(log):
+    """Where each consensus after the first circuit came from, and the
+    guard of that circuit."""
+    guard, sources = None, []
+    with open(log) as f:
+        for line in f:
+            m = re.search(r"circuit \d+ built in \d+ ms: (\S+)", line)
+            if m and guard is None:
+                guard = m.group(1)
+            m = re.search(r"consensus verified over BEGIN_DIR from ([^\s:]+)",
+                          line)
+            if m and guard is not None:
+                sources.append(m.group(1))
+    return guard, sources
 
 
 def circuits_built(log):
@@ -171,12 +237,13 @@ def circuits_built(log):
 
 
 def main():
-    if shutil.which("tor") is None or not os.path.exists(TOOL):
-        print("FAIL setup: needs Debian's tor and %s" % TOOL)
+    if shutil.which("tor") is None or shutil.which("strace") is None or \
+            not os.path.exists(TOOL):
+        print("FAIL setup: needs Debian's tor and strace, and %s" % TOOL)
         print("0 passed, 1 failed")
         return 1
     t0 = time.monotonic()
-    proxy = None
+    proxy = padproxy = None
     httpd = None
     try:
         ports = tornet.start(NET, BASE)
@@ -198,9 +265,27 @@ def main():
         tport = ports["test"]
         sport = BASE + 4150
         log = os.path.join(NET, "nonos-onion.log")
-        proxy = start_proxy(sport, log)
+        trace = os.path.join(NET, "nonos-onion.connects")
+        orports = set(range(BASE, BASE + 6))
+        dirports = set(range(ports["dir"], ports["dir"] + 6))
+        proxy = start_proxy(sport, log, trace=trace)
+        with open(log) as f:
+            boot = re.search(r"consensus verified over BEGIN_DIR from (\S+): "
+                             r"(\d+) relays", f.read())
+        seen = connected_ports(trace)
+        check("bootstrap over BEGIN_DIR, ORPorts only",
+              boot is not None and boot.group(2) == "6" and seen and
+              seen[0] in range(BASE, BASE + 3) and set(seen) <= orports,
+              "from %s, connects to %s" % (boot.group(1) if boot else "?",
+                                           sorted(set(seen))))
 
-        # 1. A page over a 3-hop circuit.
+        # 1b. Channel padding: an idle proxy pads its guard link.
+        padlog = os.path.join(NET, "nonos-onion-pad.log")
+        padproxy = start_proxy(sport + 2, padlog)
+        st, body = http_get(sport + 2, "127.0.0.1", "/index.html", tport)
+        pad_t0 = time.monotonic()
+
+        # 1c. A page over a 3-hop circuit.
         st, body = http_get(sport, "127.0.0.1", "/index.html", tport)
         built = circuits_built(log)
         check("page over a 3-hop circuit", st.endswith("200 OK") and
@@ -291,21 +376,34 @@ def main():
               s_cc is not None and s_cc[4] >= 1,
               "%d sent" % s_cc[4] if s_cc else "no stats")
 
+        # 1b, continued: padding-spec's defaults (no nf_ params in this
+        # consensus) give a PADDING cell after 1.5 to 9.5 s of idleness.
+        idle = time.monotonic() - pad_t0
+        stop_proxy(padproxy)
+        padproxy = None
+        s_pad = stats(padlog)
+        check("channel padding flows on the idle guard link",
+              s_pad is not None and idle > 20 and s_pad[5] >= 2 and
+              s_pad[5] <= idle / 1.5 + 1 and s_pad[4] == 0,
+              "%d PADDING cells in %.0f s" % (s_pad[5], idle)
+              if s_pad else "no stats")
+
         # 5c. TRUNCATE after the guard, then extend through new relays.
-        p = subprocess.run([TOOL, "test-truncate", "--authorities",
-                            os.path.join(NET, "authorities"),
-                            "--same-subnet-ok"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                           timeout=60)
+        cmd, env = traced([TOOL, "test-truncate", "--authorities",
+                           os.path.join(NET, "authorities"),
+                           "--same-subnet-ok"], trace + ".truncate")
+        p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, timeout=60)
+        others = connected_ports(trace + ".truncate")
         out = p.stdout.decode().strip()
         check("TRUNCATE, TRUNCATED, and the circuit extended again",
               p.returncode == 0 and "->" in out, out)
 
-        # 6. Tampered consensus and wrong identity are refused.
-        with urllib.request.urlopen(
-                "http://127.0.0.1:%d/tor/status-vote/current/"
-                "consensus-microdesc" % ports["dir"], timeout=10) as r:
-            cons = r.read()
+        # 6. Tampered consensus and wrong identity are refused (the
+        # consensus as authority a0 keeps it; no DirPort in this test).
+        with open(os.path.join(NET, "a0", "cached-microdesc-consensus"),
+                  "rb") as f:
+            cons = f.read()
         good = os.path.join(NET, "consensus.good")
         bad = os.path.join(NET, "consensus.bad")
         with open(good, "wb") as f:
@@ -317,9 +415,11 @@ def main():
         auth = os.path.join(NET, "authorities")
 
         def check_dir(path):
-            p = subprocess.run([TOOL, "check-dir", "--authorities", auth,
-                                "--consensus", path], stdout=subprocess.PIPE,
+            cmd, env = traced([TOOL, "check-dir", "--authorities", auth,
+                               "--consensus", path], trace + ".checkdir")
+            p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=60)
+            others.extend(connected_ports(trace + ".checkdir"))
             return p.returncode, p.stdout.decode()
         rc_good, _ = check_dir(good)
         rc_bad, out_bad = check_dir(bad)
@@ -390,6 +490,22 @@ def main():
         check("proxy still running", proxy.poll() is None)
         stop_proxy(proxy)
         s_plain = stats(log)
+        seen = connected_ports(trace)
+        guards = set(c[2] for c in circuits_built(log))
+        seen_all = seen + others
+        guard, sources = refresh_sources(log)
+        check("directory refreshed over BEGIN_DIR through the guard, "
+              "guard kept", s_plain is not None and s_plain[8] >= 1 and
+              len(guards) == 1 and sources and
+              set(sources) == {guard} and set(seen) <= orports,
+              "%d refreshes, %d requests, %d failures; guard %s; from %s" % (
+                  s_plain[8], s_plain[6], s_plain[7], " ".join(guards),
+                  " ".join(sources)) if s_plain else "no stats")
+        check("no connection to any DirPort (proxy, check-dir, "
+              "test-truncate)", seen and others and
+              not set(seen_all) & dirports and set(seen_all) <= orports,
+              "%d connects, ports %s" % (len(seen_all),
+                                         sorted(set(seen_all))))
         check("without congestion control: no XOFF, stream SENDMEs sent",
               s_plain is not None and s_plain[2] == 0 and s_plain[1] > 0,
               "circuit SENDMEs %d, stream SENDMEs %d" % s_plain[:2]
@@ -398,8 +514,9 @@ def main():
     except Exception as e:  # a crash is one more failure, with its reason
         check("test run", False, "%s: %s" % (type(e).__name__, e))
     finally:
-        if proxy is not None:
-            stop_proxy(proxy)
+        for p in (proxy, padproxy):
+            if p is not None:
+                stop_proxy(p)
         if httpd is not None:
             httpd.shutdown()
         tornet.stop(NET)

@@ -48,6 +48,7 @@ static struct dirstate dir;
 static struct onion_client client;
 static uint8_t avoid[MAX_RELAYS];
 static volatile sig_atomic_t stop;
+static int dir_failed;		/* onion_dir_pump's error, once it gave up */
 
 uint64_t
 now_ms(void)
@@ -135,36 +136,63 @@ parse_opts(int argc, char **argv, struct opts *o)
 	return i;
 }
 
-/* Fetches and verifies the directory; 0, or -1 after a message. */
+static void step(int lfd, int ms);
+
+/*
+ * Starts the client with no consensus and its directory client, and runs
+ * the loop until the directory is fetched over BEGIN_DIR and verified;
+ * 0, or -1 after a message.
+ */
 static int
-bootstrap(const struct opts *o)
+start(const struct opts *o)
 {
 	uint64_t t0 = now_ms();
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	socks_init(&client, (int)o->port);
 	if (load_authorities(&dir, o->authfile) != 0 ||
-	    bootstrap_dir(&dir, o->consfile, o->max_age) != 0)
+	    dir_setup(&dir, &client, o->consfile, o->max_age) != 0)
+		return -1;
+	onion_client_init(&client, onion_dir_consensus(&dir.dc), avoid,
+	    &socks_events, o->subnets);
+	client.dir_ev = onion_dir_events(&dir.dc);
+	client.request_cc = o->cc;
+	if (o->keepalive > 0)
+		client.keepalive_ms = (uint64_t)o->keepalive * 1000;
+	while (!onion_dir_ready(&dir.dc) && !dir_failed && !stop)
+		step(-1, 20);
+	if (!onion_dir_ready(&dir.dc))
 		return -1;
 	warnx_("directory ready in %llu ms",
 	    (unsigned long long)(now_ms() - t0));
 	return 0;
 }
 
-/* Bootstraps, then starts the client and the SOCKS front end. */
-static int
-start(const struct opts *o)
+/* The client, then the directory client (bootstrap or refresh). */
+static void
+pump(void)
 {
-	if (bootstrap(o) != 0)
-		return -1;
-	onion_client_init(&client, &dir.cons, avoid, &socks_events, o->subnets);
-	client.request_cc = o->cc;
-	if (o->keepalive > 0)
-		client.keepalive_ms = (uint64_t)o->keepalive * 1000;
+	static uint64_t failures;
+	int r;
+
 	onion_client_pump(&client, now_ms(), time(NULL));
-	socks_init(&client, (int)o->port);
-	return 0;
+	if (dir_failed)
+		return;
+	r = onion_dir_pump(&dir.dc, now_ms(), time(NULL));
+	if (dir.dc.stats.failures != failures) {
+		failures = dir.dc.stats.failures;
+		if (verbose)
+			warnx_("directory request to %s failed: %s (END reason "
+			    "%d, %zu bytes: %.40s)", dir.dc.source,
+			    onion_strerror(dir.dc.err), dir.dc.end_reason,
+			    dir.dc.len, dir.dc.len > 0 ? dir.dc.buf : "");
+	}
+	if (r != 0)
+		dir_report(&dir, r);
+	if (r < 0)
+		dir_failed = r;
 }
 
 /* Pumps the client and waits on its link sockets for up to ms. */
@@ -200,7 +228,7 @@ step(int lfd, int ms)
 	onion_client_pump(&client, now_ms(), time(NULL));
 	socks_retry();
 	socks_tick();
-	onion_client_pump(&client, now_ms(), time(NULL));
+	pump();
 }
 
 static int
@@ -340,7 +368,7 @@ cmd_check_dir(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) != argc)
 		return EXIT_USAGE;
-	return bootstrap(&o) == 0 ? 0 : 1;
+	return start(&o) == 0 ? 0 : 1;
 }
 
 static int
@@ -388,14 +416,22 @@ cmd_proxy(int argc, char **argv)
 	while (!stop)
 		step(lfd, 50);
 	warnx_("stopping; sent %llu circuit and %llu stream SENDMEs, %llu XOFF, "
-	    "%llu XON, %llu stall probes, %llu keepalives; received %llu XOFF",
+	    "%llu XON, %llu stall probes, %llu keepalives, %llu padding; "
+	    "received %llu XOFF",
 	    (unsigned long long)client.stats.circ_sendmes,
 	    (unsigned long long)client.stats.stream_sendmes,
 	    (unsigned long long)client.stats.xoff_sent,
 	    (unsigned long long)client.stats.xon_sent,
 	    (unsigned long long)client.stats.probes,
 	    (unsigned long long)client.stats.keepalives,
+	    (unsigned long long)client.stats.padding,
 	    (unsigned long long)client.stats.xoff_recv);
+	warnx_("directory: %llu BEGIN_DIR requests, %llu bytes, %llu failures, "
+	    "%llu refreshes",
+	    (unsigned long long)dir.dc.stats.requests,
+	    (unsigned long long)dir.dc.stats.bytes,
+	    (unsigned long long)dir.dc.stats.failures,
+	    (unsigned long long)dir.dc.stats.refreshes);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "lib/onion/client.h"
+#include "lib/onion/dirclient.h"
 #include "tools/common/cli.h"		/* warnx_, for the messages */
 
 #define MAX_RELAYS	8192
@@ -24,25 +25,28 @@ int	tcp_connect(uint32_t ip, uint16_t port, int timeout_ms);
 int	tcp_listen(uint32_t ip, uint16_t port);
 void	fd_transport(int *fd, struct onion_transport *tr);
 
-/* dirfetch.c: everything a client needs before building circuits. */
+/* dirfetch.c: the directory, fetched over BEGIN_DIR by lib/onion. */
 struct dirstate {
 	struct onion_authority	auth[ONION_MAX_AUTHORITIES];
 	size_t			nauth;
-	struct onion_authcert	certs[ONION_MAX_AUTHORITIES];
-	size_t			ncerts;
-	struct onion_consensus	cons;
-	char			*cons_text;
+	struct onion_dirclient	dc;
+	struct onion_relay	*t0, *t1;	/* its two relay tables */
+	char			*buf;		/* its response buffer */
+	char			*cons_text;	/* --consensus FILE */
 	size_t			cons_len;
 };
 
 int	load_authorities(struct dirstate *d, const char *path);
 /*
- * Fetches key certificates, the consensus (or reads it from
- * consensus_file), verifies it, and fetches the microdescriptors.
- * max_age: seconds past valid-until still accepted.
+ * Sets up the directory client for cl (before onion_client_init, which
+ * takes onion_dir_consensus(&d->dc)). consensus_file, if not NULL, is
+ * used instead of fetching the consensus. max_age: seconds past
+ * valid-until still accepted.
  */
-int	bootstrap_dir(struct dirstate *d, const char *consensus_file,
-	    int64_t max_age);
+int	dir_setup(struct dirstate *d, struct onion_client *cl,
+	    const char *consensus_file, int64_t max_age);
+/* Logs what onion_dir_pump's result r (1 or < 0) means. */
+void	dir_report(struct dirstate *d, int r);
 
 /* socks.c */
 struct conn;

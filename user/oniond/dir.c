@@ -1,60 +1,51 @@
 /*
  * oniond's directory: the authorities built into the image (make
- * AUTHORITIES=FILE), their key certificates, the microdescriptor
- * consensus (majority-signed, within its validity) and the
- * microdescriptors it names, all checked by lib/onion's parsers.
+ * AUTHORITIES=FILE) and lib/onion's directory client (dirclient.h),
+ * which fetches their key certificates, the microdescriptor consensus
+ * and the microdescriptors over BEGIN_DIR streams on one-hop circuits
+ * to ORPorts, through the same netd door as every other link (never a
+ * DirPort, never plain HTTP), verifies them, and refreshes them while
+ * oniond runs. Each consensus it switches to is told to netd as the
+ * only ORPorts oniond may reach.
  *
- * Two things here wait for other work and are marked WIRE:
- * - dir_fetch() is the one place documents come from. NØNOS never
- *   fetches them over plain HTTP from a DirPort: they are to come over
- *   BEGIN_DIR on one-hop circuits (lib/onion, branch begindir). Until
- *   then the only source is the documents built into the image next to
- *   the authorities (make ONIOND_DOCS=DIR), which tests use.
- * - wall_clock() is the time consensus and certificates are checked
- *   against. NØNOS has no wall clock yet (SYS_CLOCK, branch clock).
+ * wall_clock() is the one place oniond learns the time (WIRE: see it).
  */
-#include "lib/onion/dir.h"
+#include "lib/onion/dirclient.h"
+#include "user/lib/netd.h"
 #include "user/oniond/oniond.h"
+
+#define DOC_MAX		(4u << 20)	/* the public microdesc consensus is ~3 MiB */
+#define MAX_AGE		(24 * 3600)	/* lateness accepted, as tor's */
 
 struct dirstate dir;
 
-enum doc { DOC_KEYS, DOC_CONSENSUS, DOC_MICRO };
-static const char *const doc_names[] = {
-	"authority key certificates", "consensus", "microdescriptors"
+/*
+ * WIRE (branch clock): SYS_CLOCK = 52 gives UTC from UEFI or the CMOS
+ * clock. Called here by number, with the layout of its struct
+ * clock_info, so this builds and runs on kernels with and without it
+ * (E_NOSYS); once the clock branch is merged, call clock_get()
+ * (user/lib/stubs.h) instead. Without it: the image's build time
+ * (make's ONIOND_TIME, a floor) plus the time since boot, or 0 when
+ * the build gave none, and then no certificate or consensus can be
+ * checked, which oniond says.
+ */
+struct wall_clock_info {
+	long long seconds;
+	unsigned int flags;
+	unsigned int pad;
 };
 
-/*
- * WIRE (branch begindir): the document kind over BEGIN_DIR from an
- * authority (bootstrap) or a relay, into *text. Today: the copy built
- * into the image, or none. 0, or -1 after a message.
- */
-static int
-dir_fetch(enum doc kind, const char **text, size_t *len)
-{
-	if (oniond_doc_len[kind] == 0) {
-		printf("oniond: no %s: this image carries no directory and "
-		    "NØNOS fetches none over plain HTTP (BEGIN_DIR: to come)\n",
-		    doc_names[kind]);
-		return -1;
-	}
-	*text = oniond_docs[kind];
-	*len = oniond_doc_len[kind];
-	return 0;
-}
-
-/*
- * WIRE (branch clock, SYS_CLOCK = 52): UTC from the kernel. Until then
- * the only time oniond knows is the consensus's own: the middle of its
- * validity once parsed (so freshness is not checked: a replayed old
- * consensus would pass, which the clock call is for), and 0 before.
- */
 int64_t
 wall_clock(void)
 {
-	if (dir.cons.valid_after == 0)
+	struct wall_clock_info ci;
+
+	if (syscall6(52, (uint64_t)(uintptr_t)&ci, 0, 0, 0, 0, 0) == E_OK &&
+	    ci.flags != 0 && ci.seconds > 0)
+		return ci.seconds;
+	if (oniond_build_time == 0)
 		return 0;
-	return dir.cons.valid_after +
-	    (dir.cons.valid_until - dir.cons.valid_after) / 2;
+	return oniond_build_time + (int64_t)(ticks() / 100);
 }
 
 int
@@ -74,75 +65,107 @@ dir_load_authorities(void)
 	return 0;
 }
 
-static int
-verify_consensus(const char *text, size_t len)
+int
+dir_setup(void)
 {
-	char why[320];
-	int64_t now;
-	int r;
+	struct onion_relay *t0, *t1;
+	char *buf;
 
-	if ((r = onion_consensus_parse(text, len, &dir.cons)) != ONION_OK) {
-		printf("oniond: consensus refused: %s\n", onion_strerror(r));
+	t0 = calloc(MAX_RELAYS, sizeof(*t0));
+	t1 = calloc(MAX_RELAYS, sizeof(*t1));
+	buf = malloc(DOC_MAX);
+	if (t0 == NULL || t1 == NULL || buf == NULL) {
+		printf("oniond: no memory for the directory\n");
 		return -1;
 	}
-	now = wall_clock();
-	if ((r = onion_authcerts_parse(oniond_docs[DOC_KEYS],
-	    oniond_doc_len[DOC_KEYS], now, dir.auth, dir.nauth, dir.certs,
-	    ONION_MAX_AUTHORITIES, &dir.ncerts)) != ONION_OK) {
-		printf("oniond: authority key certificates refused: %s\n",
-		    onion_strerror(r));
-		return -1;
-	}
-	r = onion_consensus_verify(text, len, &dir.cons, dir.auth, dir.nauth,
-	    dir.certs, dir.ncerts, now, 0);
-	if (r == ONION_EEXPIRED &&
-	    onion_clock_check(&dir.cons, now, 0, why, sizeof(why)) != 0) {
-		printf("oniond: consensus refused: %s\n", why);
-		return -1;
-	}
-	if (r != ONION_OK) {
-		printf("oniond: consensus refused: %s\n", onion_strerror(r));
-		return -1;
-	}
+	if (wall_clock() == 0)
+		printf("oniond: no wall clock (no SYS_CLOCK, no build time): "
+		    "certificates and the consensus cannot be checked\n");
+	onion_dir_init(&dir.dc, &client, dir.auth, dir.nauth, t0, t1,
+	    MAX_RELAYS, buf, DOC_MAX, MAX_AGE);
+	/* A consensus built into the image (tests: a tampered one) is
+	   verified like a fetched one, and a refusal is final. */
+	if (oniond_consensus_len > 0)
+		onion_dir_preset_consensus(&dir.dc, oniond_consensus,
+		    oniond_consensus_len);
 	return 0;
 }
 
-int
-dir_bootstrap(void)
+/* Relays of c with a microdescriptor. */
+static size_t
+with_md(const struct onion_consensus *c)
 {
-	const char *text;
-	size_t len;
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nrelays; i++)
+		n += c->relays[i].have_md;
+	return n;
+}
+
+/* What the bootstrap has done, for `tor`. */
+static void
+progress(void)
+{
+	switch (dir.dc.phase) {
+	case DIR_KEYS:
+		dir.percent = 10;
+		break;
+	case DIR_CONSENSUS:
+		dir.percent = 25;
+		break;
+	case DIR_MICRODESCS:
+		dir.percent = 50;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Why bootstrap failed, with the clock's part when the time was wrong. */
+static void
+failed(int r)
+{
+	const struct onion_consensus *c = &dir.dc.cons[0];
+	char why[320];
+
+	if (r == ONION_EEXPIRED && c->valid_after != 0 &&
+	    onion_clock_check(c, wall_clock(), MAX_AGE, why, sizeof(why)) != 0)
+		printf("oniond: consensus refused: %s\n", why);
+	else
+		printf("oniond: consensus refused: %s (the directory could not be "
+		    "fetched or verified)\n", onion_strerror(r));
+}
+
+int
+dir_pump(uint64_t now_ms)
+{
+	const struct onion_consensus *c;
+	int64_t err;
 	int r;
 
-	dir.percent = 5;
-	if (dir_fetch(DOC_KEYS, &text, &len) != 0)
+	if (dir.failed)
 		return -1;
-	dir.percent = 10;
-	if (dir_fetch(DOC_CONSENSUS, &text, &len) != 0)
-		return -1;
-	if (dir.cons.relays == NULL &&
-	    (dir.cons.relays = calloc(MAX_RELAYS, sizeof(*dir.cons.relays))) == NULL) {
-		printf("oniond: no memory for the relay table\n");
-		return -1;
-	}
-	dir.cons.cap = MAX_RELAYS;
-	if (verify_consensus(text, len) != 0)
-		return -1;
-	dir.percent = 40;
-	if (dir_fetch(DOC_MICRO, &text, &len) != 0)
-		return -1;
-	if ((r = onion_microdescs_parse(text, len, &dir.cons)) < 0) {
-		printf("oniond: microdescriptors refused: %s\n", onion_strerror(r));
+	r = onion_dir_pump(&dir.dc, now_ms, wall_clock());
+	if (dir.percent < 100)
+		progress();
+	if (r < 0) {
+		failed(r);
+		dir.failed = 1;
 		return -1;
 	}
-	dir.with_md = (size_t)r;
-	if (r == 0) {
-		printf("oniond: no microdescriptor matches the consensus\n");
+	if (r == 0)
+		return 0;
+	c = onion_dir_consensus(&dir.dc);
+	dir.with_md = with_md(c);
+	if ((err = links_allow(c)) < 0) {
+		printf("oniond: netd refused the relays' addresses: %s\n",
+		    netd_strerror(err));
 		return -1;
 	}
-	dir.percent = 80;
-	printf("oniond: consensus verified: %zu relays, %zu with microdescriptors, "
-	    "%zu of %zu authorities' keys\n", dir.cons.nrelays, dir.with_md,
-	    dir.ncerts, dir.nauth);
-	return 0;
+	printf("oniond: consensus verified over BEGIN_DIR from %s: %zu relays, "
+	    "%zu with microdescriptors\n", dir.dc.source, c->nrelays, dir.with_md);
+	if (dir.percent < 100)
+		printf("oniond: bootstrapped 100%%: ready for streams\n");
+	dir.percent = 100;
+	return 1;
 }

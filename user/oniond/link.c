@@ -57,7 +57,7 @@ links_attach(void)
 	return netd_give(NET_SETNOTE, SLOT_NETD_NOTE);
 }
 
-/* Where we dial relay address ip (see oniond_loopback_as in dir.c's notes). */
+/* Where we dial relay address ip (make's ONIOND_LOOPBACK, mk/oniond.mk). */
 static uint32_t
 dial_address(uint32_t ip)
 {

@@ -24,7 +24,7 @@
 
 volatile int onion_lock;
 struct onion_client client;
-static uint8_t *avoid;
+static uint8_t avoid[MAX_RELAYS];
 static uint8_t pump_stack[65536] __attribute__((aligned(16)));
 
 uint64_t
@@ -74,28 +74,16 @@ serving_gone(void)
 	return ++misses >= WATCH_MISSES;
 }
 
-/* The directory, then the client; 0, or -1 (retried later). */
+/* The client with no consensus yet, and its directory client. */
 static int
-bootstrap(void)
+start_client(void)
 {
-	int64_t err;
-
-	if (dir_bootstrap() != 0)
+	if (dir_setup() != 0)
 		return -1;
-	if ((avoid = calloc(dir.cons.nrelays + 1, 1)) == NULL) {
-		printf("oniond: no memory\n");
-		return -1;
-	}
 	/* Relays tests run on one address all share a /16. */
-	onion_client_init(&client, &dir.cons, avoid, &events,
-	    oniond_loopback_as == 0);
-	if ((err = links_allow(&dir.cons)) < 0) {
-		printf("oniond: netd refused the relays' addresses: %s\n",
-		    netd_strerror(err));
-		return -1;
-	}
-	dir.percent = 100;
-	printf("oniond: bootstrapped 100%%: ready for streams\n");
+	onion_client_init(&client, onion_dir_consensus(&dir.dc), avoid,
+	    &events, oniond_loopback_as == 0);
+	client.dir_ev = onion_dir_events(&dir.dc);
 	return 0;
 }
 
@@ -103,7 +91,6 @@ static void
 pump_thread(uint64_t arg)
 {
 	unsigned wakeups = 0;
-	int failed = 0;
 
 	(void)arg;
 	timer_notify(SLOT_TIMER, TIMER_TICKS);
@@ -120,10 +107,8 @@ pump_thread(uint64_t arg)
 			thread_exit();
 		}
 		lock_take(&onion_lock);
-		if (dir.percent < 100 && !failed && bootstrap() != 0)
-			failed = 1;	/* the documents will not change: say it once */
-		if (dir.percent == 100)
-			onion_client_pump(&client, now_ms(), wall_clock());
+		onion_client_pump(&client, now_ms(), wall_clock());
+		(void)dir_pump(now_ms());
 		serve_wake();
 		lock_give(&onion_lock);
 		if (bits & BIT_TIMER)
@@ -171,7 +156,9 @@ main(uint64_t arg)
 		    netd_strerror(err));
 		return 1;
 	}
-	printf("oniond: %zu authorities; bootstrapping\n", dir.nauth);
+	if (start_client() != 0)
+		return 1;
+	printf("oniond: %zu authorities; bootstrapping over BEGIN_DIR\n", dir.nauth);
 	if ((err = thread_create(SLOT_MEMORY, SLOT_PUMP_THR, pump_thread,
 	    pump_stack + sizeof(pump_stack) - 8, 0)) != E_OK) {
 		printf("oniond: cannot start the pump thread: %s\n", err_name(err));

@@ -389,7 +389,7 @@ status(uint64_t item, uint64_t w[3])
 	switch (item) {
 	case NETS_ST_BOOT:
 		w[0] = (uint64_t)dir.percent;
-		w[1] = dir.cons.nrelays;
+		w[1] = dir.percent == 100 ? client.cons->nrelays : 0;
 		w[2] = dir.with_md;
 		break;
 	case NETS_ST_CIRCS:
