@@ -87,6 +87,18 @@ start_client(void)
 	return 0;
 }
 
+/* Whether netd has an address yet (asked until it has: no dial before). */
+static int
+network_up(void)
+{
+	static int up;
+	uint64_t w[3];
+
+	if (!up && netd_status(SLOT_NETD, NET_ST_LINK, w) == 0 && (w[0] & NET_F_BOUND))
+		up = 1;
+	return up;
+}
+
 static void
 pump_thread(uint64_t arg)
 {
@@ -107,8 +119,10 @@ pump_thread(uint64_t arg)
 			thread_exit();
 		}
 		lock_take(&onion_lock);
-		onion_client_pump(&client, now_ms(), wall_clock());
-		(void)dir_pump(now_ms());
+		if (network_up()) {
+			onion_client_pump(&client, now_ms(), wall_clock());
+			(void)dir_pump(now_ms());
+		}
 		serve_wake();
 		lock_give(&onion_lock);
 		if (bits & BIT_TIMER)
