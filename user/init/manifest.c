@@ -36,9 +36,10 @@ const char manifest[] = SERVICES;
 /* blktest (tests/qemu/test_blk.py) holds the only client capability to
    virtioblk, the persistence partition's driver.
    tcptest (tests/qemu/test_net.py) holds netd's TCP capability, and its
-   status capability to show that one cannot do the other's work. */
+   status capability to show that one cannot do the other's work, and a
+   door to show that a door reaches no address it did not list. */
 const char manifest_test[] = SERVICES
-    "tcptest  512   0         5=console 16=client:netd 17=status:netd\n" \
+    "tcptest  512   0         5=console 16=client:netd 17=status:netd 20=door:netd\n" \
     "blktest  512   0         5=console 16=client:virtioblk\n";
 
 /* netbench (bench/net/run) holds netd's TCP capability. */

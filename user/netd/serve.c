@@ -28,12 +28,15 @@ static struct client clients[CLIENTS];
 volatile int serving_started, serving_busy;
 static struct net_allow allowed[NET_ALLOW_MAX];
 static unsigned nallowed;
+static uint64_t allow_owner;	/* the door client whose set it is */
 static uint64_t door_refused, door_opened;
 
-/* Whether the door may connect to ip:port. */
+/* Whether door client b may connect to ip:port: only within its own set. */
 static int
-door_allows(uint64_t ip, uint64_t port)
+door_allows(uint64_t b, uint64_t ip, uint64_t port)
 {
+	if (b != allow_owner)
+		return 0;
 	for (unsigned i = 0; i < nallowed; i++)
 		if (allowed[i].ip == ip && allowed[i].port == port)
 			return 1;
@@ -55,6 +58,7 @@ do_allow(uint64_t b, uint64_t n)
 			return NET_EINVAL;
 	memcpy(allowed, a, (size_t)n * sizeof(*a));
 	nallowed = (unsigned)n;
+	allow_owner = b;
 	return 0;
 }
 
@@ -198,7 +202,7 @@ tcp_op(uint64_t b, int door, uint64_t op, const struct msg *m, struct msg *r)
 		if (m->w[0] > 0xffffffffu || m->w[1] == 0 || m->w[1] > 0xffff ||
 		    m->w[2] > TIMEOUT_MAX)
 			return NET_EINVAL;
-		if (door && !door_allows(m->w[0], m->w[1])) {
+		if (door && !door_allows(b, m->w[0], m->w[1])) {
 			door_refused++;
 			printf("netd: refused the door's connection to %llu.%llu.%llu.%llu:%llu"
 			    " (not a relay's ORPort)\n", (unsigned long long)(m->w[0] >> 24),
@@ -273,7 +277,7 @@ serve(const struct msg *m, struct msg *r)
 		v = NET_EPERM;		/* status only: no connections */
 	} else if (op == NET_SETBUF) {
 		v = do_setbuf(b, m);
-		if (door)
+		if (door && b == allow_owner)
 			nallowed = 0;	/* a new door session says anew where it goes */
 	} else if (op == NET_SETNOTE) {
 		v = do_setnote(b, m);

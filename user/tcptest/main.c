@@ -18,7 +18,11 @@
 #define SLOT_STATUS	17
 #define SLOT_FRAME	18
 #define SLOT_NOTE	19
+#define SLOT_DOOR	20	/* netd's door (door:netd) */
+#define SLOT_DOOR_FRAME	21
+#define SLOT_DOOR_NOTE	22
 #define BUF_VA		0x0000100000000000ULL
+#define DOOR_VA		0x0000180000000000ULL
 #define HOST		0x0a000202u	/* 10.0.2.2 */
 #define NOBODY		0x0a00024du	/* 10.0.2.77 */
 #define PORT_ECHO	17007
@@ -149,6 +153,49 @@ test_errors(void)
 	check("port 0 is invalid", h == NET_EINVAL, h);
 }
 
+/*
+ * A door (init's door:netd, oniond's kind of capability) connects only
+ * to what it listed with NET_ALLOW, never listens; netd counts each
+ * refusal (NET_ST_DOOR).
+ */
+static void
+test_door(void)
+{
+	struct netd_client door;
+	struct net_allow *a;
+	uint64_t before[3], after[3];
+	int64_t err, h;
+	struct msg r;
+
+	if ((err = netd_attach(&door, SLOT_DOOR, SLOT_DOOR_FRAME, SLOT_DOOR_NOTE,
+	    DOOR_VA)) < 0) {
+		check("attach through the door", 0, err);
+		return;
+	}
+	netd_status(SLOT_STATUS, NET_ST_DOOR, before);
+	h = netd_connect(&door, HOST, PORT_ECHO, 2000);
+	check("the door connects nowhere before it lists a destination",
+	    h == NET_EPERM, h);
+	a = (struct net_allow *)door.buf;
+	a[0].ip = HOST;
+	a[0].port = PORT_CLOSED;
+	a[0].zero = 0;
+	ipc_call4(SLOT_DOOR, NET_ALLOW, 1, 0, 0, 0, &r);
+	check("the door lists one destination", (int64_t)r.w[0] == 0, (int64_t)r.w[0]);
+	h = netd_connect(&door, HOST, PORT_ECHO, 2000);
+	check("the door cannot reach another port of the same host",
+	    h == NET_EPERM, h);
+	h = netd_connect(&door, HOST, PORT_CLOSED, 2000);
+	check("the door reaches what it listed (refused there: nobody listens)",
+	    h == NET_ECONNREFUSED, h);
+	check("the door cannot listen", netd_listen(&door, 80, 1) == NET_EPERM, 0);
+	ipc_call4(SLOT_NETD, NET_ALLOW, 0, 0, 0, 0, &r);
+	check("a plain client cannot set the door's list", (int64_t)r.w[0] == NET_EPERM,
+	    (int64_t)r.w[0]);
+	netd_status(SLOT_STATUS, NET_ST_DOOR, after);
+	check("netd counted the door's three refusals", after[1] == before[1] + 3, 0);
+}
+
 int
 main(uint64_t arg)
 {
@@ -170,6 +217,7 @@ main(uint64_t arg)
 	test_send_bulk();
 	test_recv_bulk();
 	test_errors();
+	test_door();
 	printf("tcptest: done, %s\n", failed ? "some checks FAILED" : "all passed");
 	return 0;
 }
