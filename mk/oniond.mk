@@ -32,9 +32,11 @@ $(ONIOND_CONFIG): FORCE tools/oniond-config.py
 	@mkdir -p $(@D)
 	@python3 tools/oniond-config.py $@ $(ONIOND_CONFIG_ARGS)
 
+# Compiled in its own folder, so that the object (its file symbol) does not
+# name the build directory: two builds elsewhere give the same bytes.
 $(B)/user/oniond-gen/config.o: $(ONIOND_CONFIG)
 	@echo "  CC [user]   $<"
-	@$(CC) $(USER_CFLAGS) -c $< -o $@
+	@cd $(@D) && $(CC) $(USER_CFLAGS) -c config.c -o config.o
 
 ONIOND_OBJ := $(patsubst %.c,$(B)/user/%.o,$(wildcard user/oniond/*.c))
 ONIOND_LIB_OBJ := $(patsubst %.c,$(ONION_USER)/%.o,$(filter lib/onion/%,$(LIB_SRC))) \
@@ -65,7 +67,7 @@ $(ONIOND_TEST)/config.c: FORCE tools/oniond-config.py
 	@python3 tools/oniond-config.py $@ $(ONIOND_CONFIG_ARGS)
 
 $(ONIOND_TEST)/config.o: $(ONIOND_TEST)/config.c
-	@$(CC) $(USER_CFLAGS) -c $< -o $@
+	@cd $(@D) && $(CC) $(USER_CFLAGS) -c config.c -o config.o
 
 $(ONIOND_TEST)/modules/oniond: $(ONIOND_OBJ) $(ONIOND_TEST)/config.o $(ONIOND_LIB_OBJ) \
 		$(ONION_USER)/libnc.a $(B)/freestanding/libbearssl.a \
