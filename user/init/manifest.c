@@ -26,7 +26,7 @@
     "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \
-    "oniond   24576 5         5=console 16=serve:oniond 17=door:netd\n" \
+    "oniond   32768 5         5=console 16=serve:oniond 17=door:netd\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
     " 23=status:netd 24=client:oniond\n" \
     "conprobe 256   5         5=console 16=client:consoled\n"
