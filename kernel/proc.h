@@ -26,7 +26,8 @@ struct process {
 	struct cap vs_owner;	/* the original capability to vs */
 	struct process *next;	/* all live processes (procs) */
 	uint32_t pid;
-	int threads;		/* live threads */
+	int threads;		/* live threads, linked from live */
+	struct thread *live;
 	int unreaped;		/* dead threads whose stacks are not yet freed */
 	struct cap exit_cap;	/* notification to signal when the last thread ends */
 	char name[48];

@@ -359,11 +359,20 @@ static int64_t
 sys_thread_kill(struct trapframe *tf)
 {
 	struct cap *c;
+	struct thread *t;
 	int err;
 
+	if (tf->rsi & ~(uint64_t)KILL_PROCESS)
+		return E_INVAL;
 	if ((err = lookup(tf->rdi, CAP_THREAD, RIGHT_CONTROL, &c)) != E_OK)
 		return err;
-	thread_kill((struct thread *)c->obj);
+	t = (struct thread *)c->obj;
+	if (t->state == T_DEAD)
+		return E_OK;		/* dead already; its process may be gone */
+	if (tf->rsi & KILL_PROCESS)
+		thread_kill_process(t->proc);
+	else
+		thread_kill(t);
 	return E_OK;
 }
 

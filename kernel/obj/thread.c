@@ -157,6 +157,11 @@ thread_create(struct process *p, struct memory *m, uint64_t entry, uint64_t stac
 	t->has_caps = 1;		/* the caller installs a capability at once */
 	t->kstack_pa = pa;
 	p->threads++;
+	t->pnext = p->live;
+	if (p->live)
+		p->live->pprev = &t->pnext;
+	t->pprev = &p->live;
+	p->live = t;
 	build_first_frame(t, entry, stack, arg);
 	sched_ready(t);
 	return t;
@@ -207,6 +212,11 @@ thread_kill(struct thread *t)
 	zombies = t;
 	t->proc->threads--;
 	t->proc->unreaped++;
+	*t->pprev = t->pnext;
+	if (t->pnext)
+		t->pnext->pprev = t->pprev;
+	t->pnext = NULL;
+	t->pprev = NULL;
 	if (t == sched_current()) {
 		/*
 		 * Leave at once, unless a teardown by the reaper killed us: it
@@ -220,6 +230,24 @@ thread_kill(struct thread *t)
 	} else {
 		thread_reap();
 	}
+}
+
+/*
+ * The reaper is held off while the threads die: a kill may reap and so
+ * tear down processes, whose deleted capabilities could kill more of
+ * p's threads and free p under the loop. Holding it off keeps p and
+ * its list valid; the one reap at the end frees everything, p included,
+ * and leaves for the caller if it was killed.
+ */
+void
+thread_kill_process(struct process *p)
+{
+	KASSERT(!reaping);
+	reaping = 1;
+	while (p->live)
+		thread_kill(p->live);
+	reaping = 0;
+	thread_reap();
 }
 
 void

@@ -48,6 +48,8 @@ struct thread {
 	struct process *proc;		/* NULL once reaped: the process may be gone */
 	struct memory *mem;		/* pays for this thread */
 	struct thread *qnext;		/* run queue or wait queue link */
+	struct thread *pnext;		/* the process's live threads (proc->live) */
+	struct thread **pprev;		/* the link pointing at us while live */
 	int slice;			/* ticks left */
 	unsigned cpu;			/* the CPU whose run queue it joins */
 
@@ -75,6 +77,14 @@ struct thread *thread_create(struct process *p, struct memory *m, uint64_t entry
 
 /* Takes t off every queue, wakes its callers with E_DEAD and marks it dead. */
 void thread_kill(struct thread *t);
+
+/*
+ * Kills every live thread of p, the caller too if it is one of them;
+ * p is torn down by the reaper once the last is off its CPU, so p must
+ * not be used after this returns (and it does not return to a killed
+ * caller).
+ */
+void thread_kill_process(struct process *p);
 
 /* Releases the object (last capability gone); kills it first if needed. */
 void thread_release(struct thread *t);

@@ -97,6 +97,8 @@ struct pci_info {
 
 #define MACHINE_POWEROFF	0	/* wipe RAM, then power off */
 #define MACHINE_REBOOT		1	/* wipe RAM, then reset */
+
+#define KILL_PROCESS	1	/* SYS_THREAD_KILL: every thread of the thread's process */
 #define SLOT_FIRST_FREE	16
 
 #define CNODE_SLOTS	256	/* slots per capability space */

@@ -22,7 +22,7 @@ enum nonos_syscall {
 	SYS_UNMAP = 13,			/* unmaps a frame mapped at vaddr */
 	SYS_THREAD_CREATE = 14,		/* a new thread of this process */
 	SYS_THREAD_EXIT = 15,		/* ends the calling thread */
-	SYS_THREAD_KILL = 16,		/* ends a thread */
+	SYS_THREAD_KILL = 16,		/* ends a thread, or with KILL_PROCESS every thread of its process */
 	SYS_YIELD = 17,			/* gives up the rest of the time slice */
 	SYS_SEND = 18,			/* sends a message; blocks until it is received */
 	SYS_NBSEND = 19,		/* like SEND but E_AGAIN instead of blocking */

@@ -250,10 +250,11 @@ channel_padding(struct onion_client *cl, struct onion_client_link *cli,
 
 /*
  * A link's timers: channel padding; the older keepalive (a PADDING cell
- * after keepalive_ms without sending, so neither end nor a middlebox
- * takes the link for dead, §7.2); and the close of a link that has had
- * no circuit for its idle limit, unless it is the guard's, which lives
- * as long as the session (padding-spec §2.3's long-lived connections).
+ * after keepalive_ms without a cell either way, so neither end nor a
+ * middlebox takes the link for dead, §7.2); and the close of a link
+ * that has had no circuit for its idle limit, unless it is the guard's,
+ * which lives as long as the session (long-lived connections, as
+ * padding-spec §2 wants).
  */
 static void
 link_timers(struct onion_client *cl, int li, uint64_t now_ms)

@@ -32,13 +32,6 @@ rnd64(void)
 /* --- stream events (the client's dir_ev) --------------------------------- */
 
 static void
-ev_connected(void *ctx, int s)
-{
-	(void)ctx;
-	(void)s;		/* the request goes out from onion_dir_pump */
-}
-
-static void
 ev_data(void *ctx, int s, const uint8_t *p, size_t n)
 {
 	struct onion_dirclient *d = ctx;
@@ -79,8 +72,7 @@ onion_dir_events(struct onion_dirclient *d)
 	struct onion_events ev;
 
 	memset(&ev, 0, sizeof ev);
-	ev.ctx = d;
-	ev.stream_connected = ev_connected;
+	ev.ctx = d;		/* CONNECTED: onion_dir_pump sends the GET */
 	ev.stream_data = ev_data;
 	ev.stream_end = ev_end;
 	return ev;
@@ -101,8 +93,7 @@ onion_dir_init(struct onion_dirclient *d, struct onion_client *cl,
 	d->cons[0].relays = t0;
 	d->cons[1].relays = t1;
 	d->cons[0].cap = d->cons[1].cap = cap;
-	onion_pad_defaults(&d->cons[0].pad);
-	d->cons[0].cc.alg = 0;
+	onion_pad_defaults(&d->cons[0].pad);	/* the empty one, before any */
 	d->cur = -1;
 	d->buf = buf;
 	d->cap = bufcap;

@@ -74,7 +74,8 @@ struct onion_dirclient {
  * Sets d up for nauth authorities (kept by pointer), relay tables t0
  * and t1 of cap entries each, and a response buffer of bufcap bytes
  * (the consensus is the largest document). max_age: seconds past
- * valid-until a consensus is still accepted (tor: 24 h).
+ * valid-until a consensus is still accepted (tor: 24 h). The client's
+ * avoid bytes (onion_client_init) must cover cap relays.
  */
 void	onion_dir_init(struct onion_dirclient *d, struct onion_client *cl,
 	    const struct onion_authority *auth, size_t nauth,

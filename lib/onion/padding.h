@@ -55,13 +55,13 @@ int	onion_pad_wanted(const struct onion_pad_params *p, int ver,
  * The idle time (ms) after which to send PADDING: low + max(X1, X2) with
  * X1 and X2 uniform in [0, high - low) taken from r1 and r2 (so both
  * ends padding average near the middle of the range, padding-spec
- * §2.1); low if the range is empty; 0 if padding is off (both 0).
+ * §2); low if the range is empty; 0 if padding is off (both 0).
  */
 uint32_t onion_pad_timeout(const struct onion_pad_params *p, uint64_t r1,
 	    uint64_t r2);
 
 /*
- * A channel's padding timer (padding-spec §2.1, tor's channelpadding.c).
+ * A channel's padding timer (padding-spec §2, tor's channelpadding.c).
  * active_ms: the last cell sent or received other than padding; pad_at:
  * when PADDING is due, 0 until sampled.
  */

@@ -103,8 +103,9 @@ onion_stream_begin(struct onion_client *cl, int circ, const char *host,
 	size_t hl, n;
 	int s, r;
 
+	/* Never a stream to the Internet from a one-hop circuit. */
 	if (circ < 0 || circ >= ONION_MAX_CIRCS || !host_ok(host, &hl) ||
-	    port == 0)
+	    port == 0 || cl->circs[circ].dir)
 		return ONION_EINVAL;
 	if ((s = new_stream(cl, circ, user)) < 0)
 		return s;
@@ -164,7 +165,8 @@ onion_stream_resolve(struct onion_client *cl, int circ, const char *host,
 	size_t hl;
 	int s, r;
 
-	if (circ < 0 || circ >= ONION_MAX_CIRCS || !host_ok(host, &hl))
+	if (circ < 0 || circ >= ONION_MAX_CIRCS || !host_ok(host, &hl) ||
+	    cl->circs[circ].dir)
 		return ONION_EINVAL;
 	if ((s = new_stream(cl, circ, user)) < 0)
 		return s;

@@ -250,7 +250,7 @@ run_op(struct thread *t, const uint8_t *o)
 		sys(t, SYS_THREAD_EXIT, 0, 0, 0, 0, 0, 0);
 		break;
 	case OP_THREAD_KILL:
-		sys(t, SYS_THREAD_KILL, slot(a), 0, 0, 0, 0, 0);
+		sys(t, SYS_THREAD_KILL, slot(a), b % 3, 0, 0, 0, 0);	/* 1 KILL_PROCESS, 2 invalid */
 		break;
 	case OP_SEND:
 		sys(t, sends[b % 3], slot(a), tag(c, d, e), f, 0, 0, 0);

@@ -2,7 +2,9 @@
  * libFuzzer target for what relays send a client: link-level cells and
  * CERTS, and relay messages arriving on an open 3-hop circuit with a
  * stream (sealed with the hops' known keys, so the fuzzer controls the
- * plaintext that circuit.c and stream.c must handle).
+ * plaintext that circuit.c and stream.c must handle), or on a one-hop
+ * directory circuit with a BEGIN_DIR stream whose data goes to the
+ * directory client's buffer (dirclient.c) and its HTTP head parser.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,12 +13,15 @@
 #include "lib/crypto/crypto.h"
 #include "lib/onion/certs.h"
 #include "lib/onion/client.h"
+#include "lib/onion/dirclient.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct onion_client cl;
 static struct onion_relay relays[3];
 static struct onion_consensus cons = { .relays = relays, .nrelays = 3 };
+static struct onion_dirclient dirc;
+static char dirbuf[2048];
 
 static void
 link_level(const uint8_t *data, size_t size)
@@ -52,8 +57,8 @@ circuit_level(const uint8_t *data, size_t size)
 	uint8_t keys[ONION_HOP_KEYS], rk[ONION_HOP_KEYS];
 	uint8_t cell[ONION_CELL_LEN], p[ONION_PAYLOAD_LEN];
 	struct onion_cell in;
-	size_t used;
-	int i;
+	size_t used, off;
+	int i, dir, status;
 
 	memset(&cl, 0, sizeof cl);
 	cons.cc.alg = 2;
@@ -79,6 +84,15 @@ circuit_level(const uint8_t *data, size_t size)
 	}
 	c->early_left = 8;
 	c->next_stream = 1;
+	/* A quarter of them on a one-hop BEGIN_DIR circuit instead. */
+	dir = size > 0 && (data[0] & 0x40);
+	if (dir) {
+		c->dir = 1;
+		c->nhops = c->want_hops = 1;
+		onion_dir_init(&dirc, &cl, NULL, 0, NULL, NULL, 0, dirbuf,
+		    sizeof dirbuf, 0);
+		cl.dir_ev = onion_dir_events(&dirc);
+	}
 	for (i = 0; i < 3; i++) {
 		memset(keys, i + 1, sizeof keys);
 		onion_hop_init(&c->hops[i], keys);
@@ -87,7 +101,11 @@ circuit_level(const uint8_t *data, size_t size)
 		onion_hop_init(&relay[i], rk);
 		c->path[i].relay_index = i;
 	}
-	if (onion_stream_begin(&cl, 0, "example.com", 80, NULL) < 0 ||
+	if (dir) {
+		if ((dirc.stream = onion_stream_begin_dir(&cl, 0, &dirc)) < 0 ||
+		    onion_stream_begin(&cl, 0, "x", 80, NULL) != ONION_EINVAL)
+			abort();	/* a directory circuit carries only those */
+	} else if (onion_stream_begin(&cl, 0, "example.com", 80, NULL) < 0 ||
 	    onion_stream_resolve(&cl, 0, "example.com", NULL) < 0)
 		abort();
 	/* A large backlog, so XOFF/XON and SENDME paths run too. */
@@ -95,7 +113,7 @@ circuit_level(const uint8_t *data, size_t size)
 	while (size >= 1 + 12 && cl.circs[0].state == CIRC_OPEN) {
 		size_t n = size - 1 < ONION_PAYLOAD_LEN ? size - 1 :
 		    ONION_PAYLOAD_LEN;
-		int hop = data[0] % 3;
+		int hop = dir ? 0 : data[0] % 3;
 
 		memset(p, 0, sizeof p);
 		memcpy(p, data + 1, n);
@@ -120,6 +138,13 @@ circuit_level(const uint8_t *data, size_t size)
 		if (cl.streams[i].state != STREAM_FREE &&
 		    cl.streams[i].deliver_window > ONION_STREAMWINDOW)
 			abort();
+	if (dir) {
+		if (dirc.len > sizeof dirbuf)
+			abort();
+		if (onion_http_response(dirbuf, dirc.len, &status, &off) ==
+		    ONION_OK && off > dirc.len)
+			abort();
+	}
 }
 
 int

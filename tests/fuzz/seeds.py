@@ -333,6 +333,13 @@ def onion_cell():
     relay = struct.pack(">IB", 0x80000001, 3) + bytes([2, 0, 0, 0, 1]) + \
         bytes(4) + struct.pack(">H", 5) + b"hello"
     write("fuzz_onion_cell", "relay", b"\0" + relay + bytes(514 - len(relay)))
+    # A one-hop directory circuit (0x40): DATA then END (DONE) on the
+    # BEGIN_DIR stream (id 1), carrying an HTTP response.
+    http = b"HTTP/1.0 200 OK\r\nContent-Encoding: identity\r\n\r\nbody"
+    data = bytes([2, 0, 0, 0, 1]) + bytes(4) + struct.pack(">H", len(http)) + http
+    end = bytes([3, 0, 0, 0, 1]) + bytes(4) + struct.pack(">H", 1) + b"\6"
+    write("fuzz_onion_cell", "begindir", b"\0\x40" + data.ljust(509, b"\0") +
+          b"\0" + end.ljust(509, b"\0"))
 
 
 def onion_dir():

@@ -21,6 +21,7 @@ P_INFO, P_CREATE, P_READ, P_WRITE, P_BAR, P_MSI, P_DMA = range(7)
 CHILD = 1			# module "child"
 QUOTA_256K = (0x10, 0x00)	# split bytes = (c << 8 | d) * 64
 CALL = 2			# SEND's b byte: 0 send, 1 nbsend, 2 call
+KILL_PROCESS = 1		# THREAD_KILL's b byte (% 3): 0 one thread, 1 the process
 
 
 def op(*b):
@@ -121,6 +122,23 @@ SEEDS = {
         op(THREAD_KILL, 0, 21) +
         op(DELETE, 0, 34) +
         op(DELETE, 0, 30),
+    # A child with a second thread, one blocked in a call to the root and
+    # one waiting for a reply; the root kills the whole process, then
+    # starts a thread of its own and kills its own process, itself too.
+    "kill-process":
+        op(ENDPOINT, 0, SLOT_MEMORY, 23) + op(NOTIFICATION, 0, SLOT_MEMORY, 31) +
+        op(SPLIT, 0, SLOT_MEMORY, 20, *QUOTA_256K) +
+        op(SPAWN, 0, CHILD, 20, 21, 31, 23) +
+        op(THREAD_CREATE, 1, SLOT_MEMORY, 22) +
+        op(SEND, 1, 16, CALL, 0, 0, 0) +
+        op(RECV, 0, 23, 0, 24) +
+        op(SEND, 1, 16, CALL, 0, 0, 0) +
+        op(THREAD_KILL, 0, 21, KILL_PROCESS) +
+        op(WAIT, 0, 31, 1) +
+        op(THREAD_CREATE, 0, SLOT_MEMORY, 25) +
+        op(RECV, 1, 23, 0, 26) +
+        op(THREAD_KILL, 0, SLOT_THREAD, KILL_PROCESS) +
+        op(THREAD_KILL, 0, SLOT_THREAD, 2),
 }
 
 

@@ -100,9 +100,11 @@ def no_nic(r):
             r.check("the shell's netd capability is write-only with the status badge",
                     re.search(r"\n23\s+endpoint\s+-w---\s+655\d\d\n", out) is not None, out)
             shell_run(g, "kill netd")
-            g.wait_for(r"netd: the serving thread ended; ending too", 30)
+            g.wait_for(r"init: netd \(pid \d+\) ended \(killed on request\)", 30)
             m2 = g.wait_for(MAC, 30)
             r.check("init restarts netd after kill (both its threads end)", True)
+            r.check("the kernel ended both threads at once (netd's own fallback did not run)",
+                    "netd: the serving thread ended" not in g.out)
             r.check("a restarted netd has a new MAC", m2.group(1) != m.group(1), m2.group(1))
             g.wait_for(r"netd: serving", 30)
             shell_run(g, "")
@@ -276,7 +278,7 @@ def with_nic(r, device, lossy=False):
             return
         shell_ready(g)
         shell_run(g, "kill netd")
-        g.wait_for(r"netd: the serving thread ended; ending too", 30)
+        g.wait_for(r"init: netd \(pid \d+\) ended \(killed on request\)", 30)
         g.wait_for(LEASE, 120)
         r.check(name + ": netd killed, restarted by init, a new lease", True)
         shell_run(g, "")

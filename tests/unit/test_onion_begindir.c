@@ -358,6 +358,12 @@ test_bootstrap(void **state)
 	assert_true(cl.circs[d.circ].dir);
 	accept_fast(&f, open_link());
 	assert_int_equal(cl.circs[d.circ].state, CIRC_OPEN);
+	/* A one-hop circuit carries directory streams, nothing else. */
+	assert_int_equal(onion_stream_begin(&cl, d.circ, "example.com", 80,
+	    NULL), ONION_EINVAL);
+	assert_int_equal(onion_stream_resolve(&cl, d.circ, "example.com",
+	    NULL), ONION_EINVAL);
+	assert_int_equal(onion_circ_find(&cl, 0, 0, 1), ONION_ENOPATH);
 	bootstrap(&f, now);
 	assert_true(onion_dir_ready(&d));
 	assert_ptr_equal(cl.cons, onion_dir_consensus(&d));

@@ -137,6 +137,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 }
 
 static void step(int lfd, int ms);
+static void pump(void);
 
 /*
  * Starts the client with no consensus and its directory client, and runs
@@ -161,6 +162,7 @@ start(const struct opts *o)
 	client.request_cc = o->cc;
 	if (o->keepalive > 0)
 		client.keepalive_ms = (uint64_t)o->keepalive * 1000;
+	pump();		/* the first connection now, not after a poll */
 	while (!onion_dir_ready(&dir.dc) && !dir_failed && !stop)
 		step(-1, 20);
 	if (!onion_dir_ready(&dir.dc))

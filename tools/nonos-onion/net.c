@@ -86,11 +86,22 @@ fd_send(void *ctx, const void *buf, size_t len)
 	return (int)n;
 }
 
+/*
+ * Linux delays an ACK up to 40 ms when it has nothing to send back; a
+ * relay whose socket waits for that ACK before sending its next small
+ * segment (Nagle) then stalls a directory answer 40 ms a time. Asking
+ * for quick ACKs again after each read (the flag does not stick) keeps
+ * responses flowing.
+ */
 static int
 fd_recv(void *ctx, void *buf, size_t len)
 {
 	ssize_t n = recv(*(int *)ctx, buf, len, 0);
+	int one = 1;
 
+	if (n > 0)
+		(void)setsockopt(*(int *)ctx, IPPROTO_TCP, TCP_QUICKACK, &one,
+		    sizeof one);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : ONION_EIO;
 	return n == 0 ? ONION_ECLOSED : (int)n;

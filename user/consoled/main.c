@@ -234,7 +234,7 @@ main(uint64_t arg)
 	for (;;) {
 		if (err < 0) {
 			printf("consoled: receive failed: %s\n", err_name(err));
-			thread_kill(SLOT_DEV_THREAD);	/* so that init sees us end */
+			thread_kill(SLOT_DEV_THREAD, 0);	/* so that init sees us end */
 			return 1;
 		}
 		serve(&m, &r);

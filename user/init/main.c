@@ -224,7 +224,7 @@ control(const struct msg *m, uint64_t r[4])
 		svc[i].killed = 1;
 		printf("init: killing %s (pid %lld) on request\n", svc[i].name,
 		    (long long)svc[i].pid);
-		r[0] = (uint64_t)thread_kill(SLOT_THREAD0 + (uint64_t)i);
+		r[0] = (uint64_t)thread_kill(SLOT_THREAD0 + (uint64_t)i, KILL_PROCESS);
 		break;
 	case INITCTL_POWEROFF:
 	case INITCTL_REBOOT:

@@ -318,8 +318,8 @@ main(uint64_t arg)
 		    "the same between two threads of one process") != 0)
 			printf("ipcbench: FAILED\n");
 	}
-	thread_kill(SLOT_CHILD_THREAD);
-	thread_kill(SLOT_SERVER_THREAD);
+	thread_kill(SLOT_CHILD_THREAD, 0);
+	thread_kill(SLOT_SERVER_THREAD, 0);
 	printf("ipcbench: done\n");
 	return 0;
 }

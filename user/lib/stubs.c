@@ -109,9 +109,9 @@ thread_exit(void)
 }
 
 int64_t
-thread_kill(uint64_t thread)
+thread_kill(uint64_t thread, uint64_t flags)
 {
-	return syscall6(SYS_THREAD_KILL, thread, 0, 0, 0, 0, 0);
+	return syscall6(SYS_THREAD_KILL, thread, flags, 0, 0, 0, 0);
 }
 
 void

@@ -44,8 +44,8 @@ int64_t thread_create(uint64_t memory, uint64_t dst, void (*entry)(uint64_t),
     void *stack_top, uint64_t arg);
 /* SYS_THREAD_EXIT: ends the calling thread */
 __attribute__((noreturn)) void thread_exit(void);
-/* SYS_THREAD_KILL: ends a thread */
-int64_t thread_kill(uint64_t thread);
+/* SYS_THREAD_KILL: ends a thread, or with KILL_PROCESS every thread of its process */
+int64_t thread_kill(uint64_t thread, uint64_t flags);
 /* SYS_YIELD: gives up the rest of the time slice */
 void yield(void);
 /* SYS_SEND: sends a message; blocks until it is received */

@@ -45,8 +45,8 @@ static void
 fatal(const char *m)
 {
 	printf("netd: lwIP assertion failed: %s; exiting (init restarts us)\n", m);
-	thread_kill(SLOT_STACK_THR);
-	thread_kill(SLOT_THREAD);
+	thread_kill(SLOT_STACK_THR, 0);
+	thread_kill(SLOT_THREAD, 0);
 	thread_exit();
 }
 

@@ -310,7 +310,7 @@ serve_forever(void)
 	for (;;) {
 		if (err < 0) {
 			printf("netd: receive failed: %s\n", err_name(err));
-			thread_kill(SLOT_STACK_THR);
+			thread_kill(SLOT_STACK_THR, 0);
 			thread_exit();
 		}
 		serving_busy = 1;

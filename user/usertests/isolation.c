@@ -238,7 +238,7 @@ test_reply_order(void)
 	/* The attack's last step: the server is gone, then the caller is killed. */
 	cap_delete(SLOT_X);
 	sleep_ticks(2);
-	expect("killing the first caller", thread_kill(SLOT_CLI_A), E_OK);
+	expect("killing the first caller", thread_kill(SLOT_CLI_A, 0), E_OK);
 	cap_delete(SLOT_CLI_A);
 	cap_delete(SLOT_CLI_B);
 	cap_delete(SLOT_SRV);

@@ -503,7 +503,8 @@ test_missing_and_wrong_caps(void)
 	expect("create into the null slot", endpoint_create(SLOT_MEMORY, SLOT_NULL), E_RANGE);
 	expect("create into an occupied slot", endpoint_create(SLOT_MEMORY, SLOT_CONSOLE), E_BUSY);
 	expect("create from a non-memory cap", endpoint_create(SLOT_CONSOLE, SLOT_A), E_TYPE);
-	expect("kill through an empty slot", thread_kill(SLOT_A), E_NOCAP);
+	expect("kill through an empty slot", thread_kill(SLOT_A, 0), E_NOCAP);
+	expect("kill with an unknown flag", thread_kill(SLOT_THREAD, 2), E_INVAL);
 	expect("unknown system call", syscall6(SYS_COUNT, 0, 0, 0, 0, 0, 0), E_NOSYS);
 	expect("negative system call", syscall6((uint64_t)-1, 0, 0, 0, 0, 0, 0), E_NOSYS);
 }
@@ -950,7 +951,7 @@ test_ipc(void)
 	expect("slot stayed empty", cap_info(SLOT_D, &ci), E_NOCAP);
 	expect("reply with no caller", ipc_reply(0, 0, 0), E_INVAL);
 	/* Killing the server wakes no one wrongly; a later call finds no receiver. */
-	expect("kill server", thread_kill(SLOT_THREAD_TMP), E_OK);
+	expect("kill server", thread_kill(SLOT_THREAD_TMP, 0), E_OK);
 	cap_delete(SLOT_THREAD_TMP);
 	expect("nonblocking receive with no sender", ipc_nbrecv(SLOT_A, 0, &r), E_AGAIN);
 	expect("nonblocking send with no receiver", syscall6(SYS_NBSEND, SLOT_A, 0, 0, 0, 0, 0), E_AGAIN);
@@ -1200,7 +1201,7 @@ test_kill_running(void)
 		/* Every other round: let it reach its loop (and maybe a CPU). */
 		if (round % 2)
 			sleep_ticks(1);
-		ok = ok && thread_kill(SLOT_B) == E_OK;
+		ok = ok && thread_kill(SLOT_B, 0) == E_OK;
 		ok = ok && notify_wait(SLOT_C) != 0;
 		cap_delete(SLOT_B);
 	}
@@ -1223,7 +1224,7 @@ victim(uint64_t a)
 {
 	(void)a;
 	notify_wait(SLOT_E);
-	thread_kill(SLOT_B);	/* the child's thread: its teardown kills us */
+	thread_kill(SLOT_B, 0);	/* the child's thread: its teardown kills us */
 	reached = 1;
 	thread_exit();
 }

@@ -282,7 +282,7 @@ fuzz_op(uint64_t *s, int may_block)
 		break;
 	case 18:
 		a = (r >> 8) & 1 ? pool(s) : W_DYN + (r >> 9) % SF_DYNAMIC;
-		if (thread_kill(a) == E_OK)
+		if (thread_kill(a, 0) == E_OK)
 			count(C_KILLS);
 		break;
 	case 19: case 20:
@@ -438,10 +438,10 @@ take_registrations(void)
 static void
 kill_seat(int s)
 {
-	if (thread_kill(P_SEAT_THREAD + s) == E_OK)
+	if (thread_kill(P_SEAT_THREAD + s, 0) == E_OK)
 		parent_kills++;
 	for (int k = 0; k < 8; k++)
-		thread_kill(P_REG + s * 8 + k);
+		thread_kill(P_REG + s * 8 + k, 0);
 }
 
 static void

@@ -372,7 +372,7 @@ nic_serve(struct nic_dev *d)
 	for (;;) {
 		if (err < 0) {
 			printf("%s: receive failed: %s\n", name, err_name(err));
-			thread_kill(NIC_SLOT_THREAD);	/* so that init sees us end */
+			thread_kill(NIC_SLOT_THREAD, 0);	/* so that init sees us end */
 			return 1;
 		}
 		lock_take(&lock_word);
