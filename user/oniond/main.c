@@ -8,9 +8,9 @@
  * Two threads: this one serves programs; the pump thread wakes on our
  * notification (netd moved a connection, the 50 ms timer, a program's
  * request) and drives lib/onion. Both call lib/onion only under
- * onion_lock. As in netd, init's kill ends only the serving thread: the
- * pump thread notices and ends too, so init restarts us, and programs'
- * calls fail meanwhile (nothing of theirs is sent by anyone else).
+ * onion_lock. init's kill ends both; should the serving thread end alone
+ * (a fault), the pump thread notices and ends too, as netd's does, so
+ * init restarts us; programs' calls fail meanwhile.
  */
 #include <stdlib.h>
 
@@ -55,8 +55,7 @@ _Noreturn void
 abort(void)
 {
 	printf("oniond: abort\n");
-	thread_kill(SLOT_PUMP_THR);
-	thread_kill(SLOT_THREAD);
+	thread_kill(SLOT_THREAD, KILL_PROCESS);
 	thread_exit();
 }
 

@@ -500,7 +500,7 @@ serve_forever(void)
 	for (;;) {
 		if (err < 0) {
 			printf("oniond: receive failed: %s\n", err_name(err));
-			thread_kill(SLOT_PUMP_THR);
+			thread_kill(SLOT_PUMP_THR, 0);
 			thread_exit();
 		}
 		serving_busy = 1;
