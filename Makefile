@@ -41,7 +41,7 @@ TOOLS :=
 LINK_CHECKS :=
 MK := mk/bearssl.mk mk/lz4.mk mk/sodium.mk mk/lwip.mk mk/tools.mk mk/verified-boot.mk \
 	mk/vault.mk mk/vault-bench.mk mk/ledger.mk mk/tor.mk mk/kfuzz.mk mk/bench.mk \
-	mk/ipcbench.mk mk/ramfsbench.mk mk/netbench.mk mk/persistd.mk
+	mk/ipcbench.mk mk/ramfsbench.mk mk/netbench.mk mk/persistd.mk mk/oniond.mk
 ifneq ($(filter-out $(MK),$(wildcard mk/*.mk)),)
 $(error $(filter-out $(MK),$(wildcard mk/*.mk)): not in the Makefile's MK list)
 endif
@@ -168,6 +168,8 @@ BLKDEV_SRC := user/lib/blkdev/blkdev.c lib/gpt/gpt.c lib/gpt/crc32.c
 USER_LIBS_virtioblk := $(BLKDEV_SRC) lib/virtio/virtq.c lib/virtio/pci.c
 USER_LIBS_nvme := $(BLKDEV_SRC) lib/nvme/queue.c lib/nvme/identify.c
 USER_LIBS_nettest := lib/pktring/pktring.c
+USER_LIBS_shell := lib/crypto/blake3.c
+USER_LIBS_oniontest := lib/crypto/blake3.c
 USER_LIBS_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename $(sort \
 	$(foreach p,$(USER_PROGS),$(USER_LIBS_$(p)))))))
 

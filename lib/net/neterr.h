@@ -1,7 +1,8 @@
 /*
  * The errors of netd's TCP service, errno-style (negative; a result >= 0
- * is a value). lib/net/conn.c returns them; user/lib/net.h hands them to
- * programs, and net_strerror names them.
+ * is a value). lib/net/conn.c returns them; user/lib/netd.h hands them to
+ * netd's clients, user/lib/net.h (oniond) to programs, and
+ * netd_strerror names them.
  */
 #ifndef LIB_NET_NETERR_H
 #define LIB_NET_NETERR_H
@@ -22,6 +23,8 @@
 #define NET_EBADOP		(-14)	/* unknown operation or malformed message */
 #define NET_EPERM		(-15)	/* this capability may not do that */
 #define NET_EIPC		(-16)	/* the call itself failed (netd gone) */
-#define NET_ERRORS		16
+#define NET_EHOSTUNREACH	(-17)	/* the exit could not resolve or reach the host */
+#define NET_ENOTREADY		(-18)	/* oniond has no usable directory yet */
+#define NET_ERRORS		18
 
 #endif

@@ -85,10 +85,12 @@ class Guest:
 
     def __init__(self, image, name, cmdline="qemu-exit", smp=2, memory="512M",
                  extra=(), accel_name=None, monitor=False, snapshot=True,
-                 disk="virtio-blk-pci", drive=None):
+                 disk="virtio-blk-pci", drive=None, wrap=()):
         """monitor: give QEMU's human monitor a socket, for monitor().
         snapshot=False: the guest's disk writes reach image (a copy).
-        disk, drive: the boot disk, as qemu_command takes them."""
+        disk, drive: the boot disk, as qemu_command takes them.
+        wrap: a command QEMU runs under (tests/onion/netns.py's
+        Netns.command([]): QEMU inside a network namespace)."""
         os.makedirs(LOG_DIR, exist_ok=True)
         self.name = name
         self.log = open(os.path.join(LOG_DIR, name + ".log"), "wb")
@@ -103,7 +105,7 @@ class Guest:
         cmd = qemu_command(image, accel_name or accel(), cmdline, smp, memory,
                            ["-display", "none", "-serial", "stdio",
                             "-monitor", mon] + list(extra), snapshot, disk, drive)
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(list(wrap) + cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.stamps = []  # (seconds since start, offset in self.out)

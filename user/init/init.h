@@ -7,7 +7,7 @@
 
 #include "user/lib/nonos.h"
 
-#define MAX_SERVICES	12
+#define MAX_SERVICES	16	/* slot ranges of 20 per service (main.c), exit bits below the timer's 31 */
 #define MAX_GRANTS	8
 #define NAME_LEN	16
 
@@ -22,6 +22,7 @@ enum grant_kind {
 	G_STATUS,	/* the same with INITCTL_BADGE_STATUS set: status questions only */
 	G_PCI,		/* the first free PCI function: vendor arg, device arg2 & 0xffff or arg2 >> 16 */
 	G_COUNTER,	/* the vault rollback counter: read and advance */
+	G_DOOR,		/* a client's capability with INITCTL_BADGE_DOOR set: netd's way out */
 };
 
 struct grant_spec {
@@ -50,6 +51,8 @@ extern const char manifest[];
 extern const char manifest_test[];
 /* The network benchmark's manifest (init's argument 2). */
 extern const char manifest_bench[];
+/* The onion test's manifest (init's argument 3). */
+extern const char manifest_onion[];
 
 /*
  * Parses manifest text into svc (at most MAX_SERVICES); the count, or -1

@@ -62,6 +62,10 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_CLIENT:		/* the badge tells the service who calls */
 		*rights = RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, (uint64_t)i + 1);
+	case G_DOOR:		/* the service's way out: it trusts this badge alone */
+		*rights = RIGHT_WRITE | RIGHT_GRANT;
+		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,
+		    INITCTL_BADGE_DOOR | ((uint64_t)i + 1));
 	case G_STATUS:		/* nothing to pass along: no grant right */
 		*rights = RIGHT_WRITE;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,
@@ -293,13 +297,13 @@ main(uint64_t arg)
 {
 	/*
 	 * Our argument (kernel option initarg=): its low byte picks the
-	 * manifest, 1 the tests', 2 bench/net's; the bits above it, when
+	 * manifest, 1 the tests', 2 bench/net's, 3 the onion test's; the bits above it, when
 	 * set, cap every share at that many MiB (tests that fill ramfs).
 	 */
 	share_cap_kib = (arg >> 8) * 1024;
 	arg &= 0xff;
 	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : arg == 2 ? manifest_bench :
-	    manifest, svc)) < 0 || setup() < 0) {
+	    arg == 3 ? manifest_onion : manifest, svc)) < 0 || setup() < 0) {
 		printf("init: stopped\n");
 		return 1;
 	}

@@ -6,9 +6,12 @@
  * listed is given; docs/userspace.md describes the kinds. Endpoint kinds
  * name the services it may talk to.
  *
- * No program gets netd's TCP capability (client:netd): issue 14's onion
- * service will be the only one. The shell gets status:netd, which can
- * ask how the network is but not open a connection. netd gets both NIC
+ * No program gets netd's TCP capability (client:netd): oniond, the onion
+ * service, holds netd's door (door:netd), which connects only to the
+ * relays' ORPorts it names; a capability to oniond (client:oniond) is
+ * the only network capability a program can hold. The shell gets
+ * status:netd, which can ask how the network is but not open a
+ * connection, and client:oniond for fetch, resolve and tor. netd gets both NIC
  * drivers' endpoints (slots 18, 19) and uses the one whose device is there.
  * Likewise the boot disk is virtio-blk or NVMe (QEMU's 1b36:0010): init
  * starts the driver whose device is there, and a block client gets both
@@ -34,8 +37,9 @@
     "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \
+    "oniond   32768 5         5=console 16=serve:oniond 17=door:netd\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
-    " 23=status:netd 24=client:persistd\n" \
+    " 23=status:netd 24=client:persistd 28=client:oniond\n" \
     "conprobe 256   5         5=console 16=client:consoled\n"
 
 const char manifest[] = SERVICES;
@@ -43,11 +47,17 @@ const char manifest[] = SERVICES;
 /* blktest (tests/qemu/test_blk.py, test_nvme.py) holds the only client
    capabilities to virtioblk and nvme, the persistence partition's drivers.
    tcptest (tests/qemu/test_net.py) holds netd's TCP capability, and its
-   status capability to show that one cannot do the other's work. */
+   status capability to show that one cannot do the other's work, and a
+   door to show that a door reaches no address it did not list. */
 const char manifest_test[] = SERVICES
-    "tcptest  512   0         5=console 16=client:netd 17=status:netd\n" \
+    "tcptest  512   0         5=console 16=client:netd 17=status:netd 20=door:netd\n" \
     "blktest  512   0         5=console 16=client:virtioblk 20=client:nvme\n";
 
 /* netbench (bench/net/run) holds netd's TCP capability. */
 const char manifest_bench[] = SERVICES
     "netbench 512   0         5=console 16=client:netd\n";
+
+/* oniontest (tests/onion/test_guest.py) is a second program holding a
+   capability to oniond, and nothing else. */
+const char manifest_onion[] = SERVICES
+    "oniontest 512  0         5=console 16=client:oniond\n";

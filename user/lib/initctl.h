@@ -17,9 +17,15 @@ enum initctl_op {
 
 /*
  * Badge bit of init's "status:S" grant: service S's endpoint for a holder
- * that may only ask how S is doing (netd: user/lib/net.h), never use it.
+ * that may only ask how S is doing (netd: user/lib/netd.h), never use it.
  */
 #define INITCTL_BADGE_STATUS	0x10000
+/*
+ * Badge bit of init's "door:S" grant: service S's endpoint for the one
+ * holder S treats as the way out (netd: oniond, which alone may say
+ * where netd may connect, and may connect nowhere else).
+ */
+#define INITCTL_BADGE_DOOR	0x20000
 
 /* Service states reported by INITCTL_PS. */
 enum initctl_state { SVC_RUNNING = 1, SVC_WAITING = 2, SVC_FAILED = 3 };

@@ -1,29 +1,36 @@
 /*
- * Client side of netd's protocol (net.h): each call is one SYS_CALL,
- * bytes through the shared buffer; on NET_EAGAIN the wrapper waits on its
- * notification and asks again. A netd restarted by init has lost our
- * buffer and connections: the calls then fail with NET_ENOBUF or
- * NET_EBADF, and net_attach starts over.
+ * Client side of oniond's protocol (net.h): each call is one SYS_CALL,
+ * names and bytes through the shared buffer; on NET_EAGAIN the wrapper
+ * waits on its notification and asks again. If oniond dies the calls
+ * fail (NET_EIPC, or NET_ENOBUF/NET_EBADF from a restarted oniond that
+ * has lost our session) and nothing is sent.
  */
 #include "user/lib/net.h"
+#include "user/lib/netd.h"
 #include "user/lib/nonos.h"
 
+#define WAKE_TICKS	100	/* 1 s */
+
 static int64_t
-call(struct net_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d, struct msg *r)
+call(struct net_conn *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
+    struct msg *r)
 {
 	if (ipc_call4(c->slot, op, a, b, d, 0, r) < 0)
 		return NET_EIPC;
 	return (int64_t)r->w[0];
 }
 
-/* Calls op until it stops saying NET_EAGAIN, waiting in between. */
 static int64_t
-call_wait(struct net_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
+call_wait(struct net_conn *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
     struct msg *r)
 {
 	int64_t v;
 
 	while ((v = call(c, op, a, b, d, r)) == NET_EAGAIN) {
+		/* A timer wakes us now and then: an oniond that died cannot
+		   signal, and the next call learns from its successor. */
+		if (ticks() >= c->due && timer_notify(c->note, WAKE_TICKS) == 0)
+			c->due = ticks() + WAKE_TICKS;
 		if (notify_wait(c->note) < 0)
 			return NET_EIPC;
 	}
@@ -31,7 +38,7 @@ call_wait(struct net_client *c, uint64_t op, uint64_t a, uint64_t b, uint64_t d,
 }
 
 static int64_t
-give(struct net_client *c, uint64_t op, uint64_t cap)
+give(struct net_conn *c, uint64_t op, uint64_t cap)
 {
 	struct msg r;
 
@@ -41,7 +48,8 @@ give(struct net_client *c, uint64_t op, uint64_t cap)
 }
 
 int64_t
-net_attach(struct net_client *c, uint64_t slot, uint64_t frame, uint64_t note, uint64_t va)
+net_attach(struct net_conn *c, uint64_t slot, uint64_t frame, uint64_t note,
+    uint64_t va)
 {
 	int64_t err;
 
@@ -49,90 +57,54 @@ net_attach(struct net_client *c, uint64_t slot, uint64_t frame, uint64_t note, u
 	c->frame = frame;
 	c->note = note;
 	c->buf = (uint8_t *)(uintptr_t)va;
-	if (frame_create(SLOT_MEMORY, frame, NET_BUF / USER_PAGE) < 0 ||
+	c->due = 0;
+	if (frame_create(SLOT_MEMORY, frame, NETS_BUF / USER_PAGE) < 0 ||
 	    map(frame, va, RIGHT_READ | RIGHT_WRITE) < 0 ||
 	    notification_create(SLOT_MEMORY, note) < 0)
 		return NET_ENOMEM;
-	if ((err = give(c, NET_SETBUF, frame)) < 0)
+	if ((err = give(c, NETS_SETBUF, frame)) < 0)
 		return err;
-	return give(c, NET_SETNOTE, note);
+	return give(c, NETS_SETNOTE, note);
 }
 
-int64_t
-net_connect(struct net_client *c, uint32_t ip, uint16_t port, uint32_t timeout_ms)
+/* Puts name in the buffer; its length, or NET_EINVAL. */
+static int64_t
+put_name(struct net_conn *c, const char *name)
 {
-	struct msg r;
-	int64_t h = call(c, NET_CONNECT, ip, port, timeout_ms, &r), v;
+	size_t n = strnlen(name, NETS_NAME_MAX + 1);
 
-	if (h < 0)
-		return h;
-	/* An empty send reports the connection's state: wait for the end of
-	   the handshake. */
-	if ((v = call_wait(c, NET_SEND, (uint64_t)h, 0, 0, &r)) < 0) {
-		call(c, NET_CLOSE, (uint64_t)h, 0, 0, &r);
-		return v;
-	}
-	return h;
-}
-
-int64_t
-net_listen(struct net_client *c, uint16_t port, uint32_t backlog)
-{
-	struct msg r;
-
-	return call(c, NET_LISTEN, port, backlog, 0, &r);
-}
-
-int64_t
-net_accept(struct net_client *c, int64_t h, uint32_t *ip, uint16_t *port)
-{
-	struct msg r;
-	int64_t v = call_wait(c, NET_ACCEPT, (uint64_t)h, 0, 0, &r);
-
-	if (v >= 0) {
-		*ip = (uint32_t)r.w[1];
-		*port = (uint16_t)r.w[2];
-	}
-	return v;
-}
-
-int64_t
-net_send(struct net_client *c, int64_t h, const void *buf, uint64_t n)
-{
-	const uint8_t *p = buf;
-	uint64_t done = 0;
-	struct msg r;
-
-	while (done < n) {
-		uint64_t part = n - done < NET_BUF ? n - done : NET_BUF;
-		int64_t v;
-
-		memcpy(c->buf, p + done, (size_t)part);
-		/* Whatever was queued came from the buffer's start: send the
-		   rest of this part again from there. */
-		while (part > 0) {
-			if ((v = call_wait(c, NET_SEND, (uint64_t)h, part, 0, &r)) < 0)
-				return v;
-			if (v == 0 || (uint64_t)v > part)
-				return NET_EIPC;
-			done += (uint64_t)v;
-			part -= (uint64_t)v;
-			if (part > 0)
-				memmove(c->buf, c->buf + v, (size_t)part);
-		}
-	}
+	if (n == 0 || n > NETS_NAME_MAX)
+		return NET_EINVAL;
+	memcpy(c->buf, name, n);
 	return (int64_t)n;
 }
 
 int64_t
-net_recv(struct net_client *c, int64_t h, void *buf, uint64_t n)
+net_open(struct net_conn *c, const char *host, uint16_t port, uint32_t tag)
+{
+	struct msg r;
+	int64_t n = put_name(c, host), s, v;
+
+	if (n < 0)
+		return n;
+	if ((s = call(c, NETS_OPEN, tag, port, (uint64_t)n, &r)) < 0)
+		return s;
+	if ((v = call_wait(c, NETS_WRITE, (uint64_t)s, 0, 0, &r)) < 0) {
+		call(c, NETS_CLOSE, (uint64_t)s, 0, 0, &r);
+		return v;
+	}
+	return s;
+}
+
+int64_t
+net_read(struct net_conn *c, int64_t s, void *buf, uint64_t n)
 {
 	struct msg r;
 	int64_t v;
 
-	if (n > NET_BUF)
-		n = NET_BUF;
-	v = call_wait(c, NET_RECV, (uint64_t)h, n, 0, &r);
+	if (n > NETS_BUF)
+		n = NETS_BUF;
+	v = call_wait(c, NETS_READ, (uint64_t)s, n, 0, &r);
 	if (v > 0) {
 		if ((uint64_t)v > n)
 			return NET_EIPC;
@@ -142,19 +114,61 @@ net_recv(struct net_client *c, int64_t h, void *buf, uint64_t n)
 }
 
 int64_t
-net_close(struct net_client *c, int64_t h)
+net_write(struct net_conn *c, int64_t s, const void *buf, uint64_t n)
 {
+	const uint8_t *p = buf;
+	uint64_t done = 0;
 	struct msg r;
 
-	return call(c, NET_CLOSE, (uint64_t)h, 0, 0, &r);
+	while (done < n) {
+		uint64_t part = n - done < NETS_BUF ? n - done : NETS_BUF;
+		int64_t v;
+
+		memcpy(c->buf, p + done, (size_t)part);
+		if ((v = call_wait(c, NETS_WRITE, (uint64_t)s, part, 0, &r)) < 0)
+			return v;
+		if (v == 0 || (uint64_t)v > part)
+			return NET_EIPC;
+		done += (uint64_t)v;
+	}
+	return (int64_t)n;
 }
 
 int64_t
-net_status(uint64_t slot, uint64_t item, uint64_t out[3])
+net_close(struct net_conn *c, int64_t s)
 {
 	struct msg r;
 
-	if (ipc_call(slot, NET_STATUS, item, 0, &r) < 0)
+	return call(c, NETS_CLOSE, (uint64_t)s, 0, 0, &r);
+}
+
+int64_t
+net_resolve(struct net_conn *c, const char *name, uint32_t tag, uint32_t *ipv4)
+{
+	struct msg r;
+	int64_t n = put_name(c, name), s, v;
+
+	if (n < 0)
+		return n;
+	if ((s = call(c, NETS_RESOLVE, tag, 0, (uint64_t)n, &r)) < 0)
+		return s;
+	v = call_wait(c, NETS_READ, (uint64_t)s, 4, 0, &r);
+	call(c, NETS_CLOSE, (uint64_t)s, 0, 0, &r);
+	if (v < 0)
+		return v;
+	if (v != 4)
+		return NET_EHOSTUNREACH;
+	*ipv4 = (uint32_t)c->buf[0] << 24 | (uint32_t)c->buf[1] << 16 |
+	    (uint32_t)c->buf[2] << 8 | c->buf[3];
+	return 0;
+}
+
+int64_t
+net_status(struct net_conn *c, uint64_t item, uint64_t out[3])
+{
+	struct msg r;
+
+	if (ipc_call(c->slot, NETS_STATUS, item, 0, &r) < 0)
 		return NET_EIPC;
 	if ((int64_t)r.w[0] >= 0) {
 		out[0] = r.w[1];
@@ -167,16 +181,5 @@ net_status(uint64_t slot, uint64_t item, uint64_t out[3])
 const char *
 net_strerror(int64_t err)
 {
-	static const char *const names[NET_ERRORS + 1] = {
-		"no error", "invalid argument", "no such connection",
-		"would block", "out of connections or memory", "connection refused",
-		"timed out", "connection reset by peer", "not connected",
-		"port in use", "network down (no link or no address)",
-		"connection closed", "connection aborted", "no shared buffer",
-		"bad operation", "not permitted", "netd unreachable",
-	};
-
-	if (err > 0 || -err > NET_ERRORS)
-		return "unknown error";
-	return names[-err];
+	return netd_strerror(err);
 }

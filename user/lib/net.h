@@ -1,14 +1,19 @@
 /*
- * netd's client protocol (docs/net.md, "netd"): TCP connections for
- * programs that hold a capability to netd, operations sent with SYS_CALL,
- * bulk bytes in a 64 KiB frame the client shares, errno-style errors
- * (lib/net/neterr.h). Every operation is non-blocking: NET_EAGAIN means
- * "wait on the notification you gave netd, then ask again"; the wrappers
- * below do that waiting.
+ * The network for programs: streams through Tor (docs/net.md, "Programs
+ * and the network"). A capability to oniond is the only network
+ * capability a program can hold; oniond carries every stream over a
+ * 3-hop circuit and the exit resolves every name, so nothing a program
+ * does here sends a DNS query or a packet of its own.
  *
- * A capability badged NET_BADGE_STATUS (init's "status:netd") may only
- * ask NET_STATUS: the shell can show the link and counters without being
- * able to open a connection.
+ * Streams are isolated as tor's IsolateSOCKSAuth isolates SOCKS users:
+ * two programs (init's badges) never share a circuit, and one program
+ * gets a separate circuit for each tag it chooses.
+ *
+ * Operations go with SYS_CALL on the capability; names and bytes travel
+ * in a 64 KiB frame the program shares (NETS_SETBUF). Every operation
+ * returns at once; NET_EAGAIN means "wait on the notification you gave
+ * oniond (NETS_SETNOTE), then ask again", and the wrappers below do that
+ * waiting. Errors are errno-style (lib/net/neterr.h, net_strerror).
  */
 #ifndef USER_LIB_NET_H
 #define USER_LIB_NET_H
@@ -16,67 +21,64 @@
 #include <stdint.h>
 
 #include "lib/net/neterr.h"
-#include "user/lib/initctl.h"
 
-#define NET_BUF			65536	/* bytes in the shared buffer: one 16-page frame */
-#define NET_BADGE_STATUS	INITCTL_BADGE_STATUS	/* badge bit: status only */
+#define NETS_BUF	65536	/* bytes in the shared buffer: one 16-page frame */
+#define NETS_NAME_MAX	255	/* a host name, as RELAY_BEGIN carries it */
 
-enum net_op {
-	NET_SETBUF = 1,	/* TAG_CAP: the shared frame; starts a new session (the
-			   connections of an earlier one are closed) */
-	NET_SETNOTE,	/* TAG_CAP: a notification netd signals when one of our
-			   connections may have moved */
-	NET_CONNECT,	/* (IPv4 a.b.c.d as a<<24|b<<16|c<<8|d, port, timeout ms) -> handle */
-	NET_LISTEN,	/* (port, backlog) -> handle */
-	NET_ACCEPT,	/* (listener) -> handle, w1 peer address, w2 peer port */
-	NET_SEND,	/* (handle, n <= NET_BUF) bytes from the buffer -> bytes queued */
-	NET_RECV,	/* (handle, n <= NET_BUF) -> bytes, in the buffer; 0: the peer closed */
-	NET_CLOSE,	/* (handle) */
-	NET_STATUS,	/* (item) -> three words of enum net_status_item */
-	NET_OPS
+enum nets_op {
+	NETS_SETBUF = 1,	/* TAG_CAP: the shared frame; a new session */
+	NETS_SETNOTE,		/* TAG_CAP: the notification oniond signals */
+	NETS_OPEN,		/* (tag, port, name length) name in the buffer -> stream */
+	NETS_READ,		/* (stream, n) -> bytes in the buffer; 0 at the end */
+	NETS_WRITE,		/* (stream, n) bytes from the buffer -> bytes taken;
+				   n = 0 reports the state (NET_EAGAIN until open) */
+	NETS_CLOSE,		/* (stream) */
+	NETS_RESOLVE,		/* (tag, 0, name length) -> stream whose READ gives
+				   the IPv4 address (4 bytes, first octet first) */
+	NETS_STATUS,		/* (item) -> three words of enum nets_item */
+	NETS_OPS
 };
 
-/* NET_STATUS items: the reply's w1, w2, w3. */
-enum net_status_item {
-	NET_ST_LINK,	/* flags (NET_F_*), MAC (byte 0 in bits 0..7), MTU */
-	NET_ST_ADDR,	/* address, mask, gateway (a<<24|... as NET_CONNECT) */
-	NET_ST_LEASE,	/* DHCP state (lwIP's), lease seconds, seconds since bound */
-	NET_ST_RX,	/* frames, bytes, frames dropped (no buffer) */
-	NET_ST_TX,	/* frames, bytes, frames dropped (ring full) */
-	NET_ST_TCP,	/* connections open, opened, accepted */
-	NET_ST_ERR,	/* refused, timed out, reset */
-	NET_ST_DRIVER,	/* malformed ring slots or indices, driver's rx dropped, errors */
-	NET_ST_ITEMS
+/* NETS_STATUS items. */
+enum nets_item {
+	NETS_ST_BOOT,		/* bootstrap percent, relays, relays with microdescriptors */
+	NETS_ST_CIRCS,		/* circuits open, building, built since start */
+	NETS_ST_STREAMS,	/* streams open, opened, failed */
+	NETS_ST_BYTES,		/* bytes read by programs, written by programs, links open */
+	NETS_ST_GUARD,		/* the guard's nickname, 24 bytes in the three words */
+	NETS_ST_ITEMS
 };
 
-#define NET_F_DRIVER	1	/* attached to a NIC driver */
-#define NET_F_LINK	2	/* the link is up */
-#define NET_F_BOUND	4	/* DHCP gave us an address */
-
-struct net_client {
-	uint64_t slot;		/* badged endpoint capability to netd */
+struct net_conn {
+	uint64_t slot;		/* badged endpoint capability to oniond */
 	uint64_t frame;		/* slot of the buffer's frame */
 	uint64_t note;		/* slot of our notification */
 	uint8_t *buf;		/* where the frame is mapped */
+	uint64_t due;		/* tick of our wake-up timer's end */
 };
 
 /*
  * Makes the buffer (frame in slot frame, mapped at va) and a notification
- * (slot note), and hands both to netd. 0 or an error.
+ * (slot note), and hands both to oniond. 0 or an error.
  */
-int64_t net_attach(struct net_client *c, uint64_t slot, uint64_t frame, uint64_t note,
-    uint64_t va);
-/* These wait (on the notification) until the operation completes or fails. */
-int64_t net_connect(struct net_client *c, uint32_t ip, uint16_t port, uint32_t timeout_ms);
-int64_t net_listen(struct net_client *c, uint16_t port, uint32_t backlog);
-int64_t net_accept(struct net_client *c, int64_t h, uint32_t *ip, uint16_t *port);
-/* Sends all n bytes (or fails): n, or an error. */
-int64_t net_send(struct net_client *c, int64_t h, const void *buf, uint64_t n);
-/* Up to n bytes as soon as there are any; 0 once the peer closed. */
-int64_t net_recv(struct net_client *c, int64_t h, void *buf, uint64_t n);
-int64_t net_close(struct net_client *c, int64_t h);
-/* One status item (any netd capability); out[3] as enum net_status_item says. */
-int64_t net_status(uint64_t slot, uint64_t item, uint64_t out[3]);
+int64_t net_attach(struct net_conn *c, uint64_t slot, uint64_t frame,
+    uint64_t note, uint64_t va);
+/*
+ * A stream to host:port through an exit, on a circuit of this program
+ * and tag; waits until the exit has connected. The stream, or an error
+ * (NET_EHOSTUNREACH: the exit could not resolve or reach the host).
+ */
+int64_t net_open(struct net_conn *c, const char *host, uint16_t port,
+    uint32_t tag);
+/* Up to n bytes as soon as there are any; 0 at the end of the stream. */
+int64_t net_read(struct net_conn *c, int64_t s, void *buf, uint64_t n);
+/* All n bytes (or an error): n. */
+int64_t net_write(struct net_conn *c, int64_t s, const void *buf, uint64_t n);
+int64_t net_close(struct net_conn *c, int64_t s);
+/* The IPv4 address of name, resolved by an exit (RELAY_RESOLVE). */
+int64_t net_resolve(struct net_conn *c, const char *name, uint32_t tag,
+    uint32_t *ipv4);
+int64_t net_status(struct net_conn *c, uint64_t item, uint64_t out[3]);
 const char *net_strerror(int64_t err);
 
 #endif

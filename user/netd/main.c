@@ -1,7 +1,7 @@
 /*
  * netd: the TCP/IP service. lwIP (Debian's, through lib/net) runs over
  * packet rings shared with the NIC driver in slot 18; clients holding a
- * capability to our endpoint get TCP connections (user/lib/net.h), the
+ * capability to our endpoint get TCP connections (user/lib/netd.h), the
  * shell's status capability gets the link, address and counters.
  *
  * Two threads: this one serves clients (serve.c); the stack thread wakes

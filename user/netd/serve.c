@@ -1,15 +1,19 @@
 /*
- * netd's client protocol (user/lib/net.h). The badge names the client
+ * netd's client protocol (user/lib/netd.h). The badge names the client
  * (init gives holder index + 1); NET_BADGE_STATUS marks a status-only
  * capability. Every length, handle and capability a client sends is
  * checked here or by lib/net/conn.c before it is used; connections are
  * looked up by (client, handle), so no client can touch another's.
+ *
+ * Fail closed: the door (NET_BADGE_DOOR, oniond) connects only to the
+ * address:ports of its last NET_ALLOW (relays' ORPorts), and never
+ * listens; anything else it asks is refused and counted (NET_ST_DOOR).
  */
 #include "lib/net/conn.h"
 #include "lwip/def.h"
 #include "lwip/dhcp.h"
 #include "lwip/stats.h"
-#include "user/lib/net.h"
+#include "user/lib/netd.h"
 #include "user/lib/netdev.h"
 #include "user/netd/netd.h"
 
@@ -22,6 +26,41 @@ struct client {
 
 static struct client clients[CLIENTS];
 volatile int serving_started, serving_busy;
+static struct net_allow allowed[NET_ALLOW_MAX];
+static unsigned nallowed;
+static uint64_t allow_owner;	/* the door client whose set it is */
+static uint64_t door_refused, door_opened;
+
+/* Whether door client b may connect to ip:port: only within its own set. */
+static int
+door_allows(uint64_t b, uint64_t ip, uint64_t port)
+{
+	if (b != allow_owner)
+		return 0;
+	for (unsigned i = 0; i < nallowed; i++)
+		if (allowed[i].ip == ip && allowed[i].port == port)
+			return 1;
+	return 0;
+}
+
+/* NET_ALLOW: n entries from the door's buffer replace the set. */
+static int64_t
+do_allow(uint64_t b, uint64_t n)
+{
+	const struct net_allow *a = (const struct net_allow *)clients[b].buf;
+
+	if (clients[b].buf == NULL)
+		return NET_ENOBUF;
+	if (n > NET_ALLOW_MAX)
+		return NET_EINVAL;
+	for (uint64_t i = 0; i < n; i++)
+		if (a[i].port == 0 || a[i].zero != 0)
+			return NET_EINVAL;
+	memcpy(allowed, a, (size_t)n * sizeof(*a));
+	nallowed = (unsigned)n;
+	allow_owner = b;
+	return 0;
+}
 
 void
 client_wake(uint32_t owner)
@@ -140,26 +179,48 @@ status(uint64_t item, uint64_t w[3])
 		w[1] = drv_stats[2];
 		w[2] = drv_stats[3];
 		break;
+	case NET_ST_DOOR:
+		w[0] = nallowed;
+		w[1] = door_refused;
+		w[2] = door_opened;
+		break;
 	}
 }
 
 /* A TCP operation, under the stack lock. */
 static int64_t
-tcp_op(uint64_t b, uint64_t op, const struct msg *m, struct msg *r)
+tcp_op(uint64_t b, int door, uint64_t op, const struct msg *m, struct msg *r)
 {
 	struct client *c = &clients[b];
 	uint32_t ip;
 	uint16_t port;
 	int h = m->w[0] < NET_CONN_MAX ? (int)m->w[0] : -1;
+	int64_t v;
 
 	switch (op) {
 	case NET_CONNECT:
 		if (m->w[0] > 0xffffffffu || m->w[1] == 0 || m->w[1] > 0xffff ||
 		    m->w[2] > TIMEOUT_MAX)
 			return NET_EINVAL;
-		return net_tcp_connect((uint32_t)b, lwip_htonl((uint32_t)m->w[0]),
+		if (door && !door_allows(b, m->w[0], m->w[1])) {
+			door_refused++;
+			printf("netd: refused the door's connection to %llu.%llu.%llu.%llu:%llu"
+			    " (not a relay's ORPort)\n", (unsigned long long)(m->w[0] >> 24),
+			    (unsigned long long)(m->w[0] >> 16 & 255),
+			    (unsigned long long)(m->w[0] >> 8 & 255),
+			    (unsigned long long)(m->w[0] & 255), (unsigned long long)m->w[1]);
+			return NET_EPERM;
+		}
+		v = net_tcp_connect((uint32_t)b, lwip_htonl((uint32_t)m->w[0]),
 		    (uint16_t)m->w[1], (uint32_t)m->w[2]);
+		if (door && v >= 0)
+			door_opened++;
+		return v;
 	case NET_LISTEN:
+		if (door) {
+			door_refused++;
+			return NET_EPERM;	/* the door only dials out */
+		}
 		if (m->w[0] == 0 || m->w[0] > 0xffff || m->w[1] > NET_BACKLOG_MAX)
 			return NET_EINVAL;
 		return net_tcp_listen((uint32_t)b, (uint16_t)m->w[0], (uint32_t)m->w[1]);
@@ -189,7 +250,8 @@ static void
 serve(const struct msg *m, struct msg *r)
 {
 	uint64_t badge = m->badge, op = TAG_LABEL(m->tag);
-	uint64_t b = badge & ~(uint64_t)NET_BADGE_STATUS;
+	uint64_t b = badge & ~(uint64_t)(NET_BADGE_STATUS | NET_BADGE_DOOR);
+	int door = (badge & NET_BADGE_DOOR) != 0;
 	int64_t v = NET_EBADOP;
 
 	memset(r, 0, sizeof(*r));
@@ -215,14 +277,18 @@ serve(const struct msg *m, struct msg *r)
 		v = NET_EPERM;		/* status only: no connections */
 	} else if (op == NET_SETBUF) {
 		v = do_setbuf(b, m);
+		if (door && b == allow_owner)
+			nallowed = 0;	/* a new door session says anew where it goes */
 	} else if (op == NET_SETNOTE) {
 		v = do_setnote(b, m);
+	} else if (op == NET_ALLOW) {
+		v = door ? do_allow(b, m->w[0]) : NET_EPERM;
 	} else if (op >= NET_CONNECT && op <= NET_CLOSE) {
 		if (clients[b].buf == NULL) {
 			v = NET_ENOBUF;
 		} else {
 			lock_take(&stack_lock);
-			v = tcp_op(b, op, m, r);
+			v = tcp_op(b, door, op, m, r);
 			net_eth_flush(&eth);	/* what it sent goes now, not at the next tick */
 			lock_give(&stack_lock);
 		}

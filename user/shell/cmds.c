@@ -5,7 +5,7 @@
  * machine commands go to init.
  */
 #include "user/lib/initctl.h"
-#include "user/lib/net.h"
+#include "user/lib/netd.h"
 #include "user/shell/shell.h"
 
 #define O_READ		0x01
@@ -360,8 +360,8 @@ cmd_net(int argc, char **argv, struct sink *o, const struct source *in)
 	int64_t err;
 
 	for (uint64_t i = 0; i < NET_ST_ITEMS; i++) {
-		if ((err = net_status(SLOT_NETD, i, w[i])) < 0) {
-			outf(o, "net: netd: %s\n", net_strerror(err));
+		if ((err = netd_status(SLOT_NETD, i, w[i])) < 0) {
+			outf(o, "net: netd: %s\n", netd_strerror(err));
 			return 1;
 		}
 	}
@@ -399,6 +399,9 @@ cmd_net(int argc, char **argv, struct sink *o, const struct source *in)
 	outf(o, "driver:  %llu malformed ring entries, %llu dropped, %llu errors\n",
 	    (unsigned long long)w[NET_ST_DRIVER][0], (unsigned long long)w[NET_ST_DRIVER][1],
 	    (unsigned long long)w[NET_ST_DRIVER][2]);
+	outf(o, "door:    %llu relay ORPorts allowed; %llu connections refused, %llu opened\n",
+	    (unsigned long long)w[NET_ST_DOOR][0], (unsigned long long)w[NET_ST_DOOR][1],
+	    (unsigned long long)w[NET_ST_DOOR][2]);
 	return 0;
 }
 
@@ -543,6 +546,9 @@ const struct cmd commands[] = {
 	{ "kill", cmd_kill, "stop a service (init restarts it): kill service" },
 	{ "mem", cmd_mem, "memory quota and file system usage" },
 	{ "net", cmd_net, "the network: link, MAC, address, DHCP lease, counters" },
+	{ "fetch", cmd_fetch, "HTTP GET through Tor into a file: fetch [-t TAG] URL [file]" },
+	{ "resolve", cmd_resolve, "resolve a name at a Tor exit: resolve NAME" },
+	{ "tor", cmd_tor, "Tor: bootstrap, guard, circuits, streams, bytes" },
 	{ "caps", cmd_caps, "list this shell's capabilities" },
 	{ "uptime", cmd_uptime, "time since boot" },
 	{ "dmesg", cmd_dmesg, "the kernel log, or its last bytes: dmesg [bytes]" },

@@ -17,6 +17,10 @@
 #define SLOT_FSBUF	21	/* the frame shared with ramfs */
 #define SLOT_NEWFS	22	/* a narrower directory capability on its way in */
 #define SLOT_NETD	23	/* netd, status only (init: status:netd) */
+#define SLOT_ONIOND	28	/* oniond (init: client:oniond): streams through Tor */
+#define SLOT_ONIOND_BUF	29	/* the frame shared with oniond */
+#define SLOT_ONIOND_NOTE 30	/* our notification for oniond */
+#define ONIOND_BUF_VA	0x0000180000000000ULL
 #define FSBUF_VA	0x0000100000000000ULL
 #define PIPE_MAX	65536	/* bytes one command may pass to the next */
 
@@ -59,6 +63,10 @@ void outf(struct sink *o, const char *fmt, ...) __attribute__((format(printf, 2,
 int cmd_persist(int argc, char **argv, struct sink *out, const struct source *in);
 int cmd_restore(int argc, char **argv, struct sink *out, const struct source *in);
 void persist_offer(void);
+/* net_cmds.c: through Tor (oniond). */
+int cmd_fetch(int argc, char **argv, struct sink *out, const struct source *in);
+int cmd_resolve(int argc, char **argv, struct sink *out, const struct source *in);
+int cmd_tor(int argc, char **argv, struct sink *out, const struct source *in);
 
 /* The command named name, or NULL. */
 const struct cmd *find_command(const char *name);

@@ -11,14 +11,18 @@
  * on the guest's network nobody answers ARP for: nothing leaves QEMU).
  * Each check prints a PASS or FAIL line.
  */
-#include "user/lib/net.h"
+#include "user/lib/netd.h"
 #include "user/lib/nonos.h"
 
 #define SLOT_NETD	16
 #define SLOT_STATUS	17
 #define SLOT_FRAME	18
 #define SLOT_NOTE	19
+#define SLOT_DOOR	20	/* netd's door (door:netd) */
+#define SLOT_DOOR_FRAME	21
+#define SLOT_DOOR_NOTE	22
 #define BUF_VA		0x0000100000000000ULL
+#define DOOR_VA		0x0000180000000000ULL
 #define HOST		0x0a000202u	/* 10.0.2.2 */
 #define NOBODY		0x0a00024du	/* 10.0.2.77 */
 #define PORT_ECHO	17007
@@ -28,7 +32,7 @@
 #define BULK		(64ull << 20)
 #define PERIOD		65521	/* the pattern repeats every PERIOD bytes */
 
-static struct net_client nc;
+static struct netd_client nc;
 static uint8_t pattern[PERIOD], buf[NET_BUF];
 static int failed;
 
@@ -37,7 +41,7 @@ check(const char *what, int ok, int64_t err)
 {
 	printf("tcptest: %s %s", ok ? "PASS" : "FAIL", what);
 	if (err < 0)
-		printf(" (%s)", net_strerror(err));
+		printf(" (%s)", netd_strerror(err));
 	printf("\n");
 	failed |= !ok;
 }
@@ -49,7 +53,7 @@ test_status_cap(void)
 	struct msg r;
 	uint64_t w[3];
 
-	check("status capability reads the link", net_status(SLOT_STATUS, NET_ST_LINK, w) == 0, 0);
+	check("status capability reads the link", netd_status(SLOT_STATUS, NET_ST_LINK, w) == 0, 0);
 	ipc_call4(SLOT_STATUS, NET_CONNECT, HOST, PORT_ECHO, 0, 0, &r);
 	check("status capability cannot connect", (int64_t)r.w[0] == NET_EPERM,
 	    (int64_t)r.w[0]);
@@ -64,7 +68,7 @@ wait_address(void)
 	uint64_t w[3];
 
 	for (int i = 0; i < 300; i++) {
-		if (net_status(SLOT_STATUS, NET_ST_LINK, w) == 0 && (w[0] & NET_F_BOUND))
+		if (netd_status(SLOT_STATUS, NET_ST_LINK, w) == 0 && (w[0] & NET_F_BOUND))
 			return 1;
 		if (i == 0 && !(w[0] & NET_F_DRIVER))
 			return 0;
@@ -77,29 +81,29 @@ wait_address(void)
 static void
 test_echo(void)
 {
-	int64_t h = net_connect(&nc, HOST, PORT_ECHO, 5000), n = 0;
+	int64_t h = netd_connect(&nc, HOST, PORT_ECHO, 5000), n = 0;
 	uint64_t got = 0;
 
 	if (h < 0) {
 		check("echo: connect", 0, h);
 		return;
 	}
-	if ((n = net_send(&nc, h, pattern, 60000)) != 60000) {
+	if ((n = netd_send(&nc, h, pattern, 60000)) != 60000) {
 		check("echo: send", 0, n);
-		net_close(&nc, h);
+		netd_close(&nc, h);
 		return;
 	}
-	while (got < 60000 && (n = net_recv(&nc, h, buf + got, 60000 - got)) > 0)
+	while (got < 60000 && (n = netd_recv(&nc, h, buf + got, 60000 - got)) > 0)
 		got += (uint64_t)n;
 	check("echo: 60000 bytes back unchanged", got == 60000 && memcmp(buf, pattern, 60000) == 0,
 	    n);
-	net_close(&nc, h);
+	netd_close(&nc, h);
 }
 
 static void
 test_send_bulk(void)
 {
-	int64_t h = net_connect(&nc, HOST, PORT_SINK, 5000), n = 0;
+	int64_t h = netd_connect(&nc, HOST, PORT_SINK, 5000), n = 0;
 	uint64_t sent = 0, start = ticks();
 
 	while (h >= 0 && sent < BULK) {
@@ -107,7 +111,7 @@ test_send_bulk(void)
 
 		if (part > BULK - sent)
 			part = BULK - sent;
-		if ((n = net_send(&nc, h, pattern + off, part)) < 0)
+		if ((n = netd_send(&nc, h, pattern + off, part)) < 0)
 			break;
 		sent += part;
 	}
@@ -115,16 +119,16 @@ test_send_bulk(void)
 	printf("tcptest: sent %llu bytes in %llu ticks\n", (unsigned long long)sent,
 	    (unsigned long long)(ticks() - start));
 	if (h >= 0)
-		net_close(&nc, h);
+		netd_close(&nc, h);
 }
 
 static void
 test_recv_bulk(void)
 {
-	int64_t h = net_connect(&nc, HOST, PORT_SOURCE, 5000), n = 0;
+	int64_t h = netd_connect(&nc, HOST, PORT_SOURCE, 5000), n = 0;
 	uint64_t got = 0, bad = 0, start = ticks();
 
-	while (h >= 0 && (n = net_recv(&nc, h, buf, sizeof(buf))) > 0) {
+	while (h >= 0 && (n = netd_recv(&nc, h, buf, sizeof(buf))) > 0) {
 		for (int64_t i = 0; i < n; i++)
 			bad += buf[i] != pattern[(got + (uint64_t)i) % PERIOD];
 		got += (uint64_t)n;
@@ -134,19 +138,62 @@ test_recv_bulk(void)
 	printf("tcptest: received %llu bytes in %llu ticks\n", (unsigned long long)got,
 	    (unsigned long long)(ticks() - start));
 	if (h >= 0)
-		net_close(&nc, h);
+		netd_close(&nc, h);
 }
 
 static void
 test_errors(void)
 {
-	int64_t h = net_connect(&nc, HOST, PORT_CLOSED, 5000);
+	int64_t h = netd_connect(&nc, HOST, PORT_CLOSED, 5000);
 
 	check("a closed port is refused", h == NET_ECONNREFUSED, h);
-	h = net_connect(&nc, NOBODY, 80, 3000);
+	h = netd_connect(&nc, NOBODY, 80, 3000);
 	check("a silent address times out", h == NET_ETIMEDOUT, h);
-	h = net_connect(&nc, HOST, 0, 0);
+	h = netd_connect(&nc, HOST, 0, 0);
 	check("port 0 is invalid", h == NET_EINVAL, h);
+}
+
+/*
+ * A door (init's door:netd, oniond's kind of capability) connects only
+ * to what it listed with NET_ALLOW, never listens; netd counts each
+ * refusal (NET_ST_DOOR).
+ */
+static void
+test_door(void)
+{
+	struct netd_client door;
+	struct net_allow *a;
+	uint64_t before[3], after[3];
+	int64_t err, h;
+	struct msg r;
+
+	if ((err = netd_attach(&door, SLOT_DOOR, SLOT_DOOR_FRAME, SLOT_DOOR_NOTE,
+	    DOOR_VA)) < 0) {
+		check("attach through the door", 0, err);
+		return;
+	}
+	netd_status(SLOT_STATUS, NET_ST_DOOR, before);
+	h = netd_connect(&door, HOST, PORT_ECHO, 2000);
+	check("the door connects nowhere before it lists a destination",
+	    h == NET_EPERM, h);
+	a = (struct net_allow *)door.buf;
+	a[0].ip = HOST;
+	a[0].port = PORT_CLOSED;
+	a[0].zero = 0;
+	ipc_call4(SLOT_DOOR, NET_ALLOW, 1, 0, 0, 0, &r);
+	check("the door lists one destination", (int64_t)r.w[0] == 0, (int64_t)r.w[0]);
+	h = netd_connect(&door, HOST, PORT_ECHO, 2000);
+	check("the door cannot reach another port of the same host",
+	    h == NET_EPERM, h);
+	h = netd_connect(&door, HOST, PORT_CLOSED, 10000);	/* the lossy link: retries */
+	check("the door reaches what it listed (refused there: nobody listens)",
+	    h == NET_ECONNREFUSED, h);
+	check("the door cannot listen", netd_listen(&door, 80, 1) == NET_EPERM, 0);
+	ipc_call4(SLOT_NETD, NET_ALLOW, 0, 0, 0, 0, &r);
+	check("a plain client cannot set the door's list", (int64_t)r.w[0] == NET_EPERM,
+	    (int64_t)r.w[0]);
+	netd_status(SLOT_STATUS, NET_ST_DOOR, after);
+	check("netd counted the door's three refusals", after[1] == before[1] + 3, 0);
 }
 
 int
@@ -158,7 +205,7 @@ main(uint64_t arg)
 	for (uint32_t k = 0; k < PERIOD; k++)
 		pattern[k] = (uint8_t)((k * 2654435761u) >> 13);
 	test_status_cap();
-	if ((err = net_attach(&nc, SLOT_NETD, SLOT_FRAME, SLOT_NOTE, BUF_VA)) < 0) {
+	if ((err = netd_attach(&nc, SLOT_NETD, SLOT_FRAME, SLOT_NOTE, BUF_VA)) < 0) {
 		check("attach to netd", 0, err);
 		return 1;
 	}
@@ -170,6 +217,7 @@ main(uint64_t arg)
 	test_send_bulk();
 	test_recv_bulk();
 	test_errors();
+	test_door();
 	printf("tcptest: done, %s\n", failed ? "some checks FAILED" : "all passed");
 	return 0;
 }
