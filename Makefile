@@ -168,7 +168,7 @@ BLKDEV_SRC := user/lib/blkdev/blkdev.c lib/gpt/gpt.c lib/gpt/crc32.c
 USER_LIBS_virtioblk := $(BLKDEV_SRC) lib/virtio/virtq.c lib/virtio/pci.c
 USER_LIBS_nvme := $(BLKDEV_SRC) lib/nvme/queue.c lib/nvme/identify.c
 USER_LIBS_nettest := lib/pktring/pktring.c
-USER_LIBS_shell := lib/crypto/blake3.c
+USER_LIBS_shell += lib/crypto/blake3.c
 USER_LIBS_oniontest := lib/crypto/blake3.c
 USER_LIBS_OBJ := $(addprefix $(B)/user/,$(addsuffix .o,$(basename $(sort \
 	$(foreach p,$(USER_PROGS),$(USER_LIBS_$(p)))))))

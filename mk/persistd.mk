@@ -39,5 +39,5 @@ $(B)/modules/persistd: $(PERSISTD_OBJ) $(PERSISTD)/libpersist.a \
 # The shell makes and reads the archive itself (user/shell/persist.c):
 # lib/vault's archive code and messages, and lib/path. They include
 # <string.h>, which user programs find in lib/crypto/shim.
-USER_LIBS_shell := lib/vault/archive.c lib/vault/error.c lib/path/path.c
+USER_LIBS_shell += lib/vault/archive.c lib/vault/error.c lib/path/path.c
 $(B)/user/lib/vault/%.o $(B)/user/lib/path/%.o: USER_CFLAGS += -isystem lib/crypto/shim
