@@ -8,7 +8,7 @@ networking, which shows the guest that loopback as 10.0.2.2, and a
 filter-dump of every frame. The image (build/onion-test/nonos.img) has
 the network's authorities built in (make AUTHORITIES=...), relays at
 127.x dialled at 10.0.2.2, and the build time as the wall clock's floor
-(until the kernel's SYS_CLOCK). Then, in the guest's shell:
+(used only without the kernel's SYS_CLOCK). Then, in the guest's shell:
   - oniond bootstraps over BEGIN_DIR (the directory from ORPorts only);
     netd was told only ORPorts;
   - fetch of a page and of a 10 MiB file over 3 hops, names resolved at
@@ -23,7 +23,10 @@ the network's authorities built in (make AUTHORITIES=...), relays at
     relay's ORPort;
   - the exit of a fetch's circuit killed: the fetch fails cleanly, the
     next works;
-  - a second boot with a tampered consensus built in (in place of the
+  - a boot with the machine's clock two days behind (QEMU -rtc base=):
+    oniond refuses the consensus saying how far off the clock is, and
+    no stream opens;
+  - a boot with a tampered consensus built in (in place of the
     fetched one): oniond refuses it;
     in that boot (the tests' manifest) tcptest's raw netd capability
     connects to 10.0.2.2's test ports, and the checker must flag it.
@@ -81,7 +84,7 @@ def get_consensus(dirport, out):
 
 def build_image(consensus=None):
     """The image with the network's authorities; the wall clock's floor
-    is now (the kernel has no SYS_CLOCK yet)."""
+    (without SYS_CLOCK) is now."""
     args = ["make", "-C", ROOT, "-j2", "--no-print-directory",
             "build/onion-test/nonos.img",
             "AUTHORITIES=" + os.path.join(NET, "authorities"),
@@ -94,8 +97,8 @@ def build_image(consensus=None):
     return p.returncode == 0
 
 
-def boot(ns, name, cap, cmdline="initarg=3"):
-    extra = ["-netdev", "user,id=n0,ipv6=off",
+def boot(ns, name, cap, cmdline="initarg=3", rtc=()):
+    extra = list(rtc) + ["-netdev", "user,id=n0,ipv6=off",
              "-device", "virtio-net-pci,netdev=n0,romfile=",
              "-object", "filter-dump,id=f0,netdev=n0,file=" + cap]
     return harness.Guest(IMAGE, name, cmdline=cmdline, extra=extra,
@@ -260,6 +263,23 @@ def relay_killed(g, test):
           blake3_of(out) == b3(os.path.join(WWW, "index.html")), out.strip()[-200:])
 
 
+def clock_wrong(ns):
+    """The machine's clock two days behind: the consensus is refused with
+    the clock named, and nothing opens."""
+    behind = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 2 * 86400))
+    cap = os.path.join(WORK, "clock.pcap")
+    g = boot(ns, "onion-guest-clock", cap, rtc=["-rtc", "base=" + behind])
+    try:
+        ok = g.wait_for(r"oniond: consensus refused: this computer's clock says [^\n]*"
+                        r"[12] days? before", 180, fail=False)
+        check("a clock two days behind: the consensus is refused, the clock named",
+              ok, g.out[-600:] if not ok else ok.group(0)[:200])
+        out = shell(g, "fetch http://127.0.0.1:8/ x", 60)
+        check("and no stream is opened", "Tor not ready" in out, out.strip()[-100:])
+    finally:
+        shell_off(g)
+
+
 def tampered(ns):
     """A consensus with one relay's port changed: the signatures fail."""
     bad = os.path.join(WORK, "tampered-consensus")
@@ -318,6 +338,7 @@ def main():
                  "--directory", WWW, str(ports["test"])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             session(ns, ports)
+            clock_wrong(ns)
             tampered(ns)
         finally:
             for p in procs:

@@ -8,7 +8,7 @@
  * oniond runs. Each consensus it switches to is told to netd as the
  * only ORPorts oniond may reach.
  *
- * wall_clock() is the one place oniond learns the time (WIRE: see it).
+ * wall_clock() is the one place oniond learns the time.
  */
 #include "lib/onion/dirclient.h"
 #include "user/lib/netd.h"
@@ -20,28 +20,17 @@
 struct dirstate dir;
 
 /*
- * WIRE (branch clock): SYS_CLOCK = 52 gives UTC from UEFI or the CMOS
- * clock. Called here by number, with the layout of its struct
- * clock_info, so this builds and runs on kernels with and without it
- * (E_NOSYS); once the clock branch is merged, call clock_get()
- * (user/lib/stubs.h) instead. Without it: the image's build time
- * (make's ONIOND_TIME, a floor) plus the time since boot, or 0 when
- * the build gave none, and then no certificate or consensus can be
- * checked, which oniond says.
+ * UTC from the kernel (SYS_CLOCK: UEFI time or the CMOS clock). On a
+ * machine without a clock: the image's build time (make's ONIOND_TIME,
+ * a floor) plus the time since boot, or 0 when the build gave none, and
+ * then no certificate or consensus can be checked, which oniond says.
  */
-struct wall_clock_info {
-	long long seconds;
-	unsigned int flags;
-	unsigned int pad;
-};
-
 int64_t
 wall_clock(void)
 {
-	struct wall_clock_info ci;
+	struct clock_info ci;
 
-	if (syscall6(52, (uint64_t)(uintptr_t)&ci, 0, 0, 0, 0, 0) == E_OK &&
-	    ci.flags != 0 && ci.seconds > 0)
+	if (clock_get(&ci) == E_OK && ci.flags != 0 && ci.seconds > 0)
 		return ci.seconds;
 	if (oniond_build_time == 0)
 		return 0;
