@@ -471,6 +471,89 @@ def io_errors(r, tmp):
             before[:base] == after[:base] and before[base + length:] == after[base + length:])
 
 
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+
+def rollback(r, tmp):
+    """Phase 6: the rollback counter (a UEFI variable in a VARS copy that
+    every boot here shares, as one machine's NVRAM). Generation 1 is saved
+    and the disk copied; generation 2 is saved; the copy put back holds a
+    whole generation 1 that opens with its passphrase, and restore must
+    call it a rollback: "no" changes nothing, "yes" restores it."""
+    img = os.path.join(tmp, "rb.img")
+    old = os.path.join(tmp, "rb-old.img")
+    nvram = os.path.join(tmp, "rb-vars.fd")
+    shutil.copyfile(IMAGE, img)
+    shutil.copyfile(OVMF_VARS, nvram)
+    flash = ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
+             "-drive", "if=pflash,format=raw,unit=1,file=" + nvram]
+
+    g, sh = boot(img, "persist-rb-1", extra=flash)
+
+    def first():
+        m = g.wait_for(r"persistd: (rollback counter at generation \d+|no rollback counter[^\n]*)",
+                       180)
+        r.check("rollback: persistd finds the counter at 0 on a new machine",
+                m.group(1) == "rollback counter at generation 0", m.group(0))
+        settle(g)
+        sh.run("")
+        sh.run("write v one")
+        out = sh.persist(P3)
+        r.check("rollback: generation 1 saved", "saved generation 1" in out, out)
+        r.check("rollback: shutdown", shutdown(g))
+
+    run(r, g, first)
+    shutil.copyfile(img, old)
+    g, sh = boot(img, "persist-rb-2", extra=flash)
+
+    def second():
+        g.wait_for(r"persistd: rollback counter at generation 1\n", 180)
+        g.wait_for("Passphrase to restore it", 60)
+        g.send("")
+        settle(g)
+        sh.run("")
+        sh.run("write v two")
+        out = sh.persist(P3)
+        r.check("rollback: generation 2 saved, the counter was at 1",
+                "saved generation 2" in out, out)
+        r.check("rollback: shutdown", shutdown(g))
+
+    run(r, g, second)
+    shutil.copyfile(old, img)
+    g, sh = boot(img, "persist-rb-3", extra=flash)
+
+    def third():
+        g.wait_for(r"persistd: rollback counter at generation 2\n", 180)
+        g.wait_for("Passphrase to restore it", 60)
+        g.send("")
+        settle(g)
+        sh.run("")
+        for answer in ("no", "yes"):
+            g.send("restore")
+            g.wait_for("passphrase: ", 60)
+            g.send(P3)
+            m = g.wait_for(r"restore: (generation 1 is older than generation 2[^\n]*)", 300,
+                           fail=False)
+            if answer == "no":
+                r.check("rollback: the old copy is called a rollback", m is not None,
+                        g.out[-400:])
+            g.wait_for("Type yes to confirm: ", 30)
+            start = g.pos
+            g.send(answer)
+            g.wait_for(PROMPT, 300)
+            out = g.out[start:g.pos]
+            if answer == "no":
+                r.check("rollback: \"no\" refuses it and nothing changes",
+                        "refused; nothing changed" in out and sh.run("ls") == "", out)
+            else:
+                r.check("rollback: \"yes\" restores generation 1",
+                        "generation 1 restored" in out and
+                        sh.run("cat v").strip() == "one", out)
+
+    run(r, g, third)
+
+
 def main():
     r = harness.Results("persist")
     started = time.monotonic()
@@ -485,7 +568,7 @@ def main():
         def p2():
             want3.update(reboot_restore(r, tmp, img, ref))
         phases += [p2, lambda: damage(r, tmp, img, want3), lambda: power_cut(r, tmp),
-                   lambda: io_errors(r, tmp)]
+                   lambda: io_errors(r, tmp), lambda: rollback(r, tmp)]
         only = os.environ.get("PERSIST_PHASES")
         for i, phase in enumerate(phases):
             if only and str(i + 1) not in only:

@@ -33,7 +33,7 @@
     "virtioblk 1024 3         5=console 16=serve:virtioblk 17=pci:1af4:1042:1001\n" \
     "nvme     1024  3         5=console 16=serve:nvme 17=pci:1b36:0010\n" \
     "persistd 25%   3         5=console 16=serve:persistd 17=client:virtioblk" \
-    " 23=client:nvme\n" \
+    " 23=client:nvme 24=counter\n" \
     "e1000e   1536  3         5=console 16=serve:e1000e 17=pci:8086:10d3\n" \
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \

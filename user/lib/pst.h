@@ -33,6 +33,8 @@ enum pst_op {
 	PST_NEXT,	/* -> w0 archive bytes now in the buffer; 0 at the end, once
 			   every chunk (and the signature) checked out; w1, w2 vault
 			   bytes read so far and in all */
+	PST_OPEN_OLDER,	/* as PST_OPEN, after the user confirmed restoring a vault
+			   older than the rollback counter (PST_EROLLBACK) */
 	PST_OPS
 };
 

@@ -213,7 +213,7 @@ vault_kdf_kib(const struct vault_header *h)
 }
 
 static int64_t
-open_vault(uint64_t len, uint64_t w[3])
+open_vault(uint64_t len, uint64_t w[3], int confirmed)
 {
 	static struct vault_header h;
 	struct vault_src src = { from_store, NULL, 0 };
@@ -231,11 +231,13 @@ open_vault(uint64_t len, uint64_t w[3])
 		return fail(PST_ENOVAULT, "no saved vault on this disk%s",
 		    scan.damaged ? " (the saved copies are damaged)" : "");
 	}
-	if (rollback_accept(scan.best.generation) != 0) {
+	if (rollback_accept(scan.best.generation, confirmed) != 0) {
 		drop_pass();
-		return fail(PST_EROLLBACK, "generation %llu is older than the "
-		    "newest this machine wrote: an old copy of the disk?",
-		    (unsigned long long)scan.best.generation);
+		return fail(PST_EROLLBACK, "generation %llu is older than "
+		    "generation %llu, the newest this machine saved: the disk may "
+		    "have been put back to an old copy",
+		    (unsigned long long)scan.best.generation,
+		    (unsigned long long)rollback_floor());
 	}
 	src.size = scan.best.length;
 	if ((err = vault_inspect(&src, &h)) != VAULT_OK) {
@@ -393,7 +395,9 @@ serve(const struct msg *m, uint64_t w[3])
 	case PST_SAVE:
 		return state == IDLE ? save(m->w[0], w) : fail(PST_ESTATE, "persistd is busy");
 	case PST_OPEN:
-		return state == IDLE ? open_vault(m->w[0], w) : fail(PST_ESTATE, "persistd is busy");
+	case PST_OPEN_OLDER:
+		return state == IDLE ? open_vault(m->w[0], w, op == PST_OPEN_OLDER) :
+		    fail(PST_ESTATE, "persistd is busy");
 	case PST_DATA:
 		return state == SAVING ? save_data(m->w[0]) :
 		    fail(PST_ESTATE, "no save in progress");
@@ -444,6 +448,8 @@ main(uint64_t arg)
 		printf("persistd: ready; partition %llu MiB, Argon2id %llu MiB x %u passes\n",
 		    (unsigned long long)dev.size >> 20, (unsigned long long)kdf_kib / 1024,
 		    KDF_PASSES);
+	if (have_dev)
+		rollback_report();
 	err = ipc_recv(SLOT_SERVE, SLOT_RECV, &cur);
 	for (;;) {
 		if (err < 0) {

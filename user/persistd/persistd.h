@@ -17,6 +17,7 @@
 #define SLOT_EVENTS	21	/* our notification, for timed waits */
 #define SLOT_TIMER	22	/* SLOT_EVENTS for the timer */
 #define SLOT_BLK2	23	/* a second block driver (e.g. NVMe), if the manifest gives one */
+#define SLOT_ROLLBACK	24	/* the vault rollback counter (init: counter), if given */
 #define BLKBUF_VA	0x0000100000000000ULL
 #define CLIBUF_VA	0x0000100000100000ULL
 
@@ -27,15 +28,17 @@
 int disk_attach(struct store_dev *d);
 
 /*
- * The rollback check: the highest generation this machine has ever
- * written, kept outside the partition (issue 15: a UEFI variable, TPM
- * NV). rollback_floor gives it for store_begin; rollback_accept says
- * whether a vault of generation gen may be restored (0, or -1 when it is
- * older than the counter allows); rollback_advance records a committed
- * generation.
+ * The rollback check (rollback.c): the highest generation this machine
+ * has saved, in the kernel's rollback counter outside the partition.
+ * rollback_floor gives it for store_begin (0 without a counter);
+ * rollback_accept says whether a vault of generation gen may be
+ * restored (0, or -1 when it is older and the user did not confirm);
+ * rollback_advance records a committed generation; rollback_report says
+ * at start whether there is a counter.
  */
 uint64_t rollback_floor(void);
-int rollback_accept(uint64_t gen);
+int rollback_accept(uint64_t gen, int confirmed);
 void rollback_advance(uint64_t gen);
+void rollback_report(void);
 
 #endif

@@ -508,6 +508,33 @@ move_into_place(const char *base, struct sink *o)
 	return 0;
 }
 
+/* Asks a yes/no question on the terminal, echoing; 1 only for "yes". */
+static int
+confirm(const char *prompt)
+{
+	char ans[8];
+	size_t n = 0;
+	int c;
+
+	term_puts(prompt);
+	while ((c = term_getc()) != '\r' && c != '\n') {
+		if (c == 0x03) {
+			term_puts("^C\n");
+			return 0;
+		}
+		if ((c == 0x7f || c == 0x08) && n > 0) {
+			n--;
+			term_puts("\b \b");
+		} else if (c >= 0x20 && c < 0x7f && n < sizeof(ans) - 1) {
+			ans[n++] = (char)c;
+			term_write((const char *)&ans[n - 1], 1);
+		}
+	}
+	term_puts("\n");
+	ans[n] = 0;
+	return strcmp(ans, "yes") == 0;
+}
+
 /*
  * Opens the newest vault with p and restores it into base. 0; -2 for a
  * wrong passphrase; -1 for anything else. Either way the message is out.
@@ -526,7 +553,16 @@ restore_into(const char *base, const char *p, struct sink *o)
 	int err = 0;
 
 	term_puts("restore: unlocking (Argon2id)...\n");
-	if ((v = send_pass(PST_OPEN, p, &r)) < 0) {
+	v = send_pass(PST_OPEN, p, &r);
+	if (v == PST_EROLLBACK) {
+		outf(o, "restore: %s\n", pst_msg());
+		if (!confirm("Restore this older copy anyway? Type yes to confirm: ")) {
+			outf(o, "restore: refused; nothing changed\n");
+			return -1;
+		}
+		v = send_pass(PST_OPEN_OLDER, p, &r);
+	}
+	if (v < 0) {
 		outf(o, "restore: %s; nothing changed\n", pst_msg());
 		return v == PST_EPASS ? -2 : -1;
 	}
