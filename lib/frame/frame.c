@@ -20,6 +20,19 @@
     lemma word_in_bitmap: \forall integer i, n; 0 <= i < n ==> i / 64 < (n + 63) / 64;
 */
 
+/*
+ * Proof only: bit j of (uint64_t)t is bit j of t. Called with t = -1 it
+ * shows that every bit of UINT64_MAX is set, which the provers do not
+ * find from the constant alone.
+ */
+/*@ ghost
+  /@ requires t < 0 && 0 <= j < 64;
+     assigns \nothing;
+     ensures bit_test((uint64_t)t, j) <==> bit_test(t, j);
+     ensures t == -1 ==> bit_test(t, j); @/
+  static void cast_bits(int64_t t, int j) { }
+*/
+
 /*@ requires \valid_read(bm + i / 64);
     assigns \nothing;
     ensures \result == 0 || \result == 1;
@@ -132,6 +145,17 @@ frame_init(struct frame_alloc *fa, uint64_t *bitmap, uint64_t first,
 	    loop variant words - i; */
 	for (size_t i = 0; i < words; i++)
 		bitmap[i] = UINT64_MAX;
+	/* Proof only: so every frame's bit is set. */
+	/*@ ghost
+	  /@ loop invariant 0 <= m <= count;
+	     loop invariant \forall integer k; 0 <= k < m ==> bit_test(bitmap[k / 64], k % 64);
+	     loop assigns m;
+	     loop variant count - m; @/
+	  for (uint64_t m = 0; m < count; m++) {
+	    cast_bits(-1, (int)(m % 64));
+	    /@ assert m / 64 < words && bit_test(bitmap[m / 64], m % 64); @/
+	  }
+	*/
 }
 
 /*

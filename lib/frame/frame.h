@@ -68,7 +68,8 @@ size_t frame_bitmap_words(uint64_t count);
     assigns *fa, bitmap[0 .. frame_words(count) - 1];
     ensures frame_ok(fa) && fa->free == 0;
     ensures fa->bitmap == bitmap && fa->first == first && fa->count == count;
-    ensures \forall integer k; 0 <= k < frame_words(count) ==> bitmap[k] == UINT64_MAX; */
+    ensures \forall integer k; 0 <= k < frame_words(count) ==> bitmap[k] == UINT64_MAX;
+    ensures \forall integer k; 0 <= k < count ==> bit_test(bitmap[k / 64], k % 64); */
 void frame_init(struct frame_alloc *fa, uint64_t *bitmap, uint64_t first,
     uint64_t count);
 
