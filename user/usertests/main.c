@@ -682,9 +682,13 @@ test_clock(void)
 	    a.seconds > 1577836800 && a.seconds < 4102444800LL);
 	sleep_ticks(250);
 	expect("clock again", clock_get(&b), E_OK);
-	/* 2.5 s of ticks; a busy host loses ticks, never TSC time: allow more. */
-	expect_true("2.5 s of ticks move the clock 2 to 10 s",
-	    b.seconds - a.seconds >= 2 && b.seconds - a.seconds <= 10);
+	/*
+	 * 2.5 s of ticks. A busy host delays TCG's timer ticks while the
+	 * CMOS clock keeps the host's time: 250 ticks took 12 s of it in
+	 * one run with two guests on two cores. Allow up to a minute.
+	 */
+	expect_true("2.5 s of ticks move the clock 2 to 60 s",
+	    b.seconds - a.seconds >= 2 && b.seconds - a.seconds <= 60);
 	expect_true("the same source", b.flags == a.flags);
 	expect_true("time() gives the same", time(&t) >= b.seconds && t >= b.seconds &&
 	    t - b.seconds <= 1);
