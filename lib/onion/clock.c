@@ -61,3 +61,14 @@ onion_clock_check(const struct onion_consensus *c, int64_t now, int64_t skew,
 	    off > 0 ? "after" : "before", from, to);
 	return off;
 }
+
+void
+onion_clock_certs(int64_t now, char *buf, size_t size)
+{
+	char at[32];
+
+	when(at, sizeof at, now);
+	fmt_snprintf(buf, size, "this computer's clock says %s, and the relays' "
+	    "certificates are not valid at that time: set the clock to the right "
+	    "time (UTC) and start again", at);
+}

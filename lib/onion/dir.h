@@ -142,6 +142,13 @@ int64_t	onion_clock_check(const struct onion_consensus *c, int64_t now,
 	    int64_t skew, char *buf, size_t size);
 
 /*
+ * Writes into buf what a user should do when the relays' certificates
+ * were refused for their dates (ONION_EEXPIRED before any consensus):
+ * the clock's time and the advice to set it.
+ */
+void	onion_clock_certs(int64_t now, char *buf, size_t size);
+
+/*
  * Parses microdescriptors (as served at /tor/micro/d/...) and attaches
  * each to the consensus relay whose digest it has. Returns how many were
  * attached; documents no relay asked for are ignored.

@@ -511,6 +511,8 @@ source_failed(struct onion_dirclient *d, int err, int64_t now)
 
 	d->stats.failures++;
 	d->err = err;
+	if (err == ONION_EEXPIRED)
+		d->expired = 1;
 	drop_circuit(d);
 	if (err == ONION_ESIG && d->phase == DIR_CONSENSUS && !d->keys_again) {
 		/* Signed with keys we lack: fetch them, then try again. */
@@ -525,7 +527,9 @@ source_failed(struct onion_dirclient *d, int err, int64_t now)
 		return ONION_OK;
 	if (d->cur < 0) {
 		d->phase = DIR_FAILED;
-		return err;
+		if (d->expired)
+			d->err = ONION_EEXPIRED;
+		return d->err;
 	}
 	c = &d->cons[d->cur];
 	delay = (c->fresh_until - c->valid_after) / 4;

@@ -67,6 +67,8 @@ struct onion_dirclient {
 	uint32_t		start;		/* random first source */
 	char			source[ONION_NICK_MAX + 1];	/* for logs */
 	int			err;		/* why the last one failed */
+	int			expired;	/* a source's certificates or
+						   documents were out of date */
 	struct onion_dir_stats	stats;
 };
 
@@ -99,7 +101,9 @@ void	onion_dir_preset_consensus(struct onion_dirclient *d, const char *text,
  * Drives the fetches: bootstrap at first, later a refresh when
  * onion_dir_refresh_due. Returns 1 when a new consensus is in use (the
  * first, or a refresh), 0 otherwise, or the error that made bootstrap
- * fail on every authority (refresh failures are retried; see stats).
+ * fail on every authority (refresh failures are retried; see stats):
+ * ONION_EEXPIRED when any of them failed for dates, as that is the one
+ * the user can act on (the clock).
  */
 int	onion_dir_pump(struct onion_dirclient *d, uint64_t now_ms, int64_t now);
 

@@ -102,6 +102,21 @@ test_cut(void **state)
 	    86400);
 }
 
+/* Certificates refused for their dates: the clock's time and the advice. */
+static void
+test_certs(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	onion_clock_certs(1796071915, buf, sizeof buf);	/* 2026-11-30 20:51:55 */
+	assert_string_equal(buf, "this computer's clock says 2026-11-30 20:51 UTC, "
+	    "and the relays' certificates are not valid at that time: set the "
+	    "clock to the right time (UTC) and start again");
+	onion_clock_certs(0, buf, 12);
+	assert_int_equal(strlen(buf), 11);
+}
+
 int
 main(void)
 {
@@ -111,6 +126,7 @@ main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_inside),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_certs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,7 +120,10 @@ failed(int r)
 	if (r == ONION_EEXPIRED && c->valid_after != 0 &&
 	    onion_clock_check(c, wall_clock(), MAX_AGE, why, sizeof(why)) != 0)
 		printf("oniond: consensus refused: %s\n", why);
-	else
+	else if (r == ONION_EEXPIRED && c->valid_after == 0) {
+		onion_clock_certs(wall_clock(), why, sizeof(why));
+		printf("oniond: consensus refused: %s\n", why);
+	} else
 		printf("oniond: consensus refused: %s (the directory could not be "
 		    "fetched or verified)\n", onion_strerror(r));
 }
