@@ -554,6 +554,41 @@ def rollback(r, tmp):
     run(r, g, third)
 
 
+def nvme(r, tmp):
+    """Phase 7: the same round trip with the boot disk on NVMe (user/nvme):
+    a host vault restored at boot, a file added, persisted, and the host
+    extracts the guest's vault byte for byte."""
+    img = os.path.join(tmp, "nvme.img")
+    shutil.copyfile(IMAGE, img)
+    small = make_small(tmp)
+    ref = tree(small)
+    rc, out = tool(["create", "-p", "--kdf-t", "1", "--kdf-m", "16384", "--image", img,
+                    small], P1)
+    r.check("nvme: host vault written (generation 1)", rc == 0 and "generation 1" in out, out)
+    g, sh = boot(img, "persist-nvme", disk="nvme,serial=nonos-persist")
+
+    def body():
+        g.wait_for(r"nvme: ready, persistence partition", 180)
+        g.wait_for(r"A saved vault is on this disk \(generation 1", 180)
+        g.wait_for("Passphrase to restore it", 30)
+        g.send(P1)
+        m = g.wait_for(r"restore: generation 1 restored: (\d+) files", 600)
+        r.check("nvme: the host's vault restored at boot",
+                int(m.group(1)) == sum(1 for v in ref.values() if v != "dir"), m.group(0))
+        settle(g)
+        sh.run("")
+        sh.run("write s/added from the nvme guest")
+        out = sh.persist(P2)
+        r.check("nvme: persist saves generation 2", "saved generation 2" in out, out)
+        r.check("nvme: shutdown", shutdown(g))
+
+    run(r, g, body)
+    want = dict(ref, **{"s/added": hashlib.sha256(b"from the nvme guest\n").hexdigest()})
+    got, out = extract(img, P2, tmp)
+    r.check("nvme: the host extracts generation 2 byte for byte", got == want,
+            "%s" % (sorted(set((got or {}).items()) ^ set(want.items())),))
+
+
 def main():
     r = harness.Results("persist")
     started = time.monotonic()
@@ -568,7 +603,8 @@ def main():
         def p2():
             want3.update(reboot_restore(r, tmp, img, ref))
         phases += [p2, lambda: damage(r, tmp, img, want3), lambda: power_cut(r, tmp),
-                   lambda: io_errors(r, tmp), lambda: rollback(r, tmp)]
+                   lambda: io_errors(r, tmp), lambda: rollback(r, tmp),
+                   lambda: nvme(r, tmp)]
         only = os.environ.get("PERSIST_PHASES")
         for i, phase in enumerate(phases):
             if only and str(i + 1) not in only:
