@@ -54,20 +54,27 @@ def expected_hash():
 
 
 def shell_run(g, line, timeout=30):
+    """Types a line and returns what the command printed: from after the
+    echo of the line (other services' lines may come between the prompt
+    and the echo) to the next prompt, so an earlier prompt still unread
+    cannot be taken for this command's."""
     g.proc.stdin.write(line.encode() + b"\r")
     g.proc.stdin.flush()
+    g.wait_for(r"(?:(?<=\n)|(?<=\$ ))" + re.escape(line) + r"(?=\r?\n)", timeout)
     start = g.pos
     g.wait_for(PROMPT, timeout)
-    text = g.out[start:g.pos - 2]
-    return text.split("\n", 1)[1] if "\n" in text else ""
+    return g.out[start:g.pos - 2].lstrip("\r\n")
 
 
 def shell_ready(g):
-    """Waits for the shell (its prompt may have come before output we
-    waited for) and takes the next prompt."""
+    """Waits for the shell and for everything it printed before: a
+    line only it would print marks the point."""
     if "NONOS shell" not in g.out:
         g.wait_for(r"NONOS shell", 60)
-    shell_run(g, "")
+    g.proc.stdin.write(b"echo shell-ready\r")
+    g.proc.stdin.flush()
+    g.wait_for(r"\nshell-ready(?=\r?\n)", 30)
+    g.wait_for(PROMPT, 30)
 
 
 def locally_administered(mac):
@@ -108,7 +115,7 @@ def no_nic(r):
                     "netd: the serving thread ended" not in g.out)
             r.check("a restarted netd has a new MAC", m2.group(1) != m.group(1), m2.group(1))
             g.wait_for(r"netd: serving", 30)
-            shell_run(g, "")
+            shell_ready(g)
             out = shell_run(g, "net")
             r.check("net works against the restarted netd", m2.group(1) in out, out)
         finally:
@@ -283,7 +290,7 @@ def with_nic(r, device, lossy=False):
         killed_line(g, start)
         g.wait_for(LEASE, 120)
         r.check(name + ": netd killed, restarted by init, a new lease", True)
-        shell_run(g, "")
+        shell_ready(g)
         out = shell_run(g, "net")
         r.check(name + ": net shows the link up and the address",
                 "link:    up" in out and "address: 10.0.2." in out, out)
