@@ -8,6 +8,10 @@
  */
 #include "user/init/init.h"
 #include "user/lib/initctl.h"
+#include "user/lib/rfs.h"
+
+/* Each fs:S holder gets a root badge of its own: service i's is i + 1. */
+_Static_assert(MAX_SERVICES <= RFS_ROOTS, "ramfs has a root badge for every service");
 
 #define SLOT_CONTROL	16		/* our control endpoint */
 #define SLOT_EVENTS	17		/* exits (bit i) and the timer (bit 31) */
@@ -73,9 +77,9 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 	case G_SERVE:
 		*rights = RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, 0);
-	case G_FS:		/* badge 1: the root directory of the file service */
+	case G_FS:		/* the root directory, a grant of our own (rfs.h) */
 		*rights = RIGHT_WRITE | RIGHT_GRANT;
-		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, 1);
+		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights, (uint64_t)i + 1);
 	case G_CONTROL:
 		*rights = RIGHT_WRITE;
 		return cap_derive(SLOT_CONTROL, tmp, RIGHT_WRITE, (uint64_t)i + 1);

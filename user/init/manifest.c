@@ -48,10 +48,13 @@ const char manifest[] = SERVICES;
    capabilities to virtioblk and nvme, the persistence partition's drivers.
    tcptest (tests/qemu/test_net.py) holds netd's TCP capability, and its
    status capability to show that one cannot do the other's work, and a
-   door to show that a door reaches no address it did not list. */
+   door to show that a door reaches no address it did not list. fstest
+   (tests/qemu/test_fsgrant.py) holds fs:ramfs beside the shell: each
+   holder has a grant, and so a buffer, of its own. */
 const char manifest_test[] = SERVICES
     "tcptest  512   0         5=console 16=client:netd 17=status:netd 20=door:netd\n" \
-    "blktest  512   0         5=console 16=client:virtioblk 20=client:nvme\n";
+    "blktest  512   0         5=console 16=client:virtioblk 20=client:nvme\n" \
+    "fstest   512   0         5=console 16=fs:ramfs\n";
 
 /* netbench (bench/net/run) holds netd's TCP capability. */
 const char manifest_bench[] = SERVICES

@@ -46,6 +46,15 @@ enum rfs_op {
 	RFS_OPS
 };
 
+/*
+ * Badges 1..RFS_ROOTS each name the whole tree, with a buffer of its own:
+ * init gives the holder of fs:S that is service i badge i + 1, so no two
+ * programs ever share a grant (a shared buffer would carry one program's
+ * paths and file bytes into the other's memory). RFS_GRANT mints badges
+ * above RFS_ROOTS.
+ */
+#define RFS_ROOTS	16
+
 /* Errors beyond lib/ramfs's (which rfs passes through unchanged). */
 #define RFS_ENOBUF	(-20)	/* no buffer was set for this capability */
 #define RFS_EBADOP	(-21)	/* unknown operation or malformed message */

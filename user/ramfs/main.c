@@ -205,7 +205,7 @@ do_grant(struct grant *g, const struct msg *m, struct msg *r)
 		return err;
 	if (st.type != RAMFS_DIR)
 		return RAMFS_ENOTDIR;
-	for (uint64_t i = 2; i < GRANTS; i++) {
+	for (uint64_t i = RFS_ROOTS + 1; i < GRANTS; i++) {
 		if (grants[i].live)
 			continue;
 		cap_delete(SLOT_MINT);
@@ -367,8 +367,10 @@ main(uint64_t arg)
 		printf("ramfs: cannot lay out the tree: %s\n", ramfs_strerror((int)err));
 		return 1;
 	}
-	grants[1].live = 1;		/* badge 1: the whole tree */
-	grants[1].root = ramfs_root(&fs);
+	for (int i = 1; i <= RFS_ROOTS; i++) {	/* rfs.h: the whole tree */
+		grants[i].live = 1;
+		grants[i].root = ramfs_root(&fs);
+	}
 	printf("ramfs: serving %llu KiB\n", (unsigned long long)len / 1024);
 	err = ipc_recv(SLOT_SERVE, SLOT_RECV, &m);
 	for (;;) {
