@@ -1,5 +1,6 @@
 # mk/persistd.mk: persistd, the user program that seals and writes vaults
 # (user/persistd). Besides the user runtime it links lib/vault, lib/store,
+# lib/sign and lib/fmt/hex (signing keys for signed vaults),
 # lib/path, lib/crypto's nc_ API, BLAKE3, SHA-3 and ML-KEM, compiled here
 # with the user programs' flags, and the freestanding libsodium and LZ4
 # archives (kernel flags: -mcmodel=kernel addresses hold below 2 GiB,
@@ -8,7 +9,7 @@
 # rule of its own. USER_CFLAGS and USER_RT_OBJ are set after mk/*.mk:
 # second expansion, late recipes.
 PERSISTD := $(B)/persistd
-PERSISTD_LIB_SRC := $(filter lib/vault/% lib/store/% lib/path/%,$(LIB_SRC)) \
+PERSISTD_LIB_SRC := $(filter lib/vault/% lib/store/% lib/path/% lib/sign/%,$(LIB_SRC)) lib/fmt/hex.c \
 	$(SODIUM_NC_SRC) lib/crypto/blake3.c lib/crypto/sha3.c lib/crypto/mlkem.c
 PERSISTD_LIB_OBJ := $(PERSISTD_LIB_SRC:%.c=$(PERSISTD)/%.o)
 PERSISTD_OBJ := $(patsubst %.c,$(PERSISTD)/%.o,$(wildcard user/persistd/*.c))

@@ -50,6 +50,7 @@ import harness  # noqa: E402
 
 IMAGE = os.environ.get("NONOS_IMAGE", os.path.join(harness.ROOT, "build", "nonos.img"))
 VAULT = os.path.join(harness.ROOT, "build", "tools", "nonos-vault")
+SIGN = os.path.join(harness.ROOT, "build", "tools", "nonos-sign")
 PROMPT = r"\n\$ "
 PERSIST_TYPE = bytes.fromhex("fbdd5431" "7bdc" "f149" "8cfb3eed5fe101df")
 HEAD = 4096
@@ -589,6 +590,96 @@ def nvme(r, tmp):
             "%s" % (sorted(set((got or {}).items()) ^ set(want.items())),))
 
 
+def keys(r, tmp):
+    """Phase 8: recipients and signatures in the guest. The host makes a
+    recipient key pair (nonos-vault keygen) and a signing key (nonos-sign
+    keygen) and hands them to the guest in a passphrase vault; the guest
+    saves for the recipient alone (-n), signed; the host opens that with
+    the secret key and checks the signer, and a passphrase cannot open
+    it; the guest restores it with the secret key from its files. Wrong
+    key files give clear errors and save nothing."""
+    img = os.path.join(tmp, "keys.img")
+    shutil.copyfile(IMAGE, img)
+    src = os.path.join(tmp, "keytree")
+    os.makedirs(os.path.join(src, "keys"))
+    os.makedirs(os.path.join(src, "data"))
+    with open(os.path.join(src, "data", "note"), "w") as f:
+        f.write("sealed for a key\n")
+    hostkeys = os.path.join(tmp, "hostkeys")
+    os.makedirs(hostkeys)
+    rc1, out1 = tool(["keygen", "-o", os.path.join(hostkeys, "me")])
+    p = subprocess.run([SIGN, "keygen", "-o", os.path.join(hostkeys, "signer")],
+                       capture_output=True, text=True)
+    for name in ("me.pub", "me.key", "signer.key"):
+        shutil.copyfile(os.path.join(hostkeys, name), os.path.join(src, "keys", name))
+    rc, out = tool(["create", "-p", "--kdf-t", "1", "--kdf-m", "16384", "--image", img, src], P1)
+    r.check("keys: the host's key files go into generation 1",
+            rc1 == 0 and p.returncode == 0 and rc == 0, out1 + p.stderr + out)
+    want = tree(src)
+    g, sh = boot(img, "persist-keys")
+
+    def body():
+        g.wait_for("Passphrase to restore it", 180)
+        g.send(P1)
+        g.wait_for(r"restore: generation 1 restored", 300)
+        settle(g)
+        sh.run("")
+        out = sh.run("persist -n", 60)
+        r.check("keys: persist -n without a recipient is refused",
+                "needs a recipient" in out, out)
+        out = sh.run("persist -n -r keys/signer.key", 60)
+        r.check("keys: a signing key given as a recipient is refused, nothing saved",
+                "not a recipient's public key" in out and "saved generation" not in out, out)
+        out = sh.run("persist -n -r keys/missing.pub", 60)
+        r.check("keys: a missing key file is named", "keys/missing.pub" in out and
+                "saved generation" not in out, out)
+        out = sh.run("persist -n -r keys/me.pub -s keys/me.pub", 60)
+        r.check("keys: a recipient key given as the signing key is refused",
+                "not a signing key" in out and "saved generation" not in out, out)
+        out = sh.run("persist -n -r keys/me.pub -s keys/signer.key", 300)
+        r.check("keys: persist for a recipient, signed, without a passphrase",
+                "locked for 1 recipient" in out and "signed with keys/signer.key" in out and
+                "saved generation 2" in out and "Argon2id" not in out, out)
+        sh.run("mkdir r")
+        out = sh.run("restore -i keys/me.pub r", 60)
+        r.check("keys: restore -i with a public key file is refused, nothing restored",
+                "not a recipient's secret key" in out and sh.run("ls r") == "", out)
+        out = sh.run("restore -i keys/me.key r", 300)
+        r.check("keys: restore -i with the secret key restores generation 2 into r",
+                "generation 2 restored" in out and
+                sh.run("cat r/data/note").strip() == "sealed for a key", out)
+        r.check("keys: shutdown", shutdown(g))
+
+    run(r, g, body)
+    got, out = extract(img, P1, tmp)
+    r.check("keys: the host cannot open it with a passphrase", got is None, out)
+    dst = os.path.join(tmp, "keys-out")
+    rc, out = tool(["extract", "-i", os.path.join(hostkeys, "me.key"), "--signer",
+                    os.path.join(hostkeys, "signer.pub"), "--image", img, dst])
+    r.check("keys: the host opens it with the secret key, signed by the signer, "
+            "the tree byte for byte", rc == 0 and tree(dst) == want, out)
+    rc, out = tool(["extract", "-i", os.path.join(hostkeys, "me.key"), "--signer",
+                    os.path.join(hostkeys, "me.pub"), "--image", img, dst + "2"])
+    r.check("keys: the host refuses it for another signer", rc != 0, out)
+    g, sh = boot(img, "persist-keys-2")
+
+    def second():
+        g.wait_for(r"A saved vault is on this disk \(generation 2", 180)
+        g.wait_for("Passphrase to restore it", 60)
+        g.send("no such passphrase")
+        m = g.wait_for(r"restore: ([^\n]*); nothing changed", 120)
+        r.check("keys: the boot offer's passphrase cannot open a recipient vault, and says why",
+                "restore -i" in m.group(1), m.group(0))
+        g.send("")
+        settle(g)
+        sh.run("")
+        out = sh.run("restore -i nothere.key", 60)
+        r.check("keys: restore -i names a missing key file", "nothere.key" in out and
+                "restored" not in out, out)
+
+    run(r, g, second)
+
+
 def main():
     r = harness.Results("persist")
     started = time.monotonic()
@@ -604,7 +695,7 @@ def main():
             want3.update(reboot_restore(r, tmp, img, ref))
         phases += [p2, lambda: damage(r, tmp, img, want3), lambda: power_cut(r, tmp),
                    lambda: io_errors(r, tmp), lambda: rollback(r, tmp),
-                   lambda: nvme(r, tmp)]
+                   lambda: nvme(r, tmp), lambda: keys(r, tmp)]
         only = os.environ.get("PERSIST_PHASES")
         for i, phase in enumerate(phases):
             if only and str(i + 1) not in only:

@@ -12,7 +12,8 @@
  * PST_E* error, with the message for the user in the shared buffer
  * (NUL-terminated, at most PST_MSG bytes). Bulk bytes travel in a 64 KiB
  * frame the client hands over with PST_BUFFER: a passphrase at offset
- * PST_MSG (persistd wipes it there as it takes it), archive bytes from 0.
+ * PST_MSG and key files at PST_KEYS (persistd wipes both there as it
+ * takes them), archive bytes from 0.
  */
 #ifndef USER_LIB_PST_H
 #define USER_LIB_PST_H
@@ -21,15 +22,21 @@ enum pst_op {
 	PST_INFO = 1,	/* -> w0 damaged heads (bit i: head i), w1 newest generation
 			   (0: none), w2 its bytes, w3 the older generation */
 	PST_BUFFER,	/* TAG_CAP: a read-write frame of PST_BUF bytes */
-	PST_SAVE,	/* w0 passphrase length (at PST_MSG): derives the key and
-			   starts the next generation -> w1 generation, w2 Argon2id
-			   memory (KiB), w3 passes */
+	PST_SAVE,	/* w0 passphrase length (at PST_MSG; 0: none), w1
+			   recipients' public key files (at PST_KEYS, each
+			   VAULT_PUBFILE_BYTES; 0..PST_RCPT_MAX), w2 length of a
+			   nonos-sign secret key file after them (0: unsigned):
+			   derives the key and starts the next generation -> w1
+			   generation, w2 Argon2id memory (KiB; 0: no passphrase),
+			   w3 passes */
 	PST_DATA,	/* w0 archive bytes in the buffer, 1..PST_BUF */
 	PST_COMMIT,	/* ends the vault, writes it out (data, flush, head, flush)
 			   -> w1 generation, w2 vault bytes */
 	PST_ABORT,	/* drops a save or a restore in progress; nothing is written */
-	PST_OPEN,	/* w0 passphrase length: unlocks the newest vault -> w1
-			   generation, w2 vault bytes, w3 Argon2id memory (KiB) */
+	PST_OPEN,	/* w0 passphrase length (0: none), w1 length of a
+			   recipient's secret key file at PST_KEYS (0: none):
+			   unlocks the newest vault -> w1 generation, w2 vault
+			   bytes, w3 Argon2id memory (KiB) */
 	PST_NEXT,	/* -> w0 archive bytes now in the buffer; 0 at the end, once
 			   every chunk (and the signature) checked out; w1, w2 vault
 			   bytes read so far and in all */
@@ -41,6 +48,9 @@ enum pst_op {
 #define PST_BUF		65536
 #define PST_MSG		512
 #define PST_PASS_MAX	1024	/* passphrase bytes the shell sends */
+#define PST_KEYS	2048	/* key files in the buffer: after the passphrase */
+#define PST_KEYS_MAX	16384	/* their bytes, at most */
+#define PST_RCPT_MAX	8	/* recipients of one vault */
 
 #define PST_EINVAL	(-1)	/* malformed request */
 #define PST_ESTATE	(-2)	/* out of order: no buffer, no save or restore open */

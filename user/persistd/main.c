@@ -70,6 +70,11 @@ vault_fail(int err)
 	switch (err) {
 	case VAULT_EPASS:
 		return fail(PST_EPASS, "wrong passphrase");
+	case VAULT_ENOPASS:
+		return fail(PST_EPASS, "this vault has no passphrase: open it with its "
+		    "recipient's secret key (restore -i)");
+	case VAULT_ENOKEY:
+		return fail(PST_EPASS, "this vault is not locked for that key");
 	case VAULT_EIO:
 		return fail(PST_EIO, "I/O error on the persistence partition");
 	case VAULT_ENOMEM:
@@ -86,11 +91,12 @@ store_fail(int err)
 	return fail(err == STORE_ESPACE ? PST_ESPACE : PST_EIO, "%s", store_strerror(err));
 }
 
-/* Copies the passphrase out of the shared buffer, and wipes it there. */
+/* Copies the passphrase (0 bytes: none) out of the shared buffer, and wipes it there. */
 static int
 take_pass(uint64_t len)
 {
-	if (len == 0 || len > PST_PASS_MAX)
+	passlen = 0;
+	if (len > PST_PASS_MAX)
 		return -1;
 	passlen = (size_t)len;
 	memcpy(pass, clibuf + PST_MSG, passlen);
@@ -105,6 +111,14 @@ drop_pass(void)
 	passlen = 0;
 }
 
+/* The passphrase and the key files a request brought. */
+static void
+drop_secrets(void)
+{
+	drop_pass();
+	keys_drop();
+}
+
 static int
 to_store(void *ctx, const void *buf, size_t len)
 {
@@ -117,45 +131,79 @@ end_save(void)
 {
 	vault_writer_free(writer);
 	writer = NULL;
+	keys_drop();		/* the signing key served until the end */
 	state = IDLE;
 }
 
+/* A KEYS_E* error of a key file the client sent, for the user. */
 static int64_t
-save(uint64_t len, uint64_t w[3])
+keys_fail(int err)
+{
+	switch (err) {
+	case KEYS_ERCPT:
+		return fail(PST_EINVAL, "not a recipient's public key (nonos-vault keygen's .pub)");
+	case KEYS_ESIGN:
+		return fail(PST_EINVAL, "not a signing key (nonos-sign keygen's .key)");
+	case KEYS_EID:
+		return fail(PST_EINVAL, "not a recipient's secret key (nonos-vault keygen's .key)");
+	default:
+		return fail(PST_EINVAL, "at most %u recipients, and key files of at most %u bytes",
+		    PST_RCPT_MAX, PST_KEYS_MAX);
+	}
+}
+
+/*
+ * Starts a save: m's words are the passphrase's length, the number of
+ * recipients and the signing key's length (pst.h). The vault needs a
+ * passphrase or a recipient.
+ */
+static int64_t
+save(const struct msg *m, uint64_t w[3])
 {
 	struct store_scan s;
 	struct vault_sink sink = { to_store, NULL };
 	struct vault_lock lock;
 	int err;
 
-	if (take_pass(len) != 0)
-		return fail(PST_EINVAL, "a passphrase of 1..%u bytes", PST_PASS_MAX);
-	if (kdf_kib == 0) {
+	if (take_pass(m->w[0]) != 0)
+		return fail(PST_EINVAL, "a passphrase of at most %u bytes", PST_PASS_MAX);
+	memset(&lock, 0, sizeof lock);
+	if ((err = keys_take_save(clibuf, m->w[1], m->w[2], &lock)) != 0) {
 		drop_pass();
+		return keys_fail(err);
+	}
+	if (passlen == 0 && lock.nrcpt == 0) {
+		keys_drop();
+		return fail(PST_EINVAL, "a vault needs a passphrase or a recipient");
+	}
+	if (passlen > 0 && kdf_kib == 0) {
+		drop_pass();
+		keys_drop();
 		return fail(PST_ENOMEM, "only %llu KiB of memory for Argon2id; "
 		    "at least %u KiB are needed", (unsigned long long)budget_kib, KDF_MIN_KIB);
 	}
 	if ((err = store_scan(&dev, &s)) != STORE_OK) {
 		drop_pass();
+		keys_drop();
 		return store_fail(err);
 	}
 	store_begin(&sw, &dev, &s, rollback_floor());
-	memset(&lock, 0, sizeof lock);
-	lock.pass = pass;
+	lock.pass = passlen > 0 ? pass : NULL;
 	lock.passlen = passlen;
 	lock.kdf_t = KDF_PASSES;
 	lock.kdf_m = (uint32_t)kdf_kib;
 	lock.compress = VAULT_COMP_LZ4;
 	err = vault_create(&writer, &lock, &sink);
+	w[1] = passlen > 0 ? kdf_kib : 0;
 	drop_pass();
 	if (err != VAULT_OK) {
 		writer = NULL;
+		keys_drop();
 		return err == VAULT_EIO ? store_fail(sw.err) :
 		    vault_fail(err);
 	}
 	state = SAVING;
 	w[0] = sw.head.generation;
-	w[1] = kdf_kib;
 	w[2] = KDF_PASSES;
 	return 0;
 }
@@ -212,27 +260,38 @@ vault_kdf_kib(const struct vault_header *h)
 	return 0;
 }
 
+/*
+ * Unlocks the newest vault: m's words are the passphrase's length and
+ * the secret key file's (pst.h), one of them at least.
+ */
 static int64_t
-open_vault(uint64_t len, uint64_t w[3], int confirmed)
+open_vault(const struct msg *m, uint64_t w[3], int confirmed)
 {
 	static struct vault_header h;
 	struct vault_src src = { from_store, NULL, 0 };
 	struct vault_unlock u;
 	int err;
 
-	if (take_pass(len) != 0)
-		return fail(PST_EINVAL, "a passphrase of 1..%u bytes", PST_PASS_MAX);
+	memset(&u, 0, sizeof u);
+	if (take_pass(m->w[0]) != 0)
+		return fail(PST_EINVAL, "a passphrase of at most %u bytes", PST_PASS_MAX);
+	if ((err = keys_take_identity(clibuf, m->w[1], &u)) != 0) {
+		drop_secrets();
+		return keys_fail(err);
+	}
+	if (passlen == 0 && u.id == NULL)
+		return fail(PST_EINVAL, "a passphrase or a secret key is needed");
 	if ((err = store_scan(&dev, &scan)) != STORE_OK) {
-		drop_pass();
+		drop_secrets();
 		return store_fail(err);
 	}
 	if (scan.best.generation == 0) {
-		drop_pass();
+		drop_secrets();
 		return fail(PST_ENOVAULT, "no saved vault on this disk%s",
 		    scan.damaged ? " (the saved copies are damaged)" : "");
 	}
 	if (rollback_accept(scan.best.generation, confirmed) != 0) {
-		drop_pass();
+		drop_secrets();
 		return fail(PST_EROLLBACK, "generation %llu is older than "
 		    "generation %llu, the newest this machine saved: the disk may "
 		    "have been put back to an old copy",
@@ -241,20 +300,19 @@ open_vault(uint64_t len, uint64_t w[3], int confirmed)
 	}
 	src.size = scan.best.length;
 	if ((err = vault_inspect(&src, &h)) != VAULT_OK) {
-		drop_pass();
+		drop_secrets();
 		return vault_fail(err);
 	}
-	if (vault_kdf_kib(&h) > budget_kib) {
-		drop_pass();
+	if (passlen > 0 && vault_kdf_kib(&h) > budget_kib) {
+		drop_secrets();
 		return fail(PST_ENOMEM, "the vault's passphrase needs %u MiB of "
 		    "memory (Argon2id); persistd has %llu MiB", vault_kdf_kib(&h) / 1024,
 		    (unsigned long long)budget_kib / 1024);
 	}
-	memset(&u, 0, sizeof u);
-	u.pass = pass;
+	u.pass = passlen > 0 ? pass : NULL;
 	u.passlen = passlen;
 	err = vault_open(&reader, &src, &u);
-	drop_pass();
+	drop_secrets();
 	if (err != VAULT_OK)
 		return vault_fail(err);
 	state = RESTORING;
@@ -393,10 +451,10 @@ serve(const struct msg *m, uint64_t w[3])
 	case PST_INFO:
 		return state == IDLE ? info(w) : fail(PST_ESTATE, "persistd is busy");
 	case PST_SAVE:
-		return state == IDLE ? save(m->w[0], w) : fail(PST_ESTATE, "persistd is busy");
+		return state == IDLE ? save(m, w) : fail(PST_ESTATE, "persistd is busy");
 	case PST_OPEN:
 	case PST_OPEN_OLDER:
-		return state == IDLE ? open_vault(m->w[0], w, op == PST_OPEN_OLDER) :
+		return state == IDLE ? open_vault(m, w, op == PST_OPEN_OLDER) :
 		    fail(PST_ESTATE, "persistd is busy");
 	case PST_DATA:
 		return state == SAVING ? save_data(m->w[0]) :

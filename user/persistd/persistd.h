@@ -41,4 +41,22 @@ int rollback_accept(uint64_t gen, int confirmed);
 void rollback_advance(uint64_t gen);
 void rollback_report(void);
 
+/*
+ * Key files from the client's buffer (keys.c). keys_take_save parses
+ * nrcpt recipients' public keys and a signing key of signlen bytes (0:
+ * none) into lock; keys_take_identity a recipient's secret key of len
+ * bytes (0: none) into u. Both wipe the buffer's copy. The keys stay
+ * until keys_drop, which the save's end or the unlock calls. 0 or KEYS_E*.
+ */
+#define KEYS_EINVAL	(-1)	/* too many, or too long */
+#define KEYS_ERCPT	(-2)	/* not a recipient's public key file */
+#define KEYS_ESIGN	(-3)	/* not a nonos-sign secret key file */
+#define KEYS_EID	(-4)	/* not a recipient's secret key file */
+struct vault_lock;
+struct vault_unlock;
+int keys_take_save(uint8_t *clibuf, uint64_t nrcpt, uint64_t signlen,
+    struct vault_lock *lock);
+int keys_take_identity(uint8_t *clibuf, uint64_t len, struct vault_unlock *u);
+void keys_drop(void);
+
 #endif

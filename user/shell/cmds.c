@@ -555,8 +555,10 @@ const struct cmd commands[] = {
 	{ "scroll", cmd_scroll, "scroll the screen back N lines (forward if negative): scroll N" },
 	{ "clear", cmd_clear, "clear the screen" },
 	{ "restrict", cmd_restrict, "give up every directory but one: restrict dir" },
-	{ "persist", cmd_persist, "save the files (or a directory) to the disk, encrypted: persist [dir]" },
-	{ "restore", cmd_restore, "restore the newest saved vault (into a directory): restore [dir]" },
+	{ "persist", cmd_persist, "save the files (or a directory) to the disk, encrypted: "
+	    "persist [-r recipient.pub]... [-n] [-s signing.key] [dir]" },
+	{ "restore", cmd_restore, "restore the newest saved vault (into a directory): "
+	    "restore [-i recipient.key] [dir]" },
 	{ "shutdown", cmd_shutdown, "wipe memory and power off" },
 	{ "reboot", cmd_reboot, "wipe memory and restart" },
 };

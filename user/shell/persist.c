@@ -13,6 +13,7 @@
  */
 #include "lib/fmt/fmt.h"
 #include "lib/vault/archive.h"
+#include "lib/vault/keys.h"
 #include "lib/vault/vault.h"
 #include "user/lib/pst.h"
 #include "user/shell/shell.h"
@@ -71,9 +72,9 @@ progress(struct tally *t)
 }
 
 static int64_t
-pst(uint64_t op, uint64_t w0, struct msg *r)
+pst3(uint64_t op, uint64_t w0, uint64_t w1, uint64_t w2, struct msg *r)
 {
-	int64_t err = ipc_call4(SLOT_PST, op, w0, 0, 0, 0, r);
+	int64_t err = ipc_call4(SLOT_PST, op, w0, w1, w2, 0, r);
 
 	if (err < 0) {
 		r->w[0] = (uint64_t)PST_ENODEV;
@@ -81,6 +82,12 @@ pst(uint64_t op, uint64_t w0, struct msg *r)
 		    err_name(err));
 	}
 	return (int64_t)r->w[0];
+}
+
+static int64_t
+pst(uint64_t op, uint64_t w0, struct msg *r)
+{
+	return pst3(op, w0, 0, 0, r);
 }
 
 /* persistd's message for the last error. */
@@ -181,19 +188,135 @@ read_pass(const char *prompt, char *buf)
 }
 
 /*
- * Sends the passphrase with op: in the shared buffer after the message
- * area (persistd wipes it there when it takes it; so do we, after).
+ * Reads the key file at path into pbuf at PST_KEYS + off, at most max
+ * bytes: its length, or -1 with a message.
  */
 static int64_t
-send_pass(uint64_t op, const char *p, struct msg *r)
+load_key(const char *path, uint64_t off, uint64_t max, struct sink *o, const char *cmd)
 {
-	size_t n = strlen(p);
-	int64_t v;
+	uint8_t *dst = pbuf + PST_KEYS + off;
+	uint64_t got = 0;
+	int64_t h, n = 0;
 
-	memcpy(pbuf + PST_MSG, p, n);
-	v = pst(op, n, r);
+	if ((h = rfs_open(&fs, path, O_READ)) < 0) {
+		outf(o, "%s: %s: %s\n", cmd, path, rfs_strerror(h));
+		return -1;
+	}
+	while (got <= max && (n = rfs_read(&fs, h, dst + got, max + 1 - got)) > 0)
+		got += (uint64_t)n;
+	rfs_close(&fs, h);
+	if (n < 0 || got > max || got == 0) {
+		wipe(dst, got > max ? max + 1 : got);
+		outf(o, "%s: %s: %s\n", cmd, path, n < 0 ? rfs_strerror(n) :
+		    got == 0 ? "empty" : "too long for a key file");
+		return -1;
+	}
+	return (int64_t)got;
+}
+
+/* Key files named on the command line: persist -r/-s, restore -i. */
+struct keys {
+	const char *rcpt[PST_RCPT_MAX];
+	uint64_t nrcpt;
+	const char *sign;
+	const char *id;
+	int nopass;		/* persist -n: recipients only */
+};
+
+/*
+ * Sends op with the passphrase p (NULL: none) in the shared buffer after
+ * the message area and the key files k names at PST_KEYS (persistd wipes
+ * both there when it takes them; so do we, after).
+ */
+static int64_t
+send_secrets(uint64_t op, const char *p, const struct keys *k, struct sink *o, struct msg *r)
+{
+	size_t n = p != NULL ? strlen(p) : 0;
+	uint64_t used = 0, w1 = 0, w2 = 0;
+	const char *cmd = op == PST_SAVE ? "persist" : "restore";
+	int64_t v = 0, len;
+
+	for (uint64_t i = 0; k != NULL && i < k->nrcpt && v == 0; i++) {
+		if ((len = load_key(k->rcpt[i], used, VAULT_PUBFILE_BYTES, o, cmd)) < 0) {
+			v = -1;
+		} else if (len != VAULT_PUBFILE_BYTES) {
+			outf(o, "%s: %s: not a recipient's public key (nonos-vault keygen's .pub)\n",
+			    cmd, k->rcpt[i]);
+			used += (uint64_t)len;
+			v = -1;
+		} else {
+			used += (uint64_t)len;
+		}
+		w1++;
+	}
+	if (k != NULL && k->sign != NULL && v == 0) {
+		if ((len = load_key(k->sign, used, PST_KEYS_MAX - used, o, cmd)) < 0)
+			v = -1;
+		else
+			used += (uint64_t)(w2 = (uint64_t)len);
+	}
+	if (k != NULL && k->id != NULL && v == 0) {
+		if ((len = load_key(k->id, 0, PST_KEYS_MAX, o, cmd)) < 0)
+			v = -1;
+		else
+			used = w1 = (uint64_t)len;
+	}
+	if (v == 0) {
+		memcpy(pbuf + PST_MSG, p != NULL ? p : "", n);
+		v = pst3(op, n, w1, w2, r);
+	} else {
+		fmt_snprintf((char *)pbuf, PST_MSG, "a key file could not be read");
+		v = PST_EINVAL;
+	}
 	wipe(pbuf + PST_MSG, n);
+	wipe(pbuf + PST_KEYS, used);
 	return v;
+}
+
+static int
+has_char(const char *s, char c)
+{
+	while (*s != 0 && *s != c)
+		s++;
+	return *s != 0;
+}
+
+/*
+ * persist's and restore's options: -r FILE (a recipient's public key,
+ * up to PST_RCPT_MAX), -s FILE (a signing key), -n (no passphrase) for
+ * persist, -i FILE (a recipient's secret key) for restore; then at most
+ * one directory. 0, or -1 with the usage.
+ */
+static int
+parse_keys(int argc, char **argv, const char *opts, struct keys *k, const char **dir,
+    struct sink *o, const char *usage)
+{
+	memset(k, 0, sizeof *k);
+	*dir = "";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == 0 || a[2] != 0 || !has_char(opts, a[1])) {
+			if (a[0] == '-' || (*dir)[0] != 0)
+				return (outf(o, "usage: %s\n", usage), -1);
+			*dir = a;
+		} else if (a[1] == 'n') {
+			k->nopass = 1;
+		} else if (i + 1 >= argc) {
+			return (outf(o, "usage: %s\n", usage), -1);
+		} else if (a[1] == 'r') {
+			if (k->nrcpt == PST_RCPT_MAX)
+				return (outf(o, "persist: at most %u recipients\n", PST_RCPT_MAX), -1);
+			k->rcpt[k->nrcpt++] = argv[++i];
+		} else if (a[1] == 's') {
+			k->sign = argv[++i];
+		} else {
+			k->id = argv[++i];
+		}
+	}
+	if (k->nopass && k->nrcpt == 0)
+		return (outf(o, "persist: -n (no passphrase) needs a recipient (-r)\n"), -1);
+	return 0;
 }
 
 /* ---- persist: the tree as an archive, to persistd ---- */
@@ -348,15 +471,17 @@ new_pass(struct sink *o)
 int
 cmd_persist(int argc, char **argv, struct sink *o, const struct source *in)
 {
-	const char *base = argc > 1 ? argv[1] : "";
+	const char *base;
 	struct tally t = { 0, 0, 0, 0, 0, 0, "persist" };
 	struct out w = { 0, 0 };
+	struct keys k;
 	uint64_t st[3], start;
 	struct msg r;
 	int64_t v;
 
-	if (argc > 2)
-		return (outf(o, "usage: persist [directory]\n"), 1);
+	if (parse_keys(argc, argv, "rsn", &k, &base, o,
+	    "persist [-r recipient.pub]... [-n] [-s signing.key] [directory]") != 0)
+		return 1;
 	if ((v = rfs_stat(&fs, base, st)) < 0 || st[0] != TYPE_DIR) {
 		outf(o, "persist: %s: %s\n", base[0] ? base : "/",
 		    v < 0 ? rfs_strerror(v) : "not a directory");
@@ -367,18 +492,25 @@ cmd_persist(int argc, char **argv, struct sink *o, const struct source *in)
 	outf(o, "persist: %llu files, %llu directories, %llu bytes from %s\n",
 	    (unsigned long long)t.files, (unsigned long long)t.dirs,
 	    (unsigned long long)t.bytes, base[0] ? base : "/");
-	if (new_pass(o) != 0)
+	if (!k.nopass && new_pass(o) != 0)
 		return 1;
 	start = ticks();
-	v = send_pass(PST_SAVE, pass, &r);
+	v = send_secrets(PST_SAVE, k.nopass ? NULL : pass, &k, o, &r);
 	wipe(pass, sizeof pass);
 	if (v < 0) {
 		outf(o, "persist: %s; nothing changed\n", pst_msg());
 		return 1;
 	}
-	outf(o, "persist: key from the passphrase: Argon2id, %llu MiB, %llu passes, %llu.%02llu s\n",
-	    (unsigned long long)r.w[2] / 1024, (unsigned long long)r.w[3],
-	    (unsigned long long)(ticks() - start) / 100, (unsigned long long)(ticks() - start) % 100);
+	if (!k.nopass)
+		outf(o, "persist: key from the passphrase: Argon2id, %llu MiB, %llu passes, "
+		    "%llu.%02llu s\n", (unsigned long long)r.w[2] / 1024,
+		    (unsigned long long)r.w[3], (unsigned long long)(ticks() - start) / 100,
+		    (unsigned long long)(ticks() - start) % 100);
+	if (k.nrcpt > 0)
+		outf(o, "persist: locked for %llu recipient%s\n", (unsigned long long)k.nrcpt,
+		    k.nrcpt == 1 ? "" : "s");
+	if (k.sign != NULL)
+		outf(o, "persist: signed with %s\n", k.sign);
 	outf(o, "persist: writing generation %llu\n", (unsigned long long)r.w[1]);
 	start = ticks();
 	t.total = t.bytes;
@@ -536,11 +668,13 @@ confirm(const char *prompt)
 }
 
 /*
- * Opens the newest vault with p and restores it into base. 0; -2 for a
- * wrong passphrase; -1 for anything else. Either way the message is out.
+ * Opens the newest vault with the passphrase p (NULL: none) and the key
+ * files k names (NULL: none), and restores it into base. 0; -2 for a
+ * wrong passphrase or key; -1 for anything else. Either way the message
+ * is out.
  */
 static int
-restore_into(const char *base, const char *p, struct sink *o)
+restore_into(const char *base, const char *p, const struct keys *k, struct sink *o)
 {
 	static struct archive_parser parser;
 	struct tally t = { 0, 0, 0, 0, 0, 0, "restore" };
@@ -552,15 +686,16 @@ restore_into(const char *base, const char *p, struct sink *o)
 	int64_t v;
 	int err = 0;
 
-	term_puts("restore: unlocking (Argon2id)...\n");
-	v = send_pass(PST_OPEN, p, &r);
+	term_puts(p != NULL ? "restore: unlocking (Argon2id)...\n" :
+	    "restore: unlocking (recipient key)...\n");
+	v = send_secrets(PST_OPEN, p, k, o, &r);
 	if (v == PST_EROLLBACK) {
 		outf(o, "restore: %s\n", pst_msg());
 		if (!confirm("Restore this older copy anyway? Type yes to confirm: ")) {
 			outf(o, "restore: refused; nothing changed\n");
 			return -1;
 		}
-		v = send_pass(PST_OPEN_OLDER, p, &r);
+		v = send_secrets(PST_OPEN_OLDER, p, k, o, &r);
 	}
 	if (v < 0) {
 		outf(o, "restore: %s; nothing changed\n", pst_msg());
@@ -643,13 +778,14 @@ newest(struct sink *o, const char *cmd, uint64_t *len, uint64_t *older, int quie
 int
 cmd_restore(int argc, char **argv, struct sink *o, const struct source *in)
 {
-	const char *base = argc > 1 ? argv[1] : "";
+	const char *base;
 	uint64_t len, older, st[3];
+	struct keys k;
 	int64_t gen, n;
 	int err;
 
-	if (argc > 2)
-		return (outf(o, "usage: restore [directory]\n"), 1);
+	if (parse_keys(argc, argv, "i", &k, &base, o, "restore [-i recipient.key] [directory]") != 0)
+		return 1;
 	if ((n = rfs_stat(&fs, base, st)) < 0 || st[0] != TYPE_DIR) {
 		outf(o, "restore: %s: %s\n", base[0] ? base : "/",
 		    n < 0 ? rfs_strerror(n) : "not a directory");
@@ -663,11 +799,15 @@ cmd_restore(int argc, char **argv, struct sink *o, const struct source *in)
 	}
 	outf(o, "restore: generation %lld (%llu bytes) is the newest on the disk%s\n",
 	    (long long)gen, (unsigned long long)len, older ? "" : ", the only one");
+	if (k.id != NULL) {
+		err = restore_into(base, NULL, &k, o);
+		return err == 0 ? 0 : 1;
+	}
 	if ((n = read_pass("passphrase: ", pass)) <= 0) {
 		outf(o, "restore: %s; nothing changed\n", n < 0 ? "cancelled" : "no passphrase");
 		return 1;
 	}
-	err = restore_into(base, pass, o);
+	err = restore_into(base, pass, NULL, o);
 	wipe(pass, sizeof pass);
 	return err == 0 ? 0 : 1;
 }
@@ -696,7 +836,7 @@ persist_offer(void)
 			outf(&term, "restore: skipped; this session starts empty\n");
 			return;
 		}
-		n = restore_into("", pass, &term);
+		n = restore_into("", pass, NULL, &term);
 		wipe(pass, sizeof pass);
 		if (n != -2)
 			return;
