@@ -291,3 +291,14 @@ proto_member_hash(const uint8_t chain_id[L_HASH], uint8_t op, uint64_t id,
 	blake3_update(&h, buf, e.bad ? 0 : e.len);
 	blake3_final(&h, out, L_HASH);
 }
+
+const char *
+proto_strerror(int32_t code)
+{
+	switch (code) {
+	case P_EAGAIN: return "no leader now: retry";
+	case P_ENOTFOUND: return "not found on this node";
+	case P_EREFUSED: return "refused";
+	}
+	return ledger_strerror(code);
+}

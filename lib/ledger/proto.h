@@ -103,6 +103,9 @@ int proto_frame_len(const uint8_t *buf, size_t len, size_t *frame);
  */
 int proto_decode(struct proto_msg *m, const uint8_t *buf, size_t len);
 
+/* The message for a P_ERROR code: P_E* or the ledger's L_* errors. */
+const char *proto_strerror(int32_t code);
+
 /* What the admin key signs for a P_MEMBER request. */
 void proto_member_hash(const uint8_t chain_id[L_HASH], uint8_t op,
     uint64_t id, const char *addr, uint8_t out[L_HASH]);

@@ -9,6 +9,7 @@ nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
 onion tests' directory documents, packet-ring operation scripts, Ethernet
 frames of each protocol netd parses, ledger transactions, blocks and a
 genesis made by nonos-ledger, a frame of each ledger client message,
+amounts at the edges of 128 bits,
 ACPI tables laid out as firmware does, UEFI times,
 terminal and line-editor input, NVMe Identify data, PRP requests and
 completion-queue scripts, virtqueue scripts and QEMU's virtio-net
@@ -226,6 +227,14 @@ def ledger_proto(tx, block):
     }
     for name, data in seeds.items():
         write("fuzz_ledger_proto", name, data)
+
+
+def ledger_amount():
+    """fuzz_ledger_amount: amounts at the edges of 128 bits."""
+    for name, text in (("zero", "0"), ("fee", "1000"), ("leading", "000042"),
+                       ("max", str(2**128 - 1)), ("over", str(2**128)),
+                       ("u64", str(2**64))):
+        write("fuzz_ledger_amount", name, text.encode())
 
 
 def line():
@@ -645,6 +654,7 @@ def main():
         elf(tmp)
         gpt()
         ledger(tmp)
+        ledger_amount()
         line()
         manifest(tmp)
         mlkem()

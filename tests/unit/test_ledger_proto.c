@@ -6,7 +6,10 @@
  * refused), double-signing evidence that the evidence transaction then
  * slashes, and ledger_finalize (a batch with failing transactions gives
  * the same block on two replicas, the failures left out, and at most
- * FINALIZE_MAX_FAILURES of them before the rest are sent back).
+ * FINALIZE_MAX_FAILURES of them before the rest are sent back), and
+ * amounts as text (lib/ledger/text.c, which the wallet inside NØNOS
+ * shares with nonos-ledger): 0 and 2^128 - 1 both ways, 2^128 and
+ * anything not a digit refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +21,7 @@
 #include "lib/ledger/finalize.h"
 #include "lib/ledger/proto.h"
 #include "lib/ledger/replica.h"
+#include "lib/ledger/text.h"
 #include "tests/unit/ledger_harness.h"
 
 static uint8_t frame[P_MAX_FRAME];
@@ -321,6 +325,47 @@ test_finalize_leaves_out_failures(void **state)
 	h_free(h);
 }
 
+static int
+parse(const char *s, u128 *v)
+{
+	return ledger_amount_parse(s, strlen(s), v);
+}
+
+static void
+test_amount_text(void **state)
+{
+	static const char max[] = "340282366920938463463374607431768211455";
+	char text[AMOUNT_TEXT];
+	u128 v = 7;
+
+	(void)state;
+	assert_int_equal(ledger_amount_text(0, text), 1);
+	assert_string_equal(text, "0");
+	assert_int_equal(ledger_amount_text(U128_MAX, text), 39);
+	assert_string_equal(text, max);
+	assert_int_equal(ledger_amount_text((u128)1 << 64, text), 20);
+	assert_string_equal(text, "18446744073709551616");
+	assert_int_equal(parse(max, &v), L_OK);
+	assert_true(v == U128_MAX);
+	assert_int_equal(parse("0", &v), L_OK);
+	assert_true(v == 0);
+	assert_int_equal(parse("000123", &v), L_OK);
+	assert_true(v == 123);
+	v = 7;
+	assert_int_equal(parse("340282366920938463463374607431768211456", &v),
+	    L_EOVERFLOW);
+	assert_int_equal(parse("1000000000000000000000000000000000000000", &v),
+	    L_EOVERFLOW);
+	assert_int_equal(parse("", &v), L_EFORMAT);
+	assert_int_equal(parse("12x", &v), L_EFORMAT);
+	assert_int_equal(parse("-1", &v), L_EFORMAT);
+	assert_int_equal(parse(" 1", &v), L_EFORMAT);
+	assert_int_equal(ledger_amount_parse("12", 1, &v), L_OK);
+	assert_true(v == 1);
+	assert_string_equal(proto_strerror(P_EAGAIN), "no leader now: retry");
+	assert_string_equal(proto_strerror(L_EFUNDS), ledger_strerror(L_EFUNDS));
+}
+
 int
 main(void)
 {
@@ -329,6 +374,7 @@ main(void)
 		cmocka_unit_test(test_replica_quorum),
 		cmocka_unit_test(test_replica_evidence_slashes),
 		cmocka_unit_test(test_finalize_leaves_out_failures),
+		cmocka_unit_test(test_amount_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -112,7 +112,7 @@ commit(struct load *ld, struct node_client *c, int *at, const uint8_t *tx,
 		}
 		if (r.type != P_ERROR || r.code != P_EAGAIN) {
 			warnx_("transfer refused: %s", r.type == P_ERROR ?
-			    node_strerror(r.code) : "unexpected answer");
+			    proto_strerror(r.code) : "unexpected answer");
 			return 0;
 		}
 	}

@@ -126,17 +126,6 @@ node_call_leader(struct node_client *c, const struct proto_msg *req,
 	return -1;
 }
 
-const char *
-node_strerror(int32_t code)
-{
-	switch (code) {
-	case P_EAGAIN: return "no leader now: retry";
-	case P_ENOTFOUND: return "not found on this node";
-	case P_EREFUSED: return "refused";
-	}
-	return ledger_strerror(code);
-}
-
 /* Connects or says why not. */
 static int
 open_node(struct node_client *c, const char *addr)
@@ -154,7 +143,7 @@ static int
 answer_error(const struct proto_msg *r)
 {
 	if (r->type == P_ERROR)
-		warnx_("refused: %s", node_strerror(r->code));
+		warnx_("refused: %s", proto_strerror(r->code));
 	else
 		warnx_("unexpected answer (type %u)", r->type);
 	return 1;

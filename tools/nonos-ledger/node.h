@@ -24,7 +24,6 @@ int node_call(struct node_client *c, const struct proto_msg *req,
 /* node_call, following redirects to the leader (at most 8). */
 int node_call_leader(struct node_client *c, const struct proto_msg *req,
     struct proto_msg *resp);
-const char *node_strerror(int32_t code);
 
 /* `nonos-ledger --node ADDR[,ADDR...] ...`: argv[0] is the command. */
 int node_main(int argc, char **argv);

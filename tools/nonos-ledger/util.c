@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/fmt/hex.h"
+#include "lib/ledger/text.h"
 #include "lib/sign/sign.h"
 #include "tools/common/cli.h"
 #include "tools/common/fileio.h"
@@ -15,20 +16,11 @@
 int
 parse_u128(const char *what, const char *s, u128 *v)
 {
-	u128 x = 0;
-
-	if (*s == '\0')
-		goto bad;
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9' || x > (U128_MAX - (u128)(*p - '0')) / 10)
-			goto bad;
-		x = x * 10 + (u128)(*p - '0');
+	if (ledger_amount_parse(s, strlen(s), v) != L_OK) {
+		warnx_("%s: '%s' is not a whole number below 2^128", what, s);
+		return -1;
 	}
-	*v = x;
 	return 0;
-bad:
-	warnx_("%s: '%s' is not a whole number below 2^128", what, s);
-	return -1;
 }
 
 int
@@ -97,16 +89,7 @@ parse_key(const char *what, const char *s, uint8_t key[L_KEY])
 void
 u128_text(u128 v, char out[41])
 {
-	char tmp[41];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	} while (v != 0);
-	for (int i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	out[n] = '\0';
+	ledger_amount_text(v, out);
 }
 
 void
