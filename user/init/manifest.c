@@ -11,7 +11,10 @@
  * relays' ORPorts it names; a capability to oniond (client:oniond) is
  * the only network capability a program can hold. The shell gets
  * status:netd, which can ask how the network is but not open a
- * connection, and client:oniond for fetch, resolve and tor. netd gets both NIC
+ * connection, and client:oniond for fetch, resolve and tor. The wallet
+ * (user/wallet) reaches the ledger's nodes only through oniond; the shell
+ * reaches it through client:wallet and gives it a capability for one
+ * directory, wallet/, where its key is kept. netd gets both NIC
  * drivers' endpoints (slots 18, 19) and uses the one whose device is there.
  * Likewise the boot disk is virtio-blk or NVMe (QEMU's 1b36:0010): init
  * starts the driver whose device is there, and a block client gets both
@@ -38,8 +41,9 @@
     "netd     12288 5         5=console 16=serve:netd 18=client:virtionet" \
     " 19=client:e1000e\n" \
     "oniond   32768 5         5=console 16=serve:oniond 17=door:netd\n" \
+    "wallet   4096  5         5=console 16=serve:wallet 18=client:oniond\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
-    " 23=status:netd 24=client:persistd 28=client:oniond\n" \
+    " 23=status:netd 24=client:persistd 28=client:oniond 31=client:wallet\n" \
     "conprobe 256   5         5=console 16=client:consoled\n"
 
 const char manifest[] = SERVICES;

@@ -549,6 +549,7 @@ const struct cmd commands[] = {
 	{ "fetch", cmd_fetch, "HTTP GET through Tor into a file: fetch [-t TAG] URL [file]" },
 	{ "resolve", cmd_resolve, "resolve a name at a Tor exit: resolve NAME" },
 	{ "tor", cmd_tor, "Tor: bootstrap, guard, circuits, streams, bytes" },
+	{ "wallet", cmd_wallet, "the ledger wallet, through Tor: wallet help" },
 	{ "caps", cmd_caps, "list this shell's capabilities" },
 	{ "uptime", cmd_uptime, "time since boot" },
 	{ "dmesg", cmd_dmesg, "the kernel log, or its last bytes: dmesg [bytes]" },

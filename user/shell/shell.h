@@ -67,6 +67,8 @@ void persist_offer(void);
 int cmd_fetch(int argc, char **argv, struct sink *out, const struct source *in);
 int cmd_resolve(int argc, char **argv, struct sink *out, const struct source *in);
 int cmd_tor(int argc, char **argv, struct sink *out, const struct source *in);
+/* wallet_cmd.c: the NØN wallet (a service of its own). */
+int cmd_wallet(int argc, char **argv, struct sink *out, const struct source *in);
 
 /* The command named name, or NULL. */
 const struct cmd *find_command(const char *name);
