@@ -11,9 +11,10 @@ of the system's resolver, so no query ever leaves the machine. --client
 adds a stock tor client (SOCKS BASE+4050, control BASE+4051) for benchmarks.
 
 Ports: ORPort BASE+i, DirPort BASE+2000+i (i = 0..5), DNS BASE+53, the
-test port BASE+3080. Exits accept 127.0.0.0/8 and, because the
+test ports BASE+3080 ("test") to BASE+3089 ("testlast"; the wallet's test
+runs ledger nodes there). Exits accept 127.0.0.0/8 and, because the
 microdescriptor policy summary ignores private addresses (tor #11264),
-the test port anywhere: tests must only ever connect to 127.0.0.1.
+the test ports anywhere: tests must only ever connect to 127.0.0.1.
 Names under .nonos-test resolve to 127.0.0.1; every other name fails.
 
 DIR/authorities holds the DirAuthority lines a client needs; DIR/pids the
@@ -64,7 +65,7 @@ RELAY = """SocksPort 0
 ORPort 127.0.0.1:{orport}
 DirPort 127.0.0.1:{dirport}
 ExitPolicy accept 127.0.0.0/8:*
-ExitPolicy accept *:{testport}
+ExitPolicy accept *:{testport}-{testlast}
 ExitPolicy reject *:*
 Nickname {nick}
 """
@@ -72,7 +73,8 @@ Nickname {nick}
 
 def ports(base):
     return {"or": base, "dir": base + 2000, "dns": base + 53,
-            "test": base + 3080, "socks": base + 4050, "control": base + 4051}
+            "test": base + 3080, "testlast": base + 3089, "socks": base + 4050,
+            "control": base + 4051}
 
 
 def run(args, **kw):
@@ -171,7 +173,7 @@ def start(d, base, client=False, timeout=90):
     for n, nick, i, is_auth in nodes:
         conf = COMMON.format(dd=n, base=d) + RELAY.format(
             orport=p["or"] + i, dirport=p["dir"] + i, testport=p["test"],
-            nick=nick)
+            testlast=p["testlast"], nick=nick)
         if is_auth:
             conf += "AuthoritativeDirectory 1\nV3AuthoritativeDirectory 1\n"
         with open(os.path.join(n, "torrc"), "w") as f:
