@@ -1,7 +1,7 @@
 /*
  * The wallet's commands. The key and the settings are files in the RAM
- * file system (/wallet), so `persist` seals them into the vault with the
- * rest; transactions are built and signed with lib/ledger exactly as
+ * file system (the shell's wallet/), so `persist` seals them into the
+ * vault with the rest; transactions are built and signed with lib/ledger exactly as
  * nonos-ledger's `tx` does, and sent through Tor (node.c).
  */
 #include "lib/crypto/blake3.h"
@@ -321,16 +321,10 @@ cmd_node(int argc, char **argv)
 	if (parse_nodes(argv[2], &s) != 0)
 		return 1;
 	for (int i = 0; i < s.nnodes; i++) {
-		const char *c = s.nodes[i];
-		int colon = 0, digits = 0;
+		char host[P_MAX_ADDR + 1];
+		uint16_t port;
 
-		for (; *c; c++) {
-			if (*c == ':')
-				colon = 1, digits = 0;
-			else if (*c >= '0' && *c <= '9')
-				digits++;
-		}
-		if (!colon || digits == 0 || c[-1] == ':') {
+		if (split_addr(s.nodes[i], host, &port) < 0) {
 			out("wallet: %s: not HOST:PORT\n", s.nodes[i]);
 			return 1;
 		}

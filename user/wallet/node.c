@@ -45,8 +45,7 @@ net_failed(int64_t err)
 		attached = 0;
 }
 
-/* HOST:PORT into host and port; 0 or -1. */
-static int
+int
 split_addr(const char *addr, char host[P_MAX_ADDR + 1], uint16_t *port)
 {
 	const char *colon = NULL;

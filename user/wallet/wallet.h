@@ -59,6 +59,8 @@ struct session {
 	uint64_t ms;			/* time spent in Tor streams */
 };
 
+/* HOST:PORT (port 1..65535) into host and port; 0 or -1. */
+int split_addr(const char *addr, char host[P_MAX_ADDR + 1], uint16_t *port);
 /* Attaches to oniond and opens a stream to the first node that answers. */
 int session_open(struct session *s);
 void session_close(struct session *s);
