@@ -17,7 +17,9 @@ authorities built in (as tests/onion/test_guest.py), and in its shell:
   - refusals with a message: a bad amount, a transfer beyond the
     balance, a node nobody listens on, and a replica set the cluster's
     signatures do not make a quorum of (the anti-test of the check);
-  - a payment channel opened, a voucher signed;
+  - a payment channel opened, a voucher signed; a stake, a vote and a
+    swap the ledger refuses (no validator, proposal or pool), each
+    reported with the ledger's reason;
   - the leader killed: the next transfer reaches the new leader;
   - oniond killed: the wallet says Tor is not usable, and works again
     once init has restarted it.
@@ -249,6 +251,13 @@ def session(g, c):
     out = shell(g, "wallet voucher 0 300")
     check("a voucher for the channel signed", re.search(r"cumulative 300: [0-9a-f]{128}",
                                                         out), tail(out))
+    # Signed and sent like a transfer; the ledger refuses each here (no
+    # such validator, proposal or pool), and the wallet says why.
+    for cmd, what in (("stake %s 10" % RECIPIENT, "stake"), ("vote 0 yes 1", "vote"),
+                      ("swap 0 0 10 1", "swap")):
+        out = shell(g, "wallet " + cmd)
+        check("wallet %s reaches the leader and reports its refusal" % what,
+              ("the %s was refused: " % what) in out, tail(out))
     # The anti-test: two replica keys the cluster does not hold.
     out = shell(g, "wallet chain %s 1 %s %s %s" % (CHAIN, c.keys[0], "ab" * 32, "cd" * 32))
     out = shell(g, "wallet balance")
