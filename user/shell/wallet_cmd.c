@@ -16,15 +16,15 @@
 
 static int shared;	/* the wallet has our frame */
 
-/* Hands the wallet the capability in SLOT_WALLET_GIVE with op; 0 or an error. */
+/* Hands the wallet the capability in SLOT_WALLET_GIVE with op; 0 or error. */
 static int64_t
 give(uint64_t op)
 {
 	struct msg r;
 	int64_t err;
 
-	err = ipc_call(SLOT_WALLET, op | TAG_CAP | ((uint64_t)SLOT_WALLET_GIVE << 40),
-	    0, 0, &r);
+	err = ipc_call(SLOT_WALLET, op | TAG_CAP |
+	    ((uint64_t)SLOT_WALLET_GIVE << 40), 0, 0, &r);
 	cap_delete(SLOT_WALLET_GIVE);
 	if (err < 0)
 		return err;
@@ -58,7 +58,8 @@ share(struct sink *o)
 	if ((err = cap_derive(SLOT_WALLET_BUF, SLOT_WALLET_GIVE,
 	    RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0)) < 0 ||
 	    (err = give(WALLET_SETBUF)) < 0) {
-		outf(o, "wallet: the wallet is not reachable (%s)\n", err_name(err));
+		outf(o, "wallet: the wallet is not reachable (%s)\n",
+		    err_name(err));
 		return err;
 	}
 	if ((err = rfs_mkdir(&fs, WALLET_DIR)) < 0 && err != RAMFS_EEXIST) {
@@ -70,7 +71,8 @@ share(struct sink *o)
 		return err;
 	}
 	if ((err = give(WALLET_SETFS)) < 0) {
-		outf(o, "wallet: the wallet is not reachable (%s)\n", err_name(err));
+		outf(o, "wallet: the wallet is not reachable (%s)\n",
+		    err_name(err));
 		return err;
 	}
 	shared = 1;
@@ -117,8 +119,9 @@ cmd_wallet(int argc, char **argv, struct sink *o, const struct source *in)
 			    WALLET_ARGS, WALLET_BUF);
 			return 1;
 		}
-		if ((err = ipc_call4(SLOT_WALLET, WALLET_RUN, (uint64_t)n, 0, 0, 0,
-		    &r)) < 0) {
+		err = ipc_call4(SLOT_WALLET, WALLET_RUN, (uint64_t)n, 0, 0, 0,
+		    &r);
+		if (err < 0) {
 			outf(o, "wallet: the wallet is not reachable (%s)\n",
 			    err_name(err));
 			shared = 0;
@@ -126,7 +129,7 @@ cmd_wallet(int argc, char **argv, struct sink *o, const struct source *in)
 		}
 		if ((int64_t)r.w[0] != WALLET_ENOBUF)
 			break;
-		shared = 0;	/* a restarted wallet: give it the frame again */
+		shared = 0;	/* a restarted wallet: share again */
 	}
 	if ((int64_t)r.w[0] < 0 || r.w[1] > WALLET_BUF) {
 		outf(o, "wallet: the wallet refused the request (%lld)\n",

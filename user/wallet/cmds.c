@@ -1,8 +1,8 @@
 /*
  * The wallet's commands. The key and the settings are files in the RAM
  * file system (the shell's wallet/), so `persist` seals them into the
- * vault with the rest; transactions are built and signed with lib/ledger exactly as
- * nonos-ledger's `tx` does, and sent through Tor (node.c).
+ * vault with the rest; transactions are built and signed with lib/ledger
+ * exactly as nonos-ledger's `tx` does, and sent through Tor (node.c).
  */
 #include "lib/crypto/blake3.h"
 #include "lib/crypto/crypto.h"
@@ -12,6 +12,11 @@
 #include "lib/ledger/text.h"
 #include "lib/ramfs/ramfs.h"
 #include "user/wallet/wallet.h"
+
+static const char no_node[] =
+    "wallet: no node configured: 'wallet node HOST:PORT[,HOST:PORT...]'\n";
+static const char no_chain[] =
+    "wallet: no chain configured: 'wallet chain NAME FEE REPLICA-KEY...'\n";
 
 static const char usage[] =
     "usage: wallet COMMAND ...\n"
@@ -84,8 +89,10 @@ parse_u64(const char *what, const char *s, uint64_t *v)
 static int
 parse_key(const char *what, const char *s, uint8_t key[L_KEY])
 {
-	if (strlen(s) != 2 * L_KEY || hex_decode(key, L_KEY, s, 2 * L_KEY) != 0) {
-		out("wallet: %s: expected an account key, 64 hex digits\n", what);
+	if (strlen(s) != 2 * L_KEY ||
+	    hex_decode(key, L_KEY, s, 2 * L_KEY) != 0) {
+		out("wallet: %s: expected an account key, 64 hex digits\n",
+		    what);
 		return 1;
 	}
 	return 0;
@@ -132,7 +139,8 @@ write_small(const char *path, const void *buf, size_t len)
 		done += (size_t)n;
 	rfs_close(&fs, h);
 	if (done < len) {
-		out("wallet: wallet/%s: %s\n", path, rfs_strerror(n < 0 ? n : RAMFS_ENOSPC));
+		out("wallet: wallet/%s: %s\n", path,
+		    rfs_strerror(n < 0 ? n : RAMFS_ENOSPC));
 		return 1;
 	}
 	return 0;
@@ -159,7 +167,8 @@ load_key(uint8_t sk[64])
 	nc_wipe(check, sizeof(check));
 	if (!ok) {
 		nc_wipe(sk, 64);
-		out("wallet: wallet/%s is damaged (not a key pair)\n", KEY_FILE);
+		out("wallet: wallet/%s is damaged (not a key pair)\n",
+		    KEY_FILE);
 		return 1;
 	}
 	return 0;
@@ -180,8 +189,9 @@ parse_nodes(const char *text, struct session *s)
 			e++;
 		n = (size_t)(e - p);
 		if (n == 0 || n > P_MAX_ADDR || s->nnodes == MAX_NODES) {
-			out("wallet: nodes: at most %d, each HOST:PORT of at most %d "
-			    "characters, separated by commas\n", MAX_NODES, P_MAX_ADDR);
+			out("wallet: nodes: at most %d, each HOST:PORT of at "
+			    "most %d characters, separated by commas\n",
+			    MAX_NODES, P_MAX_ADDR);
 			return 1;
 		}
 		memcpy(s->nodes[s->nnodes], p, n);
@@ -189,7 +199,7 @@ parse_nodes(const char *text, struct session *s)
 		p = *e == ',' ? e + 1 : e;
 	}
 	if (s->nnodes == 0) {
-		out("wallet: no node configured: 'wallet node HOST:PORT[,HOST:PORT...]'\n");
+		out("%s", no_node);
 		return 1;
 	}
 	return 0;
@@ -202,7 +212,7 @@ load_nodes(struct session *s)
 	int64_t n = read_small(NODES_FILE, text, sizeof(text) - 1);
 
 	if (n == RAMFS_ENOENT || n == 0) {
-		out("wallet: no node configured: 'wallet node HOST:PORT[,HOST:PORT...]'\n");
+		out("%s", no_node);
 		return 1;
 	}
 	if (n < 0) {
@@ -223,7 +233,7 @@ load_chain(struct chain *c)
 	int k = 0;
 
 	if (n == RAMFS_ENOENT) {
-		out("wallet: no chain configured: 'wallet chain NAME FEE REPLICA-KEY...'\n");
+		out("%s", no_chain);
 		return 1;
 	}
 	if (n < 0) {
@@ -247,7 +257,8 @@ load_chain(struct chain *c)
 		    parse_key("replica", line, c->keys[c->nkeys]) == 0) {
 			c->nkeys++;
 		} else {
-			out("wallet: wallet/%s is damaged (line %d)\n", CHAIN_FILE, k + 1);
+			out("wallet: wallet/%s is damaged (line %d)\n",
+			    CHAIN_FILE, k + 1);
 			return 1;
 		}
 	}
@@ -266,8 +277,9 @@ cmd_new(void)
 	int r;
 
 	if (n == 0) {
-		out("wallet: a key exists already (wallet/%s); remove it first to "
-		    "make another (its funds are lost without it)\n", KEY_FILE);
+		out("wallet: a key exists already (wallet/%s); remove it "
+		    "first to make another (its funds are lost without it)\n",
+		    KEY_FILE);
 		return 1;
 	}
 	if (nc_sign_ed25519_keypair(pk, sk) != NC_OK) {
@@ -307,7 +319,7 @@ cmd_node(int argc, char **argv)
 
 	if (argc == 2) {
 		if ((n = read_small(NODES_FILE, text, sizeof(text) - 1)) <= 0) {
-			out("wallet: no node configured: 'wallet node HOST:PORT[,HOST:PORT...]'\n");
+			out("%s", no_node);
 			return 1;
 		}
 		text[n] = '\0';
@@ -334,8 +346,8 @@ cmd_node(int argc, char **argv)
 	text[n++] = '\n';
 	if (write_small(NODES_FILE, text, (size_t)n) != 0)
 		return 1;
-	out("wallet: %d node%s in wallet/%s\n", s.nnodes, s.nnodes == 1 ? "" : "s",
-	    NODES_FILE);
+	out("wallet: %d node%s in wallet/%s\n", s.nnodes,
+	    s.nnodes == 1 ? "" : "s", NODES_FILE);
 	return 0;
 }
 
@@ -351,15 +363,15 @@ cmd_chain(int argc, char **argv)
 		if (load_chain(&c) != 0)
 			return 1;
 		ledger_amount_text(c.fee, fee);
-		out("chain %s, fee %s, %u replicas (a quorum is %u)\n", c.name, fee,
-		    c.nkeys, replica_quorum(c.nkeys));
+		out("chain %s, fee %s, %u replicas (a quorum is %u)\n", c.name,
+		    fee, c.nkeys, replica_quorum(c.nkeys));
 		return 0;
 	}
 	if (argc < 5 || argc - 4 > P_MAX_SIGS || strlen(argv[2]) > 64 ||
 	    argv[2][0] == '\0') {
-		out("usage: wallet chain NAME FEE REPLICA-KEY... (NAME as given to "
-		    "'nonos-ledger genesis --chain', at most 64 characters; at most %d "
-		    "keys)\n", P_MAX_SIGS);
+		out("usage: wallet chain NAME FEE REPLICA-KEY... (NAME as "
+		    "'nonos-ledger genesis --chain' took it, at most 64 "
+		    "characters; at most %d keys)\n", P_MAX_SIGS);
 		return 1;
 	}
 	if (parse_amount("fee", argv[3], &c.fee, 0) != 0)
@@ -437,13 +449,14 @@ cmd_balance(void)
 
 	if (ctx_open(&x) != 0)
 		return 1;
-	if (account(&x, &r) != 0 ||
-	    (r.height > 0 && session_verified_block(&x.s, &x.chain, r.height, &b) != 0)) {
+	if (account(&x, &r) != 0 || (r.height > 0 &&
+	    session_verified_block(&x.s, &x.chain, r.height, &b) != 0)) {
 		ctx_close(&x);
 		return 1;
 	}
 	ledger_amount_text(r.exists ? r.balance : 0, amount);
-	out("balance %s NØN%s, nonce %llu, at height %llu (%s) from %s in %llu ms\n",
+	out("balance %s NØN%s, nonce %llu, at height %llu (%s) from %s in "
+	    "%llu ms\n",
 	    amount, r.exists ? "" : " (no such account yet)",
 	    (unsigned long long)r.nonce, (unsigned long long)r.height,
 	    r.height > 0 ? "state signed by a quorum of replicas" :
@@ -494,8 +507,8 @@ submit(struct ledger_tx *tx, u128 spend, const char *what)
 	q.type = P_STATUS;
 	if (session_call(&x.s, &q, &r) != 0)
 		goto fail;
-	if (r.type == P_STATUS_R && r.role != P_ROLE_LEADER && r.addr[0] != '\0' &&
-	    strcmp(r.addr, x.s.addr) != 0) {
+	if (r.type == P_STATUS_R && r.role != P_ROLE_LEADER &&
+	    r.addr[0] != '\0' && strcmp(r.addr, x.s.addr) != 0) {
 		char leader[P_MAX_ADDR + 1];
 
 		memcpy(leader, r.addr, sizeof(leader));
@@ -532,8 +545,9 @@ submit(struct ledger_tx *tx, u128 spend, const char *what)
 		goto fail;
 	}
 	if (r.type != P_COMMITTED) {
-		out("wallet: the %s was refused: %s\n", what, r.type == P_ERROR ?
-		    proto_strerror(r.code) : "unexpected answer");
+		out("wallet: the %s was refused: %s\n", what,
+		    r.type == P_ERROR ? proto_strerror(r.code) :
+		    "unexpected answer");
 		goto fail;
 	}
 	if (session_verified_block(&x.s, &x.chain, r.height, &q) != 0) {
@@ -543,14 +557,17 @@ submit(struct ledger_tx *tx, u128 spend, const char *what)
 		goto fail;
 	}
 	if (!in_block(&q, enc, len)) {
-		out("wallet: node %s said height %llu, but the block there does not "
-		    "hold the %s\n", x.s.addr, (unsigned long long)r.height, what);
+		out("wallet: node %s said height %llu, but the block there "
+		    "does not hold the %s\n", x.s.addr,
+		    (unsigned long long)r.height, what);
 		goto fail;
 	}
 	out("wallet: %s committed at height %llu (nonce %llu); a quorum of "
-	    "replicas signed the state there; %llu ms, %llu ms in Tor streams\n",
+	    "replicas signed the state there; %llu ms, %llu ms in Tor "
+	    "streams\n",
 	    what, (unsigned long long)r.height, (unsigned long long)tx->nonce,
-	    (unsigned long long)(ticks() - t0) * 10, (unsigned long long)x.s.ms);
+	    (unsigned long long)(ticks() - t0) * 10,
+	    (unsigned long long)x.s.ms);
 	ctx_close(&x);
 	return 0;
 fail:

@@ -17,7 +17,7 @@
 
 struct rfs fs;
 static int have_fs;		/* fs is attached to our directory */
-static char *outbuf;		/* the shell's frame, NULL until WALLET_SETBUF */
+static char *outbuf;		/* the shell's frame (WALLET_SETBUF) */
 static size_t outlen;
 static int cut;			/* output was lost */
 
@@ -68,7 +68,7 @@ nonos_platform_random(void *buf, size_t len)
 	return 0;
 }
 
-/* libsodium calls abort on a broken invariant: end, loudly (init restarts us). */
+/* libsodium calls abort on a broken invariant: end loudly; init restarts us. */
 _Noreturn void
 abort(void)
 {
@@ -84,8 +84,8 @@ setbuf(const struct msg *m)
 
 	if (!(m->tag & TAG_CAP) || (m->tag & TAG_CAP_DROPPED) ||
 	    cap_info(SLOT_RECV, &ci) != E_OK || ci.type != CAP_FRAME ||
-	    ci.size != WALLET_BUF ||
-	    (ci.rights & (RIGHT_READ | RIGHT_WRITE)) != (RIGHT_READ | RIGHT_WRITE))
+	    ci.size != WALLET_BUF || (ci.rights & RIGHT_READ) == 0 ||
+	    (ci.rights & RIGHT_WRITE) == 0)
 		return WALLET_EBADOP;
 	if (outbuf != NULL) {
 		unmap(SLOT_SHELLBUF, SHELLBUF_VA);
@@ -194,7 +194,8 @@ main(uint64_t arg)
 		return 1;
 	}
 	if ((err = notification_create(SLOT_MEMORY, SLOT_SLEEP)) < 0) {
-		printf("wallet: cannot make a notification: %s\n", err_name(err));
+		printf("wallet: cannot make a notification: %s\n",
+		    err_name(err));
 		return 1;
 	}
 	printf("wallet: serving\n");

@@ -9,8 +9,8 @@
 #include "user/wallet/wallet.h"
 
 #define HOPS		8	/* redirects followed */
-#define NO_LEADER_TRIES	20	/* 0.5 s apart: an election takes about a second */
-#define SIG_TRIES	20	/* 0.25 s apart: signatures still on their way */
+#define NO_LEADER_TRIES	20	/* 0.5 s apart: an election takes ~1 s */
+#define SIG_TRIES	20	/* 0.25 s apart: signatures on their way */
 
 static struct net_conn oniond;
 static int attached;
@@ -29,8 +29,8 @@ attach(void)
 	cap_delete(SLOT_NETNOTE);
 	if ((err = net_attach(&oniond, SLOT_ONIOND, SLOT_NETBUF, SLOT_NETNOTE,
 	    NETBUF_VA)) < 0) {
-		out("wallet: oniond is not reachable (%s); is Tor running? ('tor')\n",
-		    net_strerror(err));
+		out("wallet: oniond is not reachable (%s); 'tor' shows its "
+		    "state\n", net_strerror(err));
 		return 1;
 	}
 	attached = 1;
@@ -55,11 +55,15 @@ split_addr(const char *addr, char host[P_MAX_ADDR + 1], uint16_t *port)
 	for (const char *p = addr; *p; p++)
 		if (*p == ':')
 			colon = p;
-	if (colon == NULL || (n = (size_t)(colon - addr)) == 0 || n > P_MAX_ADDR ||
-	    colon[1] == '\0')
+	if (colon == NULL || colon[1] == '\0')
+		return -1;
+	n = (size_t)(colon - addr);
+	if (n == 0 || n > P_MAX_ADDR)
 		return -1;
 	for (const char *p = colon + 1; *p; p++) {
-		if (*p < '0' || *p > '9' || (v = v * 10 + (unsigned)(*p - '0')) > 65535)
+		if (*p < '0' || *p > '9')
+			return -1;
+		if ((v = v * 10 + (unsigned)(*p - '0')) > 65535)
 			return -1;
 	}
 	if (v == 0)
@@ -98,8 +102,8 @@ node_connect(struct session *s, const char *addr)
 	if (st < 0) {
 		net_failed(st);
 		if (st == NET_ENOTREADY || !attached) {
-			out("wallet: Tor is not usable yet (%s); 'tor' shows its state\n",
-			    net_strerror(st));
+			out("wallet: Tor is not usable yet (%s); 'tor' shows "
+			    "its state\n", net_strerror(st));
 			return 2;
 		}
 		out("wallet: node %s unreachable through Tor (%s)\n", addr,
@@ -122,9 +126,10 @@ session_open(struct session *s)
 		if (r == 0)
 			return 0;
 		if (r == 2 || !attached)
-			return 1;	/* oniond or Tor itself failed: said so */
+			return 1;	/* oniond or Tor failed: said so */
 	}
-	out("wallet: none of the %d configured nodes is reachable\n", s->nnodes);
+	out("wallet: none of the %d configured nodes is reachable\n",
+	    s->nnodes);
 	return 1;
 }
 
@@ -206,7 +211,8 @@ session_call_leader(struct session *s, const struct proto_msg *q,
 		if (r->type != P_REDIRECT)
 			return 0;
 		if (hops++ == HOPS) {
-			out("wallet: more than %d redirects; no leader found\n", HOPS);
+			out("wallet: more than %d redirects; no leader found\n",
+			    HOPS);
 			return 1;
 		}
 		memcpy(next, r->addr, sizeof(next));
@@ -239,12 +245,13 @@ session_verified_block(struct session *s, const struct chain *c,
 			return 1;
 		}
 		count = replica_count(c->id, r->height, r->hash,
-		    (const uint8_t (*)[L_KEY])c->keys, c->nkeys, r->sigs, r->nsig);
+		    (const uint8_t (*)[L_KEY])c->keys, c->nkeys, r->sigs,
+		    r->nsig);
 		if (count >= need)
 			return 0;
 	}
-	out("wallet: rejected: the state at height %llu is signed by %u of the %u "
-	    "replicas (a quorum is %u)\n", (unsigned long long)height, count,
-	    c->nkeys, need);
+	out("wallet: rejected: the state at height %llu is signed by %u of "
+	    "the %u replicas (a quorum is %u)\n", (unsigned long long)height,
+	    count, c->nkeys, need);
 	return 1;
 }

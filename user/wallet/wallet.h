@@ -13,8 +13,8 @@
 #include "user/lib/rfs.h"
 
 #define SLOT_SERVE	16	/* our endpoint (init: serve:wallet) */
-#define SLOT_FS		17	/* the shell's directory "wallet" (WALLET_SETFS) */
-#define SLOT_ONIOND	18	/* oniond (init: client:oniond): our only way out */
+#define SLOT_FS		17	/* the shell's wallet/ (WALLET_SETFS) */
+#define SLOT_ONIOND	18	/* oniond (init: client:oniond): the way out */
 #define SLOT_FSBUF	19	/* the frame shared with ramfs */
 #define SLOT_NETBUF	20	/* the frame shared with oniond */
 #define SLOT_NETNOTE	21	/* our notification for oniond */
@@ -41,7 +41,7 @@ void sleep_ticks(uint64_t n);
 /* What the wallet trusts about the chain: /wallet/chain. */
 struct chain {
 	char name[65];
-	uint8_t id[L_HASH];		/* BLAKE3 of the name, as nonos-ledger genesis */
+	uint8_t id[L_HASH];		/* BLAKE3 of the name */
 	u128 fee;			/* paid with each transaction */
 	uint8_t keys[P_MAX_SIGS][L_KEY];	/* the replica keys */
 	uint32_t nkeys;
@@ -65,8 +65,9 @@ int split_addr(const char *addr, char host[P_MAX_ADDR + 1], uint16_t *port);
 int session_open(struct session *s);
 void session_close(struct session *s);
 /* One request and its answer on the open stream. */
-int session_call(struct session *s, const struct proto_msg *q, struct proto_msg *r);
-/* session_call, following redirects to the leader and waiting out "no leader". */
+int session_call(struct session *s, const struct proto_msg *q,
+    struct proto_msg *r);
+/* session_call, following redirects to the leader, waiting out "no leader". */
 int session_call_leader(struct session *s, const struct proto_msg *q,
     struct proto_msg *r);
 /*
