@@ -56,7 +56,8 @@ $(B)/modules/oniond: $(ONIOND_OBJ) $(B)/user/oniond-gen/config.o $(ONIOND_LIB_OB
 		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
 
 # --- The in-guest test's image -------------------------------------------------
-# tests/onion/test_guest.py builds $(B)/onion-test/nonos.img with a test
+# tests/onion/test_guest.py (and test_wallet.py) build
+# $(B)/onion-test/nonos.img with a test
 # network's AUTHORITIES, ONIOND_LOOPBACK and ONIOND_TIME: the image of
 # `make image` with this oniond in place of the default one, so the tests
 # that boot build/nonos.img are not disturbed.
