@@ -40,7 +40,7 @@
 #define LWIP_ETHERNET			1
 #define LWIP_IPV4			1
 #define LWIP_IPV6			0
-#define LWIP_ICMP			1
+#define LWIP_ICMP			0	/* no echo replies, no unreachables: nothing that answers a stranger */
 #define LWIP_RAW			0
 #define LWIP_UDP			1
 #define LWIP_TCP			1

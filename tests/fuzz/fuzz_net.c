@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for netd's packet input: arbitrary Ethernet frames
- * (ARP, IPv4, ICMP, UDP, DHCP, TCP) through the packet ring, our glue
- * (lib/net/eth.c) and lwIP, with the connection layer (lib/net/conn.c)
- * serving a listener and an outgoing connection as netd does.
+ * (ARP, IPv4, ICMP, which is dropped, UDP, DHCP, TCP) through the packet
+ * ring, our glue (lib/net/eth.c) and lwIP, with the connection layer
+ * (lib/net/conn.c) serving a listener and an outgoing connection as
+ * netd does.
  *
  * The input is a list of records: flags (1 byte), length (2, little
  * endian), frame. So that short runs get past the checks a real peer

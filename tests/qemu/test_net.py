@@ -209,6 +209,8 @@ class LossyRelay:
     def __init__(self, ports):
         self.guest_side, self.user_side, self.guest_peer, self.user_peer = ports
         self.dropped = self.reordered = self.moved = 0
+        self.guest_mac = self.user_mac = None
+        self.echo_replies = self.arp_replies = 0
         self.a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.a.bind(("127.0.0.1", self.guest_side))
         self.b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -229,6 +231,10 @@ class LossyRelay:
             except OSError:
                 return
             self.moved += 1
+            if src is self.a:
+                self.watch(frame)
+            elif len(frame) >= 12:
+                self.user_mac = frame[6:12]
             if self.rng.random() < 0.01:
                 self.dropped += 1
                 continue
@@ -241,10 +247,52 @@ class LossyRelay:
                 dst.sendto(held, ("127.0.0.1", to))
                 held = None
 
+    def watch(self, frame):
+        """Counts what the guest sends in answer to probe()."""
+        if len(frame) < 14:
+            return
+        self.guest_mac = frame[6:12]
+        kind = frame[12:14]
+        if kind == b"\x08\x06" and frame[20:22] == b"\x00\x02":
+            self.arp_replies += 1
+        elif kind == b"\x08\x00" and len(frame) >= 35 and frame[23] == 1 and \
+                frame[14 + (frame[14] & 15) * 4] == 0:
+            self.echo_replies += 1
+
+    def probe(self, guest_ip, count=5):
+        """Sends the guest count ICMP echo requests and ARP requests for its
+        address, as the gateway would, straight to its NIC (never lost)."""
+        ip = socket.inet_aton(guest_ip)
+        gw = socket.inet_aton("10.0.2.2")
+        self.echo_replies = self.arp_replies = 0
+        for seq in range(count):
+            arp = (self.guest_mac + self.user_mac + b"\x08\x06" +
+                   bytes.fromhex("0001080006040001") + self.user_mac + gw + bytes(6) + ip)
+            icmp = bytearray(b"\x08\x00\x00\x00\x12\x34" + bytes([0, seq]) + b"nonos ping")
+            icmp[2:4] = checksum(icmp).to_bytes(2, "big")
+            iph = bytearray(b"\x45\x00" + (20 + len(icmp)).to_bytes(2, "big") +
+                            b"\x00\x01\x00\x00\x40\x01\x00\x00" + gw + ip)
+            iph[10:12] = checksum(iph).to_bytes(2, "big")
+            echo = self.guest_mac + self.user_mac + b"\x08\x00" + bytes(iph) + bytes(icmp)
+            for frame in (arp, echo):
+                self.a.sendto(frame, ("127.0.0.1", self.guest_peer))
+            time.sleep(0.2)
+        time.sleep(2)
+
     def close(self):
         self.stop = True
         self.a.close()
         self.b.close()
+
+
+def checksum(data):
+    """The Internet checksum (RFC 1071)."""
+    if len(data) % 2:
+        data = bytes(data) + b"\x00"
+    total = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
 
 
 LEASE = r"netd: address 10\.0\.2\.\d+ .*\(DHCP lease\)"
@@ -269,7 +317,7 @@ def with_nic(r, device, lossy=False):
     g = harness.Guest(IMAGE, "net-" + device + ("-lossy" if lossy else ""),
                       cmdline="qemu-exit init=init initarg=1", extra=extra)
     try:
-        g.wait_for(LEASE, 120)
+        lease = g.wait_for(LEASE, 120)
         r.check(name + ": DHCP lease from QEMU", True)
         g.wait_for(r"tcptest: done", 900)
         for line in re.findall(r"tcptest: (PASS|FAIL) (.*)", g.out):
@@ -283,6 +331,12 @@ def with_nic(r, device, lossy=False):
                     relay.dropped > 10 and relay.reordered > 10,
                     "%d moved, %d dropped, %d reordered" % (relay.moved, relay.dropped,
                                                             relay.reordered))
+            guest_ip = re.search(r"10\.0\.2\.\d+", lease.group(0)).group(0)
+            relay.probe(guest_ip)
+            r.check(name + ": netd answers ARP for its address (the probes reach it)",
+                    relay.arp_replies >= 3, "%d ARP replies" % relay.arp_replies)
+            r.check(name + ": netd answers no ICMP echo (nothing answers a stranger)",
+                    relay.echo_replies == 0, "%d echo replies" % relay.echo_replies)
             return
         shell_ready(g)
         start = g.pos
