@@ -38,12 +38,44 @@ enum elf64_half {
 	ELF64_UPPER_HALF,	/* the kernel: at or above 0xffff800000000000 */
 };
 
+/*@ logic integer PAGE_SIZE = 4096;
+    logic integer seg_end(struct elf64_segment s) =
+        (s.vaddr + s.memsz + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+    predicate executable(integer f) = f % 2 == 1;
+    predicate writable(integer f) = f / 2 % 2 == 1;
+
+    // One accepted segment: its data inside the file, page aligned, not
+    // empty, no unknown flag, not both writable and executable, inside
+    // the requested half (with room to round its end up to a page).
+    predicate seg_ok(struct elf64_segment s, integer len, integer half) =
+        s.offset + s.filesz <= len && s.filesz <= s.memsz && 0 < s.memsz &&
+        s.vaddr % PAGE_SIZE == 0 && s.flags <= 7 &&
+        !(writable(s.flags) && executable(s.flags)) &&
+        (half == ELF64_LOWER_HALF ?
+            PAGE_SIZE <= s.vaddr && seg_end(s) <= 0x0000800000000000 :
+            0xffff800000000000 <= s.vaddr &&
+            s.vaddr + s.memsz <= 18446744073709551616 - PAGE_SIZE);
+
+    // No two segments share a page.
+    predicate segs_apart(struct elf64_image *img, integer n) =
+        \forall integer i, j; 0 <= i < j < n ==>
+            seg_end(img->seg[i]) <= img->seg[j].vaddr ||
+            seg_end(img->seg[j]) <= img->seg[i].vaddr;
+*/
+
 /*
  * Checks buf[0..len) as an x86-64 executable: header fields, program
  * header bounds, every PT_LOAD segment inside the file and inside the
  * requested half, page alignment, no overlap, no segment both writable
  * and executable, and an entry point inside an executable segment.
  * Fills img and returns NULL on success, or a one-line reason.
+ */
+/*
+ * Proved (docs/proofs.md) for the function that does the work, parse() in
+ * elf64.c, which elf64_parse calls with buf as bytes: if buf[0 .. len-1]
+ * is readable and apart from *img, it reads nothing else, and what it
+ * accepts has 1 to ELF64_MAX_SEGMENTS segments, each seg_ok, segs_apart,
+ * and its entry inside an executable one.
  */
 const char *elf64_parse(const void *buf, size_t len, enum elf64_half half,
     struct elf64_image *img);

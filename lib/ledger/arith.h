@@ -3,6 +3,7 @@
  * and mul, one mul_div with an explicit rounding direction over a 256-bit
  * intermediate, 256-bit products for comparisons, and integer square
  * roots. No floats anywhere: every replica computes the same bits.
+ * Done in arith64.c on 64-bit halves, where it is proved (docs/proofs.md).
  */
 #ifndef LIB_LEDGER_ARITH_H
 #define LIB_LEDGER_ARITH_H

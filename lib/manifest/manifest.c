@@ -50,7 +50,17 @@ word_is(const struct word *w, const char *lit)
 	return w->len == n && memcmp(w->s, lit, n) == 0;
 }
 
-/* A decimal number without a sign or leading zeros. */
+/*@ logic integer p10(integer k) = k <= 0 ? 1 : 10 * p10(k - 1);
+    lemma p10_19: p10(19) == 10000000000000000000;
+*/
+
+/* A decimal number without a sign or leading zeros. At most 19 digits,
+ * so the value never overflows. */
+/*@ requires \valid_read(w) && \valid_read(w->s + (0 .. w->len - 1));
+    requires \valid(out) && \separated(out, w);
+    assigns *out;
+    ensures \result == \null ==> 1 <= w->len <= MAX_DIGITS;
+*/
 static const char *
 parse_u64(const struct word *w, uint64_t *out)
 {
@@ -60,7 +70,16 @@ parse_u64(const struct word *w, uint64_t *out)
 		return "bad number";
 	if (w->s[0] == '0' && w->len > 1)
 		return "number with a leading zero";
+	/*@ loop invariant 0 <= i <= w->len;
+	    loop invariant 1 <= p10(i) && 1 <= p10(MAX_DIGITS - i);
+	    loop invariant p10(i) * p10(MAX_DIGITS - i) == p10(MAX_DIGITS);
+	    loop invariant v < p10(i);
+	    loop assigns i, v;
+	    loop variant w->len - i; */
 	for (size_t i = 0; i < w->len; i++) {
+		/*@ assert p10(i + 1) == 10 * p10(i) &&
+		        p10(MAX_DIGITS - i) == 10 * p10(MAX_DIGITS - i - 1); */
+		/*@ assert p10(i + 1) <= 10000000000000000000; */
 		if (w->s[i] < '0' || w->s[i] > '9')
 			return "bad number";
 		v = v * 10 + (uint64_t)(w->s[i] - '0');
@@ -70,9 +89,16 @@ parse_u64(const struct word *w, uint64_t *out)
 }
 
 /* lib/libc has no memchr: the first c in s[0..len), or NULL. */
+/*@ requires \valid_read(s + (0 .. len - 1));
+    assigns \nothing;
+    ensures \result == \null || (s <= \result < s + len && *\result == c);
+*/
 static const char *
 find(const char *s, size_t len, char c)
 {
+	/*@ loop invariant 0 <= i <= len;
+	    loop assigns i;
+	    loop variant len - i; */
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == c)
 			return s + i;
@@ -80,11 +106,19 @@ find(const char *s, size_t len, char c)
 	return NULL;
 }
 
+/*@ requires \valid_read(name + (0 .. len - 1));
+    assigns \nothing;
+    ensures \result == 1 ==> 1 <= len < MANIFEST_NAME_LEN;
+    ensures \result == 0 || \result == 1;
+*/
 int
 manifest_name_ok(const char *name, size_t len)
 {
 	if (len == 0 || len >= MANIFEST_NAME_LEN || name[0] == '.')
 		return 0;
+	/*@ loop invariant 0 <= i <= len;
+	    loop assigns i;
+	    loop variant len - i; */
 	for (size_t i = 0; i < len; i++) {
 		char c = name[i];
 
@@ -170,12 +204,25 @@ manifest_format_ceiling(const uint32_t ceiling[CAP_TYPE_COUNT], char *out,
  * spaces. Returns the word count, or -1 for an empty word (leading,
  * trailing or doubled space) or more than max words.
  */
+/*@ requires 0 <= max && \valid(w + (0 .. max - 1));
+    requires \valid_read(s + (0 .. len - 1));
+    requires len < 18446744073709551615;
+    assigns w[0 .. max - 1];
+    ensures -1 <= \result <= max;
+    ensures \forall integer k; 0 <= k < \result ==> 1 <= w[k].len &&
+        \exists integer o; w[k].s == s + o && 0 <= o && o + w[k].len <= len;
+*/
 static int
 split(const char *s, size_t len, struct word *w, int max)
 {
 	int n = 0;
 	size_t start = 0;
 
+	/*@ loop invariant 0 <= start <= i <= len + 1 && 0 <= n <= max;
+	    loop invariant \forall integer k; 0 <= k < n ==> 1 <= w[k].len &&
+	        \exists integer o; w[k].s == s + o && 0 <= o && o + w[k].len <= len;
+	    loop assigns i, n, start, w[0 .. max - 1];
+	    loop variant len + 1 - i; */
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && s[i] != ' ')
 			continue;
