@@ -17,6 +17,7 @@ import time
 OVMF = "/usr/share/ovmf/OVMF.fd"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+SHELL_PROMPT = r"\n\$ "	# the shell's prompt at the start of a line
 KVM_PROBE = os.path.join(ROOT, "build", ".kvm-probe")
 
 
@@ -176,6 +177,26 @@ class Guest:
         self.wait_for(r"nonos> ", timeout)
         text = self.out[start:self.pos - len("nonos> ")]
         return text.split("\n", 1)[1] if "\n" in text else ""
+
+    def shell(self, line, timeout=30):
+        """Types a line at the shell's prompt and returns what the command
+        printed: from after the echo of the line (other services' lines may
+        come between the prompt and the echo) to the next prompt, so an
+        earlier prompt still unread cannot be taken for this command's."""
+        self.send(line)
+        self.wait_for(r"(?:(?<=\n)|(?<=\$ ))" + re.escape(line) + r"(?=\r?\n)", timeout)
+        start = self.pos
+        self.wait_for(SHELL_PROMPT, timeout)
+        return self.out[start:self.pos - 2].lstrip("\r\n")
+
+    def shell_ready(self):
+        """Waits for the shell and for everything it printed before: a
+        line only it would print marks the point."""
+        if "NONOS shell" not in self.out:
+            self.wait_for(r"NONOS shell", 60)
+        self.send("echo shell-ready")
+        self.wait_for(r"\nshell-ready(?=\r?\n)", 30)
+        self.wait_for(SHELL_PROMPT, 30)
 
     def monitor(self, line, timeout=10):
         """Runs a QEMU monitor command (Guest(monitor=True)); returns its output."""

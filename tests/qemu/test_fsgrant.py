@@ -19,7 +19,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 IMAGE = os.environ.get("NONOS_IMAGE", os.path.join(harness.ROOT, "build", "nonos.img"))
-PROMPT = r"\n\$ "
 FILE_LEN = 40 * 1024
 
 
@@ -27,15 +26,6 @@ def text():
     """fstest's file: lines "fstest line NNNNN\\n", cut at FILE_LEN."""
     lines = b"".join(b"fstest line %05d\n" % i for i in range(FILE_LEN // 18 + 1))
     return lines[:FILE_LEN]
-
-
-def shell(g, line, timeout=60):
-    """The output of line: from after its echo to the next prompt."""
-    g.send(line)
-    g.wait_for(r"(?:(?<=\n)|(?<=\$ ))" + re.escape(line) + r"(?=\r?\n)", timeout)
-    start = g.pos
-    g.wait_for(PROMPT, timeout)
-    return g.out[start:g.pos - 2].lstrip("\r\n")
 
 
 def main():
@@ -46,14 +36,14 @@ def main():
         if "NONOS shell" not in g.out:
             g.wait_for(r"NONOS shell", 60)
         data = text()
-        out = shell(g, "cat /fstest/big | wc")
+        out = g.shell("cat /fstest/big | wc")
         want = "%d %d %d" % (data.count(b"\n"), len(data.split()), len(data))
         r.check("the shell counts fstest's file right (%s)" % want,
                 re.sub(r"\s+", " ", out.strip()) == want, out)
-        out = shell(g, "cat /fstest/big | grep 01234")
+        out = g.shell("cat /fstest/big | grep 01234")
         r.check("the shell reads a line from the file's middle",
                 out.strip() == "fstest line 01234", out)
-        shell(g, "write /fstest/go now")
+        g.shell("write /fstest/go now")
         m = g.wait_for(r"fstest: (\d+) passed, (\d+) failed", 120)
         for name, res in re.findall(r"fstest: (.*) \.\.\. (ok|FAIL)", g.out):
             r.check("fstest: " + name, res == "ok")

@@ -30,7 +30,6 @@ import harness  # noqa: E402
 
 IMAGE = os.environ.get("NONOS_IMAGE", os.path.join(harness.ROOT, "build", "nonos.img"))
 MODULES = os.path.join(harness.ROOT, "build", "modules")
-PROMPT = r"\n\$ "
 MAC = r"netd: MAC ([0-9a-f]{2}(?::[0-9a-f]{2}){5}) \(random"
 PORT_ECHO, PORT_SINK, PORT_SOURCE = 17007, 17009, 17019
 BULK = 64 << 20
@@ -53,30 +52,6 @@ def expected_hash():
     return h.hexdigest()
 
 
-def shell_run(g, line, timeout=30):
-    """Types a line and returns what the command printed: from after the
-    echo of the line (other services' lines may come between the prompt
-    and the echo) to the next prompt, so an earlier prompt still unread
-    cannot be taken for this command's."""
-    g.proc.stdin.write(line.encode() + b"\r")
-    g.proc.stdin.flush()
-    g.wait_for(r"(?:(?<=\n)|(?<=\$ ))" + re.escape(line) + r"(?=\r?\n)", timeout)
-    start = g.pos
-    g.wait_for(PROMPT, timeout)
-    return g.out[start:g.pos - 2].lstrip("\r\n")
-
-
-def shell_ready(g):
-    """Waits for the shell and for everything it printed before: a
-    line only it would print marks the point."""
-    if "NONOS shell" not in g.out:
-        g.wait_for(r"NONOS shell", 60)
-    g.proc.stdin.write(b"echo shell-ready\r")
-    g.proc.stdin.flush()
-    g.wait_for(r"\nshell-ready(?=\r?\n)", 30)
-    g.wait_for(PROMPT, 30)
-
-
 def locally_administered(mac):
     first = int(mac.split(":")[0], 16)
     return first & 3 == 2
@@ -94,20 +69,20 @@ def no_nic(r):
                 break
             if "netd: serving" not in g.out:
                 g.wait_for(r"netd: serving", 30)
-            shell_ready(g)
+            g.shell_ready()
             r.check("netd starts without a NIC driver and says so",
                     "netd: no NIC driver" in g.out)
-            out = shell_run(g, "net")
+            out = g.shell("net")
             r.check("net shows the MAC netd printed", m.group(1) in out, out)
             r.check("net says there is no NIC driver", "no NIC driver" in out, out)
             r.check("net shows no address", "address: none" in out, out)
             r.check("net shows the counters", re.search(r"rx:\s+0 frames", out) is not None
                     and "tcp:" in out, out)
-            out = shell_run(g, "caps")
+            out = g.shell("caps")
             r.check("the shell's netd capability is write-only with the status badge",
                     re.search(r"\n23\s+endpoint\s+-w---\s+655\d\d\n", out) is not None, out)
             start = g.pos
-            shell_run(g, "kill netd")
+            g.shell("kill netd")
             killed_line(g, start)
             m2 = g.wait_for(MAC, 30)
             r.check("init restarts netd after kill (both its threads end)", True)
@@ -115,8 +90,8 @@ def no_nic(r):
                     "netd: the serving thread ended" not in g.out)
             r.check("a restarted netd has a new MAC", m2.group(1) != m.group(1), m2.group(1))
             g.wait_for(r"netd: serving", 30)
-            shell_ready(g)
-            out = shell_run(g, "net")
+            g.shell_ready()
+            out = g.shell("net")
             r.check("net works against the restarted netd", m2.group(1) in out, out)
         finally:
             g.kill()
@@ -338,14 +313,14 @@ def with_nic(r, device, lossy=False):
             r.check(name + ": netd answers no ICMP echo (nothing answers a stranger)",
                     relay.echo_replies == 0, "%d echo replies" % relay.echo_replies)
             return
-        shell_ready(g)
+        g.shell_ready()
         start = g.pos
-        shell_run(g, "kill netd")
+        g.shell("kill netd")
         killed_line(g, start)
         g.wait_for(LEASE, 120)
         r.check(name + ": netd killed, restarted by init, a new lease", True)
-        shell_ready(g)
-        out = shell_run(g, "net")
+        g.shell_ready()
+        out = g.shell("net")
         r.check(name + ": net shows the link up and the address",
                 "link:    up" in out and "address: 10.0.2." in out, out)
     finally:
@@ -357,7 +332,7 @@ def with_nic(r, device, lossy=False):
 
 def killed_line(g, start):
     """init's line for netd killed on request, after start in the output:
-    it may come before the shell's prompt (which shell_run waited past)."""
+    it may come before the shell's prompt (which Guest.shell waited past)."""
     pat = r"init: netd \(pid \d+\) ended \(killed on request\)"
     if not re.search(pat, g.out[start:]):
         g.wait_for(pat, 30)
@@ -392,8 +367,8 @@ def garbage(r):
             if i % 10 == 0:
                 time.sleep(0.01)	# paced: a full queue would only drop them
         time.sleep(2)
-        shell_ready(g)
-        out = shell_run(g, "net")
+        g.shell_ready()
+        out = g.shell("net")
         m = re.search(r"rx:\s+(\d+) frames", out)
         r.check("garbage: netd still answers after %d malformed frames" % sent,
                 m is not None and int(m.group(1)) > 500, out)

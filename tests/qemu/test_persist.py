@@ -175,6 +175,16 @@ def settle(g):
             g.wait_for(line, 60)
 
 
+def restore_offered(g, sh, passphrase):
+    """Answers the offer at boot with passphrase: generation 1 restored,
+    the shell settled and at its prompt."""
+    g.wait_for("Passphrase to restore it", 180)
+    g.send(passphrase)
+    g.wait_for(r"restore: generation 1 restored", 300)
+    settle(g)
+    sh.run("")
+
+
 def run(r, g, body):
     try:
         body()
@@ -376,11 +386,7 @@ def power_cut(r, tmp):
     g, sh = boot(img, "persist-cut", snapshot=True, drive=drive)
 
     def body():
-        g.wait_for("Passphrase to restore it", 180)
-        g.send(P1)
-        g.wait_for(r"restore: generation 1 restored", 300)
-        settle(g)
-        sh.run("")
+        restore_offered(g, sh, P1)
         out = sh.persist(P2)
         r.check("cut: persist generation 2 under blklogwrites", "saved generation 2" in out, out)
         sh.run("write x 1")
@@ -619,11 +625,7 @@ def keys(r, tmp):
     g, sh = boot(img, "persist-keys")
 
     def body():
-        g.wait_for("Passphrase to restore it", 180)
-        g.send(P1)
-        g.wait_for(r"restore: generation 1 restored", 300)
-        settle(g)
-        sh.run("")
+        restore_offered(g, sh, P1)
         out = sh.run("persist -n", 60)
         r.check("keys: persist -n without a recipient is refused",
                 "needs a recipient" in out, out)
