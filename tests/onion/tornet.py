@@ -180,27 +180,54 @@ def start(d, base, client=False, timeout=90):
             f.write(conf + auth_text)
         spawn(d, ["tor", "-f", os.path.join(n, "torrc")],
               os.path.join(n, "stdout.log"))
-    if client:
-        n = os.path.join(d, "client")
-        os.makedirs(n, mode=0o700)
-        conf = COMMON.format(dd=n, base=d)
-        conf += ("SocksPort 127.0.0.1:%d\nControlPort 127.0.0.1:%d\n"
-                 "ClientOnly 1\n" % (p["socks"], p["control"]))
-        with open(os.path.join(n, "torrc"), "w") as f:
-            f.write(conf + auth_text)
-        spawn(d, ["tor", "-f", os.path.join(n, "torrc")],
-              os.path.join(n, "stdout.log"))
     with open(os.path.join(d, "ports"), "w") as f:
         f.write(" ".join("%s=%d" % kv for kv in sorted(p.items())) + "\n")
     deadline = time.monotonic() + timeout
+    ready = 0
     while time.monotonic() < deadline:
-        if all(consensus_ready(p["dir"] + i, AUTHS + RELAYS)
-               for i in range(AUTHS + RELAYS)):
-            if not client or bootstrapped(d):
-                return p
+        ready = sum(1 for i in range(AUTHS + RELAYS)
+                    if consensus_ready(p["dir"] + i, AUTHS + RELAYS))
+        if ready == AUTHS + RELAYS:
+            break
         time.sleep(1)
-    raise RuntimeError("private tor network not usable within %d s; see %s"
-                       % (timeout, d))
+    else:
+        raise RuntimeError("private tor network not usable within %d s: %d of "
+                           "%d relays serve a full consensus; see %s"
+                           % (timeout, ready, AUTHS + RELAYS, d))
+    if client:
+        start_client(d, p, auth_text, timeout)
+    return p
+
+
+def start_client(d, p, auth_text, timeout):
+    """Starts the stock client once the network has a consensus, so that
+    it never backs off from directories that had nothing to give yet, and
+    gives it its own time budget. A failure names the step that stalled:
+    CI once ran out of its 90 s without saying which one."""
+    n = os.path.join(d, "client")
+    os.makedirs(n, mode=0o700)
+    conf = COMMON.format(dd=n, base=d)
+    conf += ("SocksPort 127.0.0.1:%d\nControlPort 127.0.0.1:%d\n"
+             "ClientOnly 1\n" % (p["socks"], p["control"]))
+    with open(os.path.join(n, "torrc"), "w") as f:
+        f.write(conf + auth_text)
+    spawn(d, ["tor", "-f", os.path.join(n, "torrc")],
+          os.path.join(n, "stdout.log"))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if bootstrapped(d):
+            return
+        time.sleep(1)
+    raise RuntimeError("the stock tor client did not bootstrap within %d s; "
+                       "its last words: %s" % (timeout, last_notice(n)))
+
+
+def last_notice(n):
+    try:
+        with open(os.path.join(n, "notice.log")) as f:
+            return " | ".join(f.read().splitlines()[-3:])
+    except OSError:
+        return "(no log)"
 
 
 def bootstrapped(d):
