@@ -21,7 +21,7 @@ REPRO := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 # C library functions a freestanding target lacks; the host has its own.
 # The kernel links only the library folders it uses, listed here.
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
-KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap manifest term rtc date
+KERNEL_LIB_DIRS := libc fmt frame heap elf acpi font bootinfo cap manifest term rtc date tpm
 # lib/manifest/verify.c is the loader's checks (lib/sign, SHA-256): not the kernel's.
 LIB_FREESTANDING_SRC := $(filter-out lib/manifest/verify.c,\
 	$(filter $(KERNEL_LIB_DIRS:%=lib/%/%),$(LIB_SRC))) lib/crypto/blake3.c \

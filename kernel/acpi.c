@@ -2,7 +2,8 @@
  * Finds the MADT through the firmware's RSDP and XSDT (or RSDT) and
  * records the processors and I/O APICs it lists; finds the FADT and the
  * DSDT's \_S5 values, which power-off needs; reads the MCFG (PCI Express
- * configuration windows) and the DMAR (VT-d units) when present.
+ * configuration windows), the DMAR (VT-d units) and the TPM2 table (a
+ * TPM 2.0's interface) when present.
  */
 #include "kernel/acpi.h"
 #include "kernel/kernel.h"
@@ -12,6 +13,7 @@ struct acpi_s5 acpi_s5;
 uint8_t acpi_century;
 struct acpi_mcfg_info acpi_mcfg;
 struct acpi_dmar_info acpi_dmar;
+struct acpi_tpm2_info acpi_tpm2;
 
 /* Returns the table at physical address pa after checking it, or NULL. */
 static const void *
@@ -80,7 +82,10 @@ find_s5(const struct acpi_rsdp_info *r)
 	acpi_s5.usable = 1;
 }
 
-/* The MCFG and DMAR: PCI Express and VT-d. Either may be missing (then count 0). */
+/*
+ * The MCFG, DMAR and TPM2: PCI Express, VT-d and a TPM. Any may be
+ * missing (then count 0, or start_method 0 for the TPM).
+ */
 static void
 find_devices(const struct acpi_rsdp_info *r)
 {
@@ -97,6 +102,11 @@ find_devices(const struct acpi_rsdp_info *r)
 	    (err = acpi_parse_dmar(t, acpi_table_length(t), &acpi_dmar)) != NULL) {
 		printk("acpi: DMAR refused: %s\n", err);
 		acpi_dmar.drhd_count = 0;
+	}
+	if ((t = find_table(r, "TPM2")) != NULL &&
+	    (err = acpi_parse_tpm2(t, acpi_table_length(t), &acpi_tpm2)) != NULL) {
+		printk("acpi: TPM2 refused: %s\n", err);
+		acpi_tpm2 = (struct acpi_tpm2_info){ 0 };
 	}
 }
 

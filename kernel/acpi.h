@@ -26,4 +26,7 @@ extern uint8_t acpi_century;
 extern struct acpi_mcfg_info acpi_mcfg;
 extern struct acpi_dmar_info acpi_dmar;
 
+/* The TPM2 table; start_method 0 when there is none or it was refused. */
+extern struct acpi_tpm2_info acpi_tpm2;
+
 #endif

@@ -367,3 +367,34 @@ acpi_parse_dmar(const void *buf, size_t len, struct acpi_dmar_info *out)
 		return "DMAR lists no remapping unit";
 	return NULL;
 }
+
+/* TPM2: header, platform class, reserved, control area, start method, then parameters. */
+#define TPM2_MIN_LEN	52
+
+const char *
+acpi_parse_tpm2(const void *buf, size_t len, struct acpi_tpm2_info *out)
+{
+	const uint8_t *p = buf;
+	const char *err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = acpi_check_table(buf, len, "TPM2")) != NULL)
+		return err;
+	if (acpi_table_length(p) < TPM2_MIN_LEN)
+		return "TPM2 table too short";
+	out->control = rd64(p + 40);
+	out->start_method = rd32(p + 48);
+	switch (out->start_method) {
+	case ACPI_TPM2_START_TIS:
+		return NULL;
+	case ACPI_TPM2_START_ACPI:
+	case ACPI_TPM2_START_CRB:
+	case ACPI_TPM2_START_CRB_ACPI:
+		if (out->control == 0 || (out->control & 3) != 0 ||
+		    out->control >= (1ULL << 52))
+			return "TPM2 control area address unusable";
+		return NULL;
+	default:
+		return "TPM2 start method unknown";
+	}
+}

@@ -2,8 +2,8 @@
  * ACPI table parsing: the root pointer, the XSDT/RSDT list, the MADT
  * (CPUs and I/O APICs), the FADT (power-management ports) and, in the
  * DSDT's AML, the \_S5 sleep values that power the machine off; the MCFG
- * (where PCI Express configuration space is) and the DMAR (the VT-d
- * remapping units). Tables come from firmware and are checked — lengths,
+ * (where PCI Express configuration space is), the DMAR (the VT-d
+ * remapping units) and the TPM2 table (where a TPM 2.0's registers are). Tables come from firmware and are checked — lengths,
  * checksums, entry sizes — before any field is used.
  */
 #ifndef LIB_ACPI_ACPI_H
@@ -128,5 +128,24 @@ struct acpi_dmar_info {
 };
 
 const char *acpi_parse_dmar(const void *buf, size_t len, struct acpi_dmar_info *out);
+
+/*
+ * The TPM2 table (TCG ACPI Specification, 8.3): how the TPM 2.0 is
+ * started and, for the Command Response Buffer interface, the physical
+ * address of its control area. Accepted only with a start method we
+ * know; the CRB method (7) also needs a 4-byte aligned control area
+ * below 2^52.
+ */
+#define ACPI_TPM2_START_ACPI	2	/* CRB started through an ACPI method */
+#define ACPI_TPM2_START_TIS	6	/* the FIFO (TIS) interface, no control area */
+#define ACPI_TPM2_START_CRB	7	/* CRB, started by writing its start register */
+#define ACPI_TPM2_START_CRB_ACPI 8	/* CRB and an ACPI method */
+
+struct acpi_tpm2_info {
+	uint32_t start_method;
+	uint64_t control;	/* the CRB control area, physical; 0 for TIS */
+};
+
+const char *acpi_parse_tpm2(const void *buf, size_t len, struct acpi_tpm2_info *out);
 
 #endif

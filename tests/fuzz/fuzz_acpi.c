@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the ACPI parsers (RSDP, table header, MADT, FADT,
- * the \_S5 search in AML, MCFG, DMAR): no
+ * the \_S5 search in AML, MCFG, DMAR, TPM2): no
  * input may read outside the buffer (ASan) or loop forever, and accepted
  * MADTs, MCFGs and DMARs stay within their fixed limits.
  */
@@ -19,6 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct acpi_fadt_info f;
 	struct acpi_mcfg_info mc;
 	struct acpi_dmar_info dm;
+	struct acpi_tpm2_info tp;
 	uint8_t a, b;
 
 	acpi_parse_rsdp(data, size, &r);
@@ -51,6 +52,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 	}
+	if (acpi_parse_tpm2(data, size, &tp) == NULL &&
+	    tp.start_method != ACPI_TPM2_START_TIS &&
+	    (tp.control == 0 || (tp.control & 3) != 0))
+		abort();
 	if (acpi_check_table(data, size, "XSDT") == NULL) {
 		size_t n = acpi_list_count(data, 8);
 

@@ -10,7 +10,7 @@ onion tests' directory documents, packet-ring operation scripts, Ethernet
 frames of each protocol netd parses, ledger transactions, blocks and a
 genesis made by nonos-ledger, a frame of each ledger client message,
 amounts at the edges of 128 bits,
-ACPI tables laid out as firmware does, UEFI times,
+ACPI tables laid out as firmware does, UEFI times, TPM responses,
 terminal and line-editor input, NVMe Identify data, PRP requests and
 completion-queue scripts, virtqueue scripts and QEMU's virtio-net
 configuration space. The results are committed (a few KiB each); run
@@ -91,6 +91,9 @@ def acpi():
     dmar += struct.pack("<BBHBBBB", 1, 8, 0, 0, 0, 3, 0)
     dmar += struct.pack("<HHHHQQ", 1, 24, 0, 0, 0x7e000000, 0x7e0fffff)
     write("fuzz_acpi", "dmar", acpi_table(b"DMAR", 1, dmar))
+    # TPM2 as QEMU's tpm-crb gives: CRB control area at 0xfed40040, start method 7.
+    write("fuzz_acpi", "tpm2", acpi_table(b"TPM2", 4, struct.pack("<HHQI12s", 0, 0,
+                                                                 0xfed40040, 7, bytes(12))))
 
 
 def blake3():
@@ -509,6 +512,19 @@ def efitime():
     write("fuzz_efitime", "zoned", t(2024, 2, 29, 23, 59, 59, -300) + pick)
 
 
+def tpm():
+    # Responses as swtpm sends them, each after the byte that picks the parser.
+    none = bytes.fromhex("80020000001300000000" "00000000" "0000010000")
+    read = bytes.fromhex("80020000001d00000000" "0000000a" "0008" "0000000000000007"
+                         "0000010000")
+    pub = bytes.fromhex("80010000003e00000000" "000e" "01004e4e" "000b" "22020012" "0000"
+                        "0008" "0022" "000b") + bytes(range(32))
+    write("fuzz_tpm", "error", b"\x00" + bytes.fromhex("80010000000a00000922"))
+    write("fuzz_tpm", "increment", b"\x01" + none)
+    write("fuzz_tpm", "read", b"\x02" + read)
+    write("fuzz_tpm", "public", b"\x03" + pub)
+
+
 def crc32(b):
     import zlib
     return zlib.crc32(b) & 0xffffffff
@@ -665,6 +681,7 @@ def main():
         psf()
         ramfs()
         rtc()
+        tpm()
         store()
         term()
         vault_archive()

@@ -17,12 +17,26 @@ value and `halt` ends QEMU. The boots:
   4. with a fresh copy of the store again: 0 (the value lives in the
      store, nowhere else).
 
+Then the same machine with a TPM 2.0 (Debian's swtpm behind QEMU's
+tpm-crb, its state kept across boots as a real TPM keeps it):
+
+  5. a fresh store and a new TPM: the kernel defines its NV counter,
+     whose first increment makes it 1; advance to 5 (both stores);
+  6. it reads 5 from both; advance to 9;
+  7. a fresh copy of the variable store (the firmware's variables reset,
+     as an attacker or a firmware update can): the TPM still says 9, the
+     kernel says the variable is behind, and the counter is 9;
+  8. an ordinary NV index planted at our handle (tpm2-tools, between
+     boots): the kernel refuses it by name and keeps the variable's 9.
+
 Also the loader's and kernel's boot lines about the counter.
 """
 import os
 import re
 import shutil
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -35,20 +49,94 @@ OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 
-def boot(results, label, vars_file, arg, expect_boot, expect_after):
-    """One cold boot of countertest initarg=arg over vars_file."""
+class Swtpm:
+    """swtpm serving one boot's QEMU over a Unix socket; the TPM's state
+    lives in state_dir, which outlives the process, as a chip's NV does."""
+
+    def __init__(self, state_dir):
+        self.sock = os.path.join(state_dir, "sock")
+        if os.path.exists(self.sock):
+            os.remove(self.sock)
+        self.proc = subprocess.Popen(
+            ["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state_dir,
+             "--ctrl", "type=unixio,path=" + self.sock, "--terminate"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if os.path.exists(self.sock):
+                break
+            time.sleep(0.05)
+
+    def qemu_args(self):
+        return ["-chardev", "socket,id=chrtpm,path=" + self.sock,
+                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+                "-device", "tpm-crb,tpmdev=tpm0"]
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def plant_ordinary_index(state_dir):
+    """As someone with the owner's (empty) password could between two
+    boots: replace our counter by an ordinary 8-byte index at its handle,
+    with tpm2-tools over swtpm's TCP socket. True if it worked."""
+    port = 26000 + os.getpid() % 2000
+    p = subprocess.Popen(
+        ["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state_dir,
+         "--server", "type=tcp,port=%d,bindaddr=127.0.0.1" % port,
+         "--ctrl", "type=tcp,port=%d,bindaddr=127.0.0.1" % (port + 1),
+         "--flags", "not-need-init,startup-clear"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(os.environ, TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=%d" % port)
+    ok = True
+    try:
+        time.sleep(0.5)
+        for cmd in (["tpm2_nvundefine", "-C", "o", "0x01004e4e"],
+                    ["tpm2_nvdefine", "-C", "o", "-a", "ownerread|ownerwrite", "-s", "8",
+                     "0x01004e4e"]):
+            ok = ok and subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL).returncode == 0
+    finally:
+        p.terminate()
+        p.wait()
+    return ok
+
+
+def boot(results, label, vars_file, arg, expect_boot, expect_after, absent=None,
+         tpm=None, tpm_line=None):
+    """One cold boot of countertest initarg=arg over vars_file. absent: the
+    UEFI variable is expected absent (default: when expect_boot is 0).
+    tpm: a TPM state directory to boot with; tpm_line: the kernel's line
+    about it that must appear (a regex)."""
     flash = ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
              "-drive", "if=pflash,format=raw,unit=1,file=" + vars_file]
+    chip = Swtpm(tpm) if tpm else None
+    if chip:
+        flash += chip.qemu_args()
+    if absent is None:
+        absent = expect_boot == 0
     g = harness.Guest(IMAGE, "counter-" + label,
                       cmdline="qemu-exit monitor init=countertest initarg=%d" % arg,
                       extra=flash)
     try:
         m = g.wait_for(r"counter: vault rollback counter (\d+) \(UEFI variable "
-                       r"NonosVaultCounter( absent: never advanced on this machine)?\)\n",
-                       120)
+                       r"NonosVaultCounter( absent: never advanced on this machine)?"
+                       r"(; TPM NV counter)?\)\n", 120)
         results.check(label + ": the kernel found %d at boot" % expect_boot,
                       int(m.group(1)) == expect_boot
-                      and (m.group(2) is not None) == (expect_boot == 0), m.group(0))
+                      and (m.group(2) is not None) == absent, m.group(0))
+        results.check(label + ": the TPM counter is %s" % ("used" if tpm_line and
+                      "TPM NV counter" in tpm_line else "not used"),
+                      (m.group(3) is not None) == bool(tpm_line and "TPM NV counter"
+                                                       in tpm_line), m.group(0))
+        if tpm_line:
+            m = g.wait_for(tpm_line, 30, fail=False)
+            results.check(label + ": the kernel says: " + tpm_line, m is not None,
+                          g.out[-600:])
         m = g.wait_for(r"countertest: counter at boot (\d+) \((\w+)\)", 60)
         results.check(label + ": countertest reads %d" % expect_boot,
                       m.group(1) == str(expect_boot) and m.group(2) == "E_OK", m.group(0))
@@ -72,6 +160,8 @@ def boot(results, label, vars_file, arg, expect_boot, expect_after):
         results.check(label + ": boots and runs countertest", False, str(e))
     finally:
         g.kill()
+        if chip:
+            chip.stop()
 
 
 def main():
@@ -90,6 +180,23 @@ def main():
     fresh = os.path.join(WORK, "fresh-vars.fd")
     shutil.copy(OVMF_VARS, fresh)
     boot(results, "another store", fresh, 0, 0, 0)
+    tpm = os.path.join(WORK, "tpm")
+    os.makedirs(tpm)
+    tvars = os.path.join(WORK, "tpm-vars.fd")
+    shutil.copy(OVMF_VARS, tvars)
+    boot(results, "tpm first boot", tvars, 5, 1, 5, absent=True, tpm=tpm,
+         tpm_line=r"counter: TPM NV counter 0x1004e4e at 1\n")
+    boot(results, "tpm second boot", tvars, 9, 5, 9, tpm=tpm,
+         tpm_line=r"counter: TPM NV counter 0x1004e4e at 5\n")
+    reset = os.path.join(WORK, "tpm-reset-vars.fd")
+    shutil.copy(OVMF_VARS, reset)
+    boot(results, "tpm, variables reset", reset, 0, 9, 9, absent=True, tpm=tpm,
+         tpm_line=r"counter: TPM NV counter 0x1004e4e at 9\n(.|\n)*"
+                  r"counter: the UEFI variable \(0\) is behind the TPM counter")
+    results.check("an ordinary index planted at our handle", plant_ordinary_index(tpm))
+    boot(results, "tpm, planted index", tvars, 0, 9, 9, tpm=tpm,
+         tpm_line=r"counter: TPM present but its counter is unused: "
+                  r"the TPM index is not a counter\n")
     if results.failed == 0:
         shutil.rmtree(WORK, ignore_errors=True)
     return results.summary()

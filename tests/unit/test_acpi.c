@@ -408,6 +408,52 @@ test_dmar(void **state)
 	assert_non_null(acpi_parse_dmar(t, n, &d));
 }
 
+/* A TPM2 table as QEMU's tpm-crb gives: CRB started by its register, control area at 0xfed40040. */
+static size_t
+build_tpm2(uint8_t *t, uint64_t control, uint32_t method, size_t n)
+{
+	memset(t, 0, 128);
+	memcpy(t, "TPM2", 4);
+	put64(t + 40, control);
+	put32(t + 48, method);
+	put32(t + 4, (uint32_t)n);
+	fix_checksum(t, n, 9);
+	return n;
+}
+
+static void
+test_tpm2(void **state)
+{
+	uint8_t t[128];
+	struct acpi_tpm2_info m;
+	size_t n = build_tpm2(t, 0xfed40040, ACPI_TPM2_START_CRB, 76);
+
+	assert_null(acpi_parse_tpm2(t, n, &m));
+	assert_int_equal(m.start_method, ACPI_TPM2_START_CRB);
+	assert_int_equal(m.control, 0xfed40040);
+	/* The shortest table, and tpm-tis's (no control area). */
+	assert_null(acpi_parse_tpm2(t, build_tpm2(t, 0xfed40040, 7, 52), &m));
+	assert_null(acpi_parse_tpm2(t, build_tpm2(t, 0, ACPI_TPM2_START_TIS, 76), &m));
+	assert_int_equal(m.start_method, ACPI_TPM2_START_TIS);
+	/* Refused: too short, unknown method, no or misaligned or huge control area. */
+	assert_string_equal(acpi_parse_tpm2(t, build_tpm2(t, 0xfed40040, 7, 51), &m),
+	    "TPM2 table too short");
+	assert_string_equal(acpi_parse_tpm2(t, build_tpm2(t, 0xfed40040, 9, 76), &m),
+	    "TPM2 start method unknown");
+	assert_non_null(acpi_parse_tpm2(t, build_tpm2(t, 0, 7, 76), &m));
+	assert_non_null(acpi_parse_tpm2(t, build_tpm2(t, 0xfed40042, 7, 76), &m));
+	assert_non_null(acpi_parse_tpm2(t, build_tpm2(t, 1ULL << 52, 7, 76), &m));
+	/* A length beyond the buffer, a bad checksum, another signature. */
+	n = build_tpm2(t, 0xfed40040, 7, 76);
+	assert_non_null(acpi_parse_tpm2(t, 60, &m));
+	t[60] ^= 1;
+	assert_string_equal(acpi_parse_tpm2(t, n, &m), "table checksum mismatch");
+	n = build_tpm2(t, 0xfed40040, 7, 76);
+	memcpy(t, "TPM1", 4);
+	fix_checksum(t, n, 9);
+	assert_non_null(acpi_parse_tpm2(t, n, &m));
+}
+
 int
 main(void)
 {
@@ -420,6 +466,7 @@ main(void)
 		cmocka_unit_test(test_s5),
 		cmocka_unit_test(test_mcfg),
 		cmocka_unit_test(test_dmar),
+		cmocka_unit_test(test_tpm2),
 	};
 	return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);
 }
