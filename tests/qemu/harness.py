@@ -263,6 +263,37 @@ class Guest:
         self.log.close()
 
 
+class Swtpm:
+    """swtpm serving one boot's QEMU over a Unix socket; the TPM's state
+    lives in state_dir, which outlives the process, as a chip's NV does."""
+
+    def __init__(self, state_dir):
+        self.sock = os.path.join(state_dir, "sock")
+        if os.path.exists(self.sock):
+            os.remove(self.sock)
+        self.proc = subprocess.Popen(
+            ["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state_dir,
+             "--ctrl", "type=unixio,path=" + self.sock, "--terminate"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if os.path.exists(self.sock):
+                break
+            time.sleep(0.05)
+
+    def qemu_args(self):
+        return ["-chardev", "socket,id=chrtpm,path=" + self.sock,
+                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+                "-device", "tpm-crb,tpmdev=tpm0"]
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 class Results:
     """Counts checks and prints one line per check."""
 

@@ -49,37 +49,6 @@ OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 
-class Swtpm:
-    """swtpm serving one boot's QEMU over a Unix socket; the TPM's state
-    lives in state_dir, which outlives the process, as a chip's NV does."""
-
-    def __init__(self, state_dir):
-        self.sock = os.path.join(state_dir, "sock")
-        if os.path.exists(self.sock):
-            os.remove(self.sock)
-        self.proc = subprocess.Popen(
-            ["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state_dir,
-             "--ctrl", "type=unixio,path=" + self.sock, "--terminate"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if os.path.exists(self.sock):
-                break
-            time.sleep(0.05)
-
-    def qemu_args(self):
-        return ["-chardev", "socket,id=chrtpm,path=" + self.sock,
-                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
-                "-device", "tpm-crb,tpmdev=tpm0"]
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
 def plant_ordinary_index(state_dir):
     """As someone with the owner's (empty) password could between two
     boots: replace our counter by an ordinary 8-byte index at its handle,
@@ -114,7 +83,7 @@ def boot(results, label, vars_file, arg, expect_boot, expect_after, absent=None,
     about it that must appear (a regex)."""
     flash = ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
              "-drive", "if=pflash,format=raw,unit=1,file=" + vars_file]
-    chip = Swtpm(tpm) if tpm else None
+    chip = harness.Swtpm(tpm) if tpm else None
     if chip:
         flash += chip.qemu_args()
     if absent is None:

@@ -28,6 +28,13 @@ host then reads with `nonos-vault ... --image`:
    vault that fails once makes the boot-time offer say so; failed writes
    into the slots make `persist` fail with a clear message and leave the
    old vault the newest and whole.
+6. rollback: an older copy of the disk put back is called a rollback
+   (the counter in a UEFI variable); "no" changes nothing, "yes" restores.
+7. the round trip with the boot disk on NVMe.
+8. recipients and signatures made in the guest, opened on the host.
+9. rollback again with a TPM 2.0 (swtpm behind tpm-crb), and the UEFI
+   variables reset before the old copy is put back: the TPM's NV counter
+   alone still tells.
 
 Guest 1 shuts down; the later ones are killed once their last save has
 returned (its flushes done), which is also a power cut after a commit.
@@ -482,56 +489,82 @@ OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 
-def rollback(r, tmp):
+def rollback(r, tmp, tpm=False):
     """Phase 6: the rollback counter (a UEFI variable in a VARS copy that
     every boot here shares, as one machine's NVRAM). Generation 1 is saved
     and the disk copied; generation 2 is saved; the copy put back holds a
     whole generation 1 that opens with its passphrase, and restore must
-    call it a rollback: "no" changes nothing, "yes" restores it."""
+    call it a rollback: "no" changes nothing, "yes" restores it.
+
+    Phase 9 (tpm=True): the same machine with a TPM 2.0 (swtpm behind
+    tpm-crb), whose NV counter starts at 1, and before the old copy is
+    put back the firmware's variables are reset too (a fresh VARS copy):
+    without the TPM nothing would remember generation 3 then."""
+    tag = "tpm rollback" if tpm else "rollback"
     img = os.path.join(tmp, "rb.img")
     old = os.path.join(tmp, "rb-old.img")
     nvram = os.path.join(tmp, "rb-vars.fd")
+    chipdir = os.path.join(tmp, "rb-tpm")
     shutil.copyfile(IMAGE, img)
     shutil.copyfile(OVMF_VARS, nvram)
+    if tpm:
+        shutil.rmtree(chipdir, ignore_errors=True)
+        os.makedirs(chipdir)
+    base = 1 if tpm else 0
     flash = ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
              "-drive", "if=pflash,format=raw,unit=1,file=" + nvram]
 
-    g, sh = boot(img, "persist-rb-1", extra=flash)
+    def machine(name):
+        chip = harness.Swtpm(chipdir) if tpm else None
+        g, sh = boot(img, name, extra=flash + (chip.qemu_args() if chip else []))
+        return g, sh, chip
+
+    def finish(g, chip, body):
+        try:
+            run(r, g, body)
+        finally:
+            if chip:
+                chip.stop()
+
+    g, sh, chip = machine("persist-%s-1" % tag.replace(" ", "-"))
 
     def first():
         m = g.wait_for(r"persistd: (rollback counter at generation \d+|no rollback counter[^\n]*)",
                        180)
-        r.check("rollback: persistd finds the counter at 0 on a new machine",
-                m.group(1) == "rollback counter at generation 0", m.group(0))
+        r.check("%s: persistd finds the counter at %d on a new machine" % (tag, base),
+                m.group(1) == "rollback counter at generation %d" % base, m.group(0))
         settle(g)
         sh.run("")
         sh.run("write v one")
         out = sh.persist(P3)
-        r.check("rollback: generation 1 saved", "saved generation 1" in out, out)
-        r.check("rollback: shutdown", shutdown(g))
+        r.check("%s: generation %d saved" % (tag, base + 1),
+                "saved generation %d" % (base + 1) in out, out)
+        r.check("%s: shutdown" % tag, shutdown(g))
 
-    run(r, g, first)
+    finish(g, chip, first)
     shutil.copyfile(img, old)
-    g, sh = boot(img, "persist-rb-2", extra=flash)
+    g, sh, chip = machine("persist-%s-2" % tag.replace(" ", "-"))
 
     def second():
-        g.wait_for(r"persistd: rollback counter at generation 1\n", 180)
+        g.wait_for(r"persistd: rollback counter at generation %d\n" % (base + 1), 180)
         g.wait_for("Passphrase to restore it", 60)
         g.send("")
         settle(g)
         sh.run("")
         sh.run("write v two")
         out = sh.persist(P3)
-        r.check("rollback: generation 2 saved, the counter was at 1",
-                "saved generation 2" in out, out)
-        r.check("rollback: shutdown", shutdown(g))
+        r.check("%s: generation %d saved, the counter was at %d" % (tag, base + 2, base + 1),
+                "saved generation %d" % (base + 2) in out, out)
+        r.check("%s: shutdown" % tag, shutdown(g))
 
-    run(r, g, second)
+    finish(g, chip, second)
     shutil.copyfile(old, img)
-    g, sh = boot(img, "persist-rb-3", extra=flash)
+    if tpm:
+        shutil.copyfile(OVMF_VARS, nvram)
+    g, sh, chip = machine("persist-%s-3" % tag.replace(" ", "-"))
 
     def third():
-        g.wait_for(r"persistd: rollback counter at generation 2\n", 180)
+        g.wait_for(r"persistd: rollback counter at generation %d\n" % (base + 2), 180)
         g.wait_for("Passphrase to restore it", 60)
         g.send("")
         settle(g)
@@ -540,10 +573,10 @@ def rollback(r, tmp):
             g.send("restore")
             g.wait_for("passphrase: ", 60)
             g.send(P3)
-            m = g.wait_for(r"restore: (generation 1 is older than generation 2[^\n]*)", 300,
-                           fail=False)
+            m = g.wait_for(r"restore: (generation %d is older than generation %d[^\n]*)"
+                           % (base + 1, base + 2), 300, fail=False)
             if answer == "no":
-                r.check("rollback: the old copy is called a rollback", m is not None,
+                r.check("%s: the old copy is called a rollback" % tag, m is not None,
                         g.out[-400:])
             g.wait_for("Type yes to confirm: ", 30)
             start = g.pos
@@ -551,14 +584,14 @@ def rollback(r, tmp):
             g.wait_for(PROMPT, 300)
             out = g.out[start:g.pos]
             if answer == "no":
-                r.check("rollback: \"no\" refuses it and nothing changes",
+                r.check("%s: \"no\" refuses it and nothing changes" % tag,
                         "refused; nothing changed" in out and sh.run("ls") == "", out)
             else:
-                r.check("rollback: \"yes\" restores generation 1",
-                        "generation 1 restored" in out and
+                r.check("%s: \"yes\" restores generation %d" % (tag, base + 1),
+                        "generation %d restored" % (base + 1) in out and
                         sh.run("cat v").strip() == "one", out)
 
-    run(r, g, third)
+    finish(g, chip, third)
 
 
 def nvme(r, tmp):
@@ -697,7 +730,8 @@ def main():
             want3.update(reboot_restore(r, tmp, img, ref))
         phases += [p2, lambda: damage(r, tmp, img, want3), lambda: power_cut(r, tmp),
                    lambda: io_errors(r, tmp), lambda: rollback(r, tmp),
-                   lambda: nvme(r, tmp), lambda: keys(r, tmp)]
+                   lambda: nvme(r, tmp), lambda: keys(r, tmp),
+                   lambda: rollback(r, tmp, tpm=True)]
         only = os.environ.get("PERSIST_PHASES")
         for i, phase in enumerate(phases):
             if only and str(i + 1) not in only:
