@@ -2,7 +2,8 @@
  * The rollback check. An attacker who puts back an older copy of the
  * partition gives a vault that is whole and opens with the passphrase:
  * only a number kept outside the partition can tell. That number is the
- * kernel's vault rollback counter (SYS_COUNTER, a UEFI variable;
+ * kernel's vault rollback counter (SYS_COUNTER, a UEFI variable and,
+ * with a TPM, a TPM NV counter;
  * user/lib/counter.h, docs/security-model.md): the highest generation
  * this machine has saved.
  *
