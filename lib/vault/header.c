@@ -46,9 +46,15 @@ vault_sig_len(const struct vault_header *h)
 
 /* Checks one stanza's length for its type, and its parameters. */
 static int
-parse_stanza(struct vault_stanza *s, const uint8_t *body)
+parse_stanza(struct vault_header *h, struct vault_stanza *s, const uint8_t *body)
 {
 	switch (s->type) {
+	case VAULT_STANZA_GENERATION:
+		/* At most one, of 8 bytes, never 0 (0 means "none"). */
+		if (s->len != VAULT_GENERATION_BODY || h->generation != 0)
+			return VAULT_EHEADER;
+		h->generation = be64(body);
+		return h->generation != 0 ? VAULT_OK : VAULT_EHEADER;
 	case VAULT_STANZA_PASS:
 		if (s->len != VAULT_PASS_BODY)
 			return VAULT_EHEADER;
@@ -98,7 +104,7 @@ vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
 		if (end - pos < s->len)
 			return VAULT_EHEADER;
 		s->off = (uint16_t)pos;
-		if ((r = parse_stanza(s, raw + pos)) != VAULT_OK)
+		if ((r = parse_stanza(h, s, raw + pos)) != VAULT_OK)
 			return r;
 		npass += s->type == VAULT_STANZA_PASS;
 		pos += s->len;
@@ -147,8 +153,11 @@ header_size(const struct vault_lock *lock)
 	size_t n = lock->nrcpt + (lock->pass != NULL);
 	size_t len = VAULT_FIXED_BYTES + VAULT_NONCEBYTES + 1 + VAULT_MAC_BYTES;
 
-	if (n < 1 || n > VAULT_MAX_STANZAS)
+	/* At least one stanza that opens it; at most 16 stanzas in all. */
+	if (n < 1 || n + (lock->generation != 0) > VAULT_MAX_STANZAS)
 		return 0;
+	if (lock->generation != 0)
+		len += VAULT_STANZA_HEAD + VAULT_GENERATION_BODY;
 	if (lock->sign_sk != NULL)
 		len += VAULT_SIGNER_BYTES;
 	if (lock->pass != NULL)
@@ -187,7 +196,8 @@ vault_header_make(uint8_t **rawp, size_t *lenp, const uint8_t k[VAULT_KEYBYTES],
 		memcpy(raw + pos, lock->sign_sk + 32, VAULT_SIGNER_BYTES);
 		pos += VAULT_SIGNER_BYTES;
 	}
-	raw[pos++] = (uint8_t)(lock->nrcpt + (lock->pass != NULL));
+	raw[pos++] = (uint8_t)(lock->nrcpt + (lock->pass != NULL) +
+	    (lock->generation != 0));
 	if (lock->pass != NULL) {
 		r = vault_stanza_pass_wrap(raw + pos, k, lock->pass,
 		    lock->passlen, lock->kdf_t, lock->kdf_m);
@@ -200,6 +210,12 @@ vault_header_make(uint8_t **rawp, size_t *lenp, const uint8_t k[VAULT_KEYBYTES],
 	if (r != VAULT_OK) {
 		free(raw);
 		return r;
+	}
+	if (lock->generation != 0) {
+		raw[pos] = VAULT_STANZA_GENERATION;
+		put16(raw + pos + 1, VAULT_GENERATION_BODY);
+		put64(raw + pos + VAULT_STANZA_HEAD, lock->generation);
+		pos += VAULT_STANZA_HEAD + VAULT_GENERATION_BODY;
 	}
 	header_mac(raw + pos, raw, pos, k);
 	*rawp = raw;

@@ -104,6 +104,12 @@ vault_open(struct vault_reader **rp, const struct vault_src *src,
 	return VAULT_OK;
 }
 
+uint64_t
+vault_generation(const struct vault_reader *r)
+{
+	return r->h.generation;
+}
+
 void
 vault_close(struct vault_reader *r)
 {

@@ -1,6 +1,6 @@
 /*
  * vault_rekey: the same file key and body under new stanzas and a new
- * signer. Every chunk is authenticated on the way through (a damaged body
+ * signer (and the same generation stanza, unless the lock names one). Every chunk is authenticated on the way through (a damaged body
  * is never re-signed), none is re-encrypted.
  */
 #include <stdlib.h>
@@ -15,6 +15,7 @@ vault_rekey(const struct vault_src *src, const struct vault_unlock *u,
     const struct vault_progress *prog)
 {
 	struct vault_reader *r;
+	struct vault_lock l;
 	struct vault_output out;
 	uint8_t *raw = NULL;
 	size_t rawlen, n;
@@ -26,8 +27,12 @@ vault_rekey(const struct vault_src *src, const struct vault_unlock *u,
 		return VAULT_EINVAL;
 	if ((err = vault_open(&r, src, u)) != VAULT_OK)
 		return err;
+	/* The vault stays the save it was: its generation goes along. */
+	l = *lock;
+	if (l.generation == 0)
+		l.generation = r->h.generation;
 	if ((err = vault_header_make(&raw, &rawlen, r->k, r->h.nonce,
-	    r->h.compression, lock)) != VAULT_OK)
+	    r->h.compression, &l)) != VAULT_OK)
 		goto out;
 	vault_output_init(&out, sink, lock->sign_sk);
 	if ((err = vault_output_header(&out, raw, rawlen)) != VAULT_OK)

@@ -14,10 +14,11 @@
 
 #define VAULT_STANZA_HEAD	3
 #define VAULT_WRAPPED_BYTES	48	/* file key || tag */
-/* Body lengths: 73 and 1648 bytes. */
+/* Body lengths: 73, 1648 and 8 bytes. */
 #define VAULT_PASS_BODY		(16 + 4 + 4 + 1 + VAULT_WRAPPED_BYTES)
 #define VAULT_HYBRID_BODY	\
 	(32 + MLKEM1024_CIPHERTEXTBYTES + VAULT_WRAPPED_BYTES)
+#define VAULT_GENERATION_BODY	8	/* big-endian, >= 1 */
 
 /* Checks a passphrase stanza body's Argon2id parameters: VAULT_EKDF. */
 int vault_stanza_pass_params(const uint8_t body[VAULT_PASS_BODY], uint32_t *t,

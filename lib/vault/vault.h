@@ -56,6 +56,7 @@
 #define VAULT_SIGALG_ED25519	1
 #define VAULT_STANZA_PASS	1	/* Argon2id */
 #define VAULT_STANZA_HYBRID	2	/* X25519 + ML-KEM-1024 */
+#define VAULT_STANZA_GENERATION	3	/* the save's generation, under the header MAC */
 
 /* Argon2id bounds a reader enforces, and the default for new vaults. */
 #define VAULT_KDF_T_MIN		1
@@ -100,6 +101,12 @@ struct vault_lock {
 	size_t nrcpt;
 	const uint8_t *sign_sk; /* Ed25519, 64 bytes; NULL: unsigned */
 	int compress; /* VAULT_COMP_* (ignored by rekey) */
+	/*
+	 * The persistence partition's generation this vault is saved as
+	 * (docs/storage.md), bound in a generation stanza; 0: none. rekey
+	 * keeps the source's when this is 0.
+	 */
+	uint64_t generation;
 };
 
 /* What opens a vault: a passphrase, an identity, or both. */
@@ -125,6 +132,7 @@ struct vault_header {
 	uint8_t signer[VAULT_SIGNER_BYTES];	/* zero when unsigned */
 	uint8_t nstanzas;
 	struct vault_stanza stanza[VAULT_MAX_STANZAS];
+	uint64_t generation;		/* from a generation stanza; 0: none */
 	uint64_t body_len;
 	uint64_t nchunks;
 };
@@ -159,6 +167,12 @@ int vault_open(struct vault_reader **rp, const struct vault_src *src,
 int vault_read(struct vault_reader *r, const struct vault_sink *out,
     const uint8_t *signer, const struct vault_progress *prog);
 void vault_close(struct vault_reader *r);
+
+/*
+ * The generation an opened vault was saved as (its generation stanza,
+ * which the header MAC vault_open checked covers), or 0 when it has none.
+ */
+uint64_t vault_generation(const struct vault_reader *r);
 
 /* Parses the header and trailer only: no secrets, no decryption. */
 int vault_inspect(const struct vault_src *src, struct vault_header *h);

@@ -1,7 +1,7 @@
 /*
  * lib/vault's reader on hostile vaults: the first byte chooses whether the
  * input is a whole vault, or a list of byte edits to a valid signed vault
- * (passphrase and hybrid stanzas) made at start-up, which reaches the
+ * (passphrase, hybrid and generation stanzas) made at start-up, which reaches the
  * unlocking, MAC, chunk and signature paths. Nothing may crash or leak,
  * and an edited vault may only open if the edits changed nothing.
  */
@@ -33,7 +33,7 @@ init(void)
 	struct vault_pubkey rcpt;
 	struct vault_lock lock = { .pass = PASS, .passlen = 4, .kdf_t = 1,
 	    .kdf_m = 8, .rcpt = &rcpt, .nrcpt = 1, .sign_sk = sk,
-	    .compress = VAULT_COMP_LZ4 };
+	    .compress = VAULT_COMP_LZ4, .generation = 7 };
 	struct vault_sink sink;
 	struct vault_writer *w;
 	/* One file "a" (mode 0644) holding "abc", then the end marker. */

@@ -43,6 +43,7 @@
 #include "kernel/sched.h"
 #include "kernel/random.h"
 #include "kernel/seal.h"
+#include "kernel/tpm.h"
 #include "tests/kfuzz/host_kernel.h"
 
 /* Bounds the fake RAM so that a large quota cannot exhaust the host. */
@@ -369,6 +370,23 @@ efirt_set_variable(const uint16_t *name, uint32_t attrs, uint64_t size, const vo
 {
 	(void)name, (void)attrs, (void)size, (void)data;
 	return EFIRT_UNAVAILABLE;
+}
+
+/* --- TPM: none, so the counter has only the (unavailable) variable ------- */
+
+const char *
+tpm_counter_init(uint64_t *value, int *present)
+{
+	*value = 0;
+	*present = 0;
+	return "no TPM";
+}
+
+const char *
+tpm_counter_raise(uint64_t target, uint64_t *value)
+{
+	(void)target, (void)value;
+	return "no TPM";
 }
 
 /* --- User memory: one window shared by every process ---------------------- */

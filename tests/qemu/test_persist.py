@@ -30,6 +30,8 @@ host then reads with `nonos-vault ... --image`:
    old vault the newest and whole.
 6. rollback: an older copy of the disk put back is called a rollback
    (the counter in a UEFI variable); "no" changes nothing, "yes" restores.
+   The old copy again with its head rewritten to a newer generation (its
+   hash recomputed): the generation bound inside the vault tells.
 7. the round trip with the boot disk on NVMe.
 8. recipients and signatures made in the guest, opened on the host.
 9. rollback again with a TPM 2.0 (swtpm behind tpm-crb), and the UEFI
@@ -305,6 +307,28 @@ def flip(img, off):
         b = f.read(1)
         f.seek(off)
         f.write(bytes([b[0] ^ 0x5a]))
+
+
+def rewrite_head(img, gen):
+    """What an attacker who knows the format does to an old copy put back:
+    the newest head's generation set to gen, its own BLAKE3 recomputed
+    (b3sum), so that the head is valid and claims a newer save."""
+    base, _ = persist_range(img)
+    newest, _, _ = inspect(img)
+    with open(img, "r+b") as f:
+        for slot in (0, 1):
+            f.seek(base + slot * HEAD)
+            head = bytearray(f.read(128))
+            if head[:8] != b"NONOSPST" or struct.unpack_from(">Q", head, 16)[0] != newest:
+                continue
+            struct.pack_into(">Q", head, 16, gen)
+            digest = subprocess.run(["b3sum", "--no-names"], input=bytes(head[:96]),
+                                    stdout=subprocess.PIPE, check=True).stdout.split()[0]
+            head[96:128] = bytes.fromhex(digest.decode())
+            f.seek(base + slot * HEAD)
+            f.write(head)
+            return True
+    return False
 
 
 def damage(r, tmp, img, want3):
@@ -592,6 +616,38 @@ def rollback(r, tmp, tpm=False):
                         sh.run("cat v").strip() == "one", out)
 
     finish(g, chip, third)
+    if tpm:
+        return
+    # The old copy again, its head rewritten to claim generation 5: past
+    # the counter (2), so only the generation bound inside the vault, under
+    # its MAC, can tell.
+    shutil.copyfile(old, img)
+    r.check("%s: the old copy's head rewritten to generation 5" % tag,
+            rewrite_head(img, 5) and inspect(img)[0] == 5, inspect(img)[2])
+    g, sh, chip = machine("persist-rollback-4")
+
+    def fourth():
+        g.wait_for(r"A saved vault is on this disk \(generation 5", 180)
+        g.wait_for("Passphrase to restore it", 60)
+        g.send("")
+        settle(g)
+        sh.run("")
+        g.send("restore")
+        g.wait_for("passphrase: ", 60)
+        g.send(P3)
+        m = g.wait_for(r"restore: (the newest head says generation 5, but its vault was "
+                       r"saved as generation 1[^\n]*)", 300, fail=False)
+        r.check("%s: the rewritten head is caught by the vault's own generation" % tag,
+                m is not None, g.out[-400:])
+        g.wait_for("Type yes to confirm: ", 30)
+        start = g.pos
+        g.send("no")
+        g.wait_for(PROMPT, 300)
+        out = g.out[start:g.pos]
+        r.check("%s: \"no\" refuses it and nothing changes" % tag,
+                "refused; nothing changed" in out and sh.run("ls") == "", out)
+
+    finish(g, chip, fourth)
 
 
 def nvme(r, tmp):

@@ -255,6 +255,8 @@ check "image: create generation 2" "$V" create $KDF --passphrase-file pw2 --imag
 "$V" inspect --image disk.img > insp.txt 2>&1
 grep -q "newest: *generation 2" insp.txt && grep -q "older: *generation 1" insp.txt &&
 	ok "image: inspect shows both generations" || { bad "image: inspect"; cat insp.txt; }
+grep -q "saved as generation 2 (checked once opened)" insp.txt &&
+	ok "image: the vault carries its generation" || { bad "image: generation stanza"; cat insp.txt; }
 rm -rf img-out
 check "image: extract the newest" "$V" extract --image --passphrase-file pw2 disk.img img-out
 diff -r src/sub img-out >/dev/null && ok "image: extracted tree is identical" ||

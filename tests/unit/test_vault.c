@@ -528,6 +528,131 @@ test_rekey(void **state)
 	free(data);
 }
 
+/*
+ * The generation stanza: written when the lock names a generation, read
+ * by vault_inspect and, authenticated, by vault_generation; the header
+ * MAC covers it (a changed number does not open); a wrong length, a zero
+ * and a second one are malformed; rekey keeps it.
+ */
+static int
+open_generation(const struct vault_membuf *m, uint64_t *gen)
+{
+	struct vault_unlock u = { .pass = PASS, .passlen = strlen(PASS) };
+	struct vault_reader *r;
+	struct vault_src src;
+	int err;
+
+	vault_mem_src(&src, m);
+	if ((err = vault_open(&r, &src, &u)) != VAULT_OK)
+		return err;
+	*gen = vault_generation(r);
+	vault_close(r);
+	return VAULT_OK;
+}
+
+static void
+test_generation(void **state)
+{
+	struct vault_lock lock = pass_lock(VAULT_COMP_NONE, NULL);
+	struct vault_lock newlock = { .pass = "new pass", .passlen = 8,
+	    .kdf_t = 1, .kdf_m = 8 };
+	struct vault_unlock u = { .pass = PASS, .passlen = strlen(PASS) };
+	struct vault_membuf m, plain, re;
+	struct vault_header h;
+	struct vault_src src;
+	struct vault_sink sink;
+	uint8_t data[100];
+	uint64_t gen = 0;
+	size_t at;
+
+	(void)state;
+	memset(data, 'g', sizeof data);
+	make(&plain, &lock, data, sizeof data);
+	lock.generation = 0x0102030405060708ULL;
+	make(&m, &lock, data, sizeof data);
+	vault_mem_src(&src, &m);
+	assert_int_equal(vault_inspect(&src, &h), VAULT_OK);
+	assert_int_equal(h.nstanzas, 2);
+	assert_int_equal(h.stanza[1].type, VAULT_STANZA_GENERATION);
+	assert_int_equal(h.stanza[1].len, 8);
+	assert_int_equal(h.generation, lock.generation);
+	assert_int_equal(m.len, plain.len + 3 + 8);
+	assert_int_equal(open_generation(&m, &gen), VAULT_OK);
+	assert_int_equal(gen, lock.generation);
+	assert_int_equal(open_generation(&plain, &gen), VAULT_OK);
+	assert_int_equal(gen, 0);
+	/* Every byte of the number is under the header MAC. */
+	at = h.stanza[1].off;
+	for (size_t i = 0; i < 8; i++) {
+		m.buf[at + i] ^= 0x10;
+		assert_int_equal(open_generation(&m, &gen), VAULT_EHMAC);
+		m.buf[at + i] ^= 0x10;
+	}
+	/* Zero is not a generation. */
+	memset(m.buf + at, 0, 8);
+	assert_int_equal(vault_inspect(&src, &h), VAULT_EHEADER);
+	put64(m.buf + at, lock.generation);
+	/* Another length for the type. */
+	m.buf[at - 1] = 7;
+	assert_int_equal(vault_inspect(&src, &h), VAULT_EHEADER);
+	m.buf[at - 1] = 8;
+	assert_int_equal(vault_inspect(&src, &h), VAULT_OK);
+	/* A second generation stanza: the header with the stanza twice. */
+	{
+		uint8_t raw[512];
+		size_t n = h.len, st = at - 3;
+		size_t pos_count = 16 + VAULT_NONCEBYTES;
+
+		assert_true(n + 11 <= sizeof raw);
+		memcpy(raw, m.buf, st + 11);
+		memcpy(raw + st + 11, m.buf + st, n - st);
+		raw[pos_count]++;
+		put32(raw + 12, (uint32_t)(n + 11));
+		assert_int_equal(vault_header_parse(&h, raw, n + 11), VAULT_EHEADER);
+		/* The control: the same bytes with an unknown type parse. */
+		raw[st + 11] = 99;
+		assert_int_equal(vault_header_parse(&h, raw, n + 11), VAULT_OK);
+		assert_int_equal(vault_header_parse(&h, m.buf, n), VAULT_OK);
+	}
+	/* rekey keeps it, or takes the lock's. */
+	vault_mem_sink(&sink, &re, MAXOUT);
+	assert_int_equal(vault_rekey(&src, &u, &newlock, &sink, NULL), VAULT_OK);
+	vault_mem_src(&src, &re);
+	assert_int_equal(vault_inspect(&src, &h), VAULT_OK);
+	assert_int_equal(h.generation, lock.generation);
+	vault_membuf_free(&re);
+	vault_mem_src(&src, &m);
+	vault_mem_sink(&sink, &re, MAXOUT);
+	newlock.generation = 9;
+	assert_int_equal(vault_rekey(&src, &u, &newlock, &sink, NULL), VAULT_OK);
+	vault_mem_src(&src, &re);
+	assert_int_equal(vault_inspect(&src, &h), VAULT_OK);
+	assert_int_equal(h.generation, 9);
+	vault_membuf_free(&re);
+	/* 16 stanzas in all: 15 that open it and the generation's. */
+	{
+		struct vault_pubkey rcpt[15];
+		struct vault_lock many = { .rcpt = rcpt, .nrcpt = 15, .generation = 1 };
+		struct vault_writer *w;
+
+		for (int i = 0; i < 15; i++)
+			rcpt[i] = bob.pub;
+		vault_mem_sink(&sink, &re, MAXOUT);
+		assert_int_equal(vault_create(&w, &many, &sink), VAULT_OK);
+		vault_writer_free(w);
+		vault_membuf_free(&re);
+		many.pass = PASS;
+		many.passlen = strlen(PASS);
+		many.kdf_t = 1;
+		many.kdf_m = 8;
+		vault_mem_sink(&sink, &re, MAXOUT);
+		assert_int_equal(vault_create(&w, &many, &sink), VAULT_EINVAL);
+		vault_membuf_free(&re);
+	}
+	vault_membuf_free(&m);
+	vault_membuf_free(&plain);
+}
+
 static void
 test_keyfiles(void **state)
 {
@@ -586,6 +711,7 @@ main(void)
 		cmocka_unit_test(test_version_and_algorithms),
 		cmocka_unit_test(test_absurd_kdf),
 		cmocka_unit_test(test_rekey),
+		cmocka_unit_test(test_generation),
 		cmocka_unit_test(test_keyfiles),
 		cmocka_unit_test(test_errors_have_messages),
 	};

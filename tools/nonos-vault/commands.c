@@ -244,7 +244,7 @@ out:
 }
 
 static void
-print_stanza(size_t i, const struct vault_stanza *s)
+print_stanza(size_t i, const struct vault_stanza *s, uint64_t generation)
 {
 	printf("stanza %zu:     ", i + 1);
 	switch (s->type) {
@@ -254,6 +254,10 @@ print_stanza(size_t i, const struct vault_stanza *s)
 		break;
 	case VAULT_STANZA_HYBRID:
 		printf("recipient, X25519 + ML-KEM-1024 (anonymous)\n");
+		break;
+	case VAULT_STANZA_GENERATION:
+		printf("saved as generation %llu (checked once opened)\n",
+		    (unsigned long long)generation);
 		break;
 	default:
 		printf("unknown type %u, %u bytes (skipped)\n", s->type,
@@ -310,7 +314,7 @@ cmd_inspect(int argc, char **argv)
 		printf("none\n");
 	}
 	for (size_t i = 0; i < h.nstanzas; i++)
-		print_stanza(i, &h.stanza[i]);
+		print_stanza(i, &h.stanza[i], h.generation);
 	return 0;
 }
 

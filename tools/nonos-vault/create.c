@@ -300,12 +300,15 @@ create_in_image(const char *disk, const char *dir, const struct vault_lock *lock
 	static struct image im;
 	static struct store_writer w;
 	struct vault_sink sink;
+	struct vault_lock l = *lock;
 	int ret = 1;
 
 	if (image_open(&im, disk, 1) < 0)
 		return 1;
 	image_sink(&im, &w, &sink);
-	if (write_vault(dir, lock, &sink, im.fd) != 0) {
+	/* As persistd does: the generation bound under the header MAC. */
+	l.generation = w.head.generation;
+	if (write_vault(dir, &l, &sink, im.fd) != 0) {
 		if (w.err != STORE_OK)
 			warnx_("%s: %s", disk, store_strerror(w.err));
 		warnx_("%s: nothing changed; the newest vault there is still "

@@ -193,6 +193,8 @@ save(const struct msg *m, uint64_t w[3])
 	lock.kdf_t = KDF_PASSES;
 	lock.kdf_m = (uint32_t)kdf_kib;
 	lock.compress = VAULT_COMP_LZ4;
+	/* Bound under the header MAC: a rewritten head cannot rename this save. */
+	lock.generation = sw.head.generation;
 	err = vault_create(&writer, &lock, &sink);
 	w[1] = passlen > 0 ? kdf_kib : 0;
 	drop_pass();
@@ -261,6 +263,29 @@ vault_kdf_kib(const struct vault_header *h)
 }
 
 /*
+ * The generation the opened vault was saved as, which its header MAC
+ * covers, against the head's, which nothing keyed covers (the rollback
+ * check before the open read the head's): a head rewritten to give an
+ * old vault a newer number is caught here, and treated as the rollback
+ * it is. A vault with no bound generation (saved before persistd bound
+ * them) has only its head to go by. 0, or the failure (reader closed).
+ */
+static int64_t
+bound_generation(uint64_t head, int confirmed)
+{
+	uint64_t gen = vault_generation(reader);
+
+	if (gen == 0 || gen == head || confirmed)
+		return 0;
+	vault_close(reader);
+	reader = NULL;
+	return fail(PST_EROLLBACK, "the newest head says generation %llu, but "
+	    "its vault was saved as generation %llu: the disk may have been put "
+	    "back to an old copy with a rewritten head", (unsigned long long)head,
+	    (unsigned long long)gen);
+}
+
+/*
  * Unlocks the newest vault: m's words are the passphrase's length and
  * the secret key file's (pst.h), one of them at least.
  */
@@ -315,6 +340,8 @@ open_vault(const struct msg *m, uint64_t w[3], int confirmed)
 	drop_secrets();
 	if (err != VAULT_OK)
 		return vault_fail(err);
+	if ((err = bound_generation(scan.best.generation, confirmed)) != 0)
+		return err;
 	state = RESTORING;
 	done_bytes = 0;
 	w[0] = scan.best.generation;
