@@ -8,8 +8,9 @@
  * the client runtime, circuits, streams), so everything they reach is
  * linked. It is a link check: nothing runs it.
  *
- * Besides user/lib, lib/onion's platform supplies exactly the two
- * functions below (docs/onion.md, "The platform interface"). The rest of
+ * Besides user/lib (whose entropy.c gives libsodium the kernel's
+ * generator), lib/onion's platform supplies exactly the function below,
+ * abort (docs/onion.md, "The platform interface"). The rest of
  * the platform is passed in at run time: sockets as struct onion_events
  * connect/disconnect and struct onion_transport, the clocks as arguments.
  */
@@ -17,24 +18,9 @@
 #include <stdint.h>
 #include <stdlib.h>		/* lib/crypto/shim: abort */
 
-#include "lib/crypto/port/nonos_random.h"
 #include "lib/onion/client.h"
 #include "lib/onion/dirclient.h"
 #include "user/lib/nonos.h"
-
-/*
- * Entropy for libsodium's generator (lib/crypto/port). NØNOS has no call
- * that hands user space the kernel's CSPRNG yet (issue 14), so this
- * stand-in has none: it fails, and a draw from the unseeded generator
- * aborts rather than returning predictable bytes.
- */
-int
-nonos_platform_random(void *buf, size_t len)
-{
-	(void)buf;
-	(void)len;
-	return -1;
-}
 
 /* libsodium calls abort on a broken invariant: end the thread, loudly. */
 _Noreturn void

@@ -33,23 +33,6 @@ now_ms(void)
 	return ticks() * 10;
 }
 
-/* Entropy for libsodium's generator (lib/crypto/port): the kernel's. */
-int
-nonos_platform_random(void *buf, size_t len)
-{
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		size_t n = len < RANDOM_MAX ? len : RANDOM_MAX;
-
-		if (random_bytes(p, n) < 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* libsodium calls abort on a broken invariant: end, and init restarts us. */
 _Noreturn void
 abort(void)

@@ -10,7 +10,6 @@
 #include <stdlib.h>		/* lib/crypto/shim: abort */
 
 #include "lib/crypto/crypto.h"
-#include "lib/crypto/port/nonos_random.h"
 #include "lib/fmt/fmt.h"
 #include "user/lib/wallet.h"
 #include "user/wallet/wallet.h"
@@ -49,23 +48,6 @@ sleep_ticks(uint64_t n)
 {
 	if (timer_notify(SLOT_SLEEP, n) == E_OK)
 		notify_wait(SLOT_SLEEP);
-}
-
-/* The kernel's generator (SYS_RANDOM) seeds libsodium's: keys come from it. */
-int
-nonos_platform_random(void *buf, size_t len)
-{
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		size_t n = len < RANDOM_MAX ? len : RANDOM_MAX;
-
-		if (random_bytes(p, n) < 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
 }
 
 /* libsodium calls abort on a broken invariant: end loudly; init restarts us. */

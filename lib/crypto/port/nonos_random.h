@@ -15,15 +15,9 @@
 #include <stddef.h>
 #include <sodium/randombytes.h>
 
-#define NONOS_RANDOM_RESEED_BYTES (1u << 20)
+#include "lib/crypto/port/platform_random.h"
 
-/*
- * Supplied by the platform: fill buf with len bytes from the best entropy
- * source it has. Returns 0, or a negative value if it cannot (then buf is
- * not used). The host build (lib/crypto/port/host_entropy.c) uses
- * getrandom(2); the kernel must define it.
- */
-int nonos_platform_random(void *buf, size_t len);
+#define NONOS_RANDOM_RESEED_BYTES (1u << 20)
 
 extern randombytes_implementation nonos_randombytes_implementation;
 
