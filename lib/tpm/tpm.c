@@ -142,21 +142,51 @@ struct in {
 	int bad;
 };
 
+/*@ predicate cursor(struct in *r) =
+      \valid(r) && \valid_read(r->p + (0 .. r->len - 1)) && r->off <= r->len &&
+      \separated(r, r->p + (0 .. r->len - 1));
+    logic integer be16(uint8_t *q) = q[0] * 256 + q[1];
+    logic integer be32(uint8_t *q) = be16(q) * 65536 + be16(q + 2); */
+
+/* The next 1, 2 or 4 bytes, big-endian; 0 and bad set when they are not all there. */
+/*@ requires cursor(r);
+    requires bytes == 1 || bytes == 2 || bytes == 4;
+    assigns r->off, r->bad;
+    ensures cursor(r);
+    behavior there:
+      assumes r->bad == 0 && r->len - r->off >= bytes;
+      ensures r->bad == 0 && r->off == \old(r->off) + bytes;
+      ensures bytes == 2 ==> \result == be16(r->p + \old(r->off));
+      ensures bytes == 4 ==> \result == be32(r->p + \old(r->off));
+    behavior short:
+      assumes r->bad != 0 || r->len - r->off < bytes;
+      ensures r->bad == 1 && r->off == \old(r->off) && \result == 0;
+    complete behaviors;
+    disjoint behaviors; */
 static uint32_t
 get(struct in *r, int bytes)
 {
-	uint32_t v = 0;
+	const uint8_t *q;
 
 	if (r->bad || r->off > r->len || r->len - r->off < (size_t)bytes) {
 		r->bad = 1;
 		return 0;
 	}
-	for (int i = 0; i < bytes; i++)
-		v = v << 8 | r->p[r->off++];
-	return v;
+	q = r->p + r->off;
+	r->off += (size_t)bytes;
+	if (bytes == 1)
+		return q[0];
+	/* Arithmetic rather than shifts and ors: the provers reason about it. */
+	if (bytes == 2)
+		return (uint32_t)q[0] * 256 + q[1];
+	return ((uint32_t)q[0] * 256 + q[1]) * 65536 + ((uint32_t)q[2] * 256 + q[3]);
 }
 
 /* Skips a TPM2B of at most max bytes. */
+/*@ requires cursor(r);
+    assigns r->off, r->bad;
+    ensures cursor(r);
+    ensures r->bad == 0 ==> \old(r->bad) == 0 && r->off >= \old(r->off) + 2; */
 static void
 skip2b(struct in *r, size_t max)
 {
@@ -169,6 +199,10 @@ skip2b(struct in *r, size_t max)
 	r->off += n;
 }
 
+/*@ requires \valid_read(buf + (0 .. len - 1));
+    requires \valid(rc) && \separated(rc, buf + (0 .. len - 1));
+    assigns *rc;
+    ensures \result == \null ==> len >= TPM_RSP_MIN && be32(buf + 2) == len; */
 const char *
 tpm_rsp_header(const uint8_t *buf, size_t len, uint32_t *rc)
 {
@@ -189,6 +223,11 @@ tpm_rsp_header(const uint8_t *buf, size_t len, uint32_t *rc)
 }
 
 /* The header of a successful response with the expected tag. */
+/*@ requires cursor(r) && r->off == 0 && r->bad == 0;
+    assigns r->off, r->bad;
+    ensures cursor(r);
+    ensures \result == \null ==> r->bad == 0 && r->off == TPM_RSP_MIN &&
+      be32(r->p + 2) == r->len; */
 static const char *
 success(struct in *r, uint32_t want_tag)
 {
@@ -206,6 +245,10 @@ success(struct in *r, uint32_t want_tag)
 }
 
 /* One password session's response: empty or short nonce, attributes, hmac; then the end. */
+/*@ requires cursor(r);
+    assigns r->off, r->bad;
+    ensures \result == \null ==> \old(r->bad) == 0 && r->off == r->len &&
+      r->len >= \old(r->off) + 5; */
 static const char *
 session_end(struct in *r)
 {
@@ -219,6 +262,11 @@ session_end(struct in *r)
 	return NULL;
 }
 
+/*@ requires \valid_read(buf + (0 .. len - 1));
+    requires \valid(out) && \separated(out, buf + (0 .. len - 1));
+    assigns *out;
+    ensures \result == \null ==> len >= TPM_RSP_MIN && be32(buf + 2) == len &&
+      out->policy_len <= 64; */
 const char *
 tpm_rsp_nv_read_public(const uint8_t *buf, size_t len, struct tpm_nv_public *out)
 {
@@ -253,6 +301,10 @@ tpm_rsp_nv_read_public(const uint8_t *buf, size_t len, struct tpm_nv_public *out
 	return NULL;
 }
 
+/*@ requires \valid_read(pub);
+    assigns \nothing;
+    ensures \result == \null ==> pub->index == index && pub->data_size == 8 &&
+      pub->policy_len == 0; */
 const char *
 tpm_counter_ok(const struct tpm_nv_public *pub, uint32_t index)
 {
@@ -272,6 +324,12 @@ tpm_counter_ok(const struct tpm_nv_public *pub, uint32_t index)
 }
 
 /* A successful response with sessions: its parameter area's size, checked to fit. */
+/*@ requires cursor(r) && r->off == 0 && r->bad == 0;
+    requires \valid(size) && \separated(size, r, r->p + (0 .. r->len - 1));
+    assigns r->off, r->bad, *size;
+    ensures cursor(r);
+    ensures \result == \null ==> r->bad == 0 && r->off == TPM_RSP_MIN + 4 &&
+      *size <= r->len - r->off && be32(r->p + 2) == r->len; */
 static const char *
 params(struct in *r, uint32_t *size)
 {
@@ -285,12 +343,16 @@ params(struct in *r, uint32_t *size)
 	return NULL;
 }
 
+/*@ requires \valid_read(buf + (0 .. len - 1));
+    requires \valid(value) && \separated(value, buf + (0 .. len - 1));
+    assigns *value;
+    ensures \result == \null ==> len >= 29 && be32(buf + 2) == len; */
 const char *
 tpm_rsp_nv_read_counter(const uint8_t *buf, size_t len, uint64_t *value)
 {
 	struct in r = { buf, len, 0, 0 };
 	const char *err;
-	uint32_t size, n;
+	uint32_t size, n, hi, lo;
 
 	if ((err = params(&r, &size)) != NULL)
 		return err;
@@ -298,11 +360,15 @@ tpm_rsp_nv_read_counter(const uint8_t *buf, size_t len, uint64_t *value)
 		return "NV read parameters are not one 8-byte buffer";
 	if ((n = get(&r, 2)) != 8)
 		return "NV read returned other than 8 bytes";
-	*value = (uint64_t)get(&r, 4) << 32;
-	*value |= get(&r, 4);
+	hi = get(&r, 4);
+	lo = get(&r, 4);
+	*value = (uint64_t)hi * 4294967296u + lo;
 	return session_end(&r);
 }
 
+/*@ requires \valid_read(buf + (0 .. len - 1));
+    assigns \nothing;
+    ensures \result == \null ==> len >= 19 && be32(buf + 2) == len; */
 const char *
 tpm_rsp_no_output(const uint8_t *buf, size_t len)
 {
