@@ -98,10 +98,9 @@ def boot(results, label, vars_file, arg, expect_boot, expect_after, absent=None,
         results.check(label + ": the kernel found %d at boot" % expect_boot,
                       int(m.group(1)) == expect_boot
                       and (m.group(2) is not None) == absent, m.group(0))
-        results.check(label + ": the TPM counter is %s" % ("used" if tpm_line and
-                      "TPM NV counter" in tpm_line else "not used"),
-                      (m.group(3) is not None) == bool(tpm_line and "TPM NV counter"
-                                                       in tpm_line), m.group(0))
+        used = bool(tpm_line and "TPM NV counter" in tpm_line)
+        results.check(label + ": the TPM counter is %s" % ("used" if used else "not used"),
+                      (m.group(3) is not None) == used, m.group(0))
         if tpm_line:
             m = g.wait_for(tpm_line, 30, fail=False)
             results.check(label + ": the kernel says: " + tpm_line, m is not None,

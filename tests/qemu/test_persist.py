@@ -538,9 +538,10 @@ def rollback(r, tmp, tpm=False):
     flash = ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
              "-drive", "if=pflash,format=raw,unit=1,file=" + nvram]
 
-    def machine(name):
+    def machine(n):
         chip = harness.Swtpm(chipdir) if tpm else None
-        g, sh = boot(img, name, extra=flash + (chip.qemu_args() if chip else []))
+        g, sh = boot(img, "persist-%s-%d" % (tag.replace(" ", "-"), n),
+                     extra=flash + (chip.qemu_args() if chip else []))
         return g, sh, chip
 
     def finish(g, chip, body):
@@ -550,7 +551,7 @@ def rollback(r, tmp, tpm=False):
             if chip:
                 chip.stop()
 
-    g, sh, chip = machine("persist-%s-1" % tag.replace(" ", "-"))
+    g, sh, chip = machine(1)
 
     def first():
         m = g.wait_for(r"persistd: (rollback counter at generation \d+|no rollback counter[^\n]*)",
@@ -567,7 +568,7 @@ def rollback(r, tmp, tpm=False):
 
     finish(g, chip, first)
     shutil.copyfile(img, old)
-    g, sh, chip = machine("persist-%s-2" % tag.replace(" ", "-"))
+    g, sh, chip = machine(2)
 
     def second():
         g.wait_for(r"persistd: rollback counter at generation %d\n" % (base + 1), 180)
@@ -585,7 +586,7 @@ def rollback(r, tmp, tpm=False):
     shutil.copyfile(old, img)
     if tpm:
         shutil.copyfile(OVMF_VARS, nvram)
-    g, sh, chip = machine("persist-%s-3" % tag.replace(" ", "-"))
+    g, sh, chip = machine(3)
 
     def third():
         g.wait_for(r"persistd: rollback counter at generation %d\n" % (base + 2), 180)
@@ -624,7 +625,7 @@ def rollback(r, tmp, tpm=False):
     shutil.copyfile(old, img)
     r.check("%s: the old copy's head rewritten to generation 5" % tag,
             rewrite_head(img, 5) and inspect(img)[0] == 5, inspect(img)[2])
-    g, sh, chip = machine("persist-rollback-4")
+    g, sh, chip = machine(4)
 
     def fourth():
         g.wait_for(r"A saved vault is on this disk \(generation 5", 180)
