@@ -68,6 +68,11 @@ machine_stop_poll(void)
  * its stack and data zeroed under it. A CPU that does not answer in time
  * (interrupts off for long) is counted and the wipe goes on regardless;
  * returns how many did not stop (it may write to RAM after the wipe).
+ *
+ * The others are counted before stopping is set: a CPU spinning on a
+ * lock parks as soon as it sees stopping, and clears its online flag,
+ * so counting after would miss it while parked still counts it.
+ * Invariant: only a counted CPU can park, so parked <= others.
  */
 static int
 stop_other_cpus(void)
@@ -75,12 +80,14 @@ stop_other_cpus(void)
 	struct cpu *me = this_cpu();
 	int others = 0;
 
+	for (int i = 0; i < ncpus; i++) {
+		if (&cpus[i] != me && cpus[i].online)
+			others++;
+	}
 	stopping = 1;		/* for CPUs spinning with interrupts off (lock.c) */
 	for (int i = 0; i < ncpus; i++) {
-		if (&cpus[i] != me && cpus[i].online) {
+		if (&cpus[i] != me && cpus[i].online)
 			lapic_send_ipi(cpus[i].apic_id, VEC_STOP);
-			others++;
-		}
 	}
 	for (long spin = 0; spin < STOP_SPINS && parked < others; spin++)
 		pause();
@@ -117,7 +124,7 @@ machine_end(uint64_t op)
 {
 	struct acpi_s5 s5 = acpi_s5;	/* read before the wipe, to be safe */
 	uint64_t bytes, due;
-	int running;
+	int running, complete;
 
 	cli();
 	running = stop_other_cpus();
@@ -127,7 +134,9 @@ machine_end(uint64_t op)
 	/* The wipe leaves the kernel image: its log and screen go now. */
 	console_forget();
 	printk("machine: %llu MiB of RAM zeroed\n", (unsigned long long)(bytes >> 20));
-	if (bytes < due || running > 0)
+	/* One of the two verdicts is always printed: safe, or incomplete. */
+	complete = bytes >= due && running == 0;
+	if (!complete)
 		printk("machine: *** RAM WIPE INCOMPLETE: %llu of %llu KiB zeroed, "
 		    "%d CPUs still running; RAM may still hold secrets ***\n",
 		    (unsigned long long)(bytes >> 10), (unsigned long long)(due >> 10),
@@ -139,7 +148,7 @@ machine_end(uint64_t op)
 		acpi_power_off(&s5);
 		printk("machine: ACPI power-off did not take\n");
 	}
-	if (bytes >= due && running == 0)
+	if (complete)
 		printk("machine: it is now safe to turn the power off\n");
 	machine_halt(1);
 }
