@@ -48,6 +48,8 @@ def main():
     sh = Shell(g)
     try:
         g.wait_for(r"init: started ramfs", 90)
+        # Typed before the shell is up: kept for the first foreground client.
+        g.send("echo typed-ahead")
         g.wait_for(r"init: started shell", 30)
         r.check("no kernel monitor with a root task", "nonos> " not in g.out)
         if not re.search(PROMPT, g.out):    # it may come before init's line
@@ -59,6 +61,8 @@ def main():
             if line not in g.out:
                 g.wait_for(line, 60)
         sh.run("")
+        r.check("a line typed before the shell started reaches it",
+                re.search(r"\ntyped-ahead\n", g.out) is not None, g.out[-600:])
 
         # Files and their errors.
         out = sh.run("mkdir d")

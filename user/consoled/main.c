@@ -25,12 +25,17 @@ static int held;		/* the UART holds bytes the full ring could not take */
 static volatile int lock_word;
 static uint8_t dev_stack[8192] __attribute__((aligned(16)));
 
-/* Makes badge b the foreground (called locked); input typed for another goes. */
+/*
+ * Makes badge b the foreground (called locked). Input typed for another
+ * client goes; input typed while there was none (at boot, before the
+ * shell attached) is kept for the first, as a terminal keeps type-ahead.
+ */
 static void
 set_fg(uint64_t b)
 {
+	if (fg != 0)
+		rtail = rhead;
 	fg = b;
-	rtail = rhead;
 	printf("consoled: the foreground is %s\n", clients[b].name);
 }
 
@@ -141,7 +146,7 @@ do_attach(uint64_t b, const struct msg *m)
 	/* Until the user chooses, the first client in manifest order leads. */
 	if (fg == 0 || (!fg_chosen && b < fg))
 		set_fg(b);
-	else if (fg == b && rhead != rtail)
+	if (fg == b && rhead != rtail)
 		notify_signal(SLOT_NOTE0 + b);
 	return 0;
 }
