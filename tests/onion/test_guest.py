@@ -233,6 +233,7 @@ def run_session(g, ports):
 def relay_killed(g, test):
     """The exit of the circuit carrying a fetch dies: the fetch fails
     cleanly, and the next one is carried by other relays."""
+    shell(g, "write big3 the old contents")
     mark = g.pos
     g.proc.stdin.write(b"fetch http://127.0.0.1:%d/big big3\r" % test)
     g.proc.stdin.flush()
@@ -254,6 +255,9 @@ def relay_killed(g, test):
           "fetch: saved" not in out and re.search(r"fetch: (stream|the stream ended)",
                                                   out) is not None,
           "exit %s; %s" % (exits[-1], out.strip()[-160:]))
+    out = shell(g, "cat big3")
+    check("and the file it was to replace is as it was",
+          "\nthe old contents\n" in out, out.strip()[-200:])
     out = ""
     for _ in range(3):	# a circuit through the dead relay may need its stall probe
         out = shell(g, "fetch http://127.0.0.1:%d/index.html after" % test, 180)

@@ -184,7 +184,11 @@ class Guest:
         come between the prompt and the echo) to the next prompt, so an
         earlier prompt still unread cannot be taken for this command's."""
         self.send(line)
-        self.wait_for(r"(?:(?<=\n)|(?<=\$ ))" + re.escape(line) + r"(?=\r?\n)", timeout)
+        # Another CPU's log line ("proc: x ended") may land inside the
+        # echo, between two pieces of the line as the shell echoes them.
+        inserted = r"(?:[A-Za-z][\w.-]*: [^\n]*\n)*"
+        echo = inserted.join(re.escape(c) for c in line)
+        self.wait_for(r"(?:(?<=\n)|(?<=\$ ))" + echo + r"(?=\r?\n)", timeout)
         start = self.pos
         self.wait_for(SHELL_PROMPT, timeout)
         return self.out[start:self.pos - 2].lstrip("\r\n")

@@ -76,6 +76,13 @@ def main():
         sh.run("mv d/g e")
         out = sh.run("cat e")
         r.check("cp and mv", out.strip() == "hello world", out)
+        sh.run("cp e e")
+        out = sh.run("cat e")
+        r.check("cp of a file onto itself keeps it", out.strip() == "hello world", out)
+        out = sh.run("cp e d")
+        r.check("cp onto a directory is refused", "cp: d: is a directory" in out, out)
+        out = sh.run("ls") + sh.run("ls d")
+        r.check("a failed cp leaves no partial file", ".partial" not in out, out)
         out = sh.run("cat nope")
         r.check("cat of a missing file", "no such file or directory" in out, out)
         out = sh.run("mkdir d")
@@ -151,6 +158,13 @@ def main():
         r.check("ENOSPC under the quota", full is not None and full >= 100, str(full))
         out = sh.run("echo still alive")
         r.check("the shell and ramfs survive a full tree", out.strip() == "still alive", out)
+        out = sh.run("cp long c0")
+        wc = sh.run("cat c0 | wc")
+        r.check("a copy that does not fit leaves the old file whole",
+                "no space left" in out and wc.strip() == "1 1 %d" % (LINE_MAX - len(head) + 1),
+                out + wc)
+        out = sh.run("ls")
+        r.check("and leaves no partial file", ".partial" not in out, out[-300:])
         for i in range(full + 1 if full is not None else 160):
             sh.run("rm c%d" % i)
         out = sh.run("mem")

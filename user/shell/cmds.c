@@ -6,12 +6,10 @@
  */
 #include "user/lib/initctl.h"
 #include "user/lib/netd.h"
+#include "user/shell/replace.h"
 #include "user/shell/shell.h"
 
 #define O_READ		0x01
-#define O_WRITE		0x02
-#define O_CREATE	0x04
-#define O_TRUNC		0x10
 #define O_DIR		0x40
 #define TYPE_DIR	2
 
@@ -167,63 +165,65 @@ cmd_mv(int argc, char **argv, struct sink *o, const struct source *in)
 	return 0;
 }
 
+/* The copy takes the old file's place only once complete (replace.h). */
 static int
 cmd_cp(int argc, char **argv, struct sink *o, const struct source *in)
 {
 	static char buf[RFS_BUF];
-	int64_t from, to, n = 0, w = 0;
+	struct replace to;
+	int64_t from, n, w, err = 0;
 
 	if (argc != 3)
 		return usage(o, "cp", "from to");
 	if ((from = rfs_open(&fs, argv[1], O_READ)) < 0)
 		return fail(o, "cp", argv[1], from);
-	if ((to = rfs_open(&fs, argv[2], O_WRITE | O_CREATE | O_TRUNC)) < 0) {
+	if ((err = replace_open(&to, argv[2])) < 0) {
 		rfs_close(&fs, from);
-		return fail(o, "cp", argv[2], to);
+		return fail(o, "cp", argv[2], err);
 	}
-	while ((n = rfs_read(&fs, from, buf, sizeof(buf))) > 0) {
-		for (int64_t done = 0; done < n; done += w) {
-			if ((w = rfs_write(&fs, to, buf + done, (uint64_t)(n - done))) <= 0)
-				break;
+	while (err == 0 && (n = rfs_read(&fs, from, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			rfs_close(&fs, from);
+			replace_end(&to, 0);
+			return fail(o, "cp", argv[1], n);
 		}
-		if (w <= 0)
-			break;
+		for (int64_t done = 0; done < n && err == 0; done += w) {
+			/* A write that takes nothing would never end: full. */
+			if ((w = rfs_write(&fs, to.h, buf + done, (uint64_t)(n - done))) <= 0)
+				err = w < 0 ? w : RAMFS_ENOSPC;
+		}
 	}
 	rfs_close(&fs, from);
-	rfs_close(&fs, to);
-	if (n < 0)
-		return fail(o, "cp", argv[1], n);
-	if (w < 0)
-		return fail(o, "cp", argv[2], w);
+	if (err == 0)
+		err = replace_end(&to, 1);
+	else
+		replace_end(&to, 0);
+	if (err < 0)
+		return fail(o, "cp", argv[2], err);
 	return 0;
 }
 
+/* The words (or the input) take the old file's place once all written. */
 static int
 cmd_write(int argc, char **argv, struct sink *o, const struct source *in)
 {
-	int64_t h, err = 0;
+	struct replace f;
+	int64_t err;
 
 	if (argc < 2)
 		return usage(o, "write", "file [words...]   (no words: standard input)");
-	if ((h = rfs_open(&fs, argv[1], O_WRITE | O_CREATE | O_TRUNC)) < 0)
-		return fail(o, "write", argv[1], h);
-	for (int i = 2; i < argc && err >= 0; i++) {
-		const char *s = argv[i];
-		size_t n = strlen(s), done = 0;
-
-		while (done < n && (err = rfs_write(&fs, h, s + done, n - done)) > 0)
-			done += (size_t)err;
-		if (err >= 0)
-			err = rfs_write(&fs, h, i + 1 < argc ? " " : "\n", 1);
+	if ((err = replace_open(&f, argv[1])) < 0)
+		return fail(o, "write", argv[1], err);
+	for (int i = 2; i < argc && err == 0; i++) {
+		if ((err = write_all(f.h, argv[i], strlen(argv[i]))) == 0)
+			err = write_all(f.h, i + 1 < argc ? " " : "\n", 1);
 	}
-	if (argc == 2 && in->data != NULL) {
-		size_t done = 0;
-
-		while (done < in->len && (err = rfs_write(&fs, h, in->data + done,
-		    in->len - done)) > 0)
-			done += (size_t)err;
-	}
-	rfs_close(&fs, h);
+	if (err == 0 && argc == 2 && in->data != NULL)
+		err = write_all(f.h, in->data, in->len);
+	if (err == 0)
+		err = replace_end(&f, 1);
+	else
+		replace_end(&f, 0);
 	if (err < 0)
 		return fail(o, "write", argv[1], err);
 	return 0;

@@ -9,6 +9,7 @@
 #include "lib/fmt/fmt.h"
 #include "lib/line/edit.h"
 #include "lib/line/parse.h"
+#include "user/shell/replace.h"
 #include "user/shell/shell.h"
 
 #define LINE_CAP	65536
@@ -130,23 +131,28 @@ read_file(const char *name, struct sink *err)
 	return total;
 }
 
+/* '>' replaces the file once all is written (replace.h); '>>' appends. */
 static int
 write_file(const char *name, int append, const char *data, size_t len, struct sink *err)
 {
-	uint32_t flags = 0x02 | 0x04 | (append ? 0x20 : 0x10);
-	int64_t h = rfs_open(&fs, name, flags), n = 0;
-	size_t done = 0;
+	struct replace r;
+	int64_t e;
 
-	if (h < 0) {
-		outf(err, "shell: %s: %s\n", name, rfs_strerror(h));
-		return 1;
+	if (append) {
+		r.h = rfs_open(&fs, name, RAMFS_O_WRITE | RAMFS_O_CREATE | RAMFS_O_APPEND);
+		if ((e = r.h) >= 0) {
+			e = write_all(r.h, data, len);
+			rfs_close(&fs, r.h);
+		}
+	} else if ((e = replace_open(&r, name)) >= 0) {
+		e = write_all(r.h, data, len);
+		if (e == 0)
+			e = replace_end(&r, 1);
+		else
+			replace_end(&r, 0);
 	}
-	while (done < len && (n = rfs_write(&fs, h, data + done, len - done)) > 0)
-		done += (size_t)n;
-	rfs_close(&fs, h);
-	if (done < len) {
-		outf(err, "shell: %s: %s (%zu of %zu bytes written)\n", name,
-		    rfs_strerror(n < 0 ? n : -6), done, len);
+	if (e < 0) {
+		outf(err, "shell: %s: %s\n", name, rfs_strerror(e));
 		return 1;
 	}
 	return 0;

@@ -8,6 +8,7 @@
 #include "lib/fmt/fmt.h"
 #include "lib/ramfs/ramfs.h"
 #include "user/lib/net.h"
+#include "user/shell/replace.h"
 #include "user/shell/shell.h"
 
 #define HEAD_MAX	8192		/* bytes of response head we accept */
@@ -193,7 +194,7 @@ read_head(int64_t s, char *head, size_t *have, size_t *body_at)
 }
 
 struct body {
-	int64_t file;
+	struct replace file;	/* in place of the old file only when complete */
 	uint64_t got, next_note;
 	int64_t want;		/* Content-Length, or -1: until the end */
 	struct blake3 hash;
@@ -202,14 +203,13 @@ struct body {
 static int64_t
 body_put(struct sink *o, struct body *b, const char *p, size_t n)
 {
-	int64_t w;
+	int64_t err;
 
 	if (b->want >= 0 && (int64_t)(b->got + n) > b->want)
 		n = (size_t)(b->want - (int64_t)b->got);
 	blake3_update(&b->hash, p, n);
-	for (size_t done = 0; done < n; done += (size_t)w)
-		if ((w = rfs_write(&fs, b->file, p + done, n - done)) <= 0)
-			return w < 0 ? w : -1;
+	if ((err = write_all(b->file.h, p, n)) < 0)
+		return err;
 	b->got += n;
 	if (b->got >= b->next_note) {
 		if (b->want > 0)
@@ -256,28 +256,31 @@ fetch_body(struct sink *o, int64_t s, const char *file, uint64_t t0)
 	b.want = header_number(head, "content-length");
 	b.next_note = PROGRESS;
 	blake3_init(&b.hash);
-	if ((b.file = rfs_open(&fs, file, RAMFS_O_WRITE | RAMFS_O_CREATE |
-	    RAMFS_O_TRUNC)) < 0) {
-		outf(o, "fetch: %s: %s\n", file, rfs_strerror(b.file));
+	if ((err = replace_open(&b.file, file)) < 0) {
+		outf(o, "fetch: %s: %s\n", file, rfs_strerror(err));
 		return 1;
 	}
 	err = body_put(o, &b, head + at, have - at);
 	while (err == 0 && (b.want < 0 || (int64_t)b.got < b.want) &&
 	    (n = net_read(&oniond, s, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
-			rfs_close(&fs, b.file);
+			replace_end(&b.file, 0);
 			return net_fail(o, "fetch", "stream", n);
 		}
 		err = body_put(o, &b, buf, (size_t)n);
 	}
-	rfs_close(&fs, b.file);
-	if (err != 0) {
-		outf(o, "fetch: %s: %s\n", file, rfs_strerror(err));
-		return 1;
-	}
-	if (b.want >= 0 && (int64_t)b.got < b.want) {
+	if (err == 0 && b.want >= 0 && (int64_t)b.got < b.want) {
+		replace_end(&b.file, 0);
 		outf(o, "fetch: the stream ended after %llu of %lld bytes\n",
 		    (unsigned long long)b.got, (long long)b.want);
+		return 1;
+	}
+	if (err == 0)
+		err = replace_end(&b.file, 1);
+	else
+		replace_end(&b.file, 0);
+	if (err != 0) {
+		outf(o, "fetch: %s: %s\n", file, rfs_strerror(err));
 		return 1;
 	}
 	ms = (ticks() - t0) * 10;
