@@ -120,13 +120,17 @@ size_share(struct service *s)
 	return E_OK;
 }
 
-/* Starts service i; logs and returns the error if it cannot. */
+/*
+ * Starts service i; returns the error if it cannot, logged unless the
+ * service is a driver whose device is absent (pci_grant said so).
+ */
 static int64_t
 start(int i)
 {
 	struct service *s = &svc[i];
 	struct spawn_args a;
 	int64_t pid, err = E_OK;
+	int nodevice = 0;
 
 	memset(&a, 0, sizeof(a));
 	memcpy(a.module, s->name, strlen(s->name) + 1);
@@ -139,6 +143,7 @@ start(int i)
 		a.caps[k].src = SLOT_TMP0 + (unsigned)k;
 		a.caps[k].dst = s->grants[k].slot;
 		err = make_grant(i, &s->grants[k], SLOT_TMP0 + (uint64_t)k, &a.caps[k].rights);
+		nodevice = err == E_RANGE && s->grants[k].kind == G_PCI;
 	}
 	if (err == E_OK && s->share != 0)
 		err = size_share(s);
@@ -150,7 +155,9 @@ start(int i)
 		cap_delete(SLOT_TMP0 + (uint64_t)k);
 	cap_delete(SLOT_QUOTA);
 	if (pid < 0) {
-		printf("init: cannot start %s: %s\n", s->name, err_name(pid));
+		s->state = nodevice ? SVC_NODEVICE : SVC_FAILED;
+		if (!nodevice)
+			printf("init: cannot start %s: %s\n", s->name, err_name(pid));
 		return pid;
 	}
 	s->pid = pid;
@@ -313,10 +320,8 @@ main(uint64_t arg)
 	}
 	printf("init: %d services in the manifest\n", nsvc);
 	lock_take(&lock_word);
-	for (int i = 0; i < nsvc; i++) {
-		if (start(i) < 0)
-			svc[i].state = SVC_FAILED;
-	}
+	for (int i = 0; i < nsvc; i++)
+		(void)start(i);		/* a service that cannot start stays down */
 	lock_give(&lock_word);
 	for (;;) {
 		int64_t bits = notify_wait(SLOT_EVENTS);

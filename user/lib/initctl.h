@@ -28,6 +28,11 @@ enum initctl_op {
 #define INITCTL_BADGE_DOOR	0x20000
 
 /* Service states reported by INITCTL_PS. */
-enum initctl_state { SVC_RUNNING = 1, SVC_WAITING = 2, SVC_FAILED = 3 };
+enum initctl_state {
+	SVC_RUNNING = 1,
+	SVC_WAITING = 2,	/* to be restarted after its back-off */
+	SVC_FAILED = 3,		/* could not start, or ended too often */
+	SVC_NODEVICE = 4	/* a driver whose device this machine lacks */
+};
 
 #endif

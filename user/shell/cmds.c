@@ -283,7 +283,9 @@ unpack(uint64_t w0, uint64_t w1, char name[INITCTL_NAME + 1])
 static int
 cmd_ps(int argc, char **argv, struct sink *o, const struct source *in)
 {
-	static const char *const states[] = { "?", "running", "restarting", "failed" };
+	static const char *const states[] = {
+		"?", "running", "restarting", "failed", "no device"
+	};
 	char name[INITCTL_NAME + 1];
 	struct msg r;
 
@@ -297,7 +299,7 @@ cmd_ps(int argc, char **argv, struct sink *o, const struct source *in)
 			break;
 		unpack(r.w[0], r.w[1], name);
 		outf(o, "%-5llu %-16s %-10s %llu\n", (unsigned long long)(r.w[2] >> 32), name,
-		    states[r.w[3] < 4 ? r.w[3] : 0], (unsigned long long)(r.w[2] & 0xffffffff));
+		    states[r.w[3] <= SVC_NODEVICE ? r.w[3] : 0], (unsigned long long)(r.w[2] & 0xffffffff));
 	}
 	return 0;
 }
