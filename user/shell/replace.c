@@ -26,8 +26,12 @@ int64_t
 replace_open(struct replace *r, const char *path)
 {
 	int64_t h = RAMFS_EEXIST;
+	uint64_t st[3];
 
 	r->path = path;
+	/* A directory cannot be replaced by a file: say so before making one. */
+	if (rfs_stat(&fs, path, st) == 0 && st[0] == RAMFS_DIR)
+		return RAMFS_EISDIR;
 	for (int k = 0; k < TRIES && h == RAMFS_EEXIST; k++) {
 		if ((h = tmp_name(r->tmp, path, k)) < 0)
 			return h;
