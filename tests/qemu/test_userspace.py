@@ -171,8 +171,12 @@ def main():
         r.check("space comes back after rm", re.search(r"files: \d+ KiB used", out)
                 is not None, out)
 
-        # A service killed and restarted by init with back-off.
+        # A service killed and restarted by init with back-off. ramfs
+        # holds the files: killing it takes -f.
         out = sh.run("kill ramfs")
+        r.check("kill ramfs with files in it is refused without -f",
+                "they would all be lost" in out and "init: killing ramfs" not in g.out, out)
+        out = sh.run("kill -f ramfs")
         g.wait_for(r"init: ramfs \(pid \d+\) ended.*restart 1 of", 30)
         m = g.wait_for(r"init: started ramfs", 30, fail=False)
         r.check("init restarts a killed service", m is not None, "")

@@ -304,26 +304,47 @@ cmd_ps(int argc, char **argv, struct sink *o, const struct source *in)
 	return 0;
 }
 
+/*
+ * The files live in ramfs's memory: killing it loses them all. With
+ * anything in the tree that takes -f, as the user cannot undo it.
+ */
+static int
+kill_loses_files(struct sink *o, const char *name)
+{
+	uint64_t count;
+
+	if (strcmp(name, "ramfs") != 0 ||
+	    rfs_readdir_batch(&fs, "/", 0, 1, &count) < 0 || count == 0)
+		return 0;
+	outf(o, "kill: ramfs holds the files: they would all be lost; "
+	    "'kill -f ramfs' does it anyway\n");
+	return 1;
+}
+
 static int
 cmd_kill(int argc, char **argv, struct sink *o, const struct source *in)
 {
 	uint64_t w[2] = { 0, 0 };
+	int force = argc == 3 && strcmp(argv[1], "-f") == 0;
+	const char *name = argv[argc - 1];
 	size_t n;
 	struct msg r;
 
-	if (argc != 2)
-		return usage(o, "kill", "service   (init restarts it)");
-	if ((n = strlen(argv[1])) > INITCTL_NAME) {
-		outf(o, "kill: %s: no such service\n", argv[1]);
+	if (argc != 2 && !force)
+		return usage(o, "kill", "[-f] service   (init restarts it)");
+	if ((n = strlen(name)) > INITCTL_NAME) {
+		outf(o, "kill: %s: no such service\n", name);
 		return 1;
 	}
-	memcpy(w, argv[1], n);
+	if (!force && kill_loses_files(o, name))
+		return 1;
+	memcpy(w, name, n);
 	if (ipc_call(SLOT_INIT, INITCTL_KILL, w[0], w[1], &r) < 0) {
 		outf(o, "kill: init is not reachable\n");
 		return 1;
 	}
 	if ((int64_t)r.w[0] < 0) {
-		outf(o, "kill: %s: %s\n", argv[1],
+		outf(o, "kill: %s: %s\n", name,
 		    (int64_t)r.w[0] == E_INVAL ? "no such service" : err_name((int64_t)r.w[0]));
 		return 1;
 	}
@@ -545,7 +566,7 @@ const struct cmd commands[] = {
 	{ "wc", cmd_wc, "count lines, words and bytes of the input" },
 	{ "grep", cmd_grep, "print input lines containing a text: grep text" },
 	{ "ps", cmd_ps, "list the services init runs" },
-	{ "kill", cmd_kill, "stop a service (init restarts it): kill service" },
+	{ "kill", cmd_kill, "stop a service (init restarts it): kill [-f] service" },
 	{ "mem", cmd_mem, "memory quota and file system usage" },
 	{ "net", cmd_net, "the network: link, MAC, address, DHCP lease, counters" },
 	{ "fetch", cmd_fetch, "HTTP GET through Tor into a file: fetch [-t TAG] URL [file]" },
