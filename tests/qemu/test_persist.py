@@ -179,7 +179,7 @@ def boot(img, name, **kw):
 def settle(g):
     """After the offer: its prompt, and the services' lines after the shell."""
     g.wait_for(PROMPT, 60)
-    for line in ("NONOS shell", "init: started conprobe", "netd: serving"):
+    for line in ("NONOS shell", "init: started shell", "netd: serving"):
         if line not in g.out:
             g.wait_for(line, 60)
 

@@ -40,10 +40,11 @@ class Shell:
 
 def main():
     r = harness.Results("qemu-userspace")
-    # initarg=2048 (8 << 8): init gives ramfs at most 8 MiB (its default is
-    # half of the free memory), so that the ENOSPC check below fills the
-    # tree quickly; the low byte 0 keeps the default manifest.
-    g = harness.Guest(IMAGE, "userspace", cmdline="qemu-exit init=init initarg=2048",
+    # initarg=2052 (8 << 8 | 4): init gives ramfs at most 8 MiB (its default
+    # is half of the free memory), so that the ENOSPC check below fills the
+    # tree quickly; the low byte 4 is the console test's manifest (the
+    # default one and conprobe).
+    g = harness.Guest(IMAGE, "userspace", cmdline="qemu-exit init=init initarg=2052",
                       monitor=True)
     sh = Shell(g)
     try:

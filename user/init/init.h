@@ -53,6 +53,8 @@ extern const char manifest_test[];
 extern const char manifest_bench[];
 /* The onion test's manifest (init's argument 3). */
 extern const char manifest_onion[];
+/* The console test's manifest (init's argument 4): and conprobe. */
+extern const char manifest_console[];
 
 /*
  * Parses manifest text into svc (at most MAX_SERVICES); the count, or -1

@@ -306,15 +306,21 @@ setup(void)
 int
 main(uint64_t arg)
 {
+	/* Picked by our argument's low byte; 0 (or unknown) is the user's. */
+	static const char *const manifests[] = {
+		manifest, manifest_test, manifest_bench, manifest_onion, manifest_console
+	};
+
 	/*
 	 * Our argument (kernel option initarg=): its low byte picks the
-	 * manifest, 1 the tests', 2 bench/net's, 3 the onion test's; the bits above it, when
-	 * set, cap every share at that many MiB (tests that fill ramfs).
+	 * manifest; the bits above it, when set, cap every share at that
+	 * many MiB (tests that fill ramfs).
 	 */
 	share_cap_kib = (arg >> 8) * 1024;
 	arg &= 0xff;
-	if ((nsvc = manifest_parse(arg == 1 ? manifest_test : arg == 2 ? manifest_bench :
-	    arg == 3 ? manifest_onion : manifest, svc)) < 0 || setup() < 0) {
+	if (arg >= sizeof(manifests) / sizeof(manifests[0]))
+		arg = 0;
+	if ((nsvc = manifest_parse(manifests[arg], svc)) < 0 || setup() < 0) {
 		printf("init: stopped\n");
 		return 1;
 	}

@@ -43,8 +43,7 @@
     "oniond   32768 5         5=console 16=serve:oniond 17=door:netd\n" \
     "wallet   4096  5         5=console 16=serve:wallet 18=client:oniond\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
-    " 23=status:netd 24=client:persistd 28=client:oniond 31=client:wallet\n" \
-    "conprobe 256   5         5=console 16=client:consoled\n"
+    " 23=status:netd 24=client:persistd 28=client:oniond 31=client:wallet\n"
 
 const char manifest[] = SERVICES;
 
@@ -63,6 +62,12 @@ const char manifest_test[] = SERVICES
 /* netbench (bench/net/run) holds netd's TCP capability. */
 const char manifest_bench[] = SERVICES
     "netbench 512   0         5=console 16=client:netd\n";
+
+/* conprobe (tests/qemu/test_userspace.py) is a second console client,
+   which logs every line it reads: a test probe, never in the manifest a
+   user boots, where a line typed for it would land in the kernel log. */
+const char manifest_console[] = SERVICES
+    "conprobe 256   5         5=console 16=client:consoled\n";
 
 /* oniontest (tests/onion/test_guest.py) is a second program holding a
    capability to oniond, and nothing else. */
