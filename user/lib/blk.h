@@ -16,7 +16,7 @@
 
 enum blk_op {
 	BLK_INFO = 1,	/* -> w0 sectors of the partition, w1 bytes per sector */
-	BLK_BUFFER,	/* TAG_CAP: a read-write frame of at least BLK_MAX bytes */
+	BLK_BUFFER,	/* TAG_CAP: a read-write frame of BLK_MAX bytes */
 	BLK_READ,	/* w0 offset, w1 length: partition -> buffer[0, length) */
 	BLK_WRITE,	/* w0 offset, w1 length: buffer[0, length) -> partition */
 	BLK_FLUSH,	/* every write replied to is on stable storage after this */

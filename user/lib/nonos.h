@@ -31,6 +31,20 @@ int64_t ipc_reply_recv(uint64_t ep, uint64_t tag, uint64_t w0, uint64_t w1, stru
  * most MAP_ANON_MAX pages; after an error the earlier calls' pages stay.
  */
 int64_t map_anon(uint64_t mem, uint64_t vaddr, uint64_t pages, uint64_t rights);
+/*
+ * Whether message m came with a capability (now in slot recv) of the
+ * given type with at least rights and, when size is not 0, that size.
+ */
+int cap_offered(const struct msg *m, uint64_t recv, unsigned type, unsigned rights,
+    uint64_t size);
+/* The capability just received in slot recv replaces slot's: 0, or -1 with slot empty. */
+int cap_replace(uint64_t recv, uint64_t slot);
+/*
+ * A client's frame, just received in slot recv, takes the place of the
+ * one in slot (mapped read-write at va when *mapped): 0 with it mapped
+ * there, or -1 with slot empty. *mapped says which.
+ */
+int frame_take(uint64_t recv, uint64_t slot, uint64_t va, int *mapped);
 
 /*
  * Memory from this process's own quota (malloc.c): zeroed, NULL when the

@@ -234,50 +234,31 @@ const struct onion_events events = {
 	ev_stream_connected, ev_stream_data, ev_stream_end, ev_stream_resolved,
 };
 
-/* The capability that came with m, if it has the type and rights wanted. */
-static int
-received(const struct msg *m, unsigned type, uint64_t size, unsigned rights)
-{
-	struct cap_info ci;
-
-	return (m->tag & TAG_CAP) && !(m->tag & TAG_CAP_DROPPED) &&
-	    cap_info(SLOT_RECV, &ci) == E_OK && ci.type == type &&
-	    (size == 0 || ci.size == size) && (ci.rights & rights) == rights;
-}
-
 static int64_t
 do_setbuf(uint64_t b, const struct msg *m)
 {
 	struct client *c = &clients[b];
-	uint64_t va = BUF_VA + b * NETS_BUF;
+	int mapped = c->buf != NULL;
 
-	if (!received(m, CAP_FRAME, NETS_BUF, RIGHT_READ | RIGHT_WRITE))
+	if (!cap_offered(m, SLOT_RECV, CAP_FRAME, RIGHT_READ | RIGHT_WRITE, NETS_BUF))
 		return NET_EBADOP;
 	for (int i = 0; i < STREAMS; i++)	/* a new session */
 		if (streams[i].state != S_FREE && streams[i].owner == b)
 			release(&streams[i]);
-	if (c->buf != NULL) {
-		unmap(SLOT_BUF0 + b, va);
-		cap_delete(SLOT_BUF0 + b);
-		c->buf = NULL;
-	}
-	if (cap_move(SLOT_RECV, SLOT_BUF0 + b) != E_OK ||
-	    map(SLOT_BUF0 + b, va, RIGHT_READ | RIGHT_WRITE) != E_OK) {
-		cap_delete(SLOT_BUF0 + b);
+	c->buf = NULL;
+	if (frame_take(SLOT_RECV, SLOT_BUF0 + b, BUF_VA + b * NETS_BUF, &mapped) != 0)
 		return NET_ENOMEM;
-	}
-	c->buf = (uint8_t *)(uintptr_t)va;
+	c->buf = (uint8_t *)(uintptr_t)(BUF_VA + b * NETS_BUF);
 	return 0;
 }
 
 static int64_t
 do_setnote(uint64_t b, const struct msg *m)
 {
-	if (!received(m, CAP_NOTIFICATION, 0, RIGHT_WRITE))
+	if (!cap_offered(m, SLOT_RECV, CAP_NOTIFICATION, RIGHT_WRITE, 0))
 		return NET_EBADOP;
-	clients[b].note = 0;
-	cap_delete(SLOT_NOTE0 + b);
-	if (cap_move(SLOT_RECV, SLOT_NOTE0 + b) != E_OK)
+	clients[b].note = 0;	/* no signal to it meanwhile */
+	if (cap_replace(SLOT_RECV, SLOT_NOTE0 + b) != 0)
 		return NET_ENOMEM;
 	clients[b].note = 1;
 	return 0;

@@ -424,28 +424,13 @@ info(uint64_t w[3])
 	return s.damaged;
 }
 
-/* A client's frame: read-write and PST_BUF bytes at least. */
+/* A client's frame: read-write and PST_BUF bytes. */
 static int64_t
 take_buffer(const struct msg *m)
 {
-	struct cap_info ci;
-
-	if (!(m->tag & TAG_CAP) || (m->tag & TAG_CAP_DROPPED) ||
-	    cap_info(SLOT_RECV, &ci) != E_OK || ci.type != CAP_FRAME ||
-	    (ci.rights & (RIGHT_READ | RIGHT_WRITE)) != (RIGHT_READ | RIGHT_WRITE) ||
-	    ci.size < PST_BUF)
+	if (!cap_offered(m, SLOT_RECV, CAP_FRAME, RIGHT_READ | RIGHT_WRITE, PST_BUF) ||
+	    frame_take(SLOT_RECV, SLOT_CLIBUF, CLIBUF_VA, &have_buf) != 0)
 		return PST_EINVAL;
-	if (have_buf) {
-		unmap(SLOT_CLIBUF, CLIBUF_VA);
-		cap_delete(SLOT_CLIBUF);
-		have_buf = 0;
-	}
-	if (cap_move(SLOT_RECV, SLOT_CLIBUF) != E_OK ||
-	    map(SLOT_CLIBUF, CLIBUF_VA, RIGHT_READ | RIGHT_WRITE) != E_OK) {
-		cap_delete(SLOT_CLIBUF);
-		return PST_EINVAL;
-	}
-	have_buf = 1;
 	return 0;
 }
 

@@ -59,32 +59,17 @@ client_buf(uint64_t b)
 }
 
 /*
- * Client b's frame: read-write and at least BLK_MAX bytes. Each client
- * (badge) has its own, so that two clients (persistd, and blktest in the
- * tests' manifest) never read or write through each other's buffer.
+ * Client b's frame: read-write and BLK_MAX bytes. Each client (badge)
+ * has its own, so that two clients (persistd, and blktest in the tests'
+ * manifest) never read or write through each other's buffer.
  */
 static int64_t
 take_buffer(const struct msg *m, uint64_t b)
 {
-	struct cap_info ci;
-
-	if (!(m->tag & TAG_CAP) || (m->tag & TAG_CAP_DROPPED) ||
-	    cap_info(BLKDEV_SLOT_RECV, &ci) != E_OK || ci.type != CAP_FRAME ||
-	    (ci.rights & (RIGHT_READ | RIGHT_WRITE)) != (RIGHT_READ | RIGHT_WRITE) ||
-	    ci.size < BLK_MAX)
+	if (!cap_offered(m, BLKDEV_SLOT_RECV, CAP_FRAME, RIGHT_READ | RIGHT_WRITE, BLK_MAX) ||
+	    frame_take(BLKDEV_SLOT_RECV, BLKDEV_SLOT_BUF0 + b, (uint64_t)client_buf(b),
+	    &have_buf[b]) != 0)
 		return BLK_EINVAL;
-	if (have_buf[b]) {
-		unmap(BLKDEV_SLOT_BUF0 + b, (uint64_t)client_buf(b));
-		cap_delete(BLKDEV_SLOT_BUF0 + b);
-		have_buf[b] = 0;
-	}
-	if (cap_move(BLKDEV_SLOT_RECV, BLKDEV_SLOT_BUF0 + b) != E_OK)
-		return BLK_EINVAL;
-	if (map(BLKDEV_SLOT_BUF0 + b, (uint64_t)client_buf(b), RIGHT_READ | RIGHT_WRITE) != E_OK) {
-		cap_delete(BLKDEV_SLOT_BUF0 + b);
-		return BLK_EINVAL;
-	}
-	have_buf[b] = 1;
 	return 0;
 }
 

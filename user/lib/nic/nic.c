@@ -219,49 +219,28 @@ data_thread(uint64_t arg)
 	}
 }
 
-/* The capability netd offered, if it is of type t with at least rights r; else 0. */
-static int
-offered(const struct msg *m, unsigned t, unsigned r, uint64_t size)
-{
-	struct cap_info ci;
-
-	return (m->tag & TAG_CAP) && !(m->tag & TAG_CAP_DROPPED) &&
-	    cap_info(NIC_SLOT_RECV, &ci) == E_OK && ci.type == t &&
-	    (ci.rights & r) == r && (size == 0 || ci.size == size);
-}
-
 /* A ring frame from netd replaces the one in slot (mapped at va). */
 static int64_t
 take_ring(const struct msg *m, uint64_t slot, uint64_t va, struct pkt_ring *ring, int *have)
 {
-	if (!offered(m, CAP_FRAME, RIGHT_READ | RIGHT_WRITE, PKT_RING_BYTES))
+	if (!cap_offered(m, NIC_SLOT_RECV, CAP_FRAME, RIGHT_READ | RIGHT_WRITE,
+	    PKT_RING_BYTES))
 		return NETDEV_EINVAL;
 	started = 0;
-	if (*have) {
-		unmap(slot, va);
-		cap_delete(slot);
-		*have = 0;
-	}
-	if (cap_move(NIC_SLOT_RECV, slot) != E_OK)
+	if (frame_take(NIC_SLOT_RECV, slot, va, have) != 0)
 		return NETDEV_EINVAL;
-	if (map(slot, va, RIGHT_READ | RIGHT_WRITE) != E_OK) {
-		cap_delete(slot);
-		return NETDEV_EINVAL;
-	}
 	pkt_ring_attach(ring, (void *)va);
-	*have = 1;
 	return 0;
 }
 
 static int64_t
 take_note(const struct msg *m)
 {
-	if (!offered(m, CAP_NOTIFICATION, RIGHT_WRITE, 0))
+	if (!cap_offered(m, NIC_SLOT_RECV, CAP_NOTIFICATION, RIGHT_WRITE, 0))
 		return NETDEV_EINVAL;
 	started = 0;
-	cap_delete(NIC_SLOT_NETD_NOTE);
 	have_note = 0;
-	if (cap_move(NIC_SLOT_RECV, NIC_SLOT_NETD_NOTE) != E_OK)
+	if (cap_replace(NIC_SLOT_RECV, NIC_SLOT_NETD_NOTE) != 0)
 		return NETDEV_EINVAL;
 	have_note = 1;
 	return 0;
