@@ -42,7 +42,7 @@ LINK_CHECKS :=
 MK := mk/bearssl.mk mk/lz4.mk mk/sodium.mk mk/lwip.mk mk/tools.mk mk/verified-boot.mk \
 	mk/vault.mk mk/vault-bench.mk mk/ledger.mk mk/tor.mk mk/kfuzz.mk mk/bench.mk \
 	mk/ipcbench.mk mk/ramfsbench.mk mk/netbench.mk mk/persistd.mk mk/oniond.mk \
-	mk/wallet.mk
+	mk/wallet.mk mk/onionbench.mk
 ifneq ($(filter-out $(MK),$(wildcard mk/*.mk)),)
 $(error $(filter-out $(MK),$(wildcard mk/*.mk)): not in the Makefile's MK list)
 endif

@@ -45,6 +45,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+import guestnet  # noqa: E402
 import harness  # noqa: E402
 import leakcheck  # noqa: E402
 import netns  # noqa: E402
@@ -55,7 +56,6 @@ WORK = os.path.join(ROOT, "build", "onion-guest")
 NET = os.path.join(WORK, "net")
 DOCS = os.path.join(WORK, "docs")
 WWW = os.path.join(WORK, "www")
-IMAGE = os.path.join(ROOT, "build", "onion-test", "nonos.img")
 PROMPT = r"\n\$ "
 BIG = 10 << 20
 
@@ -83,25 +83,15 @@ def get_consensus(dirport, out):
 
 
 def build_image(consensus=None):
-    """The image with the network's authorities; the wall clock's floor
-    (without SYS_CLOCK) is now."""
-    args = ["make", "-C", ROOT, "-j2", "--no-print-directory",
-            "build/onion-test/nonos.img",
-            "AUTHORITIES=" + os.path.join(NET, "authorities"),
-            "ONIOND_LOOPBACK=10.0.2.2", "ONIOND_TIME=%d" % int(time.time())]
-    if consensus:
-        args.append("ONIOND_CONSENSUS=" + consensus)
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    if p.returncode != 0:
-        print(p.stdout.decode()[-3000:])
-    return p.returncode == 0
+    ok, log = guestnet.build_image(NET, consensus)
+    if not ok:
+        print(log[-3000:])
+    return ok
 
 
 def boot(ns, name, cap, cmdline="initarg=3", rtc=()):
-    extra = list(rtc) + ["-netdev", "user,id=n0,ipv6=off",
-             "-device", "virtio-net-pci,netdev=n0,romfile=",
-             "-object", "filter-dump,id=f0,netdev=n0,file=" + cap]
-    return harness.Guest(IMAGE, name, cmdline=cmdline, extra=extra,
+    extra = list(rtc) + guestnet.nic(cap)
+    return harness.Guest(guestnet.IMAGE, name, cmdline=cmdline, extra=extra,
                          wrap=ns.command([]))
 
 
@@ -337,10 +327,7 @@ def main():
             ns.run([sys.executable, os.path.abspath(__file__), "getconsensus",
                     str(ports["dir"]), DOCS], check=True)
             check("image with the network's authorities builds", build_image())
-            procs.append(ns.popen(
-                [sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
-                 "--directory", WWW, str(ports["test"])],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(guestnet.serve(ns, WWW, ports["test"]))
             session(ns, ports)
             clock_wrong(ns)
             tampered(ns)
