@@ -25,6 +25,29 @@ link_child(struct cap *parent, struct cap *c)
 		parent->child = c;
 }
 
+/*
+ * Takes c out of its sibling list. Proved on its own: cap_delete, its
+ * caller, is not proved yet (docs/proofs.md).
+ */
+/*@ requires \valid(c);
+    requires c->prev != \null ==> \valid(c->prev) && \separated(c->prev, c);
+    requires c->prev == \null && c->parent != \null ==>
+      \valid(c->parent) && \separated(c->parent, c);
+    requires c->next != \null ==> \valid(c->next) && \separated(c->next, c) &&
+      (c->prev == \null || \separated(c->next, c->prev)) &&
+      (c->prev != \null || c->parent == \null || \separated(c->next, c->parent));
+    ensures \old(c->next) != \null ==> \old(c->next)->prev == \old(c->prev);
+    ensures c->parent == \null && c->next == \null && c->prev == \null;
+    behavior middle:
+      assumes c->prev != \null;
+      assigns c->parent, c->next, c->prev, c->prev->next, c->next->prev;
+      ensures \old(c->prev)->next == \old(c->next);
+    behavior first:
+      assumes c->prev == \null;
+      assigns c->parent, c->next, c->prev, c->parent->child, c->next->prev;
+      ensures \old(c->parent) != \null ==> \old(c->parent)->child == \old(c->next);
+    complete behaviors;
+    disjoint behaviors; */
 static void
 unlink_node(struct cap *c)
 {

@@ -59,7 +59,7 @@ struct cap_ops {
     // list, and since every finite list has such a function, a contract
     // proved for every sib holds for every list. (A recursive definition
     // sends the provers into matching loops; docs/proofs.md.)
-    logic struct cap *sib(struct cap *p, integer i);
+    axiomatic Sib { logic struct cap *sib(struct cap *p, integer i); }
 
     // p starts a list of exactly n valid, distinct slots ended by \null,
     // and sib(p, 0 .. n) lists it.
