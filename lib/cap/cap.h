@@ -53,10 +53,29 @@ struct cap_ops {
       \forall integer b; 0 <= b < 32 ==> (r & (1 << b)) != 0 ==> (of & (1 << b)) != 0;
 */
 
+/*@ // A sibling list is described by an abstract function: sib(p, i) is
+    // the i-th slot of the list starting at p. Nothing is assumed about
+    // it (no axiom): sibs() below, in a requires, says that it lists the
+    // list, and since every finite list has such a function, a contract
+    // proved for every sib holds for every list. (A recursive definition
+    // sends the provers into matching loops; docs/proofs.md.)
+    axiomatic Sib { logic struct cap *sib(struct cap *p, integer i); }
+
+    // p starts a list of exactly n valid, distinct slots ended by \null,
+    // and sib(p, 0 .. n) lists it.
+    predicate sibs{L}(struct cap *p, integer n) =
+      n >= 0 && sib(p, 0) == p && sib(p, n) == \null &&
+      (\forall integer i; 0 <= i < n ==>
+        sib(p, i) != \null && \valid(sib(p, i)) && sib(p, i + 1) == sib(p, i)->next) &&
+      (\forall integer i, j; 0 <= i < n && 0 <= j < n && i != j ==>
+        \separated(sib(p, i), sib(p, j)));
+*/
+
 /*
- * The contracts below are proved with Frama-C WP (docs/proofs.md) for
- * cap_install, cap_derive and cap_check; cap_move, cap_delete and
- * cap_revoke walk the tree's lists and are tested, not proved.
+ * The contracts below are proved with Frama-C WP (docs/proofs.md).
+ * cap_move walks a list, and takes its length (the number of src's
+ * children) as a ghost argument, seen only by the proof: the compiler
+ * sees a comment. cap_delete and cap_revoke are tested, not proved.
  */
 
 /* Installs the original capability to a new object in the empty slot dst. */
@@ -118,8 +137,59 @@ int cap_install(struct cap *dst, struct kobj *obj, uint32_t rights);
     disjoint behaviors; */
 int cap_derive(struct cap *src, struct cap *dst, uint32_t rights, uint64_t badge);
 
-/* Moves src into the empty slot dst, keeping its place in the tree. */
-int cap_move(struct cap *src, struct cap *dst);
+/*
+ * Moves src into the empty slot dst, keeping its place in the tree. The
+ * links to src (its siblings', its parent's first-child link, its
+ * children's parent links) are all the tree's links to it (cap.h's
+ * invariant); the requires name those slots and keep them apart.
+ */
+/*@ requires \valid(src) && \valid(dst);
+    requires src == dst || \separated(src, dst);
+    behavior same:
+      assumes src == dst;
+      assigns \nothing;
+      ensures \result == E_INVAL;
+    behavior empty:
+      assumes src != dst && src->obj == \null;
+      assigns \nothing;
+      ensures \result == E_NOCAP;
+    behavior occupied:
+      assumes src != dst && src->obj != \null && dst->obj != \null;
+      assigns \nothing;
+      ensures \result == E_BUSY;
+    behavior moved:
+      assumes src != dst && src->obj != \null && dst->obj == \null;
+      requires src->prev != \null ==> \valid(src->prev) && \separated(src->prev, src, dst);
+      requires src->prev == \null && src->parent != \null ==>
+        \valid(src->parent) && \separated(src->parent, src, dst);
+      requires src->next != \null ==> \valid(src->next) && \separated(src->next, src, dst);
+      requires sibs(src->child, n);
+      requires \forall integer i; 0 <= i < n ==> \separated(sib(src->child, i), src, dst) &&
+        (src->prev == \null || \separated(sib(src->child, i), src->prev)) &&
+        (src->parent == \null || \separated(sib(src->child, i), src->parent)) &&
+        (src->next == \null || \separated(sib(src->child, i), src->next));
+      assigns *src, *dst, src->prev->next, src->parent->child, src->next->prev,
+        { sib(src->child, i)->parent | integer i; 0 <= i < n };
+      ensures \result == E_OK;
+      // The capability itself goes unchanged to dst.
+      ensures dst->obj == \old(src->obj) && dst->rights == \old(src->rights) &&
+        dst->badge == \old(src->badge);
+      ensures dst->parent == \old(src->parent) && dst->child == \old(src->child) &&
+        dst->next == \old(src->next) && dst->prev == \old(src->prev);
+      ensures src->obj == \null && src->rights == 0 && src->badge == 0 &&
+        src->parent == \null && src->child == \null && src->next == \null &&
+        src->prev == \null;
+      // Every link that pointed to src now points to dst.
+      ensures \old(src->prev) != \null ==> \old(src->prev)->next == dst;
+      ensures \old(src->prev) == \null && \old(src->parent) != \null ==>
+        \old(src->parent)->child == dst;
+      ensures \old(src->next) != \null ==> \old(src->next)->prev == dst;
+      ensures \forall integer i; 0 <= i < n ==>
+        sib(\old(src->child), i)->parent == dst &&
+        sib(\old(src->child), i)->next == sib(\old(src->child), i + 1);
+    complete behaviors;
+    disjoint behaviors; */
+int cap_move(struct cap *src, struct cap *dst) /*@ ghost (int n) */;
 
 /*
  * Empties c. Its children stay valid and move up to c's parent. Releases
