@@ -16,13 +16,31 @@
 /* 24 bytes, then a NUL, then the hash. */
 #define SIG_PREFIX	"NONOS vault v1 signature"
 
+/* VAULT_MAGIC as bytes (WP does not model string constants). */
+static const uint8_t magic[] = VAULT_MAGIC;
+
+/*@ requires \valid_read(buf + (0 .. len - 1));
+    requires \valid(hlen) && \separated(hlen, buf + (0 .. len - 1));
+    assigns *hlen;
+    ensures \result == VAULT_OK || \result == VAULT_EMAGIC ||
+      \result == VAULT_ETRUNC || \result == VAULT_EVERSION ||
+      \result == VAULT_EALG || \result == VAULT_EHEADER;
+    ensures \result == VAULT_OK ==> len >= VAULT_FIXED_BYTES &&
+      buf[8] == VAULT_VERSION && buf[9] == VAULT_SUITE_STREAM &&
+      buf[10] <= VAULT_COMP_LZ4 && buf[11] <= VAULT_SIGALG_ED25519 &&
+      *hlen == be32_at(buf + 12) &&
+      VAULT_HEADER_MIN <= *hlen <= VAULT_HEADER_MAX; */
 int
 vault_header_peek(const uint8_t *buf, size_t len, uint32_t *hlen)
 {
 	size_t n = len < 8 ? len : 8;
 
-	if (memcmp(buf, VAULT_MAGIC, n) != 0)
-		return VAULT_EMAGIC;
+	/*@ loop invariant 0 <= i <= n;
+	    loop assigns i;
+	    loop variant n - i; */
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != magic[i])
+			return VAULT_EMAGIC;
 	if (len < 9)
 		return VAULT_ETRUNC;
 	if (buf[8] != VAULT_VERSION)
@@ -45,6 +63,18 @@ vault_sig_len(const struct vault_header *h)
 }
 
 /* Checks one stanza's length for its type, and its parameters. */
+/*@ requires \valid(h) && \valid(s);
+    requires \valid_read(body + (0 .. s->len - 1));
+    assigns h->generation, s->kdf_t, s->kdf_m;
+    ensures \result == VAULT_OK || \result == VAULT_EHEADER ||
+      \result == VAULT_EKDF;
+    ensures \result == VAULT_OK ==>
+      (s->type == VAULT_STANZA_GENERATION ==>
+        s->len == VAULT_GENERATION_BODY && h->generation != 0) &&
+      (s->type == VAULT_STANZA_PASS ==> s->len == VAULT_PASS_BODY &&
+        VAULT_KDF_T_MIN <= s->kdf_t <= VAULT_KDF_T_MAX &&
+        VAULT_KDF_M_MIN <= s->kdf_m <= VAULT_KDF_M_MAX) &&
+      (s->type == VAULT_STANZA_HYBRID ==> s->len == VAULT_HYBRID_BODY); */
 static int
 parse_stanza(struct vault_header *h, struct vault_stanza *s, const uint8_t *body)
 {
@@ -66,13 +96,96 @@ parse_stanza(struct vault_header *h, struct vault_stanza *s, const uint8_t *body
 	}
 }
 
+/* Copies n bytes: a plain loop rather than memcpy, for the proof. */
+/*@ requires \valid(dst + (0 .. n - 1)) && \valid_read(src + (0 .. n - 1));
+    requires \separated(dst + (0 .. n - 1), src + (0 .. n - 1));
+    assigns dst[0 .. n - 1];
+    ensures \forall integer j; 0 <= j < n ==> dst[j] == src[j]; */
+static void
+copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	/*@ loop invariant 0 <= i <= n;
+	    loop invariant \forall integer j; 0 <= j < i ==> dst[j] == src[j];
+	    loop assigns i, dst[0 .. n - 1];
+	    loop variant n - i; */
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[i];
+}
+
+/*
+ * Where the stanzas start: after the fixed part, the nonce, the signer's
+ * key if signed, and the count.
+ */
+/*@ logic integer stanzas_at(integer sigalg) =
+      VAULT_FIXED_BYTES + VAULT_NONCEBYTES +
+      (sigalg == VAULT_SIGALG_ED25519 ? VAULT_SIGNER_BYTES : 0) + 1;
+
+    predicate stanza_fits(struct vault_stanza s, integer end) =
+      s.off >= VAULT_STANZA_HEAD && s.off + s.len <= end;
+
+    predicate stanza_ok(struct vault_stanza s) =
+      (s.type == VAULT_STANZA_GENERATION ==>
+        s.len == VAULT_GENERATION_BODY) &&
+      (s.type == VAULT_STANZA_PASS ==> s.len == VAULT_PASS_BODY &&
+        VAULT_KDF_T_MIN <= s.kdf_t <= VAULT_KDF_T_MAX &&
+        VAULT_KDF_M_MIN <= s.kdf_m <= VAULT_KDF_M_MAX) &&
+      (s.type == VAULT_STANZA_HYBRID ==> s.len == VAULT_HYBRID_BODY);
+ */
+
+/* Reads stanza i, whose head is at raw[pos], into h; it must end by end. */
+/*@ requires \valid(h) && i < VAULT_MAX_STANZAS;
+    requires \valid_read(raw + (0 .. end - 1));
+    requires \separated(h, raw + (0 .. end - 1));
+    requires pos <= end <= VAULT_HEADER_MAX - VAULT_MAC_BYTES;
+    assigns h->stanza[i], h->generation;
+    ensures \result == VAULT_OK || \result == VAULT_EHEADER ||
+      \result == VAULT_EKDF;
+    ensures \result == VAULT_OK ==>
+      h->stanza[i].off == pos + VAULT_STANZA_HEAD &&
+      h->stanza[i].off + h->stanza[i].len <= end &&
+      h->stanza[i].type == raw[pos] &&
+      h->stanza[i].len == be16_at(raw + pos + 1) &&
+      stanza_ok(h->stanza[i]); */
+static int
+read_stanza(struct vault_header *h, size_t i, const uint8_t *raw, size_t pos,
+    size_t end)
+{
+	struct vault_stanza *s = &h->stanza[i];
+
+	if (end - pos < VAULT_STANZA_HEAD)
+		return VAULT_EHEADER;
+	s->type = raw[pos];
+	s->len = be16(raw + pos + 1);
+	pos += VAULT_STANZA_HEAD;
+	if (end - pos < s->len)
+		return VAULT_EHEADER;
+	s->off = (uint16_t)pos;
+	return parse_stanza(h, s, raw + pos);
+}
+
+/*@ requires \valid(h) && \valid_read(raw + (0 .. len - 1));
+    requires \separated(h, raw + (0 .. len - 1));
+    assigns *h;
+    ensures \result <= 0;
+    ensures \result == VAULT_OK ==>
+      h->len == len && VAULT_HEADER_MIN <= len <= VAULT_HEADER_MAX &&
+      1 <= h->nstanzas <= VAULT_MAX_STANZAS &&
+      h->stanza[0].off == stanzas_at(h->sigalg) + VAULT_STANZA_HEAD &&
+      h->stanza[h->nstanzas - 1].off + h->stanza[h->nstanzas - 1].len ==
+        len - VAULT_MAC_BYTES &&
+      (\forall integer j; 0 <= j < h->nstanzas - 1 ==>
+        h->stanza[j + 1].off ==
+          h->stanza[j].off + h->stanza[j].len + VAULT_STANZA_HEAD) &&
+      (\forall integer j; 0 <= j < h->nstanzas ==>
+        stanza_fits(h->stanza[j], len - VAULT_MAC_BYTES) &&
+        stanza_ok(h->stanza[j])); */
 int
 vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
 {
 	size_t pos, end;
 	int npass = 0, r;
 
-	memset(h, 0, sizeof *h);
+	*h = (struct vault_header){ 0 };
 	if ((r = vault_header_peek(raw, len, &h->len)) != VAULT_OK)
 		return r;
 	if (len != h->len)
@@ -81,10 +194,10 @@ vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
 	h->suite = raw[9];
 	h->compression = raw[10];
 	h->sigalg = raw[11];
-	memcpy(h->nonce, raw + 16, VAULT_NONCEBYTES);
+	copy(h->nonce, raw + 16, VAULT_NONCEBYTES);
 	pos = 16 + VAULT_NONCEBYTES;
 	if (h->sigalg == VAULT_SIGALG_ED25519) {
-		memcpy(h->signer, raw + pos, VAULT_SIGNER_BYTES);
+		copy(h->signer, raw + pos, VAULT_SIGNER_BYTES);
 		pos += VAULT_SIGNER_BYTES;
 	}
 	end = len - VAULT_MAC_BYTES;
@@ -93,21 +206,27 @@ vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
 	h->nstanzas = raw[pos++];
 	if (h->nstanzas < 1 || h->nstanzas > VAULT_MAX_STANZAS)
 		return VAULT_EHEADER;
+	/*@ loop invariant 0 <= i <= h->nstanzas;
+	    loop invariant stanzas_at(h->sigalg) <= pos <= end;
+	    loop invariant 0 <= npass <= i;
+	    loop invariant i == 0 ==> pos == stanzas_at(h->sigalg);
+	    loop invariant i > 0 ==>
+	      pos == h->stanza[i - 1].off + h->stanza[i - 1].len;
+	    loop invariant i > 0 ==>
+	      h->stanza[0].off == stanzas_at(h->sigalg) + VAULT_STANZA_HEAD;
+	    loop invariant \forall integer j; 0 <= j < i - 1 ==>
+	      h->stanza[j + 1].off ==
+	        h->stanza[j].off + h->stanza[j].len + VAULT_STANZA_HEAD;
+	    loop invariant \forall integer j; 0 <= j < i ==>
+	      stanza_fits(h->stanza[j], end) && stanza_ok(h->stanza[j]);
+	    loop assigns i, pos, npass, r, h->stanza[0 .. VAULT_MAX_STANZAS - 1],
+	      h->generation;
+	    loop variant h->nstanzas - i; */
 	for (size_t i = 0; i < h->nstanzas; i++) {
-		struct vault_stanza *s = &h->stanza[i];
-
-		if (end - pos < VAULT_STANZA_HEAD)
-			return VAULT_EHEADER;
-		s->type = raw[pos];
-		s->len = be16(raw + pos + 1);
-		pos += VAULT_STANZA_HEAD;
-		if (end - pos < s->len)
-			return VAULT_EHEADER;
-		s->off = (uint16_t)pos;
-		if ((r = parse_stanza(h, s, raw + pos)) != VAULT_OK)
+		if ((r = read_stanza(h, i, raw, pos, end)) != VAULT_OK)
 			return r;
-		npass += s->type == VAULT_STANZA_PASS;
-		pos += s->len;
+		npass += h->stanza[i].type == VAULT_STANZA_PASS;
+		pos = (size_t)h->stanza[i].off + h->stanza[i].len;
 	}
 	if (pos != end || npass > 1)
 		return VAULT_EHEADER;

@@ -14,6 +14,14 @@
 /* Stanza wrap keys are used once, so the AEAD nonce is fixed (as in age). */
 static const uint8_t zero_nonce[NC_AEAD_NONCEBYTES];
 
+/*@ requires \valid_read(body + (0 .. VAULT_PASS_BODY - 1));
+    requires \valid(t) && \valid(m) && \separated(t, m);
+    assigns *t, *m;
+    ensures *t == be32_at(body + 16) && *m == be32_at(body + 20);
+    ensures \result == VAULT_OK || \result == VAULT_EKDF;
+    ensures \result == VAULT_OK <==>
+      VAULT_KDF_T_MIN <= *t <= VAULT_KDF_T_MAX &&
+      VAULT_KDF_M_MIN <= *m <= VAULT_KDF_M_MAX && body[24] == 1; */
 int
 vault_stanza_pass_params(const uint8_t body[VAULT_PASS_BODY], uint32_t *t,
     uint32_t *m)
