@@ -37,7 +37,7 @@ sys.path.insert(0, HERE)
 import tornet  # noqa: E402
 
 TOOL = os.path.join(ROOT, "build", "host", "nonos-onion")
-BASE = int(os.environ.get("TORNET_BASE", "31000"))
+BASE = int(os.environ.get("TORNET_BASE", "11000"))
 NET = os.path.join(ROOT, "build", "tornet-test")
 BIG = 50 << 20
 

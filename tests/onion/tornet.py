@@ -71,7 +71,23 @@ Nickname {nick}
 """
 
 
+def ephemeral_low():
+    """The first port Linux may give an outgoing connection as its source."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def ports(base):
+    """A network's ports, base .. base + 4051. All of them lie below the
+    ephemeral range: there a relay's own outgoing connection could hold a
+    port a later listener wants (CI once saw the stock client's SocksPort
+    taken: "Could not bind ... Address already in use")."""
+    if base < 1024 or base + 4051 >= ephemeral_low():
+        raise ValueError("tornet base %d: its ports %d..%d must lie in 1024..%d"
+                         % (base, base, base + 4051, ephemeral_low() - 1))
     return {"or": base, "dir": base + 2000, "dns": base + 53,
             "test": base + 3080, "testlast": base + 3089, "socks": base + 4050,
             "control": base + 4051}
