@@ -184,7 +184,7 @@ cmd_cp(int argc, char **argv, struct sink *o, const struct source *in)
 	while (err == 0 && (n = rfs_read(&fs, from, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
 			rfs_close(&fs, from);
-			replace_end(&to, 0);
+			replace_end(&to, n);
 			return fail(o, "cp", argv[1], n);
 		}
 		for (int64_t done = 0; done < n && err == 0; done += w) {
@@ -194,11 +194,7 @@ cmd_cp(int argc, char **argv, struct sink *o, const struct source *in)
 		}
 	}
 	rfs_close(&fs, from);
-	if (err == 0)
-		err = replace_end(&to, 1);
-	else
-		replace_end(&to, 0);
-	if (err < 0)
+	if ((err = replace_end(&to, err)) < 0)
 		return fail(o, "cp", argv[2], err);
 	return 0;
 }
@@ -220,11 +216,7 @@ cmd_write(int argc, char **argv, struct sink *o, const struct source *in)
 	}
 	if (err == 0 && argc == 2 && in->data != NULL)
 		err = write_all(f.h, in->data, in->len);
-	if (err == 0)
-		err = replace_end(&f, 1);
-	else
-		replace_end(&f, 0);
-	if (err < 0)
+	if ((err = replace_end(&f, err)) < 0)
 		return fail(o, "write", argv[1], err);
 	return 0;
 }

@@ -136,20 +136,16 @@ static int
 write_file(const char *name, int append, const char *data, size_t len, struct sink *err)
 {
 	struct replace r;
-	int64_t e;
+	int64_t e, h;
 
 	if (append) {
-		r.h = rfs_open(&fs, name, RAMFS_O_WRITE | RAMFS_O_CREATE | RAMFS_O_APPEND);
-		if ((e = r.h) >= 0) {
-			e = write_all(r.h, data, len);
-			rfs_close(&fs, r.h);
+		h = rfs_open(&fs, name, RAMFS_O_WRITE | RAMFS_O_CREATE | RAMFS_O_APPEND);
+		if ((e = h) >= 0) {
+			e = write_all(h, data, len);
+			rfs_close(&fs, h);
 		}
 	} else if ((e = replace_open(&r, name)) >= 0) {
-		e = write_all(r.h, data, len);
-		if (e == 0)
-			e = replace_end(&r, 1);
-		else
-			replace_end(&r, 0);
+		e = replace_end(&r, write_all(r.h, data, len));
 	}
 	if (e < 0) {
 		outf(err, "shell: %s: %s\n", name, rfs_strerror(e));

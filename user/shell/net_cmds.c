@@ -264,22 +264,18 @@ fetch_body(struct sink *o, int64_t s, const char *file, uint64_t t0)
 	while (err == 0 && (b.want < 0 || (int64_t)b.got < b.want) &&
 	    (n = net_read(&oniond, s, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
-			replace_end(&b.file, 0);
+			replace_end(&b.file, n);
 			return net_fail(o, "fetch", "stream", n);
 		}
 		err = body_put(o, &b, buf, (size_t)n);
 	}
 	if (err == 0 && b.want >= 0 && (int64_t)b.got < b.want) {
-		replace_end(&b.file, 0);
+		replace_end(&b.file, NET_ECONNABORTED);	/* cut short: not kept */
 		outf(o, "fetch: the stream ended after %llu of %lld bytes\n",
 		    (unsigned long long)b.got, (long long)b.want);
 		return 1;
 	}
-	if (err == 0)
-		err = replace_end(&b.file, 1);
-	else
-		replace_end(&b.file, 0);
-	if (err != 0) {
+	if ((err = replace_end(&b.file, err)) != 0) {
 		outf(o, "fetch: %s: %s\n", file, rfs_strerror(err));
 		return 1;
 	}

@@ -42,12 +42,10 @@ replace_open(struct replace *r, const char *path)
 }
 
 int64_t
-replace_end(struct replace *r, int ok)
+replace_end(struct replace *r, int64_t err)
 {
-	int64_t err = 0;
-
 	rfs_close(&fs, r->h);
-	if (ok && (err = rfs_rename(&fs, r->tmp, r->path)) == 0)
+	if (err == 0 && (err = rfs_rename(&fs, r->tmp, r->path)) == 0)
 		return 0;
 	rfs_unlink(&fs, r->tmp, RAMFS_FILE);
 	return err;

@@ -22,10 +22,11 @@ struct replace {
 /* Creates the new file for path, open in r->h: 0, or an error. */
 int64_t replace_open(struct replace *r, const char *path);
 /*
- * Closes the new file; when ok, puts it in path's place, else removes it.
- * Returns 0 or the rename's error (the new file is then removed too).
+ * Closes the new file. When err (the writing's outcome) is 0, puts it in
+ * path's place and returns 0 or the rename's error; otherwise, or when
+ * the rename fails, removes it. Returns the first error.
  */
-int64_t replace_end(struct replace *r, int ok);
+int64_t replace_end(struct replace *r, int64_t err);
 /* Writes all n bytes to handle h: 0, or an error (ENOSPC for no progress). */
 int64_t write_all(int64_t h, const void *p, size_t n);
 
