@@ -179,6 +179,19 @@ find_relay(const struct onion_consensus *cons, const uint8_t *id)
 	return -1;
 }
 
+int
+onion_client_set_guard(struct onion_client *cl, const uint8_t *rsa_id)
+{
+	struct onion_path_rules rules = cl->rules;
+	int i = find_relay(cl->cons, rsa_id);
+
+	rules.avoid = cl->avoid;
+	if (!onion_path_guard_ok(cl->cons, i, &rules))
+		return ONION_ENOPATH;
+	cl->guard = i;
+	return i;
+}
+
 void
 onion_client_set_consensus(struct onion_client *cl,
     const struct onion_consensus *cons)

@@ -175,6 +175,14 @@ void	onion_client_init(struct onion_client *cl,
 void	onion_client_set_consensus(struct onion_client *cl,
 	    const struct onion_consensus *cons);
 
+/*
+ * Makes the relay with identity rsa_id the guard for circuits built from
+ * now on (a guard kept from an earlier session, guardfile.h). Its index,
+ * or ONION_ENOPATH when the consensus does not list it as a usable guard
+ * (the guard stays as it was).
+ */
+int	onion_client_set_guard(struct onion_client *cl, const uint8_t *rsa_id);
+
 /* Drives every link and timer. now_ms is monotonic, now Unix seconds. */
 void	onion_client_pump(struct onion_client *cl, uint64_t now_ms,
 	    int64_t now);

@@ -126,15 +126,22 @@ rand64(void)
 }
 
 int
+onion_path_guard_ok(const struct onion_consensus *c, int idx,
+    const struct onion_path_rules *rules)
+{
+	return idx >= 0 && (size_t)idx < c->nrelays &&
+	    (rules->avoid == NULL || !rules->avoid[idx]) &&
+	    usable(&c->relays[idx], POS_GUARD, rules);
+}
+
+int
 onion_path_build(const struct onion_consensus *c, int *guard,
     const struct onion_path_rules *rules, int out[3])
 {
 	struct onion_path_rules any = *rules;
 	int g = *guard, e, m, chosen[2];
 
-	if (g >= 0 && ((size_t)g >= c->nrelays ||
-	    (rules->avoid != NULL && rules->avoid[g]) ||
-	    !usable(&c->relays[g], POS_GUARD, rules)))
+	if (g >= 0 && !onion_path_guard_ok(c, g, rules))
 		g = -1;
 	if (g < 0) {
 		any.exit_port = 0;

@@ -29,6 +29,10 @@ int	onion_path_pick(const struct onion_consensus *c, int pos,
 	    const int *chosen, size_t n, const struct onion_path_rules *rules,
 	    uint64_t rnd);
 
+/* Whether relay idx of c may be a guard now (rules->avoid honoured). */
+int	onion_path_guard_ok(const struct onion_consensus *c, int idx,
+	    const struct onion_path_rules *rules);
+
 /*
  * A whole path: guard (kept if *guard >= 0 and still usable, else
  * chosen and stored), then exit, then middle. out[0..2] = guard,

@@ -6,7 +6,7 @@ Each seed is a valid input the fuzzer's code accepts, so that a short run
 starts deep inside the parser instead of at its first check: static
 executables linked here for fuzz_elf, a manifest and signature made and signed by
 nonos-manifest, a vault made by nonos-vault, PSF1 and PSF2 fonts of our own, the
-onion tests' directory documents, packet-ring operation scripts, Ethernet
+onion tests' directory documents, oniond's guard file, packet-ring operation scripts, Ethernet
 frames of each protocol netd parses, ledger transactions, blocks and a
 genesis made by nonos-ledger, a frame of each ledger client message,
 amounts at the edges of 128 bits,
@@ -403,6 +403,17 @@ def onion_dir():
           b"\r\nbody")
 
 
+def onion_guard():
+    # oniond's state file (lib/onion/guardfile.h): as oniond writes it, and
+    # one with comments, blank lines and upper-case hex that is also read.
+    ident = "00112233445566778899aabbccddeeff00112233"
+    write("fuzz_onion_guard", "written",
+          ("# oniond's entry guard\nguard %s Relay7 1796000000\n" % ident).encode())
+    write("fuzz_onion_guard", "edited",
+          ("\n# kept\n  guard %s R 1\n\n" % ident.upper()).encode())
+    write("fuzz_onion_guard", "two", ("guard %s A 1\nguard %s B 2\n" % (ident, ident)).encode())
+
+
 def pktring():
     # Scripts of 3-byte operations (op, 16-bit argument): 0 put LEN, 1 get
     # CAP, 2/3 the peer writes head/tail (4 more bytes), 4 the peer writes
@@ -677,6 +688,7 @@ def main():
         net()
         onion_cell()
         onion_dir()
+        onion_guard()
         pktring()
         psf()
         ramfs()

@@ -16,9 +16,15 @@ the network's authorities built in (make AUTHORITIES=...), relays at
   - resolve at an exit;
   - isolation: the shell's fetches with two tags get two circuits, and a
     second program (user/oniontest, the manifest of init's argument 3)
-    gets another;
+    gets another; it may neither learn which relay the guard is nor hand
+    oniond a directory for it (the shell's owner:oniond alone may);
   - oniond killed while oniontest reads: it gets an error, init restarts
-    oniond, its next try and the shell's next fetch work;
+    oniond, its next try and the shell's next fetch work, and the shell
+    hands it tor/ again, whose guard it keeps;
+  - the guard across sessions (two boots on a disk of their own):
+    tor/state names the guard in use; edited to name another Guard
+    relay and saved with persist, it is the guard again after a reboot
+    and the restore;
   - leakcheck.py on the capture: every frame is ARP, DHCP or TCP to a
     relay's ORPort;
   - the exit of a fetch's circuit killed: the fetch fails cleanly, the
@@ -195,6 +201,11 @@ def run_session(g, ports):
         progs[p] = c
     check("two programs get different circuits", len(progs) >= 2 and
           len(set(progs.values())) == len(progs), str(progs))
+    m = re.search(r"oniontest: asking the guard: ([^;\n]*); handing oniond a "
+                  r"directory: ([^\n]*)", g.out)
+    check("a program that is not the owner can neither learn nor set the guard",
+          m is not None and m.group(1) == m.group(2) == "not permitted",
+          m.group(0) if m else "")
     shell(g, "kill oniond")
     killed = g.pos
     m = g.wait_for(r"oniontest: stream failed: ([^\n]*)", 60, fail=False)
@@ -208,6 +219,9 @@ def run_session(g, ports):
         out = shell(g, "fetch http://127.0.0.1:%d/index.html again" % test, 180)
     check("the next fetch works", blake3_of(out) == b3(os.path.join(WWW, "index.html")),
           out.strip()[-200:])
+    check("the shell hands the restarted oniond tor/: its guard is kept",
+          re.search(r"oniond: guard \S+ kept from tor/state", g.out[killed:]),
+          re.findall(r"oniond: guard [^\n]*", g.out[killed:])[:2])
     out = shell(g, "tor")
     ok = g.wait_for(r"oniontest: fetched (\d+) bytes, blake3 ([0-9a-f]{64})", 240,
                     fail=False)
@@ -218,6 +232,87 @@ def run_session(g, ports):
     check("tor shows bootstrap, guard and circuits",
           "bootstrap: 100%" in out and "guard:" in out, out.strip())
     relay_killed(g, test)
+
+
+def guard_relays():
+    """(nickname, identity in hex) of each Guard relay in the consensus."""
+    out, nick = [], None
+    for line in open(os.path.join(DOCS, "consensus")).read().splitlines():
+        w = line.split()
+        if w[:1] == ["r"] and len(w) > 2:
+            ident = base64.b64decode(w[2] + "=" * (-len(w[2]) % 4)).hex()
+            nick = (w[1], ident)
+        elif w[:1] == ["s"] and nick and "Guard" in w:
+            out.append(nick)
+    return out
+
+
+def guard_of(out):
+    m = re.search(r"guard: +(\S+)", out)
+    return m.group(1) if m else None
+
+
+def guard_kept(ns, ports):
+    """The guard outlives the session only through a vault: tor/state
+    names the guard in use; an edited one naming another Guard relay is
+    saved with persist, and after a reboot and the restore oniond takes
+    that guard again (a random choice would rarely hit it)."""
+    img = os.path.join(WORK, "guard-disk.img")
+    shutil.copyfile(guestnet.IMAGE, img)
+    page = "http://127.0.0.1:%d/index.html" % ports["test"]
+    g = harness.Guest(img, "onion-guard-1", cmdline="qemu-exit", snapshot=False,
+                      extra=guestnet.nic(os.path.join(WORK, "guard-1.pcap")),
+                      wrap=ns.command([]))
+    other = None
+    try:
+        g.wait_for(PROMPT, 180)
+        g.wait_for(r"oniond: bootstrapped 100%", 120)
+        shell(g, "fetch %s page" % page, 180)
+        g1 = guard_of(shell(g, "tor"))
+        out = shell(g, "cat tor/state")
+        m = re.search(r"\nguard ([0-9a-f]{40}) (\S+) (\d+)", out)
+        check("tor/state names the guard in use", m is not None and
+              m.group(2) == g1 and (m.group(2), m.group(1)) in guard_relays(),
+              "tor: %s; %s" % (g1, out.strip()[-160:]))
+        others = [r for r in guard_relays() if r[0] != g1]
+        if not others:
+            check("another Guard relay to name", False, str(guard_relays()))
+            return
+        other = others[0]
+        shell(g, "write tor/state guard %s %s %d" % (other[1], other[0], int(time.time())))
+        g.proc.stdin.write(b"persist\r")
+        g.proc.stdin.flush()
+        for prompt in ("passphrase for the vault: ", "the same again: "):
+            g.wait_for(prompt, 60)
+            g.proc.stdin.write(b"guard pass\r")
+            g.proc.stdin.flush()
+        start = g.pos
+        g.wait_for(PROMPT, 300)
+        check("persist saves the session with tor/", "saved generation 1" in
+              g.out[start:], g.out[start:].strip()[-160:])
+    finally:
+        shell_off(g)
+    if other is None:
+        return
+    g = harness.Guest(img, "onion-guard-2", cmdline="qemu-exit", snapshot=False,
+                      extra=guestnet.nic(os.path.join(WORK, "guard-2.pcap")),
+                      wrap=ns.command([]))
+    try:
+        g.wait_for("Passphrase to restore it", 180)
+        g.proc.stdin.write(b"guard pass\r")
+        g.proc.stdin.flush()
+        g.wait_for(r"restore: generation 1 restored", 300)
+        ok = g.wait_for(r"oniond: guard %s kept from tor/state" % other[0], 180,
+                        fail=False)
+        check("after the restore oniond takes the saved guard again", ok,
+              g.out[-300:].strip())
+        out = shell(g, "fetch %s page" % page, 180)
+        tor = shell(g, "tor")
+        check("and carries the next fetch through it",
+              blake3_of(out) == b3(os.path.join(WWW, "index.html")) and
+              guard_of(tor) == other[0], "%s; %s" % (out.strip()[-100:], tor.strip()))
+    finally:
+        shell_off(g)
 
 
 def relay_killed(g, test):
@@ -328,6 +423,7 @@ def main():
                     str(ports["dir"]), DOCS], check=True)
             check("image with the network's authorities builds", build_image())
             procs.append(guestnet.serve(ns, WWW, ports["test"]))
+            guard_kept(ns, ports)
             session(ns, ports)
             clock_wrong(ns)
             tampered(ns)

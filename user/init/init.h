@@ -23,6 +23,7 @@ enum grant_kind {
 	G_PCI,		/* the first free PCI function: vendor arg, device arg2 & 0xffff or arg2 >> 16 */
 	G_COUNTER,	/* the vault rollback counter: read and advance */
 	G_DOOR,		/* a client's capability with INITCTL_BADGE_DOOR set: netd's way out */
+	G_OWNER,	/* a client's capability with INITCTL_BADGE_OWNER set: whose state the service keeps */
 };
 
 struct grant_spec {

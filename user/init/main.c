@@ -70,6 +70,10 @@ make_grant(int i, const struct grant_spec *g, uint64_t tmp, unsigned *rights)
 		*rights = RIGHT_WRITE | RIGHT_GRANT;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,
 		    INITCTL_BADGE_DOOR | ((uint64_t)i + 1));
+	case G_OWNER:		/* a client whose state the service keeps */
+		*rights = RIGHT_WRITE | RIGHT_GRANT;
+		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,
+		    INITCTL_BADGE_OWNER | ((uint64_t)i + 1));
 	case G_STATUS:		/* nothing to pass along: no grant right */
 		*rights = RIGHT_WRITE;
 		return cap_derive(SLOT_EP0 + g->arg, tmp, *rights,

@@ -11,7 +11,9 @@
  * relays' ORPorts it names; a capability to oniond (client:oniond) is
  * the only network capability a program can hold. The shell gets
  * status:netd, which can ask how the network is but not open a
- * connection, and client:oniond for fetch, resolve and tor. The wallet
+ * connection, and owner:oniond: fetch, resolve and tor as a client may,
+ * and, as the user's agent, oniond's guard (it hands over tor/, where
+ * the guard is kept, and alone may ask which relay it is). The wallet
  * (user/wallet) reaches the ledger's nodes only through oniond; the shell
  * reaches it through client:wallet and gives it a capability for one
  * directory, wallet/, where its key is kept. netd gets both NIC
@@ -43,7 +45,7 @@
     "oniond   32768 5         5=console 16=serve:oniond 17=door:netd\n" \
     "wallet   4096  5         5=console 16=serve:wallet 18=client:oniond\n" \
     "shell    1536  5         5=console:read 16=fs:ramfs 17=control 18=client:consoled" \
-    " 23=status:netd 24=client:persistd 28=client:oniond 31=client:wallet\n"
+    " 23=status:netd 24=client:persistd 28=owner:oniond 31=client:wallet\n"
 
 const char manifest[] = SERVICES;
 

@@ -139,8 +139,9 @@ grant(struct service *svc, int nsvc, struct service *s, char *f)
 		else
 			return "console takes no argument but 'read' or 'term'";
 	} else if (strcmp(kind, "client") == 0 || strcmp(kind, "status") == 0 ||
-	    strcmp(kind, "door") == 0) {
-		g->kind = kind[0] == 'c' ? G_CLIENT : kind[0] == 's' ? G_STATUS : G_DOOR;
+	    strcmp(kind, "door") == 0 || strcmp(kind, "owner") == 0) {
+		g->kind = kind[0] == 'c' ? G_CLIENT : kind[0] == 's' ? G_STATUS :
+		    kind[0] == 'd' ? G_DOOR : G_OWNER;
 		if ((other = find(svc, nsvc, args)) < 0)
 			return "unknown service (a client's service needs an earlier line)";
 		g->arg = (uint64_t)other;

@@ -26,6 +26,13 @@ enum initctl_op {
  * where netd may connect, and may connect nowhere else).
  */
 #define INITCTL_BADGE_DOOR	0x20000
+/*
+ * Badge bit of init's "owner:S" grant: service S's endpoint for the
+ * holder whose state S keeps (oniond: the user's shell, which alone
+ * learns the guard and hands over the directory it is kept in); it may
+ * do all a client may, too.
+ */
+#define INITCTL_BADGE_OWNER	0x40000
 
 /* Service states reported by INITCTL_PS. */
 enum initctl_state {

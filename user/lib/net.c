@@ -87,7 +87,8 @@ net_open(struct net_conn *c, const char *host, uint16_t port, uint32_t tag)
 
 	if (n < 0)
 		return n;
-	if ((s = call(c, NETS_OPEN, tag, port, (uint64_t)n, &r)) < 0)
+	/* EAGAIN: oniond is taking its guard back first (docs/onion.md). */
+	if ((s = call_wait(c, NETS_OPEN, tag, port, (uint64_t)n, &r)) < 0)
 		return s;
 	if ((v = call_wait(c, NETS_WRITE, (uint64_t)s, 0, 0, &r)) < 0) {
 		call(c, NETS_CLOSE, (uint64_t)s, 0, 0, &r);
@@ -150,7 +151,7 @@ net_resolve(struct net_conn *c, const char *name, uint32_t tag, uint32_t *ipv4)
 
 	if (n < 0)
 		return n;
-	if ((s = call(c, NETS_RESOLVE, tag, 0, (uint64_t)n, &r)) < 0)
+	if ((s = call_wait(c, NETS_RESOLVE, tag, 0, (uint64_t)n, &r)) < 0)
 		return s;
 	v = call_wait(c, NETS_READ, (uint64_t)s, 4, 0, &r);
 	call(c, NETS_CLOSE, (uint64_t)s, 0, 0, &r);
@@ -182,4 +183,12 @@ const char *
 net_strerror(int64_t err)
 {
 	return netd_strerror(err);
+}
+
+int64_t
+net_statedir(uint64_t slot, uint64_t dir)
+{
+	struct net_conn c = { .slot = slot };
+
+	return give(&c, NETS_STATEDIR, dir);
 }

@@ -28,7 +28,8 @@
 enum nets_op {
 	NETS_SETBUF = 1,	/* TAG_CAP: the shared frame; a new session */
 	NETS_SETNOTE,		/* TAG_CAP: the notification oniond signals */
-	NETS_OPEN,		/* (tag, port, name length) name in the buffer -> stream */
+	NETS_OPEN,		/* (tag, port, name length) name in the buffer -> stream;
+				   NET_EAGAIN while the guard is being taken back */
 	NETS_READ,		/* (stream, n) -> bytes in the buffer; 0 at the end */
 	NETS_WRITE,		/* (stream, n) bytes from the buffer -> bytes taken;
 				   n = 0 reports the state (NET_EAGAIN until open) */
@@ -36,6 +37,8 @@ enum nets_op {
 	NETS_RESOLVE,		/* (tag, 0, name length) -> stream whose READ gives
 				   the IPv4 address (4 bytes, first octet first) */
 	NETS_STATUS,		/* (item) -> three words of enum nets_item */
+	NETS_STATEDIR,		/* TAG_CAP: the owner's directory for the guard
+				   (tor/, docs/onion.md "Guards"); owner only */
 	NETS_OPS
 };
 
@@ -45,7 +48,8 @@ enum nets_item {
 	NETS_ST_CIRCS,		/* circuits open, building, built since start */
 	NETS_ST_STREAMS,	/* streams open, opened, failed */
 	NETS_ST_BYTES,		/* bytes read by programs, written by programs, links open */
-	NETS_ST_GUARD,		/* the guard's nickname, 24 bytes in the three words */
+	NETS_ST_GUARD,		/* the guard's nickname, 24 bytes in the three words;
+				   owner only (NET_EPERM), as it marks the user */
 	NETS_ST_ITEMS
 };
 
@@ -79,6 +83,13 @@ int64_t net_close(struct net_conn *c, int64_t s);
 int64_t net_resolve(struct net_conn *c, const char *name, uint32_t tag,
     uint32_t *ipv4);
 int64_t net_status(struct net_conn *c, uint64_t item, uint64_t out[3]);
+/*
+ * Owner only (init's owner:oniond, the shell): hands oniond (slot: our
+ * endpoint capability; no session needed) the directory
+ * capability in slot dir (a copy: the caller may delete its own) for its guard
+ * file. 0 or an error.
+ */
+int64_t net_statedir(uint64_t slot, uint64_t dir);
 const char *net_strerror(int64_t err);
 
 #endif

@@ -104,9 +104,11 @@ pump_thread(uint64_t arg)
 		if (network_up()) {
 			onion_client_pump(&client, now_ms(), wall_clock());
 			(void)dir_pump(now_ms());
+			guard_adopt(wall_clock());
 		}
 		serve_wake();
 		lock_give(&onion_lock);
+		guard_files(wall_clock());
 		if (bits & BIT_TIMER)
 			timer_notify(SLOT_TIMER, TIMER_TICKS);
 	}

@@ -21,12 +21,16 @@
 #define SLOT_KICK	22	/* SLOT_EVENTS badged for the serving thread */
 #define SLOT_NETD_BUF	23	/* the frame shared with netd */
 #define SLOT_PUMP_THR	24	/* the pump thread */
+#define SLOT_STATE_NEW	25	/* tor/, handed over by our owner, not yet taken */
+#define SLOT_STATE_DIR	26	/* tor/: where the guard is kept (guard.c) */
+#define SLOT_STATE_BUF	27	/* the frame shared with ramfs for it */
 #define SLOT_BUF0	64	/* program b's frame: SLOT_BUF0 + b */
 #define SLOT_NOTE0	96	/* program b's notification: SLOT_NOTE0 + b */
 #define CLIENTS		16	/* badges 1..CLIENTS-1 (init: holder index + 1) */
 
 #define NETD_BUF_VA	0x0000100000000000ULL
 #define BUF_VA		0x0000200000000000ULL	/* program b's at BUF_VA + b * NETS_BUF */
+#define STATE_BUF_VA	0x0000300000000000ULL
 
 #define BIT_NETD	1
 #define BIT_TIMER	2
@@ -70,6 +74,19 @@ int	dir_setup(void);
 int	dir_pump(uint64_t now_ms);
 /* Unix seconds for certificate and consensus validity (see dir.c). */
 int64_t	wall_clock(void);
+
+/*
+ * guard.c: the guard kept in tor/state. guard_dir_offered takes the
+ * owner's directory capability (serving thread) and guard_settling says
+ * when streams must wait for it; guard_adopt, under
+ * onion_lock after each pump, makes the saved guard ours once there is a
+ * consensus; guard_files, outside the lock, reads and writes the file.
+ */
+int64_t	guard_dir_offered(const struct msg *m);
+/* 1 while a handed-over tor/ is being read or its guard taken. */
+int	guard_settling(void);
+void	guard_adopt(int64_t now);
+void	guard_files(int64_t now);
 
 /* serve.c: the programs' protocol, on the first thread (never returns). */
 _Noreturn void serve_forever(void);

@@ -7,6 +7,7 @@
  * stream's own buffer, and lib/onion is told how many (its backlog), so
  * it stops asking the exit for more while a program is slow.
  */
+#include "user/lib/initctl.h"
 #include "user/lib/net.h"
 #include "user/oniond/oniond.h"
 
@@ -288,6 +289,8 @@ do_open(uint64_t b, int resolve, uint64_t tag, uint64_t port, uint64_t n)
 		return NET_EINVAL;
 	if (dir.percent < 100)
 		return NET_ENOTREADY;
+	if (guard_settling())
+		return NET_EAGAIN;	/* the owner's tor/ first: guard.c */
 	for (i = 0; i < STREAMS && st == NULL; i++)
 		if (streams[i].state == S_FREE)
 			st = &streams[i];
@@ -400,6 +403,23 @@ status(uint64_t item, uint64_t w[3])
 	}
 }
 
+/* NETS_STATUS's answer in r's words 1..3: 0, or NET_EINVAL. */
+static int64_t
+status_reply(uint64_t item, struct msg *r)
+{
+	uint64_t w[3] = { 0, 0, 0 };
+
+	if (item >= NETS_ST_ITEMS)
+		return NET_EINVAL;
+	lock_take(&onion_lock);
+	status(item, w);
+	lock_give(&onion_lock);
+	r->w[1] = w[0];
+	r->w[2] = w[1];
+	r->w[3] = w[2];
+	return 0;
+}
+
 /* A stream operation, under the lock. */
 static int64_t
 stream_op(uint64_t b, uint64_t op, const struct msg *m)
@@ -427,7 +447,9 @@ stream_op(uint64_t b, uint64_t op, const struct msg *m)
 static void
 serve(const struct msg *m, struct msg *r)
 {
-	uint64_t b = m->badge, op = TAG_LABEL(m->tag);
+	int owner = (m->badge & INITCTL_BADGE_OWNER) != 0;
+	uint64_t b = m->badge & ~(uint64_t)INITCTL_BADGE_OWNER;
+	uint64_t op = TAG_LABEL(m->tag);
 	int64_t v = NET_EBADOP;
 
 	memset(r, 0, sizeof(*r));
@@ -435,20 +457,20 @@ serve(const struct msg *m, struct msg *r)
 		return;			/* the pump thread's look: no reply */
 	} else if (b >= CLIENTS) {
 		v = NET_EPERM;
+	} else if (op == NETS_STATEDIR || (op == NETS_STATUS &&
+	    m->w[0] == NETS_ST_GUARD)) {
+		/* Who our guard is marks the user: only the owner learns it
+		   or says where it is kept. */
+		if (!owner)
+			v = NET_EPERM;
+		else if (op == NETS_STATEDIR && dir.nauth == 0)
+			v = NET_ENOTREADY;	/* no authorities: never a guard */
+		else if (op == NETS_STATEDIR && (v = guard_dir_offered(m)) == 0)
+			notify_signal(SLOT_KICK);
+		else if (op == NETS_STATUS)
+			v = status_reply(m->w[0], r);
 	} else if (op == NETS_STATUS) {
-		uint64_t w[3] = { 0, 0, 0 };
-
-		if (m->w[0] < NETS_ST_ITEMS) {
-			lock_take(&onion_lock);
-			status(m->w[0], w);
-			lock_give(&onion_lock);
-			r->w[1] = w[0];
-			r->w[2] = w[1];
-			r->w[3] = w[2];
-			v = 0;
-		} else {
-			v = NET_EINVAL;
-		}
+		v = status_reply(m->w[0], r);
 	} else if (op == NETS_SETBUF) {
 		lock_take(&onion_lock);
 		v = do_setbuf(b, m);

@@ -9,6 +9,8 @@
  * fails with an error, which it prints, and it tries again on a new
  * session until the whole body has come, then prints its length and
  * BLAKE3. Its streams are its own: oniond isolates them from the shell's.
+ * First it asks oniond, as any client may not, which relay the guard is
+ * and to keep the guard in a directory it hands over: both refused.
  */
 #include "lib/crypto/blake3.h"
 #include "lib/fmt/fmt.h"
@@ -54,6 +56,11 @@ wait_turn(void)
 
 	while (attach() != 0)
 		sleep_ticks(100);
+	/* Not the owner: which relay is the guard, and where it is kept,
+	   are the shell's alone (docs/onion.md, "Guards"). */
+	printf("oniontest: asking the guard: %s; handing oniond a directory: %s\n",
+	    net_strerror(net_status(&nc, NETS_ST_GUARD, w)),
+	    net_strerror(net_statedir(SLOT_ONIOND, SLOT_ONIOND)));
 	for (;;) {
 		int64_t v = net_status(&nc, NETS_ST_STREAMS, w);
 

@@ -210,6 +210,7 @@ main(uint64_t arg)
 	line_init(&ed, line, LINE_CAP, "$ ", term_out, complete, NULL, &hist);
 	term_puts("NONOS shell. 'help' lists the commands.\n");
 	persist_offer();
+	tor_state_give(&(struct sink){ 1, NULL, 0, 0, 0 });
 	for (;;) {
 		size_t where;
 		int ev;

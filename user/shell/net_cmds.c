@@ -15,7 +15,7 @@
 #define PROGRESS	(1u << 20)	/* a progress line per MiB */
 
 static struct net_conn oniond;
-static int attached;
+static int attached, ever_attached;
 
 static int
 usage_net(struct sink *o, const char *cmd, const char *args)
@@ -53,8 +53,37 @@ attach(struct sink *o, const char *cmd)
 		cap_delete(SLOT_ONIOND_NOTE);
 		return 1;
 	}
-	attached = 1;
+	/* A restarted oniond has forgotten where its guard is kept (the
+	   first oniond was told at the start of the session). */
+	if (ever_attached)
+		tor_state_give(o);
+	attached = ever_attached = 1;
 	return 0;
+}
+
+void
+tor_state_give(struct sink *o)
+{
+	int64_t err;
+
+	if ((err = rfs_mkdir(&fs, TOR_DIR)) < 0 && err != RAMFS_EEXIST) {
+		outf(o, "shell: %s/: %s; the Tor guard is not kept\n", TOR_DIR,
+		    rfs_strerror(err));
+		return;
+	}
+	if ((err = rfs_grant(&fs, TOR_DIR, SLOT_TOR_GIVE)) < 0) {
+		outf(o, "shell: %s/: %s; the Tor guard is not kept\n", TOR_DIR,
+		    rfs_strerror(err));
+		return;
+	}
+	err = net_statedir(SLOT_ONIOND, SLOT_TOR_GIVE);
+	cap_delete(SLOT_TOR_GIVE);
+	/* An image without authorities never has a guard: no tor/ then. */
+	if (err == NET_ENOTREADY)
+		(void)rfs_unlink(&fs, TOR_DIR, RAMFS_DIR);
+	else if (err < 0 && err != NET_EIPC)
+		outf(o, "shell: oniond refused %s/: %s\n", TOR_DIR,
+		    net_strerror(err));
 }
 
 /* A call failed: a restarted oniond has forgotten us, so attach anew next time. */

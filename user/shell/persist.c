@@ -612,6 +612,16 @@ remove_tree(const char *path, int depth)
 	rfs_unlink(&fs, path, 0);
 }
 
+/*
+ * oniond's tor/ is the one entry a restore into the root replaces: the
+ * saved guard is the user's own, the session's only stood in for it.
+ */
+static int
+replaces(const char *base, const char *name)
+{
+	return base[0] == '\0' && strcmp(name, TOR_DIR) == 0;
+}
+
 /* Moves every entry of the hidden directory into base: 0, or -1 with nothing moved. */
 static int
 move_into_place(const char *base, struct sink *o)
@@ -624,7 +634,7 @@ move_into_place(const char *base, struct sink *o)
 	while ((next = rfs_readdir(&fs, tmp, cookie, name, &type)) > 0) {
 		cookie = (uint64_t)next;
 		join(to, base, name);
-		if (rfs_stat(&fs, to, st) == 0) {
+		if (!replaces(base, name) && rfs_stat(&fs, to, st) == 0) {
 			outf(o, "restore: %s already exists; remove or rename it first\n", to);
 			return -1;
 		}
@@ -632,6 +642,8 @@ move_into_place(const char *base, struct sink *o)
 	while (rfs_readdir(&fs, tmp, 0, name, &type) > 0) {
 		join(from, tmp, name);
 		join(to, base, name);
+		if (replaces(base, name))
+			remove_tree(to, 0);
 		if ((err = rfs_rename(&fs, from, to)) < 0) {
 			outf(o, "restore: %s: %s\n", to, rfs_strerror(err));
 			return -1;
@@ -745,6 +757,8 @@ restore_into(const char *base, const char *p, const struct keys *k, struct sink 
 		return -1;
 	}
 	remove_tree(tmp, 0);
+	if (base[0] == '\0')
+		tor_state_give(o);
 	outf(o, "restore: generation %llu restored: %llu files, %llu directories, %llu bytes "
 	    "in %llu.%02llu s\n", (unsigned long long)gen, (unsigned long long)t.files,
 	    (unsigned long long)t.dirs, (unsigned long long)t.bytes,

@@ -20,6 +20,8 @@
 #define SLOT_ONIOND	28	/* oniond (init: client:oniond): streams through Tor */
 #define SLOT_ONIOND_BUF	29	/* the frame shared with oniond */
 #define SLOT_ONIOND_NOTE 30	/* our notification for oniond */
+#define SLOT_TOR_GIVE	34	/* tor/'s capability on its way to oniond */
+#define TOR_DIR		"tor"	/* oniond's guard file lives here (docs/onion.md, "Guards") */
 #define ONIOND_BUF_VA	0x0000180000000000ULL
 #define FSBUF_VA	0x0000100000000000ULL
 #define PIPE_MAX	65536	/* bytes one command may pass to the next */
@@ -67,6 +69,12 @@ void persist_offer(void);
 int cmd_fetch(int argc, char **argv, struct sink *out, const struct source *in);
 int cmd_resolve(int argc, char **argv, struct sink *out, const struct source *in);
 int cmd_tor(int argc, char **argv, struct sink *out, const struct source *in);
+/*
+ * Hands oniond tor/ (made if missing), where it keeps its guard: at the
+ * start of a session once the offer to restore is answered, after a
+ * restore into the root, and on attaching to a restarted oniond.
+ */
+void	tor_state_give(struct sink *o);
 /* wallet_cmd.c: the NØN wallet (a service of its own). */
 int cmd_wallet(int argc, char **argv, struct sink *out, const struct source *in);
 
