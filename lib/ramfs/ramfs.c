@@ -59,8 +59,8 @@ block_alloc(struct ramfs *fs, int whole)
 		fs->used += RAMFS_BLOCK;
 		return bno;
 	}
-	for (uint32_t n = 0; n < fs->nblocks; n++) {
-		uint32_t i = (fs->block_hint + n) % fs->nblocks;
+	for (uint32_t n = 0; n < fs->nready; n++) {
+		uint32_t i = (fs->block_hint + n) % fs->nready;
 
 		if (!(fs->bitmap[i / 8] & (1u << (i % 8)))) {
 			fs->bitmap[i / 8] |= (uint8_t)(1u << (i % 8));
@@ -493,15 +493,16 @@ create(struct ramfs *fs, uint32_t dir, const char *name, size_t n, uint32_t type
 
 /* --- The interface ---------------------------------------------------------- */
 
-int
-ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
+/* Where the tables and blocks of a tree in mem[0..len) go; no byte is touched. */
+static int
+layout(struct ramfs *fs, void *mem, size_t len)
 {
 	uint8_t *p = mem, *end = p + len;
 	uint64_t nnodes, nblocks;
 	size_t bitmap_bytes;
 
 	memset(fs, 0, sizeof(*fs));
-	if (((uintptr_t)mem & 7) != 0 || quota < RAMFS_NODE_COST + RAMFS_BLOCK)
+	if (((uintptr_t)mem & 7) != 0)
 		return RAMFS_EINVAL;
 	nnodes = len / (sizeof(struct ramfs_node) + 8 + 2 * RAMFS_BLOCK);
 	if (nnodes > 65536)
@@ -534,7 +535,40 @@ ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
 	fs->bitmap = p;
 	fs->queue = (uint32_t *)(((uintptr_t)(p + bitmap_bytes) + 3) & ~(uintptr_t)3);
 	fs->blocks = (uint8_t *)(((uintptr_t)(fs->queue + nblocks) + 15) & ~(uintptr_t)15);
-	fs->nblocks = (uint32_t)nblocks;
+	fs->nblocks = fs->nready = (uint32_t)nblocks;
+	return 0;
+}
+
+size_t
+ramfs_tables_len(void *mem, size_t len)
+{
+	struct ramfs fs;
+
+	if (layout(&fs, mem, len) != 0)
+		return 0;
+	return (size_t)(fs.blocks - (uint8_t *)mem);
+}
+
+void
+ramfs_set_ready(struct ramfs *fs, size_t mapped)
+{
+	size_t tables = (size_t)(fs->blocks - (uint8_t *)fs->nodes);
+	uint64_t n = mapped > tables ? (mapped - tables) / RAMFS_BLOCK : 0;
+
+	fs->nready = n < fs->nblocks ? (uint32_t)n : fs->nblocks;
+}
+
+int
+ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota)
+{
+	int err;
+
+	if (quota < RAMFS_NODE_COST + RAMFS_BLOCK) {
+		memset(fs, 0, sizeof(*fs));
+		return RAMFS_EINVAL;
+	}
+	if ((err = layout(fs, mem, len)) != 0)
+		return err;
 	fs->quota = quota;
 	/* The tables only: the blocks are the caller's to give zeroed (fresh pages are). */
 	memset(mem, 0, (size_t)(fs->blocks - (uint8_t *)mem));

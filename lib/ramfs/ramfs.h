@@ -99,6 +99,7 @@ struct ramfs {
 	uint32_t nqueued;
 	uint8_t *blocks;
 	uint32_t nblocks;
+	uint32_t nready;	/* blocks handed out: those below it (ramfs_set_ready) */
 	uint32_t block_hint;	/* where the next block search starts */
 	uint64_t quota;		/* bytes the tree may hold */
 	uint64_t used;		/* bytes charged: blocks and nodes */
@@ -112,6 +113,19 @@ struct ramfs {
  * and one block.
  */
 int ramfs_init(struct ramfs *fs, void *mem, size_t len, uint64_t quota);
+/*
+ * The bytes at the start of mem[0..len) that ramfs_init clears (its
+ * tables), or 0 when len is too small: an owner that maps its arena as
+ * it fills maps these first.
+ */
+size_t ramfs_tables_len(void *mem, size_t len);
+/*
+ * Only blocks lying inside mem[0..mapped) are handed out from now on (all
+ * of them after ramfs_init). The owner raises it as it maps more, zeroed,
+ * and never lowers it below a block in use. A tree that runs out of
+ * ready blocks says RAMFS_ENOSPC, as one out of quota does.
+ */
+void ramfs_set_ready(struct ramfs *fs, size_t mapped);
 
 /* The tree's root directory. */
 struct ramfs_ref ramfs_root(const struct ramfs *fs);

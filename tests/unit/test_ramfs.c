@@ -619,6 +619,48 @@ test_deleted_data(void **state)
 		assert_int_equal(fs.bitmap[b], 0);
 }
 
+/*
+ * An arena mapped as it fills (user/ramfs): the tables come first, and
+ * only blocks inside the mapped bytes are handed out; past them a write
+ * runs out of space, and once more is ready it goes on where it stopped.
+ */
+static void
+test_ready(void **state)
+{
+	static char data[8 * RAMFS_BLOCK];
+	struct ramfs t;
+	struct ramfs_file f;
+	size_t tables = ramfs_tables_len(arena_words, sizeof(arena_words));
+	int64_t n;
+
+	(void)state;
+	memset(arena_words, 0, sizeof(arena_words));
+	memset(data, 'r', sizeof(data));
+	assert_true(tables > 0 && tables < sizeof(arena_words) / 2);
+	assert_int_equal(ramfs_tables_len(arena_words, 64), 0);
+	assert_int_equal(ramfs_init(&t, arena_words, sizeof(arena_words), 1u << 20), 0);
+	assert_int_equal(t.blocks - (uint8_t *)arena_words, tables);
+	assert_int_equal(t.nready, t.nblocks);
+	ramfs_set_ready(&t, tables - 1);
+	assert_int_equal(t.nready, 0);
+	/* Four blocks ready: a write of eight stops after four (files of up
+	   to RAMFS_NDIRECT blocks need no index block). */
+	ramfs_set_ready(&t, tables + 4 * RAMFS_BLOCK + RAMFS_BLOCK / 2);
+	assert_int_equal(t.nready, 4);
+	assert_int_equal(ramfs_open(&t, ramfs_root(&t), S("f"),
+	    RAMFS_O_WRITE | RAMFS_O_CREATE, &f), 0);
+	n = ramfs_write(&t, &f, data, sizeof(data));
+	assert_int_equal(n, 4 * RAMFS_BLOCK);
+	assert_int_equal(ramfs_write(&t, &f, data, 1), RAMFS_ENOSPC);
+	ramfs_set_ready(&t, tables + 6 * RAMFS_BLOCK);
+	assert_int_equal(ramfs_write(&t, &f, data, 2 * RAMFS_BLOCK), 2 * RAMFS_BLOCK);
+	assert_int_equal(ramfs_write(&t, &f, data, 1), RAMFS_ENOSPC);
+	/* More than the arena holds: all of its blocks, no more. */
+	ramfs_set_ready(&t, SIZE_MAX);
+	assert_int_equal(t.nready, t.nblocks);
+	assert_int_equal(ramfs_write(&t, &f, data, 1), 1);
+}
+
 static void
 test_strerror(void **state)
 {
@@ -632,6 +674,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_limits),
+		cmocka_unit_test(test_ready),
 		cmocka_unit_test_setup(test_files, setup),
 		cmocka_unit_test_setup(test_truncate, setup),
 		cmocka_unit_test_setup(test_directories, setup),

@@ -7,7 +7,13 @@
  *
  * The tree's size is set by whoever starts us: the arena takes all of our
  * memory quota but what the kernel charges us for mapping it and a little
- * for serving (init's manifest, a benchmark's spawn).
+ * for serving (init's manifest, a benchmark's spawn). It is mapped as it
+ * fills, as tmpfs takes pages only when written: the tables and a first
+ * GROW_FIRST of blocks before we serve, then GROW before any request that
+ * finds fewer than ROOM bytes of mapped blocks free. The quota stays ours
+ * either way. Mapping half the machine's memory at once (the kernel
+ * zeroes every page, under its one lock) held every other service's
+ * start up for a second or more under emulation.
  */
 #include "lib/ramfs/ramfs.h"
 #include "user/lib/nonos.h"
@@ -24,6 +30,9 @@
 #define PAGE_COST	(USER_PAGE + 128)	/* a page, its frame and mapping records */
 #define SERVE_COST	(64u * 1024)		/* client buffers' mappings, our thread */
 #define ZERO_BATCH	64			/* blocks zeroed between looks for requests */
+#define GROW_FIRST	(4u << 20)		/* blocks mapped before we serve */
+#define GROW		(4u << 20)		/* mapped before a request when short */
+#define ROOM		(1u << 20)		/* more than one request can fill */
 
 struct grant {
 	int live;
@@ -310,6 +319,65 @@ serve(const struct msg *m, struct msg *r)
 	r->w[0] = (uint64_t)v;
 }
 
+static uint64_t arena_len;	/* the arena our quota pays for */
+static uint64_t mapped;		/* its first bytes, mapped */
+
+/* The largest arena our quota pays for, in bytes; 0 after a message. */
+static uint64_t
+arena_size(void)
+{
+	uint64_t info[2], avail;
+	int64_t err;
+
+	if ((err = memory_info(SLOT_MEMORY, info)) < 0) {
+		printf("ramfs: no memory quota: %s\n", err_name(err));
+		return 0;
+	}
+	avail = info[0] - info[1];
+	if (avail <= SERVE_COST + PAGE_COST)
+		return 0;
+	return (avail - SERVE_COST) / PAGE_COST * USER_PAGE;
+}
+
+/*
+ * Maps up to n more bytes of the arena (fresh pages come zeroed) and lets
+ * lib/ramfs hand out the blocks inside them. 0, or -1 (said once) when
+ * the kernel refuses: the tree then stays the size it has.
+ */
+static int
+grow(uint64_t n)
+{
+	uint64_t pages;
+	int64_t err;
+
+	if (n > arena_len - mapped)
+		n = arena_len - mapped;
+	pages = (n + USER_PAGE - 1) / USER_PAGE;
+	if (pages == 0)
+		return 0;
+	if ((err = map_anon(SLOT_MEMORY, ARENA_VA + mapped, pages,
+	    RIGHT_READ | RIGHT_WRITE)) < 0) {
+		printf("ramfs: cannot map %llu KiB more: %s; the tree stays at %llu KiB\n",
+		    (unsigned long long)pages * (USER_PAGE / 1024), err_name(err),
+		    (unsigned long long)mapped / 1024);
+		arena_len = mapped;
+		return -1;
+	}
+	mapped += pages * USER_PAGE;
+	ramfs_set_ready(&fs, mapped);
+	return 0;
+}
+
+/* Before a request: at least ROOM bytes of mapped blocks free, if the arena has them. */
+static void
+keep_room(void)
+{
+	uint64_t ready = (uint64_t)fs.nready * RAMFS_BLOCK;
+
+	if (mapped < arena_len && fs.used + ROOM > ready)
+		(void)grow(GROW);
+}
+
 /*
  * Freed blocks are zeroed here, off the callers' path: a batch at a time
  * while no request waits, after letting everyone else run first. Then
@@ -330,54 +398,38 @@ zero_while_idle(struct msg *m)
 	}
 }
 
-/* Maps the largest arena our quota pays for; its size in bytes, or 0. */
-static uint64_t
-map_arena(void)
-{
-	uint64_t info[2], avail, pages;
-	int64_t err;
-
-	if ((err = memory_info(SLOT_MEMORY, info)) < 0) {
-		printf("ramfs: no memory quota: %s\n", err_name(err));
-		return 0;
-	}
-	avail = info[0] - info[1];
-	if (avail <= SERVE_COST + PAGE_COST)
-		return 0;
-	pages = (avail - SERVE_COST) / PAGE_COST;
-	if ((err = map_anon(SLOT_MEMORY, ARENA_VA, pages, RIGHT_READ | RIGHT_WRITE)) < 0) {
-		printf("ramfs: cannot map %llu KiB: %s\n",
-		    (unsigned long long)pages * (USER_PAGE / 1024), err_name(err));
-		return 0;
-	}
-	return pages * USER_PAGE;
-}
-
 int
 main(uint64_t arg)
 {
 	struct msg m, r;
-	uint64_t len;
+	uint64_t tables;
 	int64_t err;
 
 	(void)arg;
-	if ((len = map_arena()) == 0)
+	if ((arena_len = arena_size()) == 0)
 		return 1;
-	if ((err = ramfs_init(&fs, (void *)(uintptr_t)ARENA_VA, len, len)) != 0) {
+	tables = ramfs_tables_len((void *)(uintptr_t)ARENA_VA, arena_len);
+	if (tables == 0 || grow(tables + GROW_FIRST) != 0)
+		return 1;
+	/* ramfs_init clears only the tables, which are mapped now. */
+	if ((err = ramfs_init(&fs, (void *)(uintptr_t)ARENA_VA, arena_len,
+	    arena_len)) != 0) {
 		printf("ramfs: cannot lay out the tree: %s\n", ramfs_strerror((int)err));
 		return 1;
 	}
+	ramfs_set_ready(&fs, mapped);
 	for (int i = 1; i <= RFS_ROOTS; i++) {	/* rfs.h: the whole tree */
 		grants[i].live = 1;
 		grants[i].root = ramfs_root(&fs);
 	}
-	printf("ramfs: serving %llu KiB\n", (unsigned long long)len / 1024);
+	printf("ramfs: serving %llu KiB\n", (unsigned long long)arena_len / 1024);
 	err = ipc_recv(SLOT_SERVE, SLOT_RECV, &m);
 	for (;;) {
 		if (err < 0) {
 			printf("ramfs: receive failed: %s\n", err_name(err));
 			return 1;
 		}
+		keep_room();
 		serve(&m, &r);
 		if (fs.nqueued == 0) {
 			err = ipc_reply_recv4(SLOT_SERVE, r.tag | ((uint64_t)SLOT_RECV << 48),
