@@ -311,6 +311,24 @@ def guard_kept(ns, ports):
         check("and carries the next fetch through it",
               blake3_of(out) == b3(os.path.join(WWW, "index.html")) and
               guard_of(tor) == other[0], "%s; %s" % (out.strip()[-100:], tor.strip()))
+        # A restore in the session replaces the session's tor/ (every other
+        # entry that exists refuses it): the vault's file comes back.
+        shell(g, "rm page")
+        shell(g, "write tor/state # the session's")
+        g.proc.stdin.write(b"restore\r")
+        g.proc.stdin.flush()
+        g.wait_for("passphrase: ", 60)
+        start = g.pos
+        g.proc.stdin.write(b"guard pass\r")
+        g.proc.stdin.flush()
+        g.wait_for(PROMPT, 300)
+        out = g.out[start:g.pos]
+        state = shell(g, "cat tor/state")
+        aside = shell(g, "ls .tor-session")
+        check("a restore in the session replaces tor/ and leaves nothing aside",
+              "generation 1 restored" in out and other[1] in state and
+              "no such file" in aside, "%s; %s; %s" % (out.strip()[-120:],
+                                                       state.strip()[-80:], aside.strip()))
     finally:
         shell_off(g)
 

@@ -12,6 +12,7 @@
  * Passphrases are read without echo and wiped after use.
  */
 #include "lib/fmt/fmt.h"
+#include "lib/ramfs/ramfs.h"
 #include "lib/vault/archive.h"
 #include "lib/vault/keys.h"
 #include "lib/vault/vault.h"
@@ -25,6 +26,7 @@
 #define PSTBUF_VA	0x0000100000200000ULL
 #define PROBE_TRIES	1500	/* 10 ms apart: persistd may wait 5 s for its driver */
 #define TMPDIR		".restore-partial"
+#define TOR_ASIDE	".tor-session"	/* the session's tor/ while a restore replaces it */
 #define PATH_CAP	1100	/* ramfs paths are at most 1024 bytes */
 #define FILE_MODE	0644
 #define DIR_MODE	0755
@@ -639,16 +641,23 @@ move_into_place(const char *base, struct sink *o)
 			return -1;
 		}
 	}
+	remove_tree(TOR_ASIDE, 0);	/* left by an earlier restore cut short */
 	while (rfs_readdir(&fs, tmp, 0, name, &type) > 0) {
 		join(from, tmp, name);
 		join(to, base, name);
-		if (replaces(base, name))
-			remove_tree(to, 0);
+		/* The session's tor/ goes aside in one rename, as oniond may be
+		   writing in it, and is removed once the vault's is in place. */
+		if (replaces(base, name) && (err = rfs_rename(&fs, to, TOR_ASIDE)) < 0 &&
+		    err != RAMFS_ENOENT) {
+			outf(o, "restore: %s: %s\n", to, rfs_strerror(err));
+			return -1;
+		}
 		if ((err = rfs_rename(&fs, from, to)) < 0) {
 			outf(o, "restore: %s: %s\n", to, rfs_strerror(err));
 			return -1;
 		}
 	}
+	remove_tree(TOR_ASIDE, 0);
 	return 0;
 }
 
