@@ -260,6 +260,7 @@ int
 vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
 {
 	size_t pos, end;
+	uint8_t n;
 	int r;
 
 	*h = (struct vault_header){ 0 };
@@ -281,11 +282,12 @@ vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
 	end = len - VAULT_MAC_BYTES;
 	if (pos >= end)
 		return VAULT_EHEADER;
-	h->nstanzas = raw[pos++];
-	if (h->nstanzas < 1 || h->nstanzas > VAULT_MAX_STANZAS)
+	n = raw[pos++];
+	if (n < 1 || n > VAULT_MAX_STANZAS)
 		return VAULT_EHEADER;
+	h->nstanzas = n;
 	/*@ assert pos == stanzas_at(h->sigalg); */
-	return read_stanzas(h, h->nstanzas, raw, pos, end);
+	return read_stanzas(h, n, raw, pos, end);
 }
 
 static void
