@@ -63,28 +63,30 @@ vault_sig_len(const struct vault_header *h)
 }
 
 /* Checks one stanza's length for its type, and its parameters. */
-/*@ requires \valid(h) && \valid(s);
+/*@ requires \valid(generation) && \valid(s);
+    requires \separated(generation, s);
     requires \valid_read(body + (0 .. s->len - 1));
-    assigns h->generation, s->kdf_t, s->kdf_m;
+    assigns *generation, s->kdf_t, s->kdf_m;
     ensures \result == VAULT_OK || \result == VAULT_EHEADER ||
       \result == VAULT_EKDF;
     ensures \result == VAULT_OK ==>
       (s->type == VAULT_STANZA_GENERATION ==>
-        s->len == VAULT_GENERATION_BODY && h->generation != 0) &&
+        s->len == VAULT_GENERATION_BODY && *generation != 0) &&
       (s->type == VAULT_STANZA_PASS ==> s->len == VAULT_PASS_BODY &&
         VAULT_KDF_T_MIN <= s->kdf_t <= VAULT_KDF_T_MAX &&
         VAULT_KDF_M_MIN <= s->kdf_m <= VAULT_KDF_M_MAX) &&
       (s->type == VAULT_STANZA_HYBRID ==> s->len == VAULT_HYBRID_BODY); */
 static int
-parse_stanza(struct vault_header *h, struct vault_stanza *s, const uint8_t *body)
+parse_stanza(uint64_t *generation, struct vault_stanza *s,
+    const uint8_t *body)
 {
 	switch (s->type) {
 	case VAULT_STANZA_GENERATION:
 		/* At most one, of 8 bytes, never 0 (0 means "none"). */
-		if (s->len != VAULT_GENERATION_BODY || h->generation != 0)
+		if (s->len != VAULT_GENERATION_BODY || *generation != 0)
 			return VAULT_EHEADER;
-		h->generation = be64(body);
-		return h->generation != 0 ? VAULT_OK : VAULT_EHEADER;
+		*generation = be64(body);
+		return *generation != 0 ? VAULT_OK : VAULT_EHEADER;
 	case VAULT_STANZA_PASS:
 		if (s->len != VAULT_PASS_BODY)
 			return VAULT_EHEADER;
@@ -123,6 +125,10 @@ copy(uint8_t *dst, const uint8_t *src, size_t n)
     predicate stanza_fits(struct vault_stanza s, integer end) =
       s.off >= VAULT_STANZA_HEAD && s.off + s.len <= end;
 
+    // b's head comes right after a's body.
+    predicate stanza_next(struct vault_stanza a, struct vault_stanza b) =
+      b.off == a.off + a.len + VAULT_STANZA_HEAD;
+
     predicate stanza_ok(struct vault_stanza s) =
       (s.type == VAULT_STANZA_GENERATION ==>
         s.len == VAULT_GENERATION_BODY) &&
@@ -132,7 +138,12 @@ copy(uint8_t *dst, const uint8_t *src, size_t n)
       (s.type == VAULT_STANZA_HYBRID ==> s.len == VAULT_HYBRID_BODY);
  */
 
-/* Reads stanza i, whose head is at raw[pos], into h; it must end by end. */
+/*
+ * Reads the stanza whose head is at raw[pos] into h->stanza[i] (and a
+ * generation stanza's value into h->generation); it must end by end.
+ * The stanza is built in a local and stored whole once it is checked, so
+ * that the proof sees one store to stanza i and no other.
+ */
 /*@ requires \valid(h) && i < VAULT_MAX_STANZAS;
     requires \valid_read(raw + (0 .. end - 1));
     requires \separated(h, raw + (0 .. end - 1));
@@ -140,6 +151,8 @@ copy(uint8_t *dst, const uint8_t *src, size_t n)
     assigns h->stanza[i], h->generation;
     ensures \result == VAULT_OK || \result == VAULT_EHEADER ||
       \result == VAULT_EKDF;
+    ensures \forall integer j; 0 <= j < VAULT_MAX_STANZAS && j != i ==>
+      h->stanza[j] == \old(h->stanza[j]);
     ensures \result == VAULT_OK ==>
       h->stanza[i].off == pos + VAULT_STANZA_HEAD &&
       h->stanza[i].off + h->stanza[i].len <= end &&
@@ -150,17 +163,82 @@ static int
 read_stanza(struct vault_header *h, size_t i, const uint8_t *raw, size_t pos,
     size_t end)
 {
-	struct vault_stanza *s = &h->stanza[i];
+	struct vault_stanza s = { 0 };
+	int r;
 
 	if (end - pos < VAULT_STANZA_HEAD)
 		return VAULT_EHEADER;
-	s->type = raw[pos];
-	s->len = be16(raw + pos + 1);
+	s.type = raw[pos];
+	s.len = be16(raw + pos + 1);
 	pos += VAULT_STANZA_HEAD;
-	if (end - pos < s->len)
+	if (end - pos < s.len)
 		return VAULT_EHEADER;
-	s->off = (uint16_t)pos;
-	return parse_stanza(h, s, raw + pos);
+	s.off = (uint16_t)pos;
+	if ((r = parse_stanza(&h->generation, &s, raw + pos)) != VAULT_OK)
+		return r;
+	h->stanza[i] = s;
+	return VAULT_OK;
+}
+
+/*
+ * Reads the n stanzas whose heads start at raw[pos]; together they must
+ * fill raw exactly up to end, with at most one passphrase stanza.
+ */
+/*@ requires \valid(h) && 1 <= n <= VAULT_MAX_STANZAS;
+    requires \valid_read(raw + (0 .. end - 1));
+    requires \separated(h, raw + (0 .. end - 1));
+    requires pos <= end <= VAULT_HEADER_MAX - VAULT_MAC_BYTES;
+    assigns h->stanza[0 .. n - 1], h->generation;
+    ensures h->len == \old(h->len) && h->sigalg == \old(h->sigalg) &&
+      h->nstanzas == \old(h->nstanzas);
+    ensures \result <= 0;
+    ensures \result == VAULT_OK ==>
+      h->stanza[0].off == pos + VAULT_STANZA_HEAD &&
+      h->stanza[n - 1].off + h->stanza[n - 1].len == end &&
+      (\forall integer j; 0 <= j < n - 1 ==>
+        stanza_next(h->stanza[j], h->stanza[j + 1])) &&
+      (\forall integer j; 0 <= j < n ==>
+        stanza_fits(h->stanza[j], end) && stanza_ok(h->stanza[j])); */
+static int
+read_stanzas(struct vault_header *h, size_t n, const uint8_t *raw, size_t pos,
+    size_t end)
+{
+	size_t i;
+	int npass = 0, r;
+
+	/*@ loop invariant 0 <= i <= n;
+	    loop invariant \at(pos, Pre) <= pos <= end;
+	    loop invariant 0 <= npass <= i;
+	    loop invariant i == 0 ==> pos == \at(pos, Pre);
+	    loop invariant i > 0 ==>
+	      pos == h->stanza[i - 1].off + h->stanza[i - 1].len;
+	    loop invariant i > 0 ==>
+	      h->stanza[0].off == \at(pos, Pre) + VAULT_STANZA_HEAD;
+	    loop invariant chain: \forall integer j; 0 <= j < i - 1 ==>
+	      stanza_next(h->stanza[j], h->stanza[j + 1]);
+	    loop invariant each: \forall integer j; 0 <= j < i ==>
+	      stanza_fits(h->stanza[j], end) && stanza_ok(h->stanza[j]);
+	    loop assigns i, pos, npass, r, h->stanza[0 .. n - 1],
+	      h->generation;
+	    loop variant n - i; */
+	for (i = 0; i < n; i++) {
+		if ((r = read_stanza(h, i, raw, pos, end)) != VAULT_OK)
+			return r;
+		npass += h->stanza[i].type == VAULT_STANZA_PASS;
+		pos = (size_t)h->stanza[i].off + h->stanza[i].len;
+		/* Proof steps: the earlier stanzas are unchanged, so their
+		   links still hold, and the new one links to the last. */
+		/*@ assert frame: \forall integer j; 0 <= j < i ==>
+		      h->stanza[j] == \at(h->stanza[j], LoopCurrent); */
+		/*@ assert old_links: \forall integer j; 0 <= j < i - 1 ==>
+		      stanza_next(h->stanza[j], h->stanza[j + 1]); */
+		/*@ assert new_link: \forall integer j; 0 <= j == i - 1 ==>
+		      stanza_next(h->stanza[j], h->stanza[j + 1]); */
+	}
+	/*@ assert i == n; */
+	if (pos != end || npass > 1)
+		return VAULT_EHEADER;
+	return VAULT_OK;
 }
 
 /*@ requires \valid(h) && \valid_read(raw + (0 .. len - 1));
@@ -174,8 +252,7 @@ read_stanza(struct vault_header *h, size_t i, const uint8_t *raw, size_t pos,
       h->stanza[h->nstanzas - 1].off + h->stanza[h->nstanzas - 1].len ==
         len - VAULT_MAC_BYTES &&
       (\forall integer j; 0 <= j < h->nstanzas - 1 ==>
-        h->stanza[j + 1].off ==
-          h->stanza[j].off + h->stanza[j].len + VAULT_STANZA_HEAD) &&
+        stanza_next(h->stanza[j], h->stanza[j + 1])) &&
       (\forall integer j; 0 <= j < h->nstanzas ==>
         stanza_fits(h->stanza[j], len - VAULT_MAC_BYTES) &&
         stanza_ok(h->stanza[j])); */
@@ -183,7 +260,8 @@ int
 vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
 {
 	size_t pos, end;
-	int npass = 0, r;
+	uint8_t n;
+	int r;
 
 	*h = (struct vault_header){ 0 };
 	if ((r = vault_header_peek(raw, len, &h->len)) != VAULT_OK)
@@ -200,37 +278,16 @@ vault_header_parse(struct vault_header *h, const uint8_t *raw, size_t len)
 		copy(h->signer, raw + pos, VAULT_SIGNER_BYTES);
 		pos += VAULT_SIGNER_BYTES;
 	}
+	/*@ assert pos + 1 == stanzas_at(h->sigalg); */
 	end = len - VAULT_MAC_BYTES;
 	if (pos >= end)
 		return VAULT_EHEADER;
-	h->nstanzas = raw[pos++];
-	if (h->nstanzas < 1 || h->nstanzas > VAULT_MAX_STANZAS)
+	n = raw[pos++];
+	if (n < 1 || n > VAULT_MAX_STANZAS)
 		return VAULT_EHEADER;
-	/*@ loop invariant 0 <= i <= h->nstanzas;
-	    loop invariant stanzas_at(h->sigalg) <= pos <= end;
-	    loop invariant 0 <= npass <= i;
-	    loop invariant i == 0 ==> pos == stanzas_at(h->sigalg);
-	    loop invariant i > 0 ==>
-	      pos == h->stanza[i - 1].off + h->stanza[i - 1].len;
-	    loop invariant i > 0 ==>
-	      h->stanza[0].off == stanzas_at(h->sigalg) + VAULT_STANZA_HEAD;
-	    loop invariant \forall integer j; 0 <= j < i - 1 ==>
-	      h->stanza[j + 1].off ==
-	        h->stanza[j].off + h->stanza[j].len + VAULT_STANZA_HEAD;
-	    loop invariant \forall integer j; 0 <= j < i ==>
-	      stanza_fits(h->stanza[j], end) && stanza_ok(h->stanza[j]);
-	    loop assigns i, pos, npass, r, h->stanza[0 .. VAULT_MAX_STANZAS - 1],
-	      h->generation;
-	    loop variant h->nstanzas - i; */
-	for (size_t i = 0; i < h->nstanzas; i++) {
-		if ((r = read_stanza(h, i, raw, pos, end)) != VAULT_OK)
-			return r;
-		npass += h->stanza[i].type == VAULT_STANZA_PASS;
-		pos = (size_t)h->stanza[i].off + h->stanza[i].len;
-	}
-	if (pos != end || npass > 1)
-		return VAULT_EHEADER;
-	return VAULT_OK;
+	h->nstanzas = n;
+	/*@ assert pos == stanzas_at(h->sigalg); */
+	return read_stanzas(h, n, raw, pos, end);
 }
 
 static void
