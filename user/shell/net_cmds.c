@@ -66,12 +66,8 @@ tor_state_give(struct sink *o)
 {
 	int64_t err;
 
-	if ((err = rfs_mkdir(&fs, TOR_DIR)) < 0 && err != RAMFS_EEXIST) {
-		outf(o, "shell: %s/: %s; the Tor guard is not kept\n", TOR_DIR,
-		    rfs_strerror(err));
-		return;
-	}
-	if ((err = rfs_grant(&fs, TOR_DIR, SLOT_TOR_GIVE)) < 0) {
+	if (((err = rfs_mkdir(&fs, TOR_DIR)) < 0 && err != RAMFS_EEXIST) ||
+	    (err = rfs_grant(&fs, TOR_DIR, SLOT_TOR_GIVE)) < 0) {
 		outf(o, "shell: %s/: %s; the Tor guard is not kept\n", TOR_DIR,
 		    rfs_strerror(err));
 		return;

@@ -766,8 +766,6 @@ restore_into(const char *base, const char *p, const struct keys *k, struct sink 
 		return -1;
 	}
 	remove_tree(tmp, 0);
-	if (base[0] == '\0')
-		tor_state_give(o);
 	outf(o, "restore: generation %llu restored: %llu files, %llu directories, %llu bytes "
 	    "in %llu.%02llu s\n", (unsigned long long)gen, (unsigned long long)t.files,
 	    (unsigned long long)t.dirs, (unsigned long long)t.bytes,
@@ -824,14 +822,17 @@ cmd_restore(int argc, char **argv, struct sink *o, const struct source *in)
 	    (long long)gen, (unsigned long long)len, older ? "" : ", the only one");
 	if (k.id != NULL) {
 		err = restore_into(base, NULL, &k, o);
-		return err == 0 ? 0 : 1;
-	}
-	if ((n = read_pass("passphrase: ", pass)) <= 0) {
+	} else if ((n = read_pass("passphrase: ", pass)) <= 0) {
 		outf(o, "restore: %s; nothing changed\n", n < 0 ? "cancelled" : "no passphrase");
 		return 1;
+	} else {
+		err = restore_into(base, pass, NULL, o);
+		wipe(pass, sizeof pass);
 	}
-	err = restore_into(base, pass, NULL, o);
-	wipe(pass, sizeof pass);
+	/* The restored tor/ replaced the one oniond writes in (the offer at
+	   boot needs no call: the shell hands tor/ over once it is answered). */
+	if (err == 0 && base[0] == '\0')
+		tor_state_give(o);
 	return err == 0 ? 0 : 1;
 }
 
