@@ -26,6 +26,7 @@
 #include "kernel/random.h"
 #include "kernel/seal.h"
 #include "kernel/timer.h"
+#include "kernel/window.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/usercopy.h"
 #include "lib/abi/syscall.h"
@@ -435,6 +436,7 @@ sys_nbsend(struct trapframe *tf)
 static int64_t
 sys_call(struct trapframe *tf)
 {
+	sched_current()->calls++;	/* numbers the call for its window (window.h) */
 	return do_send(tf, 1, 1);
 }
 
@@ -482,6 +484,20 @@ sys_reply_recv(struct trapframe *tf)
 		return err;
 	msg_from(tf, msg, 1);
 	return ipc_reply_recv(msg, (struct endpoint *)c->obj, TAG_RECV_SLOT(msg[0]));
+}
+
+static int64_t
+sys_window(struct trapframe *tf)
+{
+	if (tf->rdx > UINT32_MAX)
+		return E_INVAL;
+	return window_set(sched_current(), tf->rdi, tf->rsi, (uint32_t)tf->rdx);
+}
+
+static int64_t
+sys_window_copy(struct trapframe *tf)
+{
+	return window_copy(sched_current(), tf->rdi, tf->rsi, tf->rdx, tf->r10);
 }
 
 static int64_t
@@ -1074,6 +1090,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_PCI_BAR] = sys_pci_bar,
 	[SYS_PCI_MSI] = sys_pci_msi,
 	[SYS_DMA_CREATE] = sys_dma_create,
+	[SYS_WINDOW] = sys_window,
+	[SYS_WINDOW_COPY] = sys_window_copy,
 };
 
 void syscall_dispatch(struct trapframe *tf);

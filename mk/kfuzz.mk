@@ -6,7 +6,7 @@
 # queues, kernel/runq.c, are built.
 KFUZZ_KERNEL_SRC := kernel/syscall.c kernel/proc.c kernel/seal.c kernel/random.c kernel/ceiling.c \
 	kernel/clock.c kernel/counter.c \
-	kernel/timer.c kernel/usercopy.c kernel/acpi.c kernel/runq.c \
+	kernel/timer.c kernel/usercopy.c kernel/window.c kernel/acpi.c kernel/runq.c \
 	$(sort $(wildcard kernel/obj/*.c)) kernel/arch/x86_64/vspace.c
 KFUZZ_SRC := tests/kfuzz/host_kernel.c $(KFUZZ_KERNEL_SRC)
 

@@ -63,6 +63,11 @@ struct thread {
 	struct thread *reply_to;	/* the caller we owe a reply */
 	struct thread *replier;		/* for a caller: who holds our reply */
 	int64_t ipc_result;
+	/* The window lent to the server of call number win_call (kernel/window.h). */
+	uint64_t calls;			/* SYS_CALLs made */
+	uint64_t win_call;
+	uint64_t win_va, win_len;
+	uint32_t win_rights;		/* 0: none */
 };
 
 /* Sizes the kernel-stack slots for a machine of frames pages (at boot). */

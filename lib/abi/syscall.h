@@ -116,6 +116,25 @@ struct clock_info {
 #define COUNTER_READ	0	/* -> the counter's value */
 #define COUNTER_ADVANCE	1	/* raises it to value (> current), durably */
 
+/*
+ * IPC windows (SYS_WINDOW, SYS_WINDOW_COPY; docs/syscalls.md). A caller
+ * lends the server of its next call a range of its own memory; the server
+ * copies into it (WINDOW_TO_CALLER, needs the window's WRITE right) or
+ * out of it (WINDOW_FROM_CALLER, READ) through the kernel, one copy with
+ * no shared buffer in between. The window ends when that call returns.
+ * A copy names up to WINDOW_IOV_MAX pieces of the server's own memory,
+ * WINDOW_COPY_MAX bytes in all, laid end to end in the window from off.
+ */
+struct window_iov {
+	unsigned long long va;
+	unsigned long long len;
+};
+
+#define WINDOW_TO_CALLER	0
+#define WINDOW_FROM_CALLER	1
+#define WINDOW_IOV_MAX		64
+#define WINDOW_COPY_MAX		(256u * 1024)	/* bounds one call's work under the kernel lock */
+
 #define MACHINE_POWEROFF	0	/* wipe RAM, then power off */
 #define MACHINE_REBOOT		1	/* wipe RAM, then reset */
 

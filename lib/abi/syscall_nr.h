@@ -60,6 +60,8 @@ enum nonos_syscall {
 	SYS_RANDOM = 51,		/* len (at most RANDOM_MAX) bytes from the kernel's random generator */
 	SYS_CLOCK = 52,			/* UTC seconds since 1970 and where they came from */
 	SYS_COUNTER = 53,		/* reads the vault rollback counter or advances it (op COUNTER_*) */
+	SYS_WINDOW = 54,		/* lends [va, va+len) to the server of this thread's next call (rights READ, WRITE) */
+	SYS_WINDOW_COPY = 55,		/* copies between our caller's window at off and our memory (iov) -> bytes */
 	SYS_COUNT
 };
 

@@ -870,6 +870,58 @@ ramfs_read(struct ramfs *fs, struct ramfs_file *f, void *buf, size_t len)
 	return (int64_t)done;
 }
 
+/* Adds the chunk at p (NULL: a hole) to out, merging it into the last extent if it follows. */
+static int
+extent_add(struct ramfs_extent *out, size_t max, size_t *count, const uint8_t *p,
+    uint64_t len)
+{
+	struct ramfs_extent *last = *count > 0 ? &out[*count - 1] : NULL;
+
+	if (last != NULL && p != NULL && last->p != NULL && last->p + last->len == p) {
+		last->len += len;
+		return 1;
+	}
+	if (*count == max)
+		return 0;
+	out[*count].p = p;
+	out[*count].len = len;
+	(*count)++;
+	return 1;
+}
+
+int64_t
+ramfs_extents(struct ramfs *fs, const struct ramfs_file *f, size_t len,
+    struct ramfs_extent *out, size_t max, size_t *count)
+{
+	struct ramfs_node *n;
+	uint64_t done = 0;
+	int err;
+
+	*count = 0;
+	if ((err = file_node(fs, f, RAMFS_O_READ, &n)) != 0)
+		return err;
+	if (f->offset >= n->size)
+		return 0;
+	if (len > n->size - f->offset)
+		len = (size_t)(n->size - f->offset);
+	if (len > INT64_MAX)
+		len = INT64_MAX;
+	while (done < len) {
+		uint64_t off = f->offset + done, in = off % RAMFS_BLOCK;
+		uint64_t chunk = RAMFS_BLOCK - in;
+		uint32_t bno;
+
+		if (chunk > len - done)
+			chunk = len - done;
+		if ((err = bmap(fs, n, off / RAMFS_BLOCK, 0, &bno)) != 0)
+			return err;
+		if (!extent_add(out, max, count, bno == 0 ? NULL : block(fs, bno) + in, chunk))
+			break;
+		done += chunk;
+	}
+	return (int64_t)done;
+}
+
 int64_t
 ramfs_write(struct ramfs *fs, struct ramfs_file *f, const void *buf, size_t len)
 {

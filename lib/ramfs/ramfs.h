@@ -158,6 +158,20 @@ int ramfs_stat(struct ramfs *fs, struct ramfs_ref root, const char *path,
 /* Bytes read or written (short only at end of file / when full), or an error. */
 int64_t ramfs_read(struct ramfs *fs, struct ramfs_file *f, void *buf, size_t n);
 int64_t ramfs_write(struct ramfs *fs, struct ramfs_file *f, const void *buf, size_t n);
+/*
+ * Where the next n bytes of an open file lie, without copying them: up to
+ * max extents of the arena, runs of consecutive blocks merged, a hole (p
+ * NULL) at most one block long and read as zeros. Returns the bytes the
+ * *count extents cover (short at end of file, or when max runs out), 0 at
+ * end of file, or an error. The offset does not move; the pointers are
+ * good until the next call that changes fs.
+ */
+struct ramfs_extent {
+	const uint8_t *p;
+	uint64_t len;
+};
+int64_t ramfs_extents(struct ramfs *fs, const struct ramfs_file *f, size_t n,
+    struct ramfs_extent *out, size_t max, size_t *count);
 /* The new offset, or an error. */
 int64_t ramfs_seek(struct ramfs *fs, struct ramfs_file *f, int64_t off, int whence);
 int ramfs_truncate(struct ramfs *fs, struct ramfs_file *f, uint64_t size);

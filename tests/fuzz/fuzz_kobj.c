@@ -43,6 +43,8 @@
 #define U_TOKENS	HOST_USER_BASE			/* TOKEN_SLOTS tokens */
 #define U_OUT		(HOST_USER_BASE + 0x4000)	/* info results */
 #define U_SPAWN		(HOST_USER_BASE + 0x8000)	/* struct spawn_args */
+#define U_IOV		(HOST_USER_BASE + 0xa000)	/* struct window_iov[] */
+#define U_DATA		(HOST_USER_BASE + 0xc000)	/* what window copies move */
 #define MAP_BASE	0x40000000ULL
 
 enum op {
@@ -52,6 +54,7 @@ enum op {
 	OP_FRAME_CREATE, OP_MAP, OP_UNMAP, OP_MAP_ANON, OP_SPLIT,
 	OP_ENDPOINT, OP_NOTIFICATION, OP_SIGNAL, OP_WAIT, OP_TIMER_NOTIFY,
 	OP_TICK, OP_YIELD, OP_INFO, OP_DEVICE, OP_FAIL, OP_RAW, OP_PCI,
+	OP_WINDOW, OP_WINDOW_COPY,
 	OP_COUNT
 };
 
@@ -231,6 +234,23 @@ pci(struct thread *t, const uint8_t *o)
 	}
 }
 
+/*
+ * SYS_WINDOW_COPY with 0..4 pieces of the user data area, some reaching
+ * past the user window (a fault midway), in either direction.
+ */
+static void
+window_copy_op(struct thread *t, const uint8_t *o)
+{
+	struct window_iov *v = (struct window_iov *)(host_user_mem + (U_IOV - HOST_USER_BASE));
+	uint64_t n = o[3] % 5;
+
+	for (uint64_t i = 0; i < n; i++) {
+		v[i].va = U_DATA + (i * 997 + o[4]) % 0x2000;
+		v[i].len = ((uint64_t)o[5] + i * 13) * 37 % 9000;
+	}
+	sys(t, SYS_WINDOW_COPY, o[2] % 3, (uint64_t)o[6] * 64, U_IOV, n, 0, 0);
+}
+
 /* Runs one operation as thread t. */
 static void
 run_op(struct thread *t, const uint8_t *o)
@@ -331,6 +351,17 @@ run_op(struct thread *t, const uint8_t *o)
 		break;
 	case OP_PCI:
 		pci(t, o);
+		break;
+	case OP_WINDOW: {
+		static const uint64_t r[] = { RIGHT_WRITE, RIGHT_READ, RIGHT_READ | RIGHT_WRITE,
+		    0, RIGHT_GRANT };
+
+		sys(t, SYS_WINDOW, map_va(a) + (uint64_t)(b % 16) * 256, (uint64_t)c * 512,
+		    r[d % 5], 0, 0, 0);
+		break;
+	}
+	case OP_WINDOW_COPY:
+		window_copy_op(t, o);
 		break;
 	case OP_FAIL:
 		/* The a-th kernel allocation from now fails (heap or pages). */

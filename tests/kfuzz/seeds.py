@@ -12,7 +12,7 @@ import sys
 (SPAWN, THREAD_CREATE, THREAD_EXIT, THREAD_KILL, SEND, RECV, REPLY, REPLY_RECV,
  SEAL, UNSEAL, DERIVE, MOVE, DELETE, REVOKE, FRAME_CREATE, MAP, UNMAP, MAP_ANON,
  SPLIT, ENDPOINT, NOTIFICATION, SIGNAL, WAIT, TIMER_NOTIFY, TICK, YIELD, INFO,
- DEVICE, FAIL, RAW, PCI) = range(31)
+ DEVICE, FAIL, RAW, PCI, WINDOW, WINDOW_COPY) = range(33)
 SLOT_CNODE, SLOT_VSPACE, SLOT_THREAD, SLOT_MEMORY = 1, 2, 3, 4
 # PCI's a byte: 0 info, 1 create, 2 config read, 3 config write, 4 BAR,
 # 5 MSI, 6 DMA; create's b byte odd names SLOT_PCI, its d byte the bdf
@@ -139,6 +139,37 @@ SEEDS = {
         op(RECV, 1, 23, 0, 26) +
         op(THREAD_KILL, 0, SLOT_THREAD, KILL_PROCESS) +
         op(THREAD_KILL, 0, SLOT_THREAD, 2),
+    # A child lends two pages of a frame to the root for one call; the root
+    # copies into them, the child's second thread unmaps the frame and
+    # deletes it, the root copies again (a fault: the freed pages are never
+    # written), replies; the copy after the reply, and a call that lent
+    # nothing, are refused; then the child dies while lending.
+    "window-lifetimes":
+        op(ENDPOINT, 0, SLOT_MEMORY, 23) + child_with(23) +
+        op(FRAME_CREATE, 1, SLOT_MEMORY, 30, 2) +
+        op(MAP, 1, 30, 1, 1) +
+        op(THREAD_CREATE, 1, SLOT_MEMORY, 22) +
+        op(WINDOW, 1, 1, 0, 16, 0) +
+        op(SEND, 1, 16, CALL, 0, 0, 0) +
+        op(RECV, 0, 23, 0, 24) +
+        op(WINDOW_COPY, 0, 0, 2, 0, 40, 1) +
+        op(WINDOW_COPY, 0, 1, 1, 0, 40, 1) +
+        op(UNMAP, 1, 30, 1) +
+        op(DELETE, 1, 30) +
+        op(WINDOW_COPY, 0, 0, 2, 0, 40, 1) +
+        op(REPLY, 0, 0, 0, 0) +
+        op(WINDOW_COPY, 0, 0, 1, 0, 40, 0) +
+        op(SEND, 1, 16, CALL, 0, 0, 0) +
+        op(RECV, 0, 23, 0, 24) +
+        op(WINDOW_COPY, 0, 0, 1, 0, 40, 0) +
+        op(FRAME_CREATE, 1, SLOT_MEMORY, 30, 1) +
+        op(MAP, 1, 30, 2, 1) +
+        op(WINDOW, 1, 2, 0, 8, 0) +
+        op(REPLY, 0, 0, 0, 0) +
+        op(SEND, 1, 16, CALL, 0, 0, 0) +
+        op(RECV, 0, 23, 0, 24) +
+        op(THREAD_KILL, 0, 21, KILL_PROCESS) +
+        op(WINDOW_COPY, 0, 0, 1, 0, 40, 0),
 }
 
 

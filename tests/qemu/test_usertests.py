@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 IMAGE = os.path.join(harness.ROOT, "build", "nonos.img")
-GROUPS = 35
+GROUPS = 36
 
 
 def main():

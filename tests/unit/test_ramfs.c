@@ -447,6 +447,82 @@ test_large_file(void **state)
 
 static uint64_t rng = 88172645463325252ULL;
 
+static uint64_t rnd(void);
+
+/* Joins what ramfs_extents describes (holes as zeros) into buf -> bytes. */
+static int64_t
+gather(struct ramfs_file *f, uint8_t *buf, size_t n, size_t max, size_t *count)
+{
+	struct ramfs_extent ext[16];
+	uint64_t at = 0, off = f->offset;
+	int64_t got = ramfs_extents(&fs, f, n, ext, max, count);
+
+	assert_int_equal(f->offset, off);	/* the offset does not move */
+	assert_true(*count <= max);
+	for (size_t i = 0; got > 0 && i < *count; i++) {
+		if (ext[i].p == NULL) {
+			assert_true(ext[i].len <= RAMFS_BLOCK);
+			memset(buf + at, 0, ext[i].len);
+		} else {
+			memcpy(buf + at, ext[i].p, ext[i].len);
+		}
+		at += ext[i].len;
+	}
+	if (got >= 0)
+		assert_int_equal(at, (uint64_t)got);
+	return got;
+}
+
+/*
+ * ramfs_extents describes exactly the bytes ramfs_read copies, at any
+ * offset and length, holes included, stopping short only where max or
+ * the end of the file says; a sequential file is a few long extents.
+ */
+static void
+test_extents(void **state)
+{
+	static uint8_t data[70000], want[70000], got[70000];
+	struct ramfs_file f, wo;
+	size_t count;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + i / 1024);
+	assert_int_equal(ramfs_open(&fs, root, S("seq"), RAMFS_O_READ | RAMFS_O_WRITE |
+	    RAMFS_O_CREATE, &f), 0);
+	assert_int_equal(ramfs_write(&fs, &f, data, 65536), 65536);
+	f.offset = 0;
+	assert_int_equal(gather(&f, got, 65536, 16, &count), 65536);
+	assert_memory_equal(got, data, 65536);
+	assert_true(count <= 3);	/* the indirect block sits between direct and the rest */
+	f.offset = 65536;
+	assert_int_equal(gather(&f, got, 10, 16, &count), 0);
+
+	/* Holes: data at a few places of a 300 KiB file. */
+	assert_int_equal(ramfs_truncate(&fs, &f, 300 * 1024), 0);
+	for (int i = 0; i < 40; i++) {
+		f.offset = rnd() % (300 * 1024 - 3000);
+		assert_true(ramfs_write(&fs, &f, data, rnd() % 3000) >= 0);
+	}
+	for (int i = 0; i < 300; i++) {
+		size_t n = rnd() % sizeof(data), max = 1 + rnd() % 16;
+		uint64_t off = rnd() % (310 * 1024);
+		int64_t g, w;
+
+		f.offset = off;
+		g = gather(&f, got, n, max, &count);
+		f.offset = off;
+		w = ramfs_read(&fs, &f, want, n);
+		assert_true(g >= 0 && g <= w);
+		assert_memory_equal(got, want, (size_t)g);
+		if (g < w)
+			assert_int_equal(count, max);
+	}
+	assert_int_equal(ramfs_open(&fs, root, S("seq"), RAMFS_O_WRITE, &wo), 0);
+	assert_int_equal(ramfs_extents(&fs, &wo, 10, NULL, 0, &count), RAMFS_EBADF);
+	assert_int_equal(ramfs_unlink(&fs, root, S("seq")), 0);
+	assert_int_equal(ramfs_extents(&fs, &f, 10, NULL, 0, &count), RAMFS_ESTALE);
+}
+
 static uint64_t
 rnd(void)
 {
@@ -676,6 +752,7 @@ main(void)
 		cmocka_unit_test(test_init_limits),
 		cmocka_unit_test(test_ready),
 		cmocka_unit_test_setup(test_files, setup),
+		cmocka_unit_test_setup(test_extents, setup),
 		cmocka_unit_test_setup(test_truncate, setup),
 		cmocka_unit_test_setup(test_directories, setup),
 		cmocka_unit_test_setup(test_rename, setup),

@@ -60,6 +60,7 @@ fail(int64_t err)
 	case RAMFS_EFBIG:	errno = EFBIG; break;
 	case RAMFS_EBUSY:	errno = EBUSY; break;
 	case RFS_ETABLE:	errno = EMFILE; break;
+	case RFS_EFAULT:	errno = EFAULT; break;
 	default:		errno = EIO; break;
 	}
 	return -1;

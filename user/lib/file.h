@@ -34,6 +34,7 @@ typedef int64_t off_t;
 #define ENOENT		2
 #define EIO		5
 #define EBADF		9
+#define EFAULT		14
 #define EBUSY		16
 #define EEXIST		17
 #define ENOTDIR		20

@@ -343,3 +343,17 @@ counter_op(uint64_t cap, uint64_t op, uint64_t value)
 {
 	return syscall6(SYS_COUNTER, cap, op, value, 0, 0, 0);
 }
+
+int64_t
+ipc_window(uint64_t va, uint64_t len, uint64_t rights)
+{
+	return syscall6(SYS_WINDOW, va, len, rights, 0, 0, 0);
+}
+
+int64_t
+window_copy(uint64_t dir, uint64_t off, const struct window_iov *iov,
+    uint64_t n)
+{
+	return syscall6(SYS_WINDOW_COPY, dir, off, (uint64_t)(uintptr_t)iov, n,
+	    0, 0);
+}

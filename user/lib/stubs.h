@@ -129,5 +129,10 @@ int64_t random_bytes(void *buf, uint64_t len);
 int64_t clock_get(struct clock_info *out);
 /* SYS_COUNTER: reads the vault rollback counter or advances it (op COUNTER_*) */
 int64_t counter_op(uint64_t cap, uint64_t op, uint64_t value);
+/* SYS_WINDOW: lends [va, va+len) to the server of this thread's next call (rights READ, WRITE) */
+int64_t ipc_window(uint64_t va, uint64_t len, uint64_t rights);
+/* SYS_WINDOW_COPY: copies between our caller's window at off and our memory (iov) -> bytes */
+int64_t window_copy(uint64_t dir, uint64_t off, const struct window_iov *iov,
+    uint64_t n);
 
 #endif

@@ -186,6 +186,52 @@ do_io(struct grant *g, struct handle *h, uint64_t op, const struct msg *m, struc
 	return v;
 }
 
+/*
+ * Reads m->w[1] bytes at offset m->w[2] (RFS_HERE: the handle's) straight
+ * into the window the caller lent with this call: the kernel copies each
+ * run of blocks from our arena to the caller's buffer, one copy in all.
+ * The offset moves past what was copied; a window that is missing or not
+ * writable gives RFS_EFAULT if nothing was.
+ */
+static int64_t
+do_readw(struct handle *h, const struct msg *m)
+{
+	static const uint8_t zeros[RAMFS_BLOCK];
+	static struct ramfs_extent ext[WINDOW_IOV_MAX];
+	static struct window_iov iov[WINDOW_IOV_MAX];
+	uint64_t done = 0;
+	size_t count;
+	int64_t v = 0;
+
+	if (m->w[1] > RFS_READW_MAX)
+		return RFS_EBADOP;
+	if (m->w[2] != RFS_HERE && m->w[2] > INT64_MAX)
+		return RAMFS_EINVAL;
+	if (m->w[2] != RFS_HERE &&
+	    (v = ramfs_seek(&fs, &h->f, (int64_t)m->w[2], RAMFS_SEEK_SET)) < 0)
+		return v;
+	while (done < m->w[1]) {
+		uint64_t want = m->w[1] - done;
+
+		if (want > WINDOW_COPY_MAX)
+			want = WINDOW_COPY_MAX;
+		v = ramfs_extents(&fs, &h->f, (size_t)want, ext, WINDOW_IOV_MAX, &count);
+		if (v <= 0)
+			break;
+		for (size_t i = 0; i < count; i++) {
+			iov[i].va = (uint64_t)(uintptr_t)(ext[i].p != NULL ? ext[i].p : zeros);
+			iov[i].len = ext[i].len;
+		}
+		if ((v = window_copy(WINDOW_TO_CALLER, done, iov, count)) < 0) {
+			v = RFS_EFAULT;
+			break;
+		}
+		h->f.offset += (uint64_t)v;
+		done += (uint64_t)v;
+	}
+	return done > 0 || v >= 0 ? (int64_t)done : v;
+}
+
 /* Closes the handles packed into word 3 of a request (rfs.h), those badge owns. */
 static void
 close_queued(uint64_t badge, uint64_t list)
@@ -246,7 +292,8 @@ serve(const struct msg *m, struct msg *r)
 	}
 	g = &grants[badge];
 	close_queued(badge, m->w[3]);
-	if (op != RFS_SETBUF && g->buf == NULL) {
+	/* A windowed read needs no buffer: a retry after SETBUF would have lost its window. */
+	if (op != RFS_SETBUF && op != RFS_READW && g->buf == NULL) {
 		r->w[0] = (uint64_t)RFS_ENOBUF;
 		return;
 	}
@@ -267,6 +314,10 @@ serve(const struct msg *m, struct msg *r)
 	case RFS_WRITE:
 		if ((h = handle(badge, m->w[0])) != NULL)
 			v = do_io(g, h, op, m, r);
+		break;
+	case RFS_READW:
+		if ((h = handle(badge, m->w[0])) != NULL)
+			v = do_readw(h, m);
 		break;
 	case RFS_SEEK:
 		if ((h = handle(badge, m->w[0])) != NULL)

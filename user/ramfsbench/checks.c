@@ -124,6 +124,45 @@ deleted_data_checks(void)
 	unlink(at(0, "later"));
 }
 
+/*
+ * Long reads (NØNOS lends the reader's buffer to the server for them):
+ * exact bytes across a hole, at an odd offset, past the end; a read into
+ * memory that is not writable fails with EFAULT and leaves the offset.
+ */
+static void
+long_read_checks(void)
+{
+	static char data[300000], back[300000];
+	static const char readonly[65536] = { 1 };
+	int fd, ok;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 7 + i / 4096 + 1);
+	memset(data + 100000, 0, 50000);
+	fd = open(at(0, "long"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ok = fd >= 0 && write(fd, data, 100000) == 100000 &&
+	    lseek(fd, 150000, SEEK_SET) == 150000 &&
+	    write(fd, data + 150000, 150000) == 150000;
+	check("write a file with a hole", ok);
+	ok = ok && lseek(fd, 0, SEEK_SET) == 0 &&
+	    read(fd, back, sizeof(back)) == (ssize_t)sizeof(back) &&
+	    memcmp(back, data, sizeof(back)) == 0;
+	check("one long read, hole and all", ok);
+	ok = fd >= 0 && lseek(fd, 12345, SEEK_SET) == 12345 &&
+	    read(fd, back, 200001) == 200001 && memcmp(back, data + 12345, 200001) == 0;
+	check("a long read at an odd offset", ok);
+	ok = fd >= 0 && lseek(fd, 290000, SEEK_SET) == 290000 &&
+	    read(fd, back, 65536) == 10000 && memcmp(back, data + 290000, 10000) == 0;
+	check("a long read past the end", ok);
+	ok = fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 &&
+	    fails_with(read(fd, (void *)(uintptr_t)readonly, sizeof(readonly)), EFAULT) &&
+	    lseek(fd, 0, SEEK_CUR) == 0 && readonly[0] == 1;
+	check("a long read into read-only memory", ok);
+	if (fd >= 0)
+		close(fd);
+	unlink(at(0, "long"));
+}
+
 static void
 dir_checks(void)
 {
@@ -180,6 +219,7 @@ posix_checks(const char *t, const char *dir)
 	memcpy(base, dir, n + 1);
 	file_checks();
 	deleted_data_checks();
+	long_read_checks();
 	dir_checks();
 	return failures;
 }

@@ -52,6 +52,11 @@ int sfuzz_worker(uint64_t arg);
 void test_devices(void);
 int devices_child(uint64_t arg);
 
+/* window.c: IPC windows, and the mode of its serving copy. */
+#define WINDOW_SERVER_ARG	0x3d1a0e5e
+void test_windows(void);
+int window_server(void);
+
 /* flags.c: user RFLAGS never reach the kernel's own flags. */
 void test_rflags(void);
 /* The modes of spawned copies of usertests in those groups; -1 if arg is none. */

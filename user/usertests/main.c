@@ -1519,6 +1519,8 @@ main(uint64_t arg)
 
 	if (arg == RECEIVER_ARG)
 		return receiver();
+	if (arg == WINDOW_SERVER_ARG)
+		return window_server();
 	if ((child = isolation_child(arg)) >= 0)
 		return child;
 	if ((child = devices_child(arg)) >= 0)
@@ -1550,6 +1552,7 @@ main(uint64_t arg)
 	run_group("slot exhaustion", test_slot_exhaustion);
 	run_group("thread storm", test_thread_storm);
 	run_group("ipc", test_ipc);
+	run_group("IPC windows: memory lent for one call", test_windows);
 	run_group("notifications", test_notifications);
 	run_group("timers, ports and interrupts", test_timers_and_hardware);
 	run_group("starting processes", test_spawn);

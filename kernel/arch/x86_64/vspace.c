@@ -131,6 +131,21 @@ vspace_unmap(struct vspace *vs, uint64_t va)
 	return E_OK;
 }
 
+int
+vspace_user_page(struct vspace *vs, uint64_t va, int write, uint64_t *pa)
+{
+	uint64_t *pte, need = PTE_P | PTE_U | (write ? PTE_W : 0);
+	int err = E_OK;
+
+	if (!user_page_ok(va))
+		return E_FAULT;
+	if ((pte = walk(vs, va, 0, &err)) == NULL || (*pte & need) != need ||
+	    (*pte & (PTE_PWT | PTE_PCD)) != 0)
+		return E_FAULT;
+	*pa = *pte & PTE_ADDR;
+	return E_OK;
+}
+
 void
 vspace_activate(struct vspace *vs)
 {

@@ -34,6 +34,13 @@ struct vspace *vspace_create(struct memory *m);
 int vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t rights);
 /* Removes the mapping at va and flushes it; E_RANGE when nothing is mapped. */
 int vspace_unmap(struct vspace *vs, uint64_t va);
+/*
+ * The physical address of the ordinary (cached) user page at va, if it is
+ * mapped with write access when write is set: E_OK, else E_FAULT. Device
+ * and framebuffer pages (uncached, write-combining) are refused: the
+ * kernel reaches pages through its direct map, which is write-back.
+ */
+int vspace_user_page(struct vspace *vs, uint64_t va, int write, uint64_t *pa);
 void vspace_activate(struct vspace *vs);
 /* Frees the page tables of the user half (not the frames). */
 void vspace_destroy(struct vspace *vs);
