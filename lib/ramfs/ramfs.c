@@ -870,14 +870,18 @@ ramfs_read(struct ramfs *fs, struct ramfs_file *f, void *buf, size_t len)
 	return (int64_t)done;
 }
 
-/* Adds the chunk at p (NULL: a hole) to out, merging it into the last extent if it follows. */
+/*
+ * Adds the chunk at p (NULL: a hole) to out, merging it into the last
+ * extent if it follows it and is as fresh.
+ */
 static int
-extent_add(struct ramfs_extent *out, size_t max, size_t *count, const uint8_t *p,
-    uint64_t len)
+extent_add(struct ramfs_extent *out, size_t max, size_t *count, uint8_t *p,
+    uint64_t len, int fresh)
 {
 	struct ramfs_extent *last = *count > 0 ? &out[*count - 1] : NULL;
 
-	if (last != NULL && p != NULL && last->p != NULL && last->p + last->len == p) {
+	if (last != NULL && p != NULL && last->p != NULL && last->p + last->len == p &&
+	    last->fresh == fresh) {
 		last->len += len;
 		return 1;
 	}
@@ -885,6 +889,7 @@ extent_add(struct ramfs_extent *out, size_t max, size_t *count, const uint8_t *p
 		return 0;
 	out[*count].p = p;
 	out[*count].len = len;
+	out[*count].fresh = fresh;
 	(*count)++;
 	return 1;
 }
@@ -915,11 +920,78 @@ ramfs_extents(struct ramfs *fs, const struct ramfs_file *f, size_t len,
 			chunk = len - done;
 		if ((err = bmap(fs, n, off / RAMFS_BLOCK, 0, &bno)) != 0)
 			return err;
-		if (!extent_add(out, max, count, bno == 0 ? NULL : block(fs, bno) + in, chunk))
+		if (!extent_add(out, max, count, bno == 0 ? NULL : block(fs, bno) + in, chunk, 0))
 			break;
 		done += chunk;
 	}
 	return (int64_t)done;
+}
+
+int64_t
+ramfs_write_extents(struct ramfs *fs, struct ramfs_file *f, size_t len,
+    struct ramfs_extent *out, size_t max, size_t *count)
+{
+	struct ramfs_node *n;
+	uint64_t done = 0;
+	int err = 0;
+
+	*count = 0;
+	if ((err = file_node(fs, f, RAMFS_O_WRITE, &n)) != 0)
+		return err;
+	if (f->flags & RAMFS_O_APPEND)
+		f->offset = n->size;
+	if (len == 0)
+		return 0;
+	if (f->offset >= RAMFS_FILE_MAX)
+		return RAMFS_EFBIG;
+	if (len > RAMFS_FILE_MAX - f->offset)
+		len = (size_t)(RAMFS_FILE_MAX - f->offset);
+	while (done < len && *count < max) {
+		uint64_t off = f->offset + done, in = off % RAMFS_BLOCK;
+		uint64_t chunk = RAMFS_BLOCK - in;
+		uint32_t had, bno;
+
+		if (chunk > len - done)
+			chunk = len - done;
+		if ((err = bmap(fs, n, off / RAMFS_BLOCK, 0, &had)) != 0 ||
+		    (err = bmap(fs, n, off / RAMFS_BLOCK, chunk == RAMFS_BLOCK ? ALLOC_WHOLE : 1,
+		    &bno)) != 0)
+			break;
+		/* A chunk that cannot join the last extent, with max reached, waits. */
+		if (!extent_add(out, max, count, block(fs, bno) + in, chunk,
+		    had == 0 && chunk == RAMFS_BLOCK))
+			break;
+		done += chunk;
+	}
+	if (done == 0 && err != 0)
+		return err;
+	return (int64_t)done;
+}
+
+void
+ramfs_write_done(struct ramfs *fs, struct ramfs_file *f, uint64_t len)
+{
+	struct ramfs_node *n;
+
+	if (file_node(fs, f, RAMFS_O_WRITE, &n) != 0)
+		return;
+	f->offset += len;
+	if (f->offset > n->size)
+		n->size = f->offset;
+}
+
+void
+ramfs_write_undo(struct ramfs *fs, struct ramfs_file *f, const struct ramfs_extent *ext,
+    size_t count)
+{
+	struct ramfs_node *n;
+
+	for (size_t i = 0; i < count; i++) {
+		if (ext[i].fresh)
+			explicit_bzero(ext[i].p, (size_t)ext[i].len);
+	}
+	if (file_node(fs, f, RAMFS_O_WRITE, &n) == 0)
+		free_blocks(fs, n, (n->size + RAMFS_BLOCK - 1) / RAMFS_BLOCK);
 }
 
 int64_t

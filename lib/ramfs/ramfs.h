@@ -167,11 +167,27 @@ int64_t ramfs_write(struct ramfs *fs, struct ramfs_file *f, const void *buf, siz
  * good until the next call that changes fs.
  */
 struct ramfs_extent {
-	const uint8_t *p;
+	uint8_t *p;
 	uint64_t len;
+	int fresh;		/* writes: whole blocks allocated unzeroed for this write */
 };
 int64_t ramfs_extents(struct ramfs *fs, const struct ramfs_file *f, size_t n,
     struct ramfs_extent *out, size_t max, size_t *count);
+/*
+ * The same for a write of n bytes at the offset (the end, with
+ * RAMFS_O_APPEND): allocates the blocks the write needs and describes
+ * them, without writing a byte or moving the offset or the size. The
+ * caller fills every extent, then calls ramfs_write_done with the bytes
+ * the extents cover; or, if it wrote none of them, ramfs_write_undo,
+ * which zeroes the fresh ones and frees the blocks beyond the end of the
+ * file, so the file reads exactly as before. Returns the bytes covered (short
+ * when max runs out or the quota does), or an error when none are.
+ */
+int64_t ramfs_write_extents(struct ramfs *fs, struct ramfs_file *f, size_t n,
+    struct ramfs_extent *out, size_t max, size_t *count);
+void ramfs_write_done(struct ramfs *fs, struct ramfs_file *f, uint64_t n);
+void ramfs_write_undo(struct ramfs *fs, struct ramfs_file *f,
+    const struct ramfs_extent *ext, size_t count);
 /* The new offset, or an error. */
 int64_t ramfs_seek(struct ramfs *fs, struct ramfs_file *f, int64_t off, int whence);
 int ramfs_truncate(struct ramfs *fs, struct ramfs_file *f, uint64_t size);

@@ -473,6 +473,96 @@ gather(struct ramfs_file *f, uint8_t *buf, size_t n, size_t max, size_t *count)
 	return got;
 }
 
+/* Fills the extents of a write from data -> bytes. */
+static uint64_t
+fill_extents(const struct ramfs_extent *ext, size_t count, const uint8_t *data)
+{
+	uint64_t at = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		assert_non_null(ext[i].p);
+		memcpy(ext[i].p, data + at, ext[i].len);
+		at += ext[i].len;
+	}
+	return at;
+}
+
+/*
+ * A write through extents lands like ramfs_write; one undone leaves the
+ * file reading exactly as before (fresh blocks, taken unzeroed from a
+ * deleted file's, are zeroed; blocks past the end go back).
+ */
+static void
+test_write_extents(void **state)
+{
+	static uint8_t data[20000], back[20000], secret[8192];
+	struct ramfs_extent ext[8];
+	struct ramfs_file f;
+	uint64_t used, used0, q;
+	size_t count;
+	int stale = 0;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 5 + 3);
+	assert_int_equal(ramfs_open(&fs, root, S("w"), RAMFS_O_READ | RAMFS_O_WRITE |
+	    RAMFS_O_CREATE, &f), 0);
+	f.offset = 100;
+	assert_int_equal(ramfs_write_extents(&fs, &f, 5000, ext, 8, &count), 5000);
+	assert_int_equal(f.offset, 100);
+	assert_int_equal(fill_extents(ext, count, data), 5000);
+	ramfs_write_done(&fs, &f, 5000);
+	assert_int_equal(f.offset, 5100);
+	f.offset = 0;
+	assert_int_equal(ramfs_read(&fs, &f, back, sizeof(back)), 5100);
+	assert_memory_equal(back + 100, data, 5000);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(back[i], 0);
+
+	/* Undo over a deleted secret's blocks, past the end of the file. */
+	memset(secret, 0xee, sizeof(secret));
+	put(root, "s", "");
+	{
+		struct ramfs_file sf;
+
+		assert_int_equal(ramfs_open(&fs, root, S("s"), RAMFS_O_WRITE, &sf), 0);
+		assert_int_equal(ramfs_write(&fs, &sf, secret, sizeof(secret)), sizeof(secret));
+	}
+	assert_int_equal(ramfs_unlink(&fs, root, S("s")), 0);
+	ramfs_usage(&fs, &used0, &q);
+	f.offset = 6144;
+	assert_int_equal(ramfs_write_extents(&fs, &f, 8192, ext, 8, &count), 8192);
+	for (size_t i = 0; i < count; i++)
+		stale |= ext[i].fresh && ext[i].p[0] == 0xee;
+	assert_true(stale);	/* else this test would not test the undo */
+	ramfs_write_undo(&fs, &f, ext, count);
+	ramfs_usage(&fs, &used, &q);
+	assert_int_equal(used, used0);
+	assert_int_equal(ramfs_truncate(&fs, &f, 16384), 0);
+	f.offset = 0;
+	assert_int_equal(ramfs_read(&fs, &f, back, sizeof(back)), 16384);
+	assert_memory_equal(back + 100, data, 5000);
+	for (int i = 5100; i < 16384; i++)
+		assert_int_equal(back[i], 0);
+
+	/* Undo inside the file (nothing filled): over data and a hole, nothing changes. */
+	f.offset = 2000;
+	assert_int_equal(ramfs_write_extents(&fs, &f, 12000, ext, 8, &count), 12000);
+	ramfs_write_undo(&fs, &f, ext, count);
+	f.offset = 0;
+	assert_int_equal(ramfs_read(&fs, &f, back, sizeof(back)), 16384);
+	assert_memory_equal(back + 100, data, 5000);
+	for (int i = 5100; i < 16384; i++)
+		assert_int_equal(back[i], 0);
+
+	/* max bounds the extents; a short cover is filled and done as far as it goes. */
+	f.offset = 0;
+	assert_int_equal(ramfs_write_extents(&fs, &f, 20000, ext, 1, &count) > 0, 1);
+	assert_int_equal(count, 1);
+	assert_int_equal(ramfs_write_extents(&fs, &f, 0, ext, 8, &count), 0);
+	f.flags = RAMFS_O_READ;
+	assert_int_equal(ramfs_write_extents(&fs, &f, 10, ext, 8, &count), RAMFS_EBADF);
+}
+
 /*
  * ramfs_extents describes exactly the bytes ramfs_read copies, at any
  * offset and length, holes included, stopping short only where max or
@@ -753,6 +843,7 @@ main(void)
 		cmocka_unit_test(test_ready),
 		cmocka_unit_test_setup(test_files, setup),
 		cmocka_unit_test_setup(test_extents, setup),
+		cmocka_unit_test_setup(test_write_extents, setup),
 		cmocka_unit_test_setup(test_truncate, setup),
 		cmocka_unit_test_setup(test_directories, setup),
 		cmocka_unit_test_setup(test_rename, setup),

@@ -116,10 +116,10 @@ rfs_close(struct rfs *c, int64_t h)
 }
 
 /*
- * A long read lends buf to the server for this one call: the server
- * copies the file's bytes straight into it, one copy instead of two
- * through the shared buffer. Short reads keep the buffer, which costs no
- * extra system call.
+ * A long read lends buf (WRITE) to the server for this one call: the
+ * server copies the file's bytes straight into it, one copy instead of
+ * two through the shared buffer. Short reads and writes keep the buffer,
+ * which costs no extra system call.
  */
 static int64_t
 pread_window(struct rfs *c, int64_t h, void *buf, uint64_t n, uint64_t off)
@@ -127,8 +127,8 @@ pread_window(struct rfs *c, int64_t h, void *buf, uint64_t n, uint64_t off)
 	struct msg r;
 	int64_t got;
 
-	if (n > RFS_READW_MAX)
-		n = RFS_READW_MAX;
+	if (n > RFS_WINDOW_MAX)
+		n = RFS_WINDOW_MAX;
 	if (ipc_window((uint64_t)(uintptr_t)buf, n, RIGHT_WRITE) != E_OK)
 		return RFS_EFAULT;
 	got = call(c, RFS_READW, (uint64_t)h, n, off, &r);
@@ -155,6 +155,26 @@ rfs_pread(struct rfs *c, int64_t h, void *buf, uint64_t n, uint64_t off)
 	return got;
 }
 
+/* A long write lends buf (READ) for one call: the server copies it straight into the file. */
+static int64_t
+pwrite_window(struct rfs *c, int64_t h, const void *buf, uint64_t n, uint64_t off,
+    uint64_t *after)
+{
+	struct msg r;
+	int64_t put;
+
+	if (n > RFS_WINDOW_MAX)
+		n = RFS_WINDOW_MAX;
+	if (ipc_window((uint64_t)(uintptr_t)buf, n, RIGHT_READ) != E_OK)
+		return RFS_EFAULT;
+	put = call(c, RFS_WRITEW, (uint64_t)h, n, off, &r);
+	if (put > (int64_t)n)
+		put = RFS_EBADOP;
+	if (put >= 0 && after != NULL)
+		*after = r.w[1];
+	return put;
+}
+
 int64_t
 rfs_pwrite(struct rfs *c, int64_t h, const void *buf, uint64_t n, uint64_t off,
     uint64_t *after)
@@ -162,6 +182,8 @@ rfs_pwrite(struct rfs *c, int64_t h, const void *buf, uint64_t n, uint64_t off,
 	struct msg r;
 	int64_t put;
 
+	if (n >= RFS_WINDOW_MIN)
+		return pwrite_window(c, h, buf, n, off, after);
 	if (n > RFS_BUF)
 		n = RFS_BUF;
 	memcpy(c->buf, buf, (size_t)n);

@@ -18,8 +18,8 @@
 #define RFS_BUF		65536	/* bytes in the shared buffer: one frame of 16 pages */
 #define RFS_HERE	UINT64_MAX	/* offset word: the handle's own offset */
 #define RFS_CLOSING	8	/* handles word 3 can carry: one per byte, handle + 1 */
-#define RFS_READW_MAX	(1u << 20)	/* bytes per RFS_READW: bounds one request's work */
-#define RFS_WINDOW_MIN	16384	/* reads this long go through a window, not the buffer */
+#define RFS_WINDOW_MAX	(1u << 20)	/* bytes per RFS_READW, RFS_WRITEW: bounds one request's work */
+#define RFS_WINDOW_MIN	16384	/* reads and writes this long go through a window, not the buffer */
 #define RFS_DIRENT_MAX	(2 + 55)	/* a directory record: type, name length, name */
 
 enum rfs_op {
@@ -45,9 +45,12 @@ enum rfs_op {
 	RFS_USAGE,		/* () -> used, quota */
 	RFS_GRANT,		/* (path len) -> TAG_CAP: a directory capability for
 				   that subtree */
-	RFS_READW,		/* (handle, n <= RFS_READW_MAX, offset or RFS_HERE) ->
+	RFS_READW,		/* (handle, n <= RFS_WINDOW_MAX, offset or RFS_HERE) ->
 				   bytes, copied by the server straight into the
 				   window the call lends (SYS_WINDOW, WRITE) */
+	RFS_WRITEW,		/* (handle, n <= RFS_WINDOW_MAX, offset or RFS_HERE) ->
+				   written, copied by the server straight from the
+				   window the call lends (READ); w1 the offset after */
 	RFS_OPS
 };
 
@@ -65,7 +68,7 @@ enum rfs_op {
 #define RFS_EBADOP	(-21)	/* unknown operation or malformed message */
 #define RFS_ETABLE	(-22)	/* server tables full (handles, grants) */
 #define RFS_EIPC	(-23)	/* the call itself failed (server gone) */
-#define RFS_EFAULT	(-24)	/* the reader's buffer is not writable memory */
+#define RFS_EFAULT	(-24)	/* a reader's buffer is not writable, a writer's not readable */
 
 /* The client side: one directory capability (slot) and its mapped buffer. */
 struct rfs {

@@ -203,7 +203,7 @@ do_readw(struct handle *h, const struct msg *m)
 	size_t count;
 	int64_t v = 0;
 
-	if (m->w[1] > RFS_READW_MAX)
+	if (m->w[1] > RFS_WINDOW_MAX)
 		return RFS_EBADOP;
 	if (m->w[2] != RFS_HERE && m->w[2] > INT64_MAX)
 		return RAMFS_EINVAL;
@@ -229,6 +229,54 @@ do_readw(struct handle *h, const struct msg *m)
 		h->f.offset += (uint64_t)v;
 		done += (uint64_t)v;
 	}
+	return done > 0 || v >= 0 ? (int64_t)done : v;
+}
+
+/*
+ * Writes m->w[1] bytes at offset m->w[2] (RFS_HERE: the handle's; the end
+ * with O_APPEND) straight from the window the caller lent (READ): the
+ * kernel copies from the caller's buffer into the file's blocks, one copy
+ * in all. It checks every page of the window before it moves a byte, so a
+ * copy that fails wrote nothing, and the blocks taken for it are given
+ * back with the file as it was (ramfs_write_undo). r->w[1]: the offset after.
+ */
+static int64_t
+do_writew(struct handle *h, const struct msg *m, struct msg *r)
+{
+	static struct ramfs_extent ext[WINDOW_IOV_MAX];
+	static struct window_iov iov[WINDOW_IOV_MAX];
+	uint64_t done = 0;
+	size_t count;
+	int64_t v = 0;
+
+	if (m->w[1] > RFS_WINDOW_MAX)
+		return RFS_EBADOP;
+	if (m->w[2] != RFS_HERE && m->w[2] > INT64_MAX)
+		return RAMFS_EINVAL;
+	if (m->w[2] != RFS_HERE &&
+	    (v = ramfs_seek(&fs, &h->f, (int64_t)m->w[2], RAMFS_SEEK_SET)) < 0)
+		return v;
+	while (done < m->w[1]) {
+		uint64_t want = m->w[1] - done;
+
+		if (want > WINDOW_COPY_MAX)
+			want = WINDOW_COPY_MAX;
+		v = ramfs_write_extents(&fs, &h->f, (size_t)want, ext, WINDOW_IOV_MAX, &count);
+		if (v <= 0)
+			break;
+		for (size_t i = 0; i < count; i++) {
+			iov[i].va = (uint64_t)(uintptr_t)ext[i].p;
+			iov[i].len = ext[i].len;
+		}
+		if (window_copy(WINDOW_FROM_CALLER, done, iov, count) != v) {
+			ramfs_write_undo(&fs, &h->f, ext, count);
+			v = RFS_EFAULT;
+			break;
+		}
+		ramfs_write_done(&fs, &h->f, (uint64_t)v);
+		done += (uint64_t)v;
+	}
+	r->w[1] = h->f.offset;
 	return done > 0 || v >= 0 ? (int64_t)done : v;
 }
 
@@ -292,8 +340,8 @@ serve(const struct msg *m, struct msg *r)
 	}
 	g = &grants[badge];
 	close_queued(badge, m->w[3]);
-	/* A windowed read needs no buffer: a retry after SETBUF would have lost its window. */
-	if (op != RFS_SETBUF && op != RFS_READW && g->buf == NULL) {
+	/* Windowed I/O needs no buffer: a retry after SETBUF would have lost its window. */
+	if (op != RFS_SETBUF && op != RFS_READW && op != RFS_WRITEW && g->buf == NULL) {
 		r->w[0] = (uint64_t)RFS_ENOBUF;
 		return;
 	}
@@ -318,6 +366,10 @@ serve(const struct msg *m, struct msg *r)
 	case RFS_READW:
 		if ((h = handle(badge, m->w[0])) != NULL)
 			v = do_readw(h, m);
+		break;
+	case RFS_WRITEW:
+		if ((h = handle(badge, m->w[0])) != NULL)
+			v = do_writew(h, m, r);
 		break;
 	case RFS_SEEK:
 		if ((h = handle(badge, m->w[0])) != NULL)

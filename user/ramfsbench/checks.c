@@ -125,9 +125,11 @@ deleted_data_checks(void)
 }
 
 /*
- * Long reads (NØNOS lends the reader's buffer to the server for them):
- * exact bytes across a hole, at an odd offset, past the end; a read into
- * memory that is not writable fails with EFAULT and leaves the offset.
+ * Long reads and writes (NØNOS lends the caller's buffer to the server
+ * for them): exact bytes across a hole, at an odd offset, past the end; a
+ * read into memory that is not writable fails with EFAULT and leaves the
+ * offset; a write from read-only memory works, one from unmapped memory
+ * fails with EFAULT and leaves the file as it was.
  */
 static void
 long_read_checks(void)
@@ -158,6 +160,16 @@ long_read_checks(void)
 	    fails_with(read(fd, (void *)(uintptr_t)readonly, sizeof(readonly)), EFAULT) &&
 	    lseek(fd, 0, SEEK_CUR) == 0 && readonly[0] == 1;
 	check("a long read into read-only memory", ok);
+	ok = fd >= 0 && lseek(fd, 1000, SEEK_SET) == 1000 &&
+	    write(fd, readonly, sizeof(readonly)) == (ssize_t)sizeof(readonly) &&
+	    lseek(fd, 1000, SEEK_SET) == 1000 &&
+	    read(fd, back, sizeof(readonly)) == (ssize_t)sizeof(readonly) &&
+	    memcmp(back, readonly, sizeof(readonly)) == 0;
+	check("a long write from read-only memory", ok);
+	ok = fd >= 0 && lseek(fd, 299000, SEEK_SET) == 299000 &&
+	    fails_with(write(fd, (const void *)(uintptr_t)16, 65536), EFAULT) &&
+	    lseek(fd, 0, SEEK_END) == 300000;
+	check("a long write from unmapped memory", ok);
 	if (fd >= 0)
 		close(fd);
 	unlink(at(0, "long"));
