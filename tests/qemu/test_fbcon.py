@@ -158,6 +158,9 @@ def main():
         g.wait_for(r"init: started shell", 90)
         if "\n$ " not in g.out:    # the prompt may come before init's line
             g.wait_for(PROMPT, 30)
+        # netd (no NIC here) says so only once it has waited for a driver,
+        # possibly after the prompt; its lines would land inside a typed line.
+        g.wait_for(r"netd: serving", 60)
         s.run("mkdir blue")
         s.run("write plain x")
 
