@@ -165,18 +165,33 @@ do_readdir(struct grant *g, const struct msg *m, struct msg *r)
 	return n < max || n == 0 ? 0 : cookie;
 }
 
+/*
+ * Checks a read or write request of m->w[1] bytes (at most max) at offset
+ * m->w[2] and moves the handle there (RFS_HERE: where it is) -> 0 or an error.
+ */
+static int64_t
+io_start(struct handle *h, const struct msg *m, uint64_t max)
+{
+	int64_t v;
+
+	if (m->w[1] > max)
+		return RFS_EBADOP;
+	if (m->w[2] == RFS_HERE)
+		return 0;
+	if (m->w[2] > INT64_MAX)
+		return RAMFS_EINVAL;
+	if ((v = ramfs_seek(&fs, &h->f, (int64_t)m->w[2], RAMFS_SEEK_SET)) < 0)
+		return v;
+	return 0;
+}
+
 /* Reads or writes (op) m->w[1] bytes at offset m->w[2] (RFS_HERE: the handle's). */
 static int64_t
 do_io(struct grant *g, struct handle *h, uint64_t op, const struct msg *m, struct msg *r)
 {
 	int64_t v;
 
-	if (m->w[1] > RFS_BUF)
-		return RFS_EBADOP;
-	if (m->w[2] != RFS_HERE && m->w[2] > INT64_MAX)
-		return RAMFS_EINVAL;
-	if (m->w[2] != RFS_HERE &&
-	    (v = ramfs_seek(&fs, &h->f, (int64_t)m->w[2], RAMFS_SEEK_SET)) < 0)
+	if ((v = io_start(h, m, RFS_BUF)) < 0)
 		return v;
 	if (op == RFS_READ)
 		return ramfs_read(&fs, &h->f, g->buf, (size_t)m->w[1]);
@@ -203,12 +218,7 @@ do_readw(struct handle *h, const struct msg *m)
 	size_t count;
 	int64_t v = 0;
 
-	if (m->w[1] > RFS_WINDOW_MAX)
-		return RFS_EBADOP;
-	if (m->w[2] != RFS_HERE && m->w[2] > INT64_MAX)
-		return RAMFS_EINVAL;
-	if (m->w[2] != RFS_HERE &&
-	    (v = ramfs_seek(&fs, &h->f, (int64_t)m->w[2], RAMFS_SEEK_SET)) < 0)
+	if ((v = io_start(h, m, RFS_WINDOW_MAX)) < 0)
 		return v;
 	while (done < m->w[1]) {
 		uint64_t want = m->w[1] - done;
@@ -249,12 +259,7 @@ do_writew(struct handle *h, const struct msg *m, struct msg *r)
 	size_t count;
 	int64_t v = 0;
 
-	if (m->w[1] > RFS_WINDOW_MAX)
-		return RFS_EBADOP;
-	if (m->w[2] != RFS_HERE && m->w[2] > INT64_MAX)
-		return RAMFS_EINVAL;
-	if (m->w[2] != RFS_HERE &&
-	    (v = ramfs_seek(&fs, &h->f, (int64_t)m->w[2], RAMFS_SEEK_SET)) < 0)
+	if ((v = io_start(h, m, RFS_WINDOW_MAX)) < 0)
 		return v;
 	while (done < m->w[1]) {
 		uint64_t want = m->w[1] - done;
