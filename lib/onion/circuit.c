@@ -212,14 +212,24 @@ cc_response(struct onion_client *cl, struct onion_circ *c, const uint8_t *sm,
 	return ONION_OK;	/* trailing bytes are ignored, as tor does */
 }
 
-/* The circuit has all its hops: open, and tell the owner. */
+void
+onion__circ_report_built(struct onion_client *cl, struct onion_circ *c)
+{
+	if (cl->ev.circ_built != NULL && !c->dir && !c->hidden)
+		cl->ev.circ_built(cl->ev.ctx, circ_index(cl, c));
+}
+
+/* The circuit has all its hops: open, and tell the owner (for a conflux
+ * leg, once its set is linked). */
 static int
 circ_opened(struct onion_client *cl, struct onion_circ *c)
 {
 	c->state = CIRC_OPEN;
 	c->built_ms = cl->now_ms;
-	if (cl->ev.circ_built != NULL && !c->dir)
-		cl->ev.circ_built(cl->ev.ctx, circ_index(cl, c));
+	if (c->cfx != 0)
+		onion__cfx_leg_open(cl, c);
+	else
+		onion__circ_report_built(cl, c);
 	return ONION_OK;
 }
 
@@ -375,19 +385,16 @@ circ_start(struct onion_client *cl, struct onion_circ *c, unsigned hops)
 	return circ_index(cl, c);
 }
 
+/* Starts a 3-hop circuit on relays idx (guard, middle, exit). */
 int
-onion_circ_build(struct onion_client *cl, uint16_t port, uint64_t iso)
+onion__circ_start_path(struct onion_client *cl, const int idx[3],
+    uint16_t port, uint64_t iso)
 {
-	struct onion_path_rules rules = cl->rules;
 	struct onion_circ *c = free_circ(cl);
-	int idx[ONION_HOPS], i, r;
+	int i, r;
 
 	if (c == NULL)
 		return ONION_EFULL;
-	rules.exit_port = port;
-	rules.avoid = cl->avoid;
-	if ((r = onion_path_build(cl->cons, &cl->guard, &rules, idx)) != 0)
-		return r;
 	memset(c, 0, sizeof *c);
 	for (i = 0; i < ONION_HOPS; i++)
 		onion_hop_from_relay(&c->path[i], cl->cons, idx[i]);
@@ -395,6 +402,23 @@ onion_circ_build(struct onion_client *cl, uint16_t port, uint64_t iso)
 	c->exit_port = port;
 	if ((r = circ_start(cl, c, ONION_HOPS)) >= 0)
 		onion__link_used(cl, c->link, CHAN_FULL_CIRCS);
+	return r;
+}
+
+int
+onion_circ_build(struct onion_client *cl, uint16_t port, uint64_t iso)
+{
+	struct onion_path_rules rules = cl->rules;
+	int idx[ONION_HOPS], r;
+
+	if (free_circ(cl) == NULL)
+		return ONION_EFULL;
+	rules.exit_port = port;
+	rules.avoid = cl->avoid;
+	if ((r = onion_path_build(cl->cons, &cl->guard, &rules, idx)) != 0)
+		return r;
+	if ((r = onion__circ_start_path(cl, idx, port, iso)) >= 0)
+		onion__cfx_start(cl, r, idx);
 	return r;
 }
 
@@ -421,9 +445,9 @@ onion_circ_find(struct onion_client *cl, uint16_t port, uint64_t iso,
 
 	for (i = 0; i < ONION_MAX_CIRCS; i++) {
 		c = &cl->circs[i];
-		if (c->isolation != iso || c->dir)
+		if (c->isolation != iso || c->dir || c->hidden)
 			continue;
-		if (c->state == CIRC_OPEN) {
+		if (c->state == CIRC_OPEN && onion__cfx_ready(cl, c)) {
 			int ei = c->path[ONION_HOPS - 1].relay_index;
 
 			/* An exit gone from a newer consensus: its policy is
@@ -433,7 +457,9 @@ onion_circ_find(struct onion_client *cl, uint16_t port, uint64_t iso,
 			    (exit != NULL && onion_relay_allows_port(exit, port)))
 				return i;
 		} else if (building_ok && (c->state == CIRC_WAIT_LINK ||
-		    c->state == CIRC_BUILDING) && (port == 0 ||
+		    c->state == CIRC_BUILDING ||
+		    c->state == CIRC_OPEN /* a set still linking */) &&
+		    (port == 0 ||
 		    c->exit_port == port))
 			return i;
 	}
@@ -457,8 +483,9 @@ circ_free(struct onion_client *cl, struct onion_circ *c, int err, int destroy)
 	}
 	c->state = CIRC_CLOSED;
 	c->err = err;
+	onion__cfx_leg_closed(cl, c);
 	onion__streams_end(cl, ci, err);
-	if (cl->ev.circ_closed != NULL && !c->dir)
+	if (cl->ev.circ_closed != NULL && !c->dir && !c->hidden)
 		cl->ev.circ_closed(cl->ev.ctx, ci, err);
 	for (i = 0; i < ONION_HOPS; i++)
 		onion_hop_wipe(&c->hops[i]);
@@ -486,7 +513,9 @@ onion_circ_truncate(struct onion_client *cl, int circ, unsigned hop)
 	if (circ < 0 || circ >= ONION_MAX_CIRCS)
 		return ONION_EINVAL;
 	c = &cl->circs[circ];
-	if (c->state != CIRC_OPEN || hop + 1 >= c->nhops)
+	/* A conflux leg's exit is the set's: it cannot be swapped. */
+	if (c->state != CIRC_OPEN || hop + 1 >= c->nhops || c->cfx != 0 ||
+	    c->hidden)
 		return ONION_EINVAL;
 	/* The body is one reason byte, as for DESTROY: NONE from a client
 	 * (tor 0.4.9 relays treat an empty TRUNCATE as a protocol error). */
@@ -625,20 +654,35 @@ relay_cell(struct onion_client *cl, struct onion_circ *c,
 			return ONION_EDESTROYED;
 		case RELAY_SENDME:
 			return last ? circ_sendme(c, &m) : ONION_EPROTO;
+		case RELAY_CONFLUX_LINKED:
+		case RELAY_CONFLUX_SWITCH:
+			return last ? onion__cfx_ctl(cl, c, &m) : ONION_EPROTO;
 		default:
 			return ONION_OK;	/* DROP, padding, unknown */
 		}
 	}
 	if (c->state != CIRC_OPEN || !last)
 		return ONION_EPROTO;
-	if (c->probe_stream != 0 && m.stream == c->probe_stream) {
-		c->probe_stream = 0;	/* the exit answered: alive */
-		return ONION_OK;
-	}
+	/* SENDMEs count the cells of each circuit, conflux leg or not. */
 	if (m.cmd == RELAY_DATA && (r = circ_deliver(cl, c, digest)) != 0)
 		return r;
-	onion__stream_cell(cl, c, &m, digest);
+	if (c->cfx != 0 && onion_cfx_sequenced(m.cmd))
+		return onion__cfx_cell(cl, c, &m);
+	onion__circ_msg(cl, c, &m);
 	return ONION_OK;
+}
+
+/* A stream-level cell for c, in order: the stall probe's answer, or a
+ * stream's. */
+void
+onion__circ_msg(struct onion_client *cl, struct onion_circ *c,
+    const struct onion_relay_msg *m)
+{
+	if (c->probe_stream != 0 && m->stream == c->probe_stream) {
+		c->probe_stream = 0;	/* the exit answered: alive */
+		return;
+	}
+	onion__stream_cell(cl, c, m);
 }
 
 void

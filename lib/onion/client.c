@@ -323,6 +323,7 @@ onion_client_pump(struct onion_client *cl, uint64_t now_ms, int64_t now)
 		else
 			onion__circ_check_stall(cl, i);
 	}
+	onion__cfx_check(cl);
 	for (i = 0; i < ONION_MAX_LINKS; i++)
 		if (cl->links[i].used)
 			link_timers(cl, i, now_ms);

@@ -8,6 +8,7 @@
 #ifndef LIB_ONION_CLIENT_H
 #define LIB_ONION_CLIENT_H
 
+#include "lib/onion/conflux.h"
 #include "lib/onion/dir.h"
 #include "lib/onion/link.h"
 #include "lib/onion/ntor.h"
@@ -25,6 +26,8 @@
 #define ONION_STREAMWINDOW	500
 #define ONION_STREAM_INC	50
 #define ONION_SENDME_FIFO	(ONION_CIRCWINDOW / ONION_CIRC_INC)
+#define ONION_MAX_CFX		4	/* conflux sets at once */
+#define ONION_CFX_RING_MIN	64	/* early cells a set must be able to hold */
 
 enum onion_circ_state { CIRC_FREE, CIRC_WAIT_LINK, CIRC_BUILDING, CIRC_OPEN,
 	CIRC_CLOSED };
@@ -76,7 +79,28 @@ struct onion_circ {
 	uint64_t		last_cell_ms;	/* for stall detection */
 	uint64_t		probe_sent_ms;
 	uint16_t		probe_stream;	/* liveness probe in flight */
+	int			cfx;		/* conflux set + 1, or 0 */
+	unsigned		cfx_leg;	/* its leg in that set */
+	int			hidden;		/* a second leg: not the owner's */
 	int			err;
+};
+
+enum onion_cfx_state { CFX_FREE, CFX_BUILDING, CFX_LINKING, CFX_LINKED };
+
+/*
+ * A conflux set: legs[0] is the circuit the owner knows and the streams
+ * name, legs[1] a second circuit to the same exit that only carries
+ * what the exit chooses to send on it. Both must negotiate congestion
+ * control; LINK goes out on each once both are open, and the owner
+ * hears of legs[0] as built only when both answered LINKED.
+ */
+struct onion_cfx_set {
+	enum onion_cfx_state	state;
+	int			legs[ONION_CFX_LEGS];
+	unsigned		open, linked;	/* bit per leg */
+	uint8_t			nonce[ONION_CFX_NONCE];
+	uint64_t		link_ms;	/* when LINK went out */
+	struct onion_cfx_seq	seq;
 };
 
 struct onion_stream {
@@ -134,6 +158,11 @@ struct onion_stats {
 	uint64_t	keepalives;			/* PADDING after keepalive_ms */
 	uint64_t	padding;			/* PADDING, padding-spec */
 	uint64_t	idle_closed;			/* links closed idle */
+	uint64_t	cfx_linked;			/* conflux sets linked */
+	uint64_t	cfx_fallback;			/* ... built as one leg */
+	uint64_t	cfx_cells[ONION_CFX_LEGS];	/* sequenced, per leg */
+	uint64_t	cfx_switches;			/* SWITCH received */
+	uint64_t	cfx_queued_max;			/* most cells early */
 };
 
 struct onion_client {
@@ -155,6 +184,9 @@ struct onion_client {
 	struct onion_client_link	links[ONION_MAX_LINKS];
 	struct onion_circ		circs[ONION_MAX_CIRCS];
 	struct onion_stream		streams[ONION_MAX_STREAMS];
+	struct onion_cfx_cell		*cfx_ring;	/* NULL: no conflux */
+	size_t				cfx_ring_len;	/* per set */
+	struct onion_cfx_set		cfx[ONION_MAX_CFX];
 };
 
 /*
@@ -182,6 +214,17 @@ void	onion_client_set_consensus(struct onion_client *cl,
  * (the guard stays as it was).
  */
 int	onion_client_set_guard(struct onion_client *cl, const uint8_t *rsa_id);
+
+/*
+ * Turns conflux on: circuits built from now on for exits that offer it
+ * are sets of two legs (proposal 329), when congestion control is asked
+ * for (request_cc) and the consensus allows it. ring holds n cells that
+ * arrived early, shared equally by the ONION_MAX_CFX sets; a set whose
+ * exit runs further ahead than its share is closed. ONION_EINVAL if n
+ * is below ONION_MAX_CFX * ONION_CFX_RING_MIN.
+ */
+int	onion_client_set_conflux(struct onion_client *cl,
+	    struct onion_cfx_cell *ring, size_t n);
 
 /* Drives every link and timer. now_ms is monotonic, now Unix seconds. */
 void	onion_client_pump(struct onion_client *cl, uint64_t now_ms,
@@ -253,7 +296,7 @@ int	onion__send_relay(struct onion_client *cl, struct onion_circ *c,
 	    unsigned hop, uint8_t cmd, uint16_t stream, const uint8_t *data,
 	    size_t len, uint8_t *digest20);
 void	onion__stream_cell(struct onion_client *cl, struct onion_circ *c,
-	    const struct onion_relay_msg *m, const uint8_t *digest20);
+	    const struct onion_relay_msg *m);
 void	onion__streams_end(struct onion_client *cl, int circ, int err);
 void	onion__circ_cell(struct onion_client *cl, int link,
 	    const struct onion_cell *cell);
@@ -264,5 +307,24 @@ void	onion__circ_fail(struct onion_client *cl, int circ, int err);
 void	onion__circ_check_stall(struct onion_client *cl, int circ);
 void	onion__link_used(struct onion_client *cl, int link,
 	    enum onion_chan_usage usage);
+int	onion__circ_start_path(struct onion_client *cl, const int idx[3],
+	    uint16_t port, uint64_t iso);
+void	onion__circ_msg(struct onion_client *cl, struct onion_circ *c,
+	    const struct onion_relay_msg *m);
+void	onion__circ_report_built(struct onion_client *cl, struct onion_circ *c);
+/* cfxset.c: conflux sets over circuits. */
+void	onion__cfx_start(struct onion_client *cl, int circ, const int idx[3]);
+void	onion__cfx_leg_open(struct onion_client *cl, struct onion_circ *c);
+int	onion__cfx_ctl(struct onion_client *cl, struct onion_circ *c,
+	    const struct onion_relay_msg *m);
+int	onion__cfx_cell(struct onion_client *cl, struct onion_circ *c,
+	    const struct onion_relay_msg *m);
+void	onion__cfx_leg_closed(struct onion_client *cl, struct onion_circ *c);
+void	onion__cfx_check(struct onion_client *cl);
+int	onion__cfx_ready(const struct onion_client *cl,
+	    const struct onion_circ *c);
+int	onion__cfx_crowded(const struct onion_client *cl,
+	    const struct onion_circ *c);
+void	onion__streams_flow(struct onion_client *cl, int circ);
 
 #endif

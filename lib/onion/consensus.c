@@ -148,6 +148,8 @@ parse_pr(struct onion_span rest, struct onion_relay *r)
 			r->flags |= RF_NTOR3;
 		if (kv(w, "FlowCtrl", &v) && proto_has(v, 2))
 			r->flags |= RF_FLOWCTRL2;
+		if (kv(w, "Conflux", &v) && proto_has(v, 1))
+			r->flags |= RF_CONFLUX;
 	}
 }
 
@@ -183,6 +185,9 @@ parse_params(struct onion_span rest, struct onion_consensus *c)
 		else if (kv(w, "cc_xoff_client", &v) &&
 		    onion_parse_uint(v, 10000, &x) == 0 && x > 0)
 			c->cc.xoff_client = x;
+		else if (kv(w, "cfx_enabled", &v) &&
+		    onion_parse_uint(v, 1, &x) == 0)
+			c->cc.cfx_enabled = x;
 	}
 	onion_pad_fixup(&c->pad);
 }
@@ -220,6 +225,7 @@ onion_consensus_parse(const char *text, size_t len, struct onion_consensus *c)
 	c->cc.sendme_inc = 31;
 	c->cc.cwnd_init = 124;
 	c->cc.xoff_client = 500;
+	c->cc.cfx_enabled = 1;
 	onion_pad_defaults(&c->pad);
 	for (i = 0; i < W_COUNT; i++)
 		c->w[i] = 10000;	/* dir-spec: weights default to 1 */

@@ -47,6 +47,7 @@ enum {
 	RF_HSDIR = 1 << 9,
 	RF_NTOR3 = 1 << 10,		/* "pr" Relay=4: ntor v3 */
 	RF_FLOWCTRL2 = 1 << 11,		/* "pr" FlowCtrl=2: congestion control */
+	RF_CONFLUX = 1 << 12,		/* "pr" Conflux=1: linked circuits */
 };
 
 struct onion_portrange {
@@ -84,6 +85,7 @@ struct onion_cc_params {
 	uint32_t	sendme_inc;	/* cc_sendme_inc: cells per SENDME */
 	uint32_t	cwnd_init;	/* cc_cwnd_init: our sending window */
 	uint32_t	xoff_client;	/* cc_xoff_client: cells queued -> XOFF */
+	uint32_t	cfx_enabled;	/* cfx_enabled: conflux allowed (1) */
 };
 
 struct onion_consensus {

@@ -26,6 +26,10 @@ enum {
 	RELAY_BEGIN_DIR = 13,
 	RELAY_EXTEND2 = 14,
 	RELAY_EXTENDED2 = 15,
+	RELAY_CONFLUX_LINK = 19,	/* proposal 329: two circuits, one exit */
+	RELAY_CONFLUX_LINKED = 20,
+	RELAY_CONFLUX_LINKED_ACK = 21,
+	RELAY_CONFLUX_SWITCH = 22,
 	RELAY_XOFF = 43,	/* stream flow control under prop 324 */
 	RELAY_XON = 44,
 };

@@ -44,7 +44,7 @@ new_stream(struct onion_client *cl, int circ, void *user)
 	int i, s = -1, tries;
 	uint16_t id = 0;
 
-	if (c->state != CIRC_OPEN)
+	if (c->state != CIRC_OPEN || !onion__cfx_ready(cl, c))
 		return ONION_EINVAL;
 	for (i = 0; i < ONION_MAX_STREAMS && s < 0; i++)
 		if (cl->streams[i].state == STREAM_FREE)
@@ -225,6 +225,7 @@ onion_stream_write(struct onion_client *cl, int s, const uint8_t *d, size_t n)
  * Under congestion control streams have no windows: the exit is told to
  * pause (XOFF) when the app holds more than cc_xoff_client cells, and to
  * go on (XON, rate 0 = unlimited) once it has drained (prop 324 §4.1).
+ * On a conflux set, also while cells that came early crowd its ring.
  */
 static void
 maybe_xon_xoff(struct onion_client *cl, struct onion_stream *st)
@@ -232,16 +233,18 @@ maybe_xon_xoff(struct onion_client *cl, struct onion_stream *st)
 	struct onion_circ *c = &cl->circs[st->circ];
 	size_t limit = (size_t)cl->cons->cc.xoff_client * ONION_RELAY_DATA_MAX;
 	static const uint8_t xoff[1] = { 0 }, xon[5] = { 0 };
+	int crowded = onion__cfx_crowded(cl, c);
 
 	if (st->state != STREAM_OPEN)
 		return;
-	if (!st->xoff_sent && st->backlog > limit) {
+	if (!st->xoff_sent && (st->backlog > limit || crowded)) {
 		if (onion__send_relay(cl, c, c->nhops - 1, RELAY_XOFF, st->id,
 		    xoff, sizeof xoff, NULL) == ONION_OK) {
 			st->xoff_sent = 1;
 			cl->stats.xoff_sent++;
 		}
-	} else if (st->xoff_sent && st->backlog < SENDME_BACKLOG_MAX) {
+	} else if (st->xoff_sent && st->backlog < SENDME_BACKLOG_MAX &&
+	    !crowded) {
 		if (onion__send_relay(cl, c, c->nhops - 1, RELAY_XON, st->id,
 		    xon, sizeof xon, NULL) == ONION_OK) {
 			st->xoff_sent = 0;
@@ -270,6 +273,19 @@ maybe_sendme(struct onion_client *cl, struct onion_stream *st)
 		st->deliver_window += ONION_STREAM_INC;
 		cl->stats.stream_sendmes++;
 	}
+}
+
+/* Flow control for every open stream on circ, after a change not
+ * reported through any one of them. */
+void
+onion__streams_flow(struct onion_client *cl, int circ)
+{
+	int i;
+
+	for (i = 0; i < ONION_MAX_STREAMS; i++)
+		if (cl->streams[i].state == STREAM_OPEN &&
+		    cl->streams[i].circ == circ)
+			maybe_sendme(cl, &cl->streams[i]);
 }
 
 void
@@ -369,12 +385,11 @@ resolved(struct onion_client *cl, int s, const struct onion_relay_msg *m)
 
 void
 onion__stream_cell(struct onion_client *cl, struct onion_circ *c,
-    const struct onion_relay_msg *m, const uint8_t *digest20)
+    const struct onion_relay_msg *m)
 {
 	struct onion_stream *st = NULL;
 	int circ = (int)(c - cl->circs), s;
 
-	(void)digest20;
 	for (s = 0; s < ONION_MAX_STREAMS; s++)
 		if (cl->streams[s].state != STREAM_FREE &&
 		    cl->streams[s].circ == circ && cl->streams[s].id == m->stream) {

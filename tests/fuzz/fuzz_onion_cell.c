@@ -5,6 +5,9 @@
  * plaintext that circuit.c and stream.c must handle), or on a one-hop
  * directory circuit with a BEGIN_DIR stream whose data goes to the
  * directory client's buffer (dirclient.c) and its HTTP head parser.
+ * Some inputs run on a linked conflux set instead (cfxset.c and
+ * conflux.c): a second circuit to the same exit, each cell's selector
+ * byte choosing the leg it comes on.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +25,11 @@ static struct onion_relay relays[3];
 static struct onion_consensus cons = { .relays = relays, .nrelays = 3 };
 static struct onion_dirclient dirc;
 static char dirbuf[2048];
+/* A ring of 4 cells, so that inputs of a few cells can fill it (XOFF at
+ * 3 waiting, the set closed at 5 ahead). */
+#define FUZZ_RING	4
+static struct onion_cfx_cell cfx_ring[FUZZ_RING];
+static struct onion_hop_crypto relay[2][3];	/* each leg's relays' state */
 
 static void
 link_level(const uint8_t *data, size_t size)
@@ -48,17 +56,81 @@ link_level(const uint8_t *data, size_t size)
 		abort();
 }
 
-/* An open circuit whose relays use keys[i] = i repeated. */
+/* Circuit ci, open through relays whose keys are i + 1 repeated; the
+ * relays' side of the crypto goes to relay[ci]. */
+static void
+open_circ(int ci, int cc)
+{
+	struct onion_circ *c = &cl.circs[ci];
+	uint8_t keys[ONION_HOP_KEYS], rk[ONION_HOP_KEYS];
+	int i;
+
+	c->state = CIRC_OPEN;
+	c->id = 0x80000001u + (uint32_t)ci;
+	c->nhops = 3;
+	c->package_window = c->deliver_window = ONION_CIRCWINDOW;
+	c->package_max = ONION_CIRCWINDOW;
+	c->sendme_inc = ONION_CIRC_INC;
+	if (cc) {
+		c->cc = 1;
+		c->sendme_inc = 31;
+		c->package_max = c->package_window = 124;
+	}
+	c->early_left = 8;
+	c->next_stream = 1;
+	for (i = 0; i < 3; i++) {
+		memset(keys, i + 1, sizeof keys);
+		onion_hop_init(&c->hops[i], keys);
+		memcpy(rk, keys + 20, 20), memcpy(rk + 20, keys, 20);
+		memcpy(rk + 40, keys + 56, 16), memcpy(rk + 56, keys + 40, 16);
+		onion_hop_init(&relay[ci][i], rk);
+		c->path[i].relay_index = i;
+	}
+}
+
+/* Circuits 0 and 1 as a conflux set, 0 the streams' leg: linked, or
+ * waiting for LINKED (with a nonce of zeros the input can match). */
+static void
+link_set(int linking)
+{
+	struct onion_cfx_set *x = &cl.cfx[0];
+
+	cl.cfx_ring = cfx_ring;
+	cl.cfx_ring_len = FUZZ_RING;
+	x->state = linking ? CFX_LINKING : CFX_LINKED;
+	x->open = 3;
+	x->legs[0] = 0;
+	x->legs[1] = 1;
+	onion_cfx_seq_init(&x->seq, cfx_ring, FUZZ_RING);
+	cl.circs[0].cfx = cl.circs[1].cfx = 1;
+	cl.circs[1].cfx_leg = 1;
+	cl.circs[1].hidden = 1;
+}
+
+/* The set's ring agrees with its count of waiting cells. */
+static void
+check_set(void)
+{
+	const struct onion_cfx_seq *q = &cl.cfx[0].seq;
+	size_t i, used = 0;
+
+	if (cl.cfx[0].state == CFX_FREE)
+		return;
+	for (i = 0; i < q->ring_len; i++)
+		used += q->ring[i].used;
+	if (used != q->queued || q->queued > q->ring_len ||
+	    q->queued > q->queued_max)
+		abort();
+}
+
+/* An open circuit (or conflux set) with streams, fed relay messages. */
 static void
 circuit_level(const uint8_t *data, size_t size)
 {
-	struct onion_hop_crypto relay[3];
-	struct onion_circ *c = &cl.circs[0];
-	uint8_t keys[ONION_HOP_KEYS], rk[ONION_HOP_KEYS];
 	uint8_t cell[ONION_CELL_LEN], p[ONION_PAYLOAD_LEN];
 	struct onion_cell in;
 	size_t used, off;
-	int i, dir, status;
+	int i, dir, cfx, linking, status;
 
 	memset(&cl, 0, sizeof cl);
 	cons.cc.alg = 2;
@@ -70,38 +142,30 @@ circuit_level(const uint8_t *data, size_t size)
 	cl.stall_ms = 1000;
 	cl.links[0].used = 1;
 	cl.links[0].link.state = LINK_OPEN;
-	c->state = CIRC_OPEN;
-	c->id = 0x80000001u;
-	c->nhops = 3;
-	c->package_window = c->deliver_window = ONION_CIRCWINDOW;
-	c->package_max = ONION_CIRCWINDOW;
-	c->sendme_inc = ONION_CIRC_INC;
-	/* Half the inputs run under congestion control (prop 324). */
-	if (size > 0 && (data[0] & 0x80)) {
-		c->cc = 1;
-		c->sendme_inc = 31;
-		c->package_max = c->package_window = 124;
-	}
-	c->early_left = 8;
-	c->next_stream = 1;
-	/* A quarter of them on a one-hop BEGIN_DIR circuit instead. */
+	/* Half the inputs run under congestion control (prop 324); a
+	 * quarter on a one-hop BEGIN_DIR circuit instead; of the others
+	 * with congestion control, half on a conflux set (0x08: one that
+	 * waits for LINKED). */
 	dir = size > 0 && (data[0] & 0x40);
+	cfx = size > 0 && !dir && (data[0] & 0xa0) == 0xa0;
+	linking = cfx && (data[0] & 0x08);
+	open_circ(0, size > 0 && (data[0] & 0x80));
+	if (cfx) {
+		open_circ(1, 1);
+		link_set(linking);
+	}
 	if (dir) {
-		c->dir = 1;
-		c->nhops = c->want_hops = 1;
+		cl.circs[0].dir = 1;
+		cl.circs[0].nhops = cl.circs[0].want_hops = 1;
 		onion_dir_init(&dirc, &cl, NULL, 0, NULL, NULL, 0, dirbuf,
 		    sizeof dirbuf, 0);
 		cl.dir_ev = onion_dir_events(&dirc);
 	}
-	for (i = 0; i < 3; i++) {
-		memset(keys, i + 1, sizeof keys);
-		onion_hop_init(&c->hops[i], keys);
-		memcpy(rk, keys + 20, 20), memcpy(rk + 20, keys, 20);
-		memcpy(rk + 40, keys + 56, 16), memcpy(rk + 56, keys + 40, 16);
-		onion_hop_init(&relay[i], rk);
-		c->path[i].relay_index = i;
-	}
-	if (dir) {
+	if (linking) {
+		/* No stream until the set is linked. */
+		if (onion_stream_begin(&cl, 0, "x", 80, NULL) != ONION_EINVAL)
+			abort();
+	} else if (dir) {
 		if ((dirc.stream = onion_stream_begin_dir(&cl, 0, &dirc)) < 0 ||
 		    onion_stream_begin(&cl, 0, "x", 80, NULL) != ONION_EINVAL)
 			abort();	/* a directory circuit carries only those */
@@ -114,15 +178,17 @@ circuit_level(const uint8_t *data, size_t size)
 		size_t n = size - 1 < ONION_PAYLOAD_LEN ? size - 1 :
 		    ONION_PAYLOAD_LEN;
 		int hop = dir ? 0 : data[0] % 3;
+		int leg = cfx && (data[0] & 0x10) ? 1 : 0;
 
 		memset(p, 0, sizeof p);
 		memcpy(p, data + 1, n);
 		data += 1 + n, size -= 1 + n;
-		if (onion_relay_seal(&relay[hop], 0, p, NULL) != 0)
+		if (onion_relay_seal(&relay[leg][hop], 0, p, NULL) != 0)
 			abort();
 		for (i = hop - 1; i >= 0; i--)
-			(void)onion_ctr_xor(&relay[i].kf, p, sizeof p);
-		onion_cell_pack(cell, 0x80000001u, CELL_RELAY, p, sizeof p);
+			(void)onion_ctr_xor(&relay[leg][i].kf, p, sizeof p);
+		onion_cell_pack(cell, 0x80000001u + (uint32_t)leg, CELL_RELAY,
+		    p, sizeof p);
 		if (onion_cell_parse(cell, sizeof cell, 4, &in, &used) != 0)
 			abort();
 		onion__circ_cell(&cl, 0, &in);
@@ -133,7 +199,12 @@ circuit_level(const uint8_t *data, size_t size)
 			(void)onion_stream_write(&cl, 0, up, sizeof up);
 			onion_stream_backlog(&cl, 0, 0);
 		}
+		check_set();
 	}
+	/* A set stands or falls whole. */
+	if (cfx && (cl.circs[0].state == CIRC_OPEN) !=
+	    (cl.circs[1].state == CIRC_OPEN))
+		abort();
 	for (i = 0; i < ONION_MAX_STREAMS; i++)
 		if (cl.streams[i].state != STREAM_FREE &&
 		    cl.streams[i].deliver_window > ONION_STREAMWINDOW)

@@ -382,6 +382,33 @@ def onion_cell():
     end = bytes([3, 0, 0, 0, 1]) + bytes(4) + struct.pack(">H", 1) + b"\6"
     write("fuzz_onion_cell", "begindir", b"\0\x40" + data.ljust(509, b"\0") +
           b"\0" + end.ljust(509, b"\0"))
+    # A conflux set (0xa0: congestion control and conflux; 0xa1 % 3 is
+    # the exit). Selector 0x11 sends on the second leg, 0x02 on the
+    # first: a SWITCH and DATA for stream 1 come early on the second
+    # leg, then CONNECTED (number 1) on the first lets both through;
+    # a SWITCH moves the first leg past DATA's number 2 for END's 3.
+    def rmsg(cmd, stream, body):
+        return (bytes([cmd, 0, 0]) + struct.pack(">H", stream) + bytes(4) +
+                struct.pack(">H", len(body)) + body).ljust(509, b"\0")
+    cells = [(0xa1, rmsg(10, 0, b"")), (0x11, rmsg(22, 0, b"\0\0\0\1")),
+             (0x11, rmsg(2, 1, b"early")), (0x02, rmsg(4, 1, b"")),
+             (0x02, rmsg(22, 0, b"\0\0\0\1")), (0x02, rmsg(3, 1, b"\6"))]
+    write("fuzz_onion_cell", "conflux",
+          b"\0" + b"".join(bytes([sel]) + body for sel, body in cells))
+    # Three cells early on the second leg crowd the fuzzer's 4-cell
+    # ring: XOFF for stream 1, then XON once number 2 lets them through.
+    cells = [(0xa1, rmsg(4, 1, b"")), (0x11, rmsg(22, 0, b"\0\0\0\2")),
+             (0x11, rmsg(2, 1, b"c")), (0x11, rmsg(2, 1, b"d")),
+             (0x11, rmsg(2, 1, b"e")), (0x02, rmsg(2, 1, b"b"))]
+    write("fuzz_onion_cell", "conflux-crowded",
+          b"\0" + b"".join(bytes([sel]) + body for sel, body in cells))
+    # A set waiting for LINKED (0x08; the nonce is zeros): LINKED on
+    # each leg, then a SWITCH on the first, now allowed.
+    linked = b"\1" + bytes(48) + b"\1"
+    cells = [(0xaa, rmsg(20, 0, linked)), (0x11, rmsg(20, 0, linked)),
+             (0x02, rmsg(22, 0, b"\0\0\0\5"))]
+    write("fuzz_onion_cell", "conflux-link",
+          b"\0" + b"".join(bytes([sel]) + body for sel, body in cells))
 
 
 def onion_dir():

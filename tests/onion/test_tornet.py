@@ -12,7 +12,8 @@ hash, a slow reader (flow control holds the exit back), many concurrent
 streams on one circuit, stream isolation by SOCKS username, the same
 with congestion control negotiated over ntor v3 (XOFF/XON for the slow
 reader) and keepalive PADDING, a circuit truncated after its guard and
-extended again, a refused tampered consensus, a refused wrong relay
+extended again, a 50 MiB download over a conflux set (two circuits
+linked at one exit, proposal 329), a refused tampered consensus, a refused wrong relay
 identity, and a relay killed mid-stream (failure reported, next request
 rebuilds).
 Prints PASS/FAIL lines and "N passed, M failed". Needs Debian's tor.
@@ -214,6 +215,18 @@ def stats(log):
     return tuple(int(x) for x in m.groups() + d.groups())
 
 
+def conflux_stats(log):
+    """What a --conflux proxy logs when it stops: sets linked, sets that
+    fell back to one circuit, stream cells on each leg, SWITCH cells, the
+    most cells that waited for their turn."""
+    with open(log) as f:
+        m = re.search(r"conflux: (\d+) sets linked, (\d+) built as one "
+                      r"circuit; (\d+) and (\d+) stream cells on the two "
+                      r"legs, (\d+) SWITCH, at most (\d+) cells early",
+                      f.read())
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
 def refresh_sources(log):
     """Where each consensus after the first circuit came from, and the
     guard of that circuit."""
@@ -398,6 +411,26 @@ def main():
         out = p.stdout.decode().strip()
         check("TRUNCATE, TRUNCATED, and the circuit extended again",
               p.returncode == 0 and "->" in out, out)
+
+        # 5d. Conflux (proposal 329): two circuits to one exit, linked;
+        # the exit spreads the download over both legs and the client
+        # puts the cells back in order.
+        cfxlog = os.path.join(NET, "nonos-onion-conflux.log")
+        cfxproxy = start_proxy(sport + 3, cfxlog, ["--conflux"])
+        t = time.monotonic()
+        st, body = http_get(sport + 3, "127.0.0.1", "/big.bin", tport)
+        dt = time.monotonic() - t
+        ok = hashlib.sha256(body).hexdigest() == big_sha
+        del body
+        stop_proxy(cfxproxy)
+        cs = conflux_stats(cfxlog)
+        check("conflux: 50 MiB over a linked set of two circuits, SHA-256 "
+              "matches, the exit used both legs",
+              ok and cs is not None and cs[0] >= 1 and cs[2] > 0 and
+              cs[3] > 0 and cs[4] > 0,
+              "%.1f s; %d set(s) linked, %d one-leg, stream cells %d + %d, "
+              "%d SWITCH, at most %d early" % ((dt,) + cs)
+              if cs else "no stats")
 
         # 6. Tampered consensus and wrong identity are refused (the
         # consensus as authority a0 keeps it; no DirPort in this test).

@@ -223,6 +223,7 @@ test_consensus(void **state)
 	assert_int_equal(cons.cc.alg, 2);
 	assert_int_equal(cons.cc.sendme_inc, 31);
 	assert_int_equal(cons.cc.cwnd_init, 124);
+	assert_int_equal(cons.cc.cfx_enabled, 1);
 
 	load_trust(a, &na, c, &nc, cons.valid_after);
 	assert_int_equal(onion_consensus_verify(consensus, consensus_len, &cons,
@@ -274,13 +275,14 @@ test_consensus_params(void **state)
 	    "vote-status consensus\n"
 	    "valid-after 2026-11-26 07:12:50\n"
 	    "valid-until 2026-11-26 08:12:50\n"
-	    "params cc_alg=0 cc_sendme_inc=33 cc_cwnd_init=9999999 foo=1\n"
+	    "params cc_alg=0 cc_sendme_inc=33 cc_cwnd_init=9999999 "
+	    "cfx_enabled=0 foo=1\n"
 	    "r a AAAAAAAAAAAAAAAAAAAAAAAAAAA 2038-01-01 00:00:00 1.2.3.4 9001 0\n"
 	    "m AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
 	    "pr Relay=1-3,5 FlowCtrl=1\n"
 	    "r b AAAAAAAAAAAAAAAAAAAAAAAAAAA 2038-01-01 00:00:00 1.2.3.5 9001 0\n"
 	    "m AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
-	    "pr Relay=4 FlowCtrl=0-9\n"
+	    "pr Relay=4 FlowCtrl=0-9 Conflux=1\n"
 	    "directory-footer\n"
 	    "directory-signature A B\n";
 	struct onion_relay relays[2];
@@ -294,6 +296,10 @@ test_consensus_params(void **state)
 	assert_false(relays[0].flags & (RF_NTOR3 | RF_FLOWCTRL2));
 	assert_true(relays[1].flags & RF_NTOR3);
 	assert_true(relays[1].flags & RF_FLOWCTRL2);
+	/* "Conflux=1" only on the second relay; the network turned it off. */
+	assert_false(relays[0].flags & RF_CONFLUX);
+	assert_true(relays[1].flags & RF_CONFLUX);
+	assert_int_equal(c.cc.cfx_enabled, 0);
 	assert_int_equal(relays[0].ipv4, 0x01020304);
 }
 

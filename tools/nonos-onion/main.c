@@ -2,7 +2,9 @@
  * nonos-onion: a Tor client on lib/onion, exposed as a SOCKS5 proxy.
  * `proxy` bootstraps from the authorities in --authorities, then runs one
  * poll loop over the SOCKS listener, its clients and the relay links.
- * --cc asks exits for congestion control (proposal 324) over ntor v3.
+ * --cc asks exits for congestion control (proposal 324) over ntor v3;
+ * --conflux (which implies --cc) bonds two circuits to one exit for each
+ * (proposal 329), as the stock client does by default.
  * Test commands: check-dir (bootstrap only), probe (one link handshake),
  * bench-circuits N (build N circuits, print their times) and
  * test-truncate (build a circuit, TRUNCATE it after the guard, and have
@@ -30,7 +32,7 @@ static const char usage[] =
     "       nonos-onion test-truncate --authorities FILE [OPTIONS]\n"
     "       nonos-onion probe IP:PORT FINGERPRINT\n"
     "options: [--consensus FILE] [--max-age SECONDS] [--same-subnet-ok]\n"
-    "         [--cc] [--keepalive SECONDS] [-v]\n";
+    "         [--cc] [--conflux] [--keepalive SECONDS] [-v]\n";
 
 /* The options every command but probe takes. */
 struct opts {
@@ -41,12 +43,15 @@ struct opts {
 	long		max_age;
 	int		subnets;
 	int		cc;
+	int		conflux;
 };
 
 int verbose;
 static struct dirstate dir;
 static struct onion_client client;
 static uint8_t avoid[MAX_RELAYS];
+/* Cells that came early on a conflux leg: 4096 (2 MiB) per set. */
+static struct onion_cfx_cell cfx_ring[ONION_MAX_CFX * 4096];
 static volatile sig_atomic_t stop;
 static int dir_failed;		/* onion_dir_pump's error, once it gave up */
 
@@ -103,6 +108,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->subnets = 0;
 		else if (!strcmp(a, "--cc"))
 			o->cc = 1;
+		else if (!strcmp(a, "--conflux"))
+			o->cc = o->conflux = 1;
 		else if (!strcmp(a, "-v"))
 			verbose = 1;
 		else if (v == NULL) {
@@ -160,6 +167,9 @@ start(const struct opts *o)
 	    &socks_events, o->subnets);
 	client.dir_ev = onion_dir_events(&dir.dc);
 	client.request_cc = o->cc;
+	if (o->conflux && onion_client_set_conflux(&client, cfx_ring,
+	    sizeof cfx_ring / sizeof cfx_ring[0]) != ONION_OK)
+		return -1;
 	if (o->keepalive > 0)
 		client.keepalive_ms = (uint64_t)o->keepalive * 1000;
 	pump();		/* the first connection now, not after a poll */
@@ -428,6 +438,16 @@ cmd_proxy(int argc, char **argv)
 	    (unsigned long long)client.stats.keepalives,
 	    (unsigned long long)client.stats.padding,
 	    (unsigned long long)client.stats.xoff_recv);
+	if (o.conflux)
+		warnx_("conflux: %llu sets linked, %llu built as one circuit; "
+		    "%llu and %llu stream cells on the two legs, %llu SWITCH, "
+		    "at most %llu cells early",
+		    (unsigned long long)client.stats.cfx_linked,
+		    (unsigned long long)client.stats.cfx_fallback,
+		    (unsigned long long)client.stats.cfx_cells[0],
+		    (unsigned long long)client.stats.cfx_cells[1],
+		    (unsigned long long)client.stats.cfx_switches,
+		    (unsigned long long)client.stats.cfx_queued_max);
 	warnx_("directory: %llu BEGIN_DIR requests, %llu bytes, %llu failures, "
 	    "%llu refreshes",
 	    (unsigned long long)dir.dc.stats.requests,
