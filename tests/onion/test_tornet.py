@@ -13,7 +13,7 @@ streams on one circuit, stream isolation by SOCKS username, the same
 with congestion control negotiated over ntor v3 (XOFF/XON for the slow
 reader) and keepalive PADDING, a circuit truncated after its guard and
 extended again, a 50 MiB download over a conflux set (two circuits
-linked at one exit, proposal 329), a refused tampered consensus, a refused wrong relay
+linked at one exit, proposal 329, and its exit killed mid-download), a refused tampered consensus, a refused wrong relay
 identity, and a relay killed mid-stream (failure reported, next request
 rebuilds).
 Prints PASS/FAIL lines and "N passed, M failed". Needs Debian's tor.
@@ -544,6 +544,45 @@ def main():
               "circuit SENDMEs %d, stream SENDMEs %d" % s_plain[:2]
               if s_plain else "no stats")
         proxy = None
+
+        # 7b. The exit of a conflux set killed mid-download: the set dies
+        # whole, the stream's failure is reported, the next request
+        # links a new set through another exit.
+        cfxlog = os.path.join(NET, "nonos-onion-conflux-kill.log")
+        cfxproxy = proxy = start_proxy(sport + 3, cfxlog, ["--conflux"])
+        http_get(sport + 3, "127.0.0.1", "/index.html", tport)
+        got[0] = 0
+        killed = []
+
+        def kill_exit(n):
+            got[0] = n
+            if n > (4 << 20) and not killed:
+                path = circuits_built(cfxlog)[-1][2:]
+                killed.append(path[2])
+                tornet.kill_node(NET, path[2])
+        try:
+            st, body = http_get(sport + 3, "127.0.0.1", "/big.bin", tport,
+                                progress=kill_exit)
+            short = len(body) < BIG
+        except OSError:
+            short = True
+        st, body = http_get(sport + 3, "127.0.0.1", "/index.html", tport)
+        new = circuits_built(cfxlog)
+        stop_proxy(cfxproxy)
+        proxy = None
+        cs = conflux_stats(cfxlog)
+        with open(cfxlog) as f:
+            text = f.read()
+        check("conflux: exit killed mid-stream: failure reported, the next "
+              "request links a new set without it",
+              killed and short and body == page and
+              re.search(r"stream to \S+ failed", text) is not None and
+              cs is not None and cs[0] >= 2 and
+              killed[0] not in new[-1][2:],
+              "killed %s after %d bytes; %s linked; path %s" % (
+                  killed[0] if killed else "?", got[0],
+                  cs[0] if cs else "?", " ".join(new[-1][2:]) if new
+                  else ""))
     except Exception as e:  # a crash is one more failure, with its reason
         check("test run", False, "%s: %s" % (type(e).__name__, e))
     finally:
