@@ -71,11 +71,38 @@ struct cap_ops {
         \separated(sib(p, i), sib(p, j)));
 */
 
+/*@ // c's neighbours in the tree (previous and next sibling, parent) are
+    // valid and apart from c and from each other.
+    predicate neighbours_ok{L}(struct cap *c) =
+      (c->prev != \null ==> \valid(c->prev) && \separated(c->prev, c)) &&
+      (c->parent != \null ==> \valid(c->parent) && \separated(c->parent, c)) &&
+      (c->next != \null ==> \valid(c->next) && \separated(c->next, c)) &&
+      (c->prev != \null && c->next != \null ==> \separated(c->prev, c->next)) &&
+      (c->prev != \null && c->parent != \null ==> \separated(c->prev, c->parent)) &&
+      (c->next != \null && c->parent != \null ==> \separated(c->next, c->parent));
+
+    // c's n children are listed by sib and apart from c and its neighbours.
+    predicate children_ok{L}(struct cap *c, integer n) =
+      sibs(c->child, n) &&
+      \forall integer i; 0 <= i < n ==> \separated(sib(c->child, i), c) &&
+        (c->prev == \null || \separated(sib(c->child, i), c->prev)) &&
+        (c->parent == \null || \separated(sib(c->child, i), c->parent)) &&
+        (c->next == \null || \separated(sib(c->child, i), c->next));
+*/
+
+/*@ // c is an empty slot with no links.
+    predicate emptied{L}(struct cap *c) =
+      c->obj == \null && c->rights == 0 && c->badge == 0 && c->parent == \null &&
+      c->child == \null && c->next == \null && c->prev == \null;
+*/
+
 /*
  * The contracts below are proved with Frama-C WP (docs/proofs.md).
- * cap_move walks a list, and takes its length (the number of src's
- * children) as a ghost argument, seen only by the proof: the compiler
- * sees a comment. cap_delete and cap_revoke are tested, not proved.
+ * cap_move and cap_delete walk a list of children, and take its length
+ * as a ghost argument, seen only by the proof: the compiler sees a
+ * comment. cap_delete's call of the kernel's release function is
+ * outside the proof (its contract, in cap.c, is assumed). cap_revoke
+ * is tested, not proved.
  */
 
 /* Installs the original capability to a new object in the empty slot dst. */
@@ -192,10 +219,67 @@ int cap_derive(struct cap *src, struct cap *dst, uint32_t rights, uint64_t badge
 int cap_move(struct cap *src, struct cap *dst) /*@ ghost (int n) */;
 
 /*
- * Empties c. Its children stay valid and move up to c's parent. Releases
- * the object if this was its last capability.
+ * Empties c. Its children stay valid and move up to c's parent, taking
+ * c's place among its siblings in their order; a root's children become
+ * roots. Releases the object if this was its last capability. n is the
+ * number of c's children (any value when it has none).
  */
-void cap_delete(struct cap *c, const struct cap_ops *ops);
+/*@ requires \valid(c);
+    behavior empty:
+      assumes c->obj == \null;
+      assigns \nothing;
+    behavior leaf:
+      assumes c->obj != \null && c->child == \null;
+      requires \valid(c->obj) && \separated(c->obj, c) && c->obj->caps >= 1;
+      requires neighbours_ok(c);
+      requires ops != \null ==> \valid_read(ops);
+      assigns *c, c->prev->next, c->parent->child, c->next->prev, c->obj->caps;
+      ensures \old(c->obj)->caps == \old(c->obj->caps) - 1;
+      ensures emptied(c);
+      ensures \old(c->prev) != \null ==> \old(c->prev)->next == \old(c->next);
+      ensures \old(c->prev) == \null && \old(c->parent) != \null ==>
+        \old(c->parent)->child == \old(c->next);
+      ensures \old(c->next) != \null ==> \old(c->next)->prev == \old(c->prev);
+    behavior orphans:
+      assumes c->obj != \null && c->child != \null && c->parent == \null;
+      requires \valid(c->obj) && \separated(c->obj, c) && c->obj->caps >= 1;
+      requires neighbours_ok(c) && n >= 1 && children_ok(c, n);
+      requires ops != \null ==> \valid_read(ops);
+      assigns *c, c->prev->next, c->next->prev, c->obj->caps,
+        { sib(c->child, i)->parent | integer i; 0 <= i < n },
+        { sib(c->child, i)->next | integer i; 0 <= i < n },
+        { sib(c->child, i)->prev | integer i; 0 <= i < n };
+      ensures \old(c->obj)->caps == \old(c->obj->caps) - 1;
+      ensures emptied(c);
+      ensures \old(c->prev) != \null ==> \old(c->prev)->next == \old(c->next);
+      ensures \old(c->next) != \null ==> \old(c->next)->prev == \old(c->prev);
+      // A root's children become roots.
+      ensures \forall integer i; 0 <= i < n ==> sib(\old(c->child), i)->parent == \null &&
+        sib(\old(c->child), i)->next == \null && sib(\old(c->child), i)->prev == \null;
+    behavior adopted:
+      assumes c->obj != \null && c->child != \null && c->parent != \null;
+      requires \valid(c->obj) && \separated(c->obj, c) && c->obj->caps >= 1;
+      requires neighbours_ok(c) && n >= 1 && children_ok(c, n);
+      requires ops != \null ==> \valid_read(ops);
+      assigns *c, c->prev->next, c->parent->child, c->next->prev, c->obj->caps,
+        { sib(c->child, i)->parent | integer i; 0 <= i < n },
+        sib(c->child, 0)->prev, sib(c->child, n - 1)->next;
+      ensures \old(c->obj)->caps == \old(c->obj->caps) - 1;
+      ensures emptied(c);
+      // The children take c's place among its siblings, in their order.
+      ensures \forall integer i; 0 <= i < n ==>
+        sib(\old(c->child), i)->parent == \old(c->parent);
+      ensures \forall integer i; 0 <= i < n - 1 ==>
+        sib(\old(c->child), i)->next == sib(\old(c->child), i + 1);
+      ensures sib(\old(c->child), 0)->prev == \old(c->prev);
+      ensures sib(\old(c->child), n - 1)->next == \old(c->next);
+      ensures \old(c->prev) != \null ==> \old(c->prev)->next == \old(c->child);
+      ensures \old(c->prev) == \null ==> \old(c->parent)->child == \old(c->child);
+      ensures \old(c->next) != \null ==>
+        \old(c->next)->prev == sib(\old(c->child), n - 1);
+    complete behaviors;
+    disjoint behaviors; */
+void cap_delete(struct cap *c, const struct cap_ops *ops) /*@ ghost (int n) */;
 
 /* Deletes every capability derived from c (not c itself); returns how many. */
 uint64_t cap_revoke(struct cap *c, const struct cap_ops *ops);

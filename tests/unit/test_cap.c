@@ -114,6 +114,49 @@ test_delete_reparents_children(void **state)
 	assert_null(c.obj);
 }
 
+/*
+ * Deleting a capability with several children puts them where it was
+ * among its siblings, in their order; deleting a root makes its children
+ * roots with no siblings.
+ */
+static void
+test_delete_splices_children(void **state)
+{
+	struct kobj obj = { CAP_FRAME, 0, 9 };
+	struct cap r = { 0 }, a = { 0 }, b = { 0 }, c = { 0 }, x = { 0 }, y = { 0 };
+
+	cap_install(&r, &obj, RIGHTS_ALL);
+	cap_derive(&r, &c, RIGHTS_ALL, 0);
+	cap_derive(&r, &b, RIGHTS_ALL, 0);
+	cap_derive(&r, &a, RIGHTS_ALL, 0);	/* r's children: a, b, c */
+	cap_derive(&b, &y, RIGHTS_ALL, 0);
+	cap_derive(&b, &x, RIGHTS_ALL, 0);	/* b's children: x, y */
+	cap_delete(&b, &ops);
+	/* r's children: a, x, y, c */
+	assert_ptr_equal(r.child, &a);
+	assert_ptr_equal(a.next, &x);
+	assert_ptr_equal(x.prev, &a);
+	assert_ptr_equal(x.next, &y);
+	assert_ptr_equal(y.prev, &x);
+	assert_ptr_equal(y.next, &c);
+	assert_ptr_equal(c.prev, &y);
+	assert_null(c.next);
+	assert_ptr_equal(x.parent, &r);
+	assert_ptr_equal(y.parent, &r);
+	assert_int_equal(obj.caps, 5);
+	/* The root goes: its children become roots. */
+	cap_delete(&r, &ops);
+	assert_null(r.obj);
+	assert_null(a.parent);
+	assert_null(a.prev);
+	assert_null(a.next);
+	assert_null(x.parent);
+	assert_null(x.next);
+	assert_null(c.prev);
+	assert_int_equal(obj.caps, 4);
+	assert_int_equal(cap_revoke(&a, &ops), 0);
+}
+
 static void
 test_move_keeps_tree(void **state)
 {
@@ -298,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_derive_reduces_rights),
 		cmocka_unit_test(test_badges),
 		cmocka_unit_test(test_revoke_removes_descendants),
+		cmocka_unit_test(test_delete_splices_children),
 		cmocka_unit_test(test_delete_reparents_children),
 		cmocka_unit_test(test_move_keeps_tree),
 		cmocka_unit_test(test_revoke_wide_and_deep),
