@@ -135,6 +135,18 @@ w128_cmp(struct w128 a, struct w128 b)
 	return 0;
 }
 
+/*
+ * The high halves decide unless they are equal: a low half is below
+ * 2^128, so it cannot make up for a high half one smaller.
+ */
+int
+w256_cmp(struct w128 ahi, struct w128 alo, struct w128 bhi, struct w128 blo)
+{
+	int c = w128_cmp(ahi, bhi);
+
+	return c != 0 ? c : w128_cmp(alo, blo);
+}
+
 /* 2x + in, less 2^128 if that does not fit: a shift left by one bit. */
 /*@ requires in == 0 || in == 1;
     assigns \nothing;

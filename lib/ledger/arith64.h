@@ -77,6 +77,21 @@ int w128_mul(struct w128 a, struct w128 b, struct w128 *r);
 int w128_cmp(struct w128 a, struct w128 b);
 
 /*
+ * -1, 0 or 1 as the 256-bit ahi:alo is below, equal to or above bhi:blo
+ * (arith.c's cmp_wide, on halves so that it is proved here).
+ */
+/*@ assigns \nothing;
+    ensures val(ahi) * B128 + val(alo) < val(bhi) * B128 + val(blo) ==>
+      \result == -1;
+    ensures val(ahi) * B128 + val(alo) == val(bhi) * B128 + val(blo) ==>
+      \result == 0;
+    ensures val(ahi) * B128 + val(alo) > val(bhi) * B128 + val(blo) ==>
+      \result == 1;
+*/
+int w256_cmp(struct w128 ahi, struct w128 alo, struct w128 bhi,
+    struct w128 blo);
+
+/*
  * *r = a * b / d rounded down (up when up is not 0), the product held in
  * 256 bits. -1 if d is 0 or the rounded quotient does not fit in 128 bits.
  * The contract says it without division: rounded down, *r is the q with

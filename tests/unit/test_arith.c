@@ -106,6 +106,29 @@ random128(void)
 	return x;
 }
 
+/* The 256-bit comparison written the obvious way: high halves first. */
+static int
+ref_cmp_wide(struct u256 a, struct u256 b)
+{
+	if (a.hi != b.hi)
+		return a.hi < b.hi ? -1 : 1;
+	if (a.lo != b.lo)
+		return a.lo < b.lo ? -1 : 1;
+	return 0;
+}
+
+/* Pairs of 256-bit numbers made of a and b: equal or unequal halves. */
+static void
+check_cmp_wide(u128 a, u128 b)
+{
+	struct u256 x[4] = { { a, b }, { b, a }, { a, a }, { b, b } };
+
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 4; j++)
+			assert_int_equal(cmp_wide(x[i], x[j]),
+			    ref_cmp_wide(x[i], x[j]));
+}
+
 static void
 check_pair(u128 a, u128 b)
 {
@@ -129,6 +152,7 @@ check_pair(u128 a, u128 b)
 
 	assert_true(p.hi == q.hi && p.lo == q.lo);
 	assert_true(p.lo == a * b);
+	check_cmp_wide(a, b);
 }
 
 static void
