@@ -83,7 +83,7 @@ onion__cfx_start(struct onion_client *cl, int circ, const int idx[3])
 	if ((path[1] = second_middle(cl, idx)) < 0)
 		return;
 	if ((bi = onion__circ_start_path(cl, path, a->exit_port,
-	    a->isolation)) < 0)
+	    a->isolation, 1)) < 0)
 		return;
 	b = &cl->circs[bi];
 	memset(x, 0, sizeof *x);
@@ -99,7 +99,6 @@ onion__cfx_start(struct onion_client *cl, int circ, const int idx[3])
 	a->cfx = b->cfx = (int)(x - cl->cfx) + 1;
 	a->cfx_leg = 0;
 	b->cfx_leg = 1;
-	b->hidden = 1;
 }
 
 static void

@@ -385,10 +385,11 @@ circ_start(struct onion_client *cl, struct onion_circ *c, unsigned hops)
 	return circ_index(cl, c);
 }
 
-/* Starts a 3-hop circuit on relays idx (guard, middle, exit). */
+/* Starts a 3-hop circuit on relays idx (guard, middle, exit); a hidden
+ * one (a conflux set's second leg) is never reported to the owner. */
 int
 onion__circ_start_path(struct onion_client *cl, const int idx[3],
-    uint16_t port, uint64_t iso)
+    uint16_t port, uint64_t iso, int hidden)
 {
 	struct onion_circ *c = free_circ(cl);
 	int i, r;
@@ -400,6 +401,7 @@ onion__circ_start_path(struct onion_client *cl, const int idx[3],
 		onion_hop_from_relay(&c->path[i], cl->cons, idx[i]);
 	c->isolation = iso;
 	c->exit_port = port;
+	c->hidden = hidden;
 	if ((r = circ_start(cl, c, ONION_HOPS)) >= 0)
 		onion__link_used(cl, c->link, CHAN_FULL_CIRCS);
 	return r;
@@ -417,7 +419,7 @@ onion_circ_build(struct onion_client *cl, uint16_t port, uint64_t iso)
 	rules.avoid = cl->avoid;
 	if ((r = onion_path_build(cl->cons, &cl->guard, &rules, idx)) != 0)
 		return r;
-	if ((r = onion__circ_start_path(cl, idx, port, iso)) >= 0)
+	if ((r = onion__circ_start_path(cl, idx, port, iso, 0)) >= 0)
 		onion__cfx_start(cl, r, idx);
 	return r;
 }

@@ -308,7 +308,7 @@ void	onion__circ_check_stall(struct onion_client *cl, int circ);
 void	onion__link_used(struct onion_client *cl, int link,
 	    enum onion_chan_usage usage);
 int	onion__circ_start_path(struct onion_client *cl, const int idx[3],
-	    uint16_t port, uint64_t iso);
+	    uint16_t port, uint64_t iso, int hidden);
 void	onion__circ_msg(struct onion_client *cl, struct onion_circ *c,
 	    const struct onion_relay_msg *m);
 void	onion__circ_report_built(struct onion_client *cl, struct onion_circ *c);
