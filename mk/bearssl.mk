@@ -1,9 +1,16 @@
 # mk/bearssl.mk: BearSSL (TLS 1.2, X.509, RSA, AES, SHA-1), built from
 # Debian's source package (pinned in scripts/fetch-sources, unpacked to
-# deps/bearssl), every src/**/*.c, twice:
+# deps/bearssl), every src/**/*.c, three times:
 #   $(B)/host/libbearssl.a          host flags with the sanitizers, for unit
 #                                   tests, fuzzers and tools (HOST_EXTRA_LIBS)
 #   $(B)/freestanding/libbearssl.a  kernel flags: no SSE, no libc, no rdrand
+#                                   (the proof that lib/onion could run
+#                                   without SSE: onion-link-check)
+#   $(B)/user/libbearssl.a          user programs' flags (oniond): no libc,
+#                                   no rdrand, but AES-NI and PCLMUL where
+#                                   CPUID shows them, as on the host. User
+#                                   threads may use SSE: the scheduler saves
+#                                   each one's registers (kernel/sched.c).
 # Neither variant reads /dev/urandom or the clock (BR_USE_URANDOM=0,
 # BR_USE_UNIX_TIME=0): lib/onion injects entropy from nc_random_bytes() and
 # never asks BearSSL for the time (Tor's own CERTS checks replace X.509
@@ -31,9 +38,12 @@ BEARSSL_HOST_CFLAGS = $(filter-out -W%,$(HOST_CFLAGS)) $(BEARSSL_NOWARN) \
 	$(BEARSSL_CPPFLAGS)
 BEARSSL_FS_CFLAGS = $(filter-out -W%,$(KERNEL_CFLAGS)) $(BEARSSL_NOWARN) \
 	$(BEARSSL_CPPFLAGS) $(BEARSSL_FS_ONLY) -isystem lib/crypto/shim
+BEARSSL_USER_CFLAGS = $(filter-out -W%,$(USER_CFLAGS)) $(BEARSSL_NOWARN) \
+	$(BEARSSL_CPPFLAGS) -DBR_RDRAND=0 -DBR_POWER8=0 -isystem lib/crypto/shim
 
 BEARSSL_HOST_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/host/bearssl/%.o)
 BEARSSL_FS_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/freestanding/bearssl/%.o)
+BEARSSL_USER_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/user/bearssl/%.o)
 
 # --- Source -------------------------------------------------------------------
 # scripts/setup fetches it; make stops with a message when it is missing
@@ -60,6 +70,11 @@ $(B)/freestanding/bearssl/%.o: $(BEARSSL_DIR)/src/%.c $(BEARSSL_STAMP)
 	@echo "  CC [bearssl-fs] $<"
 	@$(CC) $(BEARSSL_FS_CFLAGS) -MMD -MP -c $< -o $@
 
+$(B)/user/bearssl/%.o: $(BEARSSL_DIR)/src/%.c $(BEARSSL_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC [bearssl-user] $<"
+	@$(CC) $(BEARSSL_USER_CFLAGS) -MMD -MP -c $< -o $@
+
 # Without the source (before scripts/setup) the stamp's rule says so.
 $(B)/host/libbearssl.a: $(BEARSSL_STAMP) $(BEARSSL_HOST_OBJ)
 	@echo "  AR         $@"
@@ -70,6 +85,11 @@ $(B)/freestanding/libbearssl.a: $(BEARSSL_STAMP) $(BEARSSL_FS_OBJ)
 	@echo "  AR         $@"
 	@rm -f $@
 	@llvm-ar rcsD $@ $(BEARSSL_FS_OBJ)
+
+$(B)/user/libbearssl.a: $(BEARSSL_STAMP) $(BEARSSL_USER_OBJ)
+	@echo "  AR         $@"
+	@rm -f $@
+	@llvm-ar rcsD $@ $(BEARSSL_USER_OBJ)
 
 HOST_EXTRA_LIBS += $(B)/host/libbearssl.a
 HOST_EXTRA_DEPS += $(B)/host/libbearssl.a

@@ -46,14 +46,14 @@ $(ONIOND_OBJ): | $(BEARSSL_STAMP) $(SODIUM_STAMP) $(SODIUM_VERSION_H)
 
 .SECONDEXPANSION:
 $(B)/modules/oniond: $(ONIOND_OBJ) $(B)/user/oniond-gen/config.o $(ONIOND_LIB_OBJ) \
-		$(ONION_USER)/libnc.a $(B)/freestanding/libbearssl.a \
+		$(ONION_USER)/libnc.a $(B)/user/libbearssl.a \
 		$(B)/freestanding/libsodium.a $$(USER_RT_OBJ) user/user.ld $(B)/user/oniond.srcs
 	@mkdir -p $(@D)
 	@echo "  LD [user]   $@"
 	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
 		--strip-debug -o $@ $(ONIOND_OBJ) $(B)/user/oniond-gen/config.o \
 		$(ONIOND_LIB_OBJ) $(USER_RT_OBJ) $(ONION_USER)/libnc.a \
-		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
+		$(B)/user/libbearssl.a $(B)/freestanding/libsodium.a
 
 # --- The in-guest test's image -------------------------------------------------
 # tests/onion/test_guest.py (and test_wallet.py) build
@@ -71,14 +71,14 @@ $(ONIOND_TEST)/config.o: $(ONIOND_TEST)/config.c
 	@cd $(@D) && $(CC) $(USER_CFLAGS) -c config.c -o config.o
 
 $(ONIOND_TEST)/modules/oniond: $(ONIOND_OBJ) $(ONIOND_TEST)/config.o $(ONIOND_LIB_OBJ) \
-		$(ONION_USER)/libnc.a $(B)/freestanding/libbearssl.a \
+		$(ONION_USER)/libnc.a $(B)/user/libbearssl.a \
 		$(B)/freestanding/libsodium.a $$(USER_RT_OBJ) user/user.ld
 	@mkdir -p $(@D)
 	@echo "  LD [user]   $@"
 	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
 		--strip-debug -o $@ $(ONIOND_OBJ) $(ONIOND_TEST)/config.o \
 		$(ONIOND_LIB_OBJ) $(USER_RT_OBJ) $(ONION_USER)/libnc.a \
-		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
+		$(B)/user/libbearssl.a $(B)/freestanding/libsodium.a
 
 $(ONIOND_TEST)/nonos.img: $(B)/BOOTX64.EFI $(B)/kernel.img.elf \
 		$$(filter-out $(B)/modules/oniond,$$(BOOT_MODULES)) \

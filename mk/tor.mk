@@ -99,8 +99,8 @@ LINK_CHECKS += $(B)/freestanding/onion-link-check
 # `make $(B)/freestanding/onion-user-check` (part of `make check`) links
 # lib/onion the way oniond will run it: compiled with the user programs'
 # flags, with the nc_ API, lib/crypto/sha3.c and lib/fmt/hex.c as an
-# archive (only what is used comes in), the freestanding BearSSL and
-# libsodium archives, crt0 and the user runtime (user/lib, lib/libc),
+# archive (only what is used comes in), the user BearSSL archive (with
+# AES-NI) and the freestanding libsodium, crt0 and the user runtime (user/lib, lib/libc),
 # -nostdlib, user/user.ld. ld fails on any symbol left undefined: the
 # program needs no C library beyond those. tests/freestanding/onion_user_check.c
 # defines the two functions the platform adds (entropy, abort). The
@@ -128,12 +128,12 @@ $(ONION_USER)/libnc.a: $(ONION_USER_NC_OBJ)
 
 .SECONDEXPANSION:
 $(B)/freestanding/onion-user-check: $(ONION_USER_OBJ) $(ONION_USER)/libnc.a \
-		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a \
+		$(B)/user/libbearssl.a $(B)/freestanding/libsodium.a \
 		$$(USER_RT_OBJ) user/user.ld
 	@echo "  LD [user]   $@"
 	@$(LD) -T user/user.ld -nostdlib -z max-page-size=4096 --build-id=none \
 		-o $@ $(ONION_USER_OBJ) $(USER_RT_OBJ) $(ONION_USER)/libnc.a \
-		$(B)/freestanding/libbearssl.a $(B)/freestanding/libsodium.a
+		$(B)/user/libbearssl.a $(B)/freestanding/libsodium.a
 	@echo "onion-user-check: lib/onion links as a NØNOS user program ($$(llvm-size -A $@ | awk '/^.text/ {print $$2}') bytes of text)"
 
 LINK_CHECKS += $(B)/freestanding/onion-user-check
