@@ -17,6 +17,7 @@
 #include "lib/onion/certs.h"
 #include "lib/onion/client.h"
 #include "lib/onion/dirclient.h"
+#include "tests/unit/onion_sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -54,38 +55,6 @@ link_level(const uint8_t *data, size_t size)
 	if (onion_edcert_parse(data, size, &e) == ONION_OK &&
 	    e.body + e.bodylen + 64 != data + size)
 		abort();
-}
-
-/* Circuit ci, open through relays whose keys are i + 1 repeated; the
- * relays' side of the crypto goes to relay[ci]. */
-static void
-open_circ(int ci, int cc)
-{
-	struct onion_circ *c = &cl.circs[ci];
-	uint8_t keys[ONION_HOP_KEYS], rk[ONION_HOP_KEYS];
-	int i;
-
-	c->state = CIRC_OPEN;
-	c->id = 0x80000001u + (uint32_t)ci;
-	c->nhops = 3;
-	c->package_window = c->deliver_window = ONION_CIRCWINDOW;
-	c->package_max = ONION_CIRCWINDOW;
-	c->sendme_inc = ONION_CIRC_INC;
-	if (cc) {
-		c->cc = 1;
-		c->sendme_inc = 31;
-		c->package_max = c->package_window = 124;
-	}
-	c->early_left = 8;
-	c->next_stream = 1;
-	for (i = 0; i < 3; i++) {
-		memset(keys, i + 1, sizeof keys);
-		onion_hop_init(&c->hops[i], keys);
-		memcpy(rk, keys + 20, 20), memcpy(rk + 20, keys, 20);
-		memcpy(rk + 40, keys + 56, 16), memcpy(rk + 56, keys + 40, 16);
-		onion_hop_init(&relay[ci][i], rk);
-		c->path[i].relay_index = i;
-	}
 }
 
 /* Circuits 0 and 1 as a conflux set, 0 the streams' leg: linked, or
@@ -149,9 +118,9 @@ circuit_level(const uint8_t *data, size_t size)
 	dir = size > 0 && (data[0] & 0x40);
 	cfx = size > 0 && !dir && (data[0] & 0xa0) == 0xa0;
 	linking = cfx && (data[0] & 0x08);
-	open_circ(0, size > 0 && (data[0] & 0x80));
+	onion_sim_open(&cl, 0, size > 0 && (data[0] & 0x80), relay[0]);
 	if (cfx) {
-		open_circ(1, 1);
+		onion_sim_open(&cl, 1, 1, relay[1]);
 		link_set(linking);
 	}
 	if (dir) {
@@ -183,12 +152,10 @@ circuit_level(const uint8_t *data, size_t size)
 		memset(p, 0, sizeof p);
 		memcpy(p, data + 1, n);
 		data += 1 + n, size -= 1 + n;
-		if (onion_relay_seal(&relay[leg][hop], 0, p, NULL) != 0)
+		if (onion_sim_seal(relay[leg], hop, p) != 0)
 			abort();
-		for (i = hop - 1; i >= 0; i--)
-			(void)onion_ctr_xor(&relay[leg][i].kf, p, sizeof p);
-		onion_cell_pack(cell, 0x80000001u + (uint32_t)leg, CELL_RELAY,
-		    p, sizeof p);
+		onion_cell_pack(cell, ONION_SIM_ID(leg), CELL_RELAY, p,
+		    sizeof p);
 		if (onion_cell_parse(cell, sizeof cell, 4, &in, &used) != 0)
 			abort();
 		onion__circ_cell(&cl, 0, &in);

@@ -20,8 +20,9 @@
 #include "lib/crypto/crypto.h"
 #include "lib/onion/cell.h"
 #include "lib/onion/client.h"
+#include "tests/unit/onion_sim.h"
 
-#define ID(leg)	(0x80000001u + (uint32_t)(leg))
+#define ID(leg)	ONION_SIM_ID(leg)
 
 static struct onion_client cl;
 static struct onion_relay relays[3];
@@ -53,39 +54,18 @@ ev_end(void *ctx, int s, int err, int reason)
 	ended++;
 }
 
-/* Circuit leg, open through three relays, with or without CC. */
+/* Circuit leg, built through three simulated relays, with or without
+ * CC, for port 80; still building until leg_opens(). */
 static void
 open_leg(int leg, int cc)
 {
 	struct onion_circ *c = &cl.circs[leg];
-	uint8_t keys[ONION_HOP_KEYS], rk[ONION_HOP_KEYS];
-	int i;
 
+	onion_sim_open(&cl, leg, cc, relay[leg]);
 	c->state = CIRC_BUILDING;
-	c->id = ID(leg);
-	c->nhops = 3;
 	c->want_hops = 3;
-	c->package_window = c->deliver_window = ONION_CIRCWINDOW;
-	c->package_max = ONION_CIRCWINDOW;
-	c->sendme_inc = ONION_CIRC_INC;
-	if (cc) {
-		c->cc = 1;
-		c->sendme_inc = 31;
-		c->package_max = c->package_window = 124;
-	}
-	c->early_left = 8;
-	c->next_stream = 1;
 	c->exit_port = 80;
 	c->started_ms = c->last_cell_ms = cl.now_ms;
-	for (i = 0; i < 3; i++) {
-		memset(keys, 16 * leg + i + 1, sizeof keys);
-		onion_hop_init(&c->hops[i], keys);
-		/* The relay's view: the two digests and the two keys swapped. */
-		memcpy(rk, keys + 20, 20), memcpy(rk + 20, keys, 20);
-		memcpy(rk + 40, keys + 56, 16), memcpy(rk + 56, keys + 40, 16);
-		onion_hop_init(&relay[leg][i], rk);
-		c->path[i].relay_index = i;
-	}
 }
 
 /* A client with circuits 0 and 1 being built as set 0. */
@@ -186,13 +166,9 @@ exit_sends(int leg, uint8_t cmd, uint16_t stream, const uint8_t *body,
 	uint8_t p[ONION_PAYLOAD_LEN], cell[ONION_CELL_LEN];
 	struct onion_cell in;
 	size_t used;
-	int i;
 
 	assert_int_equal(onion_relay_pack(p, cmd, stream, body, len), 0);
-	assert_int_equal(onion_relay_seal(&relay[leg][2], 0, p, NULL), 0);
-	for (i = 1; i >= 0; i--)
-		assert_int_equal(onion_ctr_xor(&relay[leg][i].kf, p, sizeof p),
-		    0);
+	assert_int_equal(onion_sim_seal(relay[leg], 2, p), 0);
 	onion_cell_pack(cell, ID(leg), CELL_RELAY, p, sizeof p);
 	assert_int_equal(onion_cell_parse(cell, sizeof cell, 4, &in, &used), 0);
 	onion__circ_cell(&cl, 0, &in);
