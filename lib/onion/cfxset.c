@@ -242,8 +242,8 @@ onion__cfx_cell(struct onion_client *cl, struct onion_circ *c,
 		next.len = cell.len;
 		next.data = cell.data;
 		onion__circ_msg(cl, a, &next);
+		nc_wipe(&cell, sizeof cell);
 	}
-	nc_wipe(&cell, sizeof cell);
 	return ONION_OK;
 }
 
