@@ -11,7 +11,7 @@
 #                                   CPUID shows them, as on the host. User
 #                                   threads may use SSE: the scheduler saves
 #                                   each one's registers (kernel/sched.c).
-# Neither variant reads /dev/urandom or the clock (BR_USE_URANDOM=0,
+# No variant reads /dev/urandom or the clock (BR_USE_URANDOM=0,
 # BR_USE_UNIX_TIME=0): lib/onion injects entropy from nc_random_bytes() and
 # never asks BearSSL for the time (Tor's own CERTS checks replace X.509
 # path validation). Third-party code is compiled without warnings.
@@ -27,19 +27,22 @@ BEARSSL_INC := -isystem $(BEARSSL_DIR)/inc
 BEARSSL_CPPFLAGS := -I$(BEARSSL_DIR)/inc -I$(BEARSSL_DIR)/src \
 	-DBR_USE_URANDOM=0 -DBR_USE_UNIX_TIME=0 -DBR_USE_WIN32_RAND=0 \
 	-DBR_USE_WIN32_TIME=0
-# The kernel has no SSE and no C library; AES-NI and rdrand code is left out.
-BEARSSL_FS_ONLY := -DBR_AES_X86NI=0 -DBR_SSE2=0 -DBR_RDRAND=0 -DBR_POWER8=0
+# Inside NØNOS (both builds below): no rdrand (entropy comes from
+# nc_random_bytes), no C library (lib/crypto/shim). The kernel's flags
+# also have no SSE, so that build leaves AES-NI and SSE2 code out.
+BEARSSL_NONOS := -DBR_RDRAND=0 -DBR_POWER8=0 -isystem lib/crypto/shim
+BEARSSL_FS_ONLY := -DBR_AES_X86NI=0 -DBR_SSE2=0
 BEARSSL_NOWARN := -Wno-everything -Werror=implicit-function-declaration \
 	-Werror=implicit-int -Werror=incompatible-pointer-types \
 	-Werror=int-conversion -Werror=return-type
 
-# Recursive (=): HOST_CFLAGS and KERNEL_CFLAGS are set after mk/*.mk.
+# Recursive (=): HOST_CFLAGS, KERNEL_CFLAGS and USER_CFLAGS are set after mk/*.mk.
 BEARSSL_HOST_CFLAGS = $(filter-out -W%,$(HOST_CFLAGS)) $(BEARSSL_NOWARN) \
 	$(BEARSSL_CPPFLAGS)
 BEARSSL_FS_CFLAGS = $(filter-out -W%,$(KERNEL_CFLAGS)) $(BEARSSL_NOWARN) \
-	$(BEARSSL_CPPFLAGS) $(BEARSSL_FS_ONLY) -isystem lib/crypto/shim
+	$(BEARSSL_CPPFLAGS) $(BEARSSL_NONOS) $(BEARSSL_FS_ONLY)
 BEARSSL_USER_CFLAGS = $(filter-out -W%,$(USER_CFLAGS)) $(BEARSSL_NOWARN) \
-	$(BEARSSL_CPPFLAGS) -DBR_RDRAND=0 -DBR_POWER8=0 -isystem lib/crypto/shim
+	$(BEARSSL_CPPFLAGS) $(BEARSSL_NONOS)
 
 BEARSSL_HOST_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/host/bearssl/%.o)
 BEARSSL_FS_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/freestanding/bearssl/%.o)

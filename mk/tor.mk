@@ -104,9 +104,9 @@ LINK_CHECKS += $(B)/freestanding/onion-link-check
 # -nostdlib, user/user.ld. ld fails on any symbol left undefined: the
 # program needs no C library beyond those. tests/freestanding/onion_user_check.c
 # defines the two functions the platform adds (entropy, abort). The
-# archives are built with -mcmodel=kernel: their 32-bit sign-extended
-# addresses hold below 2 GiB, where user.ld puts programs, and ld checks
-# every relocation. USER_RT_OBJ and USER_CFLAGS are set after mk/*.mk,
+# libsodium archive is built with -mcmodel=kernel: its 32-bit
+# sign-extended addresses hold below 2 GiB, where user.ld puts programs,
+# and ld checks every relocation. USER_RT_OBJ and USER_CFLAGS are set after mk/*.mk,
 # hence the second expansion and the late recipes.
 ONION_USER := $(B)/freestanding/onion-user
 ONION_USER_NC_SRC := $(SODIUM_NC_SRC) lib/crypto/sha3.c lib/fmt/hex.c

@@ -243,6 +243,19 @@ def refresh_sources(log):
     return guard, sources
 
 
+def exit_killer(log, got, killed):
+    """A progress callback for http_get: keeps the bytes received in
+    got[0] and, past 4 MiB, kills (once) the exit of the last circuit the
+    proxy logged as built, naming it in killed."""
+    def progress(n):
+        got[0] = n
+        if n > (4 << 20) and not killed:
+            path = circuits_built(log)[-1][2:]
+            killed.append(path[2])
+            tornet.kill_node(NET, path[2])
+    return progress
+
+
 def circuits_built(log):
     with open(log) as f:
         return re.findall(r"circuit (\d+) built in (\d+) ms: (\S+) (\S+) (\S+)",
@@ -492,13 +505,7 @@ def main():
         # 7. A relay killed mid-stream.
         got = [0]
         killed = []
-
-        def progress(n):
-            got[0] = n
-            if n > (4 << 20) and not killed:
-                path = circuits_built(log)[-1][2:]
-                killed.append(path[2])
-                tornet.kill_node(NET, path[2])
+        progress = exit_killer(log, got, killed)
         t = time.monotonic()
         try:
             st, body = http_get(sport, "127.0.0.1", "/big.bin", tport,
@@ -553,13 +560,7 @@ def main():
         http_get(sport + 3, "127.0.0.1", "/index.html", tport)
         got[0] = 0
         killed = []
-
-        def kill_exit(n):
-            got[0] = n
-            if n > (4 << 20) and not killed:
-                path = circuits_built(cfxlog)[-1][2:]
-                killed.append(path[2])
-                tornet.kill_node(NET, path[2])
+        kill_exit = exit_killer(cfxlog, got, killed)
         try:
             st, body = http_get(sport + 3, "127.0.0.1", "/big.bin", tport,
                                 progress=kill_exit)
