@@ -27,11 +27,8 @@ BEARSSL_INC := -isystem $(BEARSSL_DIR)/inc
 BEARSSL_CPPFLAGS := -I$(BEARSSL_DIR)/inc -I$(BEARSSL_DIR)/src \
 	-DBR_USE_URANDOM=0 -DBR_USE_UNIX_TIME=0 -DBR_USE_WIN32_RAND=0 \
 	-DBR_USE_WIN32_TIME=0
-# Inside NØNOS (both builds below): no rdrand (entropy comes from
-# nc_random_bytes), no C library (lib/crypto/shim). The kernel's flags
-# also have no SSE, so that build leaves AES-NI and SSE2 code out.
-BEARSSL_NONOS := -DBR_RDRAND=0 -DBR_POWER8=0 -isystem lib/crypto/shim
-BEARSSL_FS_ONLY := -DBR_AES_X86NI=0 -DBR_SSE2=0
+# The kernel has no SSE and no C library; AES-NI and rdrand code is left out.
+BEARSSL_FS_ONLY := -DBR_AES_X86NI=0 -DBR_SSE2=0 -DBR_RDRAND=0 -DBR_POWER8=0
 BEARSSL_NOWARN := -Wno-everything -Werror=implicit-function-declaration \
 	-Werror=implicit-int -Werror=incompatible-pointer-types \
 	-Werror=int-conversion -Werror=return-type
@@ -40,9 +37,9 @@ BEARSSL_NOWARN := -Wno-everything -Werror=implicit-function-declaration \
 BEARSSL_HOST_CFLAGS = $(filter-out -W%,$(HOST_CFLAGS)) $(BEARSSL_NOWARN) \
 	$(BEARSSL_CPPFLAGS)
 BEARSSL_FS_CFLAGS = $(filter-out -W%,$(KERNEL_CFLAGS)) $(BEARSSL_NOWARN) \
-	$(BEARSSL_CPPFLAGS) $(BEARSSL_NONOS) $(BEARSSL_FS_ONLY)
+	$(BEARSSL_CPPFLAGS) $(BEARSSL_FS_ONLY) -isystem lib/crypto/shim
 BEARSSL_USER_CFLAGS = $(filter-out -W%,$(USER_CFLAGS)) $(BEARSSL_NOWARN) \
-	$(BEARSSL_CPPFLAGS) $(BEARSSL_NONOS)
+	$(BEARSSL_CPPFLAGS) -DBR_RDRAND=0 -DBR_POWER8=0 -isystem lib/crypto/shim
 
 BEARSSL_HOST_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/host/bearssl/%.o)
 BEARSSL_FS_OBJ := $(BEARSSL_SRC:$(BEARSSL_DIR)/src/%.c=$(B)/freestanding/bearssl/%.o)
