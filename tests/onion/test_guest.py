@@ -381,6 +381,9 @@ def clock_wrong(ns):
                         + behind[:10] + r" [^\n]*set the clock", 180, fail=False)
         check("a clock two days behind: the consensus is refused, the clock named",
               ok, g.out[-600:] if not ok else ok.group(0)[:200])
+        # oniond may refuse before the shell's first prompt: wait for
+        # it, or that prompt would end the command's output.
+        g.shell_ready()
         out = shell(g, "fetch http://127.0.0.1:8/ x", 60)
         check("and no stream is opened", "Tor not ready" in out, out.strip()[-100:])
     finally:
@@ -406,6 +409,7 @@ def tampered(ns):
         ok = g.wait_for(r"oniond: consensus refused: ", 180, fail=False)
         check("a tampered consensus is refused", ok,
               g.out[g.pos - 200:g.pos].strip() if ok else "")
+        g.shell_ready()		# as in clock_wrong
         out = shell(g, "fetch http://127.0.0.1:8/ x", 60)
         check("and no stream is opened", "Tor not ready" in out, out.strip()[-100:])
         g.wait_for(r"tcptest: done", 120, fail=False)
