@@ -302,15 +302,11 @@ class Swtpm:
             time.sleep(0.05)
 
     @staticmethod
-    def sha256_only(state_dir):
-        """Makes state_dir a TPM with only the SHA-256 PCR bank, as
-        swtpm_setup (not installed here) provisions one by default: a
-        fresh swtpm has four banks (SHA-1, -256, -384, -512), and OVMF
-        and the loaders then hash everything they measure four times
-        (NØNOS's loader: 27 files measured in 324 ms under TCG, in
-        210-300 ms with SHA-256 alone). tpm2-tools over
-        swtpm's TCP port on 127.0.0.1; the new allocation holds from the
-        TPM's next start. True if it worked."""
+    def tools(state_dir, commands):
+        """Runs tpm2-tools commands, in order, on the TPM whose state is
+        state_dir (no QEMU running on it), over a swtpm of their own on
+        a free TCP port of 127.0.0.1. True if every one succeeded; stops
+        at the first that fails."""
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]	# and port + 1, the control channel
@@ -328,13 +324,24 @@ class Swtpm:
                     break
                 except OSError:
                     time.sleep(0.05)
-            return subprocess.run(
-                ["tpm2_pcrallocate", "sha1:none+sha256:all+sha384:none+sha512:none"],
-                env=env, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL).returncode == 0
+            return all(subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL).returncode == 0
+                       for cmd in commands)
         finally:
             p.terminate()
             p.wait()
+
+    @staticmethod
+    def sha256_only(state_dir):
+        """Makes state_dir a TPM with only the SHA-256 PCR bank, as
+        swtpm_setup (not installed here) provisions one by default: a
+        fresh swtpm has four banks (SHA-1, -256, -384, -512), and OVMF
+        and the loaders then hash everything they measure four times
+        (NØNOS's loader: 27 files measured in 324 ms under TCG, in
+        210-300 ms with SHA-256 alone). The new allocation holds from
+        the TPM's next start. True if it worked."""
+        return Swtpm.tools(state_dir, [
+            ["tpm2_pcrallocate", "sha1:none+sha256:all+sha384:none+sha512:none"]])
 
     def qemu_args(self):
         return ["-chardev", "socket,id=chrtpm,path=" + self.sock,

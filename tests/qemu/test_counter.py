@@ -34,9 +34,7 @@ Also the loader's and kernel's boot lines about the counter.
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -52,27 +50,11 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 def plant_ordinary_index(state_dir):
     """As someone with the owner's (empty) password could between two
     boots: replace our counter by an ordinary 8-byte index at its handle,
-    with tpm2-tools over swtpm's TCP socket. True if it worked."""
-    port = 26000 + os.getpid() % 2000
-    p = subprocess.Popen(
-        ["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state_dir,
-         "--server", "type=tcp,port=%d,bindaddr=127.0.0.1" % port,
-         "--ctrl", "type=tcp,port=%d,bindaddr=127.0.0.1" % (port + 1),
-         "--flags", "not-need-init,startup-clear"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    env = dict(os.environ, TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=%d" % port)
-    ok = True
-    try:
-        time.sleep(0.5)
-        for cmd in (["tpm2_nvundefine", "-C", "o", "0x01004e4e"],
-                    ["tpm2_nvdefine", "-C", "o", "-a", "ownerread|ownerwrite", "-s", "8",
-                     "0x01004e4e"]):
-            ok = ok and subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL).returncode == 0
-    finally:
-        p.terminate()
-        p.wait()
-    return ok
+    with tpm2-tools. True if it worked."""
+    return harness.Swtpm.tools(state_dir, [
+        ["tpm2_nvundefine", "-C", "o", "0x01004e4e"],
+        ["tpm2_nvdefine", "-C", "o", "-a", "ownerread|ownerwrite", "-s", "8",
+         "0x01004e4e"]])
 
 
 def boot(results, label, vars_file, arg, expect_boot, expect_after, absent=None,
