@@ -59,6 +59,13 @@ void free(void *p);
 /* A lock between this process's threads (lock.c); 0 is unlocked. */
 void lock_take(volatile int *word);
 void lock_give(volatile int *word);
+/*
+ * The same lock for threads that may hold it long: a waiter sleeps on
+ * notification note (the lock's alone) until the holder gives the lock.
+ * A word is used with these two or with the two above, never both.
+ */
+void lock_take_note(volatile int *word, uint64_t note);
+void lock_give_note(volatile int *word, uint64_t note);
 
 /*
  * The name of an E_* error ("E_RIGHTS"), for messages; not libc's

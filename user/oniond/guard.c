@@ -41,13 +41,13 @@ guard_dir_offered(const struct msg *m)
 {
 	if (!cap_offered(m, SLOT_RECV, CAP_ENDPOINT, RIGHT_WRITE, 0))
 		return NET_EBADOP;
-	lock_take(&onion_lock);
+	onion_take();
 	if (cap_replace(SLOT_RECV, SLOT_STATE_NEW) != 0) {
-		lock_give(&onion_lock);
+		onion_give();
 		return NET_ENOMEM;
 	}
 	dir_offers++;
-	lock_give(&onion_lock);
+	onion_give();
 	return 0;
 }
 
@@ -97,14 +97,14 @@ take_dir(void)
 	unsigned offer;
 	int64_t err;
 
-	lock_take(&onion_lock);
+	onion_take();
 	if (have_dir) {
 		unmap(SLOT_STATE_BUF, STATE_BUF_VA);
 		cap_delete(SLOT_STATE_BUF);
 	}
 	offer = dir_offers;
 	err = cap_replace(SLOT_STATE_NEW, SLOT_STATE_DIR);
-	lock_give(&onion_lock);
+	onion_give();
 	have_dir = 0;
 	if (err != 0) {
 		printf("oniond: cannot keep tor/'s capability; the guard is not kept\n");
@@ -193,7 +193,7 @@ guard_files(int64_t now)
 		take_dir();
 	if (!have_dir || adopt_pending)
 		return;
-	lock_take(&onion_lock);
+	onion_take();
 	if (dir.percent == 100 && client.guard >= 0 &&
 	    (size_t)client.guard < client.cons->nrelays) {
 		const struct onion_relay *r = &client.cons->relays[client.guard];
@@ -203,7 +203,7 @@ guard_files(int64_t now)
 		memcpy(g.rsa_id, r->rsa_id, ONION_ID_LEN);
 		memcpy(g.nick, r->nick, sizeof g.nick);
 	}
-	lock_give(&onion_lock);
+	onion_give();
 	if (!changed)
 		return;
 	if (have_saved && memcmp(saved.rsa_id, g.rsa_id, ONION_ID_LEN) == 0) {

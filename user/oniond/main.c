@@ -27,6 +27,18 @@ struct onion_client client;
 static uint8_t avoid[MAX_RELAYS];
 static uint8_t pump_stack[65536] __attribute__((aligned(16)));
 
+void
+onion_take(void)
+{
+	lock_take_note(&onion_lock, SLOT_LOCK_NOTE);
+}
+
+void
+onion_give(void)
+{
+	lock_give_note(&onion_lock, SLOT_LOCK_NOTE);
+}
+
 uint64_t
 now_ms(void)
 {
@@ -100,14 +112,14 @@ pump_thread(uint64_t arg)
 			printf("oniond: the serving thread ended; ending too\n");
 			thread_exit();
 		}
-		lock_take(&onion_lock);
+		onion_take();
 		if (network_up()) {
 			onion_client_pump(&client, now_ms(), wall_clock());
 			(void)dir_pump(now_ms());
 			guard_adopt(wall_clock());
 		}
 		serve_wake();
-		lock_give(&onion_lock);
+		onion_give();
 		guard_files(wall_clock());
 		if (bits & BIT_TIMER)
 			timer_notify(SLOT_TIMER, TIMER_TICKS);
@@ -120,6 +132,7 @@ make_notifications(void)
 	int64_t err;
 
 	if ((err = notification_create(SLOT_MEMORY, SLOT_EVENTS)) < 0 ||
+	    (err = notification_create(SLOT_MEMORY, SLOT_LOCK_NOTE)) < 0 ||
 	    (err = cap_derive(SLOT_EVENTS, SLOT_TIMER, RIGHT_WRITE, BIT_TIMER)) < 0 ||
 	    (err = cap_derive(SLOT_EVENTS, SLOT_KICK, RIGHT_WRITE, BIT_KICK)) < 0)
 		return err;

@@ -24,6 +24,7 @@
 #define SLOT_STATE_NEW	25	/* tor/, handed over by our owner, not yet taken */
 #define SLOT_STATE_DIR	26	/* tor/: where the guard is kept (guard.c) */
 #define SLOT_STATE_BUF	27	/* the frame shared with ramfs for it */
+#define SLOT_LOCK_NOTE	28	/* onion_lock's waiter sleeps on it */
 #define SLOT_BUF0	64	/* program b's frame: SLOT_BUF0 + b */
 #define SLOT_NOTE0	96	/* program b's notification: SLOT_NOTE0 + b */
 #define CLIENTS		16	/* badges 1..CLIENTS-1 (init: holder index + 1) */
@@ -39,6 +40,12 @@
 #define MAX_RELAYS	8192
 
 extern volatile int onion_lock;
+/*
+ * onion_lock: the pump thread holds it for a whole pump (all the TLS and
+ * relay crypto of what arrived), so a waiter sleeps rather than yields.
+ */
+void	onion_take(void);
+void	onion_give(void);
 extern struct onion_client client;
 extern volatile int serving_started, serving_busy;
 

@@ -411,9 +411,9 @@ status_reply(uint64_t item, struct msg *r)
 
 	if (item >= NETS_ST_ITEMS)
 		return NET_EINVAL;
-	lock_take(&onion_lock);
+	onion_take();
 	status(item, w);
-	lock_give(&onion_lock);
+	onion_give();
 	r->w[1] = w[0];
 	r->w[2] = w[1];
 	r->w[3] = w[2];
@@ -472,18 +472,18 @@ serve(const struct msg *m, struct msg *r)
 	} else if (op == NETS_STATUS) {
 		v = status_reply(m->w[0], r);
 	} else if (op == NETS_SETBUF) {
-		lock_take(&onion_lock);
+		onion_take();
 		v = do_setbuf(b, m);
-		lock_give(&onion_lock);
+		onion_give();
 	} else if (op == NETS_SETNOTE) {
 		v = do_setnote(b, m);
 	} else if (op >= NETS_OPEN && op <= NETS_RESOLVE) {
 		if (clients[b].buf == NULL) {
 			v = NET_ENOBUF;
 		} else {
-			lock_take(&onion_lock);
+			onion_take();
 			v = stream_op(b, op, m);
-			lock_give(&onion_lock);
+			onion_give();
 			notify_signal(SLOT_KICK);	/* what it queued goes now */
 		}
 	}
