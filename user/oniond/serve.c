@@ -484,7 +484,16 @@ serve(const struct msg *m, struct msg *r)
 			onion_take();
 			v = stream_op(b, op, m);
 			onion_give();
-			notify_signal(SLOT_KICK);	/* what it queued goes now */
+			/*
+			 * What it queued goes now. A read or write told to
+			 * wait queued nothing: a pump for it would find
+			 * nothing new and wake the program only to be told
+			 * the same (a loop between us while the network is
+			 * slower than the reader); netd's signal or the
+			 * timer runs the pump that has news for it.
+			 */
+			if (v != NET_EAGAIN || (op != NETS_READ && op != NETS_WRITE))
+				notify_signal(SLOT_KICK);
 		}
 	}
 	cap_delete(SLOT_RECV);
