@@ -4,15 +4,25 @@
  * + 1); a stream is looked up by (program, handle), so no program can
  * touch another's. Circuits are isolated by (program, tag), as tor's
  * IsolateSOCKSAuth does for SOCKS users. Received bytes wait in the
- * stream's own buffer, and lib/onion is told how many (its backlog), so
- * it stops asking the exit for more while a program is slow.
+ * stream's own buffer, and lib/onion is told how many beyond SOCKBUF (its
+ * backlog), so it stops asking the exit for more while a program is slow.
  */
 #include "user/lib/initctl.h"
 #include "user/lib/net.h"
 #include "user/oniond/oniond.h"
 
 #define STREAMS		32
-#define RBUF		(256 * 1024)	/* more than a stream window (500 cells) */
+/*
+ * The first SOCKBUF bytes waiting for a program count as delivered, as
+ * bytes in a socket's receive buffer do for a stock tor client, whose
+ * stream SENDMEs wait only on its own outbuf (connection_outbuf_too_full):
+ * lib/onion withholds SENDMEs while the rest, the backlog, is over 10
+ * cells. Without it the exit waited for the program (its hash and its
+ * file write) before each new 50 cells. rbuf holds SOCKBUF, the backlog
+ * limit and a stream window: 256 KiB + 10 * 498 + 500 * 498 bytes.
+ */
+#define SOCKBUF		(256 * 1024)
+#define RBUF		(SOCKBUF + 256 * 1024)
 #define MAX_TRIES	3		/* circuits tried for one stream */
 
 enum st_state { S_FREE, S_WAITCIRC, S_CONNECTING, S_OPEN, S_DONE };
@@ -28,7 +38,8 @@ struct stream {
 	uint16_t	port;
 	char		host[NETS_NAME_MAX + 1];
 	uint8_t		*rbuf;
-	size_t		rlen;
+	size_t		rhead;		/* the first byte not yet read */
+	size_t		rlen;		/* bytes from rbuf + rhead */
 	int		err;		/* after the buffered bytes: 0 end, < 0 error */
 };
 
@@ -176,6 +187,13 @@ ev_stream_connected(void *ctx, int s)
 	wake(st->owner);
 }
 
+/* What lib/onion is told the program has yet to take (see SOCKBUF). */
+static size_t
+backlog(const struct stream *st)
+{
+	return st->rlen > SOCKBUF ? st->rlen - SOCKBUF : 0;
+}
+
 static void
 ev_stream_data(void *ctx, int s, const uint8_t *d, size_t n)
 {
@@ -189,9 +207,13 @@ ev_stream_data(void *ctx, int s, const uint8_t *d, size_t n)
 		finish(st, NET_ECONNRESET);
 		return;
 	}
-	memcpy(st->rbuf + st->rlen, d, n);
+	if (n > RBUF - st->rhead - st->rlen) {	/* to the front: reads leave it */
+		memmove(st->rbuf, st->rbuf + st->rhead, st->rlen);
+		st->rhead = 0;
+	}
+	memcpy(st->rbuf + st->rhead + st->rlen, d, n);
 	st->rlen += n;
-	onion_stream_backlog(&client, s, st->rlen);
+	onion_stream_backlog(&client, s, backlog(st));
 	wake(st->owner);
 }
 
@@ -334,12 +356,12 @@ do_read(uint64_t b, struct stream *st, uint64_t n)
 	}
 	if (n > st->rlen)
 		n = st->rlen;
-	memcpy(clients[b].buf, st->rbuf, (size_t)n);
-	memmove(st->rbuf, st->rbuf + n, st->rlen - (size_t)n);
+	memcpy(clients[b].buf, st->rbuf + st->rhead, (size_t)n);
+	st->rhead = st->rlen == n ? 0 : st->rhead + (size_t)n;
 	st->rlen -= (size_t)n;
 	bytes_read += n;
 	if (st->os >= 0)
-		onion_stream_backlog(&client, st->os, st->rlen);
+		onion_stream_backlog(&client, st->os, backlog(st));
 	return (int64_t)n;
 }
 
