@@ -4,13 +4,25 @@
  * netd before any connection), and lib/onion's transport over netd's
  * non-blocking TCP calls. Every call here runs under onion_lock, so the
  * one buffer shared with netd is never used twice at once.
+ *
+ * A receive asks netd for up to RX_AHEAD bytes whatever TLS asked for,
+ * and keeps the rest for the next: BearSSL asks for each record's 5-byte
+ * header and then its body, and tor's records under a bulk transfer are
+ * a few KiB, so otherwise each took two calls to netd.
  */
 #include "user/lib/netd.h"
 #include "user/oniond/oniond.h"
 
 #define CONNECT_MS	10000
+#define RX_AHEAD	32768
 
-static int64_t link_conn[ONION_MAX_LINKS];	/* netd handles, -1 none */
+struct link {
+	int64_t	h;		/* netd's handle, -1 none */
+	size_t	head, len;	/* bytes read ahead, at rx + head */
+	uint8_t	rx[RX_AHEAD];
+};
+
+static struct link links[ONION_MAX_LINKS];
 uint64_t links_open;
 
 static uint8_t *const netd_buf = (uint8_t *)(uintptr_t)NETD_BUF_VA;
@@ -46,7 +58,7 @@ links_attach(void)
 	int64_t err;
 
 	for (int i = 0; i < ONION_MAX_LINKS; i++)
-		link_conn[i] = -1;
+		links[i].h = -1;
 	if (frame_create(SLOT_MEMORY, SLOT_NETD_BUF, NET_BUF / USER_PAGE) < 0 ||
 	    map(SLOT_NETD_BUF, NETD_BUF_VA, RIGHT_READ | RIGHT_WRITE) < 0 ||
 	    cap_derive(SLOT_EVENTS, SLOT_NETD_NOTE, RIGHT_WRITE | RIGHT_GRANT,
@@ -99,7 +111,7 @@ links_allow(const struct onion_consensus *cons)
 static int
 tr_send(void *ctx, const void *buf, size_t len)
 {
-	int64_t h = *(int64_t *)ctx, v;
+	int64_t h = ((struct link *)ctx)->h, v;
 
 	if (len > NET_BUF)
 		len = NET_BUF;
@@ -115,19 +127,35 @@ tr_send(void *ctx, const void *buf, size_t len)
 static int
 tr_recv(void *ctx, void *buf, size_t len)
 {
-	int64_t h = *(int64_t *)ctx, v;
+	struct link *l = ctx;
+	int64_t v;
 
-	if (len > NET_BUF)
-		len = NET_BUF;
-	v = netd_call(NET_RECV, (uint64_t)h, len, 0);
+	if (len > RX_AHEAD)
+		len = RX_AHEAD;
+	if (len == 0)
+		return 0;
+	if (l->len > 0) {
+		if (len > l->len)
+			len = l->len;
+		memcpy(buf, l->rx + l->head, len);
+		l->head += len;
+		l->len -= len;
+		return (int)len;
+	}
+	v = netd_call(NET_RECV, (uint64_t)l->h, RX_AHEAD, 0);
 	if (v == NET_EAGAIN)
 		return 0;
 	if (v == 0)
 		return ONION_ECLOSED;
-	if (v < 0 || (uint64_t)v > len)
+	if (v < 0 || (uint64_t)v > RX_AHEAD)
 		return ONION_EIO;
-	memcpy(buf, netd_buf, (size_t)v);
-	return (int)v;
+	if (len > (size_t)v)
+		len = (size_t)v;
+	memcpy(buf, netd_buf, len);
+	memcpy(l->rx, netd_buf + len, (size_t)v - len);
+	l->head = 0;
+	l->len = (size_t)v - len;
+	return (int)len;
 }
 
 /* lib/onion's connect: a netd connection that completes later. */
@@ -145,9 +173,10 @@ link_connect(void *ctx, int link, uint32_t ip, uint16_t port,
 		    netd_strerror(h));
 		return ONION_EIO;
 	}
-	link_conn[link] = h;
+	links[link].h = h;
+	links[link].head = links[link].len = 0;
 	links_open++;
-	tr->ctx = &link_conn[link];
+	tr->ctx = &links[link];
 	tr->send = tr_send;
 	tr->recv = tr_recv;
 	return ONION_OK;
@@ -157,9 +186,10 @@ void
 link_disconnect(void *ctx, int link)
 {
 	(void)ctx;
-	if (link < 0 || link >= ONION_MAX_LINKS || link_conn[link] < 0)
+	if (link < 0 || link >= ONION_MAX_LINKS || links[link].h < 0)
 		return;
-	netd_call(NET_CLOSE, (uint64_t)link_conn[link], 0, 0);
-	link_conn[link] = -1;
+	netd_call(NET_CLOSE, (uint64_t)links[link].h, 0, 0);
+	links[link].h = -1;
+	links[link].len = 0;
 	links_open--;
 }
