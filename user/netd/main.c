@@ -29,6 +29,18 @@ int have_driver;
 uint8_t our_mac[6];
 static uint8_t stack_stack[32768] __attribute__((aligned(16)));
 
+void
+stack_take(void)
+{
+	lock_take_note(&stack_lock, SLOT_LOCK_NOTE);
+}
+
+void
+stack_give(void)
+{
+	lock_give_note(&stack_lock, SLOT_LOCK_NOTE);
+}
+
 static uint32_t
 now_ms(void)
 {
@@ -138,19 +150,19 @@ stack_thread(uint64_t arg)
 
 			if (up != link) {
 				printf("netd: link %s\n", up ? "up" : "down");
-				lock_take(&stack_lock);
+				stack_take();
 				net_eth_link(&eth, up);
-				lock_give(&stack_lock);
+				stack_give();
 				link = up;
 			}
 		}
-		lock_take(&stack_lock);
+		stack_take();
 		if (have_driver)
 			busy = net_eth_poll(&eth) == PKT_SLOTS;
 		sys_check_timeouts();
 		net_conn_tick(now_ms());
 		net_eth_flush(&eth);
-		lock_give(&stack_lock);
+		stack_give();
 		if (busy)
 			notify_signal(SLOT_DRV_GIVE);	/* more waiting: come back after clients */
 		if (bits & BIT_TIMER)
@@ -164,6 +176,7 @@ make_notifications(void)
 	int64_t err;
 
 	if ((err = notification_create(SLOT_MEMORY, SLOT_EVENTS)) < 0 ||
+	    (err = notification_create(SLOT_MEMORY, SLOT_LOCK_NOTE)) < 0 ||
 	    (err = cap_derive(SLOT_EVENTS, SLOT_DRV_GIVE, RIGHT_WRITE | RIGHT_GRANT,
 	    BIT_DRIVER)) < 0 ||
 	    (err = cap_derive(SLOT_EVENTS, SLOT_TIMER, RIGHT_WRITE, BIT_TIMER)) < 0)

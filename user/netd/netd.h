@@ -22,6 +22,7 @@
 #define SLOT_RXRING	24
 #define SLOT_TXRING	25
 #define SLOT_STACK_THR	26	/* the stack's thread */
+#define SLOT_LOCK_NOTE	27	/* stack_lock's waiter sleeps on it */
 #define SLOT_BUF0	64	/* client b's frame: SLOT_BUF0 + b */
 #define SLOT_NOTE0	96	/* client b's notification: SLOT_NOTE0 + b */
 #define CLIENTS		16	/* badges 1..CLIENTS-1 (init: holder index + 1) */
@@ -34,6 +35,12 @@
 #define BIT_TIMER	2
 
 extern volatile int stack_lock;
+/*
+ * stack_lock: the stack thread holds it through a ring of frames, so a
+ * waiter sleeps rather than yields (user/lib/lock.c).
+ */
+void	stack_take(void);
+void	stack_give(void);
 extern volatile int serving_started, serving_busy;	/* serve.c's thread */
 extern struct net_eth eth;
 extern int have_driver;

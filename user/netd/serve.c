@@ -78,10 +78,10 @@ do_setbuf(uint64_t b, const struct msg *m)
 	if (!cap_offered(m, SLOT_RECV, CAP_FRAME, RIGHT_READ | RIGHT_WRITE, NET_BUF))
 		return NET_EBADOP;
 	/* A new session: whatever the client had open before is closed. */
-	lock_take(&stack_lock);
+	stack_take();
 	net_conn_drop_owner((uint32_t)b);
 	net_eth_flush(&eth);
-	lock_give(&stack_lock);
+	stack_give();
 	c->buf = NULL;
 	if (frame_take(SLOT_RECV, SLOT_BUF0 + b, BUF_VA + b * NET_BUF, &mapped) != 0)
 		return NET_ENOMEM;
@@ -244,9 +244,9 @@ serve(const struct msg *m, struct msg *r)
 		uint64_t w[3] = { 0, 0, 0 };
 
 		if (m->w[0] < NET_ST_ITEMS) {
-			lock_take(&stack_lock);
+			stack_take();
 			status(m->w[0], w);
-			lock_give(&stack_lock);
+			stack_give();
 			r->w[1] = w[0];
 			r->w[2] = w[1];
 			r->w[3] = w[2];
@@ -268,10 +268,10 @@ serve(const struct msg *m, struct msg *r)
 		if (clients[b].buf == NULL) {
 			v = NET_ENOBUF;
 		} else {
-			lock_take(&stack_lock);
+			stack_take();
 			v = tcp_op(b, door, op, m, r);
 			net_eth_flush(&eth);	/* what it sent goes now, not at the next tick */
-			lock_give(&stack_lock);
+			stack_give();
 		}
 	}
 	/* A capability offered with anything else is not kept. */
