@@ -259,8 +259,12 @@ endif
 
 all: image unit fuzz $(TOOLS)
 
+# make run's TPM 2.0 (swtpm) keeps its state here, as a chip keeps its NV;
+# TPM= boots without one.
+TPM ?= $(B)/tpm
+
 run: image
-	tests/qemu/run.py --interactive $(B)/nonos.img
+	tests/qemu/run.py --interactive $(if $(TPM),--tpm $(TPM)) $(B)/nonos.img
 
 # The freestanding link checks (LINK_CHECKS, from mk/*.mk) pass when they
 # are built: each links lib/ code with the kernel's flags and fails the

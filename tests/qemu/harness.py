@@ -92,23 +92,35 @@ class Guest:
         disk, drive: the boot disk, as qemu_command takes them.
         wrap: a command QEMU runs under (tests/onion/netns.py's
         Netns.command([]): QEMU inside a network namespace)."""
-        os.makedirs(LOG_DIR, exist_ok=True)
-        self.name = name
-        self.log = open(os.path.join(LOG_DIR, name + ".log"), "wb")
-        self.out = ""
-        self.pos = 0
-        self.started = time.monotonic()
         self.mon_path = os.path.join(LOG_DIR, name + ".monitor")
-        self.mon = None
         if monitor and os.path.exists(self.mon_path):
             os.remove(self.mon_path)
         mon = ("unix:%s,server=on,wait=off" % self.mon_path) if monitor else "none"
         cmd = qemu_command(image, accel_name or accel(), cmdline, smp, memory,
                            ["-display", "none", "-serial", "stdio",
                             "-monitor", mon] + list(extra), snapshot, disk, drive)
-        self.proc = subprocess.Popen(list(wrap) + cmd, stdin=subprocess.PIPE,
+        self._start(name, list(wrap) + cmd)
+
+    @classmethod
+    def of_command(cls, name, cmd, env=None):
+        """A guest started by cmd, which runs QEMU with the serial console
+        on its standard input and output (tests/qemu/run.py does)."""
+        guest = cls.__new__(cls)
+        guest.mon_path = os.path.join(LOG_DIR, name + ".monitor")
+        guest._start(name, cmd, env)
+        return guest
+
+    def _start(self, name, cmd, env=None):
+        os.makedirs(LOG_DIR, exist_ok=True)
+        self.name = name
+        self.log = open(os.path.join(LOG_DIR, name + ".log"), "wb")
+        self.out = ""
+        self.pos = 0
+        self.started = time.monotonic()
+        self.mon = None
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, env=env)
         self.stamps = []  # (seconds since start, offset in self.out)
         # Reads may split a UTF-8 sequence; decode across them.
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -284,6 +296,19 @@ class Guest:
 HEADLESS = ["-vga", "none"]
 
 
+def free_port_pair():
+    """A TCP port of 127.0.0.1 that is free, and the one after it too."""
+    while True:
+        with socket.socket() as a, socket.socket() as b:
+            a.bind(("127.0.0.1", 0))
+            port = a.getsockname()[1]
+            try:
+                b.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+
+
 class Swtpm:
     """swtpm serving one boot's QEMU over a Unix socket; the TPM's state
     lives in state_dir, which outlives the process, as a chip's NV does."""
@@ -307,9 +332,7 @@ class Swtpm:
         state_dir (no QEMU running on it), over a swtpm of their own on
         a free TCP port of 127.0.0.1. True if every one succeeded; stops
         at the first that fails."""
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]	# and port + 1, the control channel
+        port = free_port_pair()		# port + 1: the control channel
         p = subprocess.Popen(
             ["swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + state_dir,
              "--server", "type=tcp,port=%d,bindaddr=127.0.0.1" % port,
@@ -318,9 +341,11 @@ class Swtpm:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         env = dict(os.environ, TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=%d" % port)
         try:
+            # Both channels: swtpm opens them one after the other.
             for _ in range(100):
                 try:
-                    socket.create_connection(("127.0.0.1", port + 1), 1).close()
+                    for channel in (port + 1, port):
+                        socket.create_connection(("127.0.0.1", channel), 1).close()
                     break
                 except OSError:
                     time.sleep(0.05)
