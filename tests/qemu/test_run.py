@@ -70,7 +70,7 @@ def main():
     r = harness.Results("run")
     shutil.rmtree(TPM_DIR, ignore_errors=True)
 
-    out = boot(r, "new-tpm", ["--tpm", TPM_DIR], True)
+    boot(r, "new-tpm", ["--tpm", TPM_DIR], True)
     for _ in range(50):
         if not swtpm_running(TPM_DIR):
             break
@@ -79,7 +79,7 @@ def main():
     r.check("new-tpm: the TPM's state is kept in the directory",
             os.path.exists(os.path.join(TPM_DIR, "tpm2-00.permall")))
 
-    out = boot(r, "same-tpm", ["--tpm", TPM_DIR], False)
+    boot(r, "same-tpm", ["--tpm", TPM_DIR], False)
     r.check("same-tpm: swtpm ends with QEMU", not swtpm_running(TPM_DIR))
 
     p = subprocess.run([RUN, "--tpm", "/proc/nonos-no-such/tpm", IMAGE], env=ENV,
