@@ -101,8 +101,9 @@ struct cap_ops {
  * cap_move and cap_delete walk a list of children, and take its length
  * as a ghost argument, seen only by the proof: the compiler sees a
  * comment. cap_delete's call of the kernel's release function is
- * outside the proof (its contract, in cap.c, is assumed). cap_revoke
- * is tested, not proved.
+ * outside the proof (its contract, in cap.c, is assumed); cap_revoke
+ * never reaches it. cap_revoke's contract is stated, and the steps of
+ * its proof are proved, but not yet its loop (docs/proofs.md).
  */
 
 /* Installs the original capability to a new object in the empty slot dst. */
@@ -281,8 +282,103 @@ int cap_move(struct cap *src, struct cap *dst) /*@ ghost (int n) */;
     disjoint behaviors; */
 void cap_delete(struct cap *c, const struct cap_ops *ops) /*@ ghost (int n) */;
 
-/* Deletes every capability derived from c (not c itself); returns how many. */
-uint64_t cap_revoke(struct cap *c, const struct cap_ops *ops);
+/*@ // cap_revoke's view of c's subtree: d[0 .. m-1] lists the slots
+    // derived from c, transitively, and desc_idx(x) is x's place in that
+    // list (an abstract function, like sib: nothing is assumed of it but
+    // what desc_apart requires).
+    axiomatic Desc { logic integer desc_idx(struct cap *x); }
+
+    // x is one of d[0 .. m-1] and still holds a capability.
+    predicate desc_live{L}(struct cap **d, integer m, struct cap *x) =
+      0 <= desc_idx(x) < m && d[desc_idx(x)] == x && x->obj != \null;
+
+    // The listed slots are valid and distinct, apart from c, its object
+    // and the list itself.
+    predicate desc_apart{L}(struct cap *c, struct cap **d, integer m) =
+      m >= 0 && \valid_read(d + (0 .. m - 1)) && \separated(d + (0 .. m - 1), c) &&
+      (\forall integer i; 0 <= i < m ==> desc_idx(d[i]) == i && \valid(d[i]) &&
+        \separated(d[i], c) && \separated(d[i], c->obj) &&
+        \separated(d[i], d + (0 .. m - 1))) &&
+      (\forall integer i, j; 0 <= i < m && 0 <= j < m && i != j ==>
+        \separated(d[i], d[j]));
+
+    // What holds of d[i], clause by clause: deleted (an empty slot), or
+    // a capability to o whose links all lead to c or to other listed
+    // slots that hold one. Its parent and previous sibling come earlier
+    // in the list (a list in pre-order does that), its first child is
+    // the head of a list whose members all name it as parent, and
+    // siblings share their parent.
+    predicate desc_dead{L}(struct cap **d, integer i) =
+      d[i]->obj == \null ==> emptied(d[i]);
+    predicate desc_obj{L}(struct cap **d, integer i, struct kobj *o) =
+      d[i]->obj != \null ==> d[i]->obj == o;
+    predicate desc_parent{L}(struct cap *c, struct cap **d, integer m, integer i) =
+      d[i]->obj != \null ==> d[i]->parent == c ||
+        (desc_live(d, m, d[i]->parent) && desc_idx(d[i]->parent) < i);
+    predicate desc_prev{L}(struct cap **d, integer m, integer i) =
+      d[i]->obj != \null && d[i]->prev != \null ==>
+        desc_live(d, m, d[i]->prev) && desc_idx(d[i]->prev) < i &&
+        d[i]->prev->next == d[i];
+    predicate desc_next{L}(struct cap **d, integer m, integer i) =
+      d[i]->obj != \null && d[i]->next != \null ==>
+        desc_live(d, m, d[i]->next) && d[i]->next->prev == d[i] &&
+        d[i]->next->parent == d[i]->parent;
+    predicate desc_child{L}(struct cap **d, integer m, integer i) =
+      d[i]->obj != \null && d[i]->child != \null ==>
+        desc_live(d, m, d[i]->child) && d[i]->child->parent == d[i] &&
+        d[i]->child->prev == \null;
+    predicate desc_first{L}(struct cap **d, integer i) =
+      d[i]->obj != \null && d[i]->prev == \null ==> d[i]->parent->child == d[i];
+
+    // c's first child, if any, heads the list of its children.
+    predicate desc_head{L}(struct cap *c, struct cap **d, integer m) =
+      c->child == \null || (desc_live(d, m, c->child) && c->child->parent == c &&
+        c->child->prev == \null);
+
+    // c's subtree is d[0 .. m-1] (with the slots deleted so far).
+    predicate desc_ok{L}(struct cap *c, struct cap **d, integer m, struct kobj *o) =
+      desc_head(c, d, m) &&
+      (\forall integer i; 0 <= i < m ==> desc_dead(d, i)) &&
+      (\forall integer i; 0 <= i < m ==> desc_obj(d, i, o)) &&
+      (\forall integer i; 0 <= i < m ==> desc_parent(c, d, m, i)) &&
+      (\forall integer i; 0 <= i < m ==> desc_prev(d, m, i)) &&
+      (\forall integer i; 0 <= i < m ==> desc_next(d, m, i)) &&
+      (\forall integer i; 0 <= i < m ==> desc_child(d, m, i)) &&
+      (\forall integer i; 0 <= i < m ==> desc_first(d, i));
+*/
+
+/*
+ * Deletes every capability derived from c (not c itself); returns how
+ * many. The ghost arguments are for the proof: d lists c's subtree (any
+ * order with parents and earlier siblings first), and at and pos are
+ * scratch arrays of m entries for the count.
+ */
+/*@ requires \valid(c);
+    requires ops != \null ==> \valid_read(ops);
+    behavior empty:
+      assumes c->obj == \null;
+      assigns \nothing;
+      ensures \result == 0;
+    behavior subtree:
+      assumes c->obj != \null;
+      requires \valid(c->obj) && \separated(c->obj, c) && c->obj->caps > m;
+      requires desc_apart(c, d, m) && desc_ok(c, d, m, c->obj);
+      requires \forall integer i; 0 <= i < m ==> d[i]->obj != \null;
+      requires \valid(at + (0 .. m - 1)) && \valid(pos + (0 .. m - 1)) &&
+        \separated(at + (0 .. m - 1), pos + (0 .. m - 1));
+      assigns c->child, c->obj->caps, { *d[i] | integer i; 0 <= i < m },
+        at[0 .. m - 1], pos[0 .. m - 1];
+      // Exactly the subtree goes: every listed slot is emptied, c keeps
+      // everything but its (now absent) children, and nothing else is
+      // written. The object stays, with m fewer capabilities.
+      ensures \result == m;
+      ensures \forall integer i; 0 <= i < m ==> emptied(d[i]);
+      ensures c->child == \null;
+      ensures c->obj->caps == \old(c->obj->caps) - m;
+    complete behaviors;
+    disjoint behaviors; */
+uint64_t cap_revoke(struct cap *c, const struct cap_ops *ops)
+	/*@ ghost (struct cap **d, int \ghost *at, long \ghost *pos, int m) */;
 
 /* Checks that c holds an object of type (CAP_NULL: any) with all of need. */
 /*@ requires \valid_read(c);
