@@ -104,7 +104,9 @@ bit_clear(uint64_t *bm, uint64_t i) /*@ ghost (uint64_t n) */
 /* The lowest clear bit of word, or 64 when every bit is set. */
 /*@ assigns \nothing;
     ensures 0 <= \result <= 64;
-    ensures \result < 64 ==> !bit_test(word, \result); */
+    ensures \result < 64 ==> !bit_test(word, \result);
+    ensures \forall integer j; 0 <= j < \result ==>
+      word == UINT64_MAX || bit_test(word, j); */
 static unsigned
 first_clear(uint64_t word)
 {
@@ -113,13 +115,124 @@ first_clear(uint64_t word)
 	if (word == UINT64_MAX)
 		return 64;
 	/*@ loop invariant 0 <= b <= 64;
+	    loop invariant \forall integer j; 0 <= j < b ==> bit_test(word, j);
 	    loop assigns b;
 	    loop variant 64 - b; */
 	for (b = 0; b < 64; b++) {
 		if (!(word & (1ULL << b)))
 			break;
+		/*@ assert bit_test(word, b); */
 	}
 	return b;
+}
+
+/*
+ * Proof only: how many of bits 0 .. n-1 are clear lies in 0 .. n, is at
+ * least 1 when bit i is clear and below n when it is set.
+ */
+/*@ ghost
+  /@ requires i < n;
+     assigns \nothing;
+     ensures 0 <= nfree(bm, n) <= n;
+     ensures bit_test(bm[i / 64], i % 64) ==> nfree(bm, n) < n;
+     ensures !bit_test(bm[i / 64], i % 64) ==> nfree(bm, n) >= 1; @/
+  static void count_bounds(uint64_t *bm, uint64_t n, uint64_t i)
+  {
+    /@ loop invariant 0 <= m <= n;
+       loop invariant 0 <= nfree(bm, m) <= m;
+       loop invariant m > i && bit_test(bm[i / 64], i % 64) ==> nfree(bm, m) < m;
+       loop invariant m > i && !bit_test(bm[i / 64], i % 64) ==> nfree(bm, m) >= 1;
+       loop assigns m;
+       loop variant n - m; @/
+    for (uint64_t m = 0; m < n; m++)
+      ;
+  }
+*/
+
+/*
+ * Proof only: when bits 0 .. n-1 are all set, none is counted. (A word
+ * equal to UINT64_MAX is named apart: see cast_bits.)
+ */
+/*@ ghost
+  /@ requires \forall integer k; 0 <= k < n ==>
+       bm[k / 64] == UINT64_MAX || bit_test(bm[k / 64], k % 64);
+     assigns \nothing;
+     ensures nfree(bm, n) == 0; @/
+  static void count_none(uint64_t *bm, uint64_t n)
+  {
+    /@ loop invariant 0 <= m <= n && nfree(bm, m) == 0;
+       loop assigns m;
+       loop variant n - m; @/
+    for (uint64_t m = 0; m < n; m++)
+      cast_bits(-1, (int)(m % 64));
+  }
+*/
+
+/*
+ * Marks free frame i in use, counts it and sets the hint. Every change
+ * to the bitmap goes through take or give, which prove that free still
+ * counts the clear bits. (The hint is set here, not by the callers: any
+ * write to *fa after the count was shown, even to the hint, would leave
+ * the count unknown to the provers of the callers, who see nfree only
+ * through these contracts.)
+ */
+/*@ requires frame_ok(fa) && frame_counted(fa) && i < fa->count;
+    requires hint <= frame_words(fa->count);
+    requires !bit_test(fa->bitmap[i / 64], i % 64);
+    assigns fa->bitmap[i / 64], fa->free, fa->hint;
+    ensures frame_ok(fa) && frame_counted(fa);
+    ensures fa->free == \old(fa->free) - 1 && fa->hint == hint;
+    ensures bit_test(fa->bitmap[i / 64], i % 64);
+    ensures \forall integer k; 0 <= k < fa->count && k != i ==>
+      (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64))); */
+static void
+take(struct frame_alloc *fa, uint64_t i, uint64_t hint)
+{
+	/*@ ghost count_bounds(fa->bitmap, fa->count, i); */
+	bit_set(fa->bitmap, i) /*@ ghost (fa->count) */;
+	fa->free--;
+	fa->hint = hint;
+	/* Proof only: the count lost exactly frame i. */
+	/*@ ghost
+	  /@ loop invariant 0 <= m <= fa->count;
+	     loop invariant nfree(fa->bitmap, m) + (m > i ? 1 : 0) ==
+	       nfree{Pre}(fa->bitmap, m);
+	     loop assigns m;
+	     loop variant fa->count - m; @/
+	  for (uint64_t m = 0; m < fa->count; m++) {
+	    /@ assert m / 64 < frame_words(fa->count); @/
+	  }
+	*/
+}
+
+/* Marks frame i, in use, free, counts it and sets the hint. */
+/*@ requires frame_ok(fa) && frame_counted(fa) && i < fa->count;
+    requires hint <= frame_words(fa->count);
+    requires bit_test(fa->bitmap[i / 64], i % 64);
+    assigns fa->bitmap[i / 64], fa->free, fa->hint;
+    ensures frame_ok(fa) && frame_counted(fa);
+    ensures fa->free == \old(fa->free) + 1 && fa->hint == hint;
+    ensures !bit_test(fa->bitmap[i / 64], i % 64);
+    ensures \forall integer k; 0 <= k < fa->count && k != i ==>
+      (bit_test(fa->bitmap[k / 64], k % 64) <==> \old(bit_test(fa->bitmap[k / 64], k % 64))); */
+static void
+give(struct frame_alloc *fa, uint64_t i, uint64_t hint)
+{
+	/*@ ghost count_bounds(fa->bitmap, fa->count, i); */
+	bit_clear(fa->bitmap, i) /*@ ghost (fa->count) */;
+	fa->free++;
+	fa->hint = hint;
+	/* Proof only: the count gained exactly frame i. */
+	/*@ ghost
+	  /@ loop invariant 0 <= m <= fa->count;
+	     loop invariant nfree(fa->bitmap, m) ==
+	       nfree{Pre}(fa->bitmap, m) + (m > i ? 1 : 0);
+	     loop assigns m;
+	     loop variant fa->count - m; @/
+	  for (uint64_t m = 0; m < fa->count; m++) {
+	    /@ assert m / 64 < frame_words(fa->count); @/
+	  }
+	*/
 }
 
 size_t
@@ -155,93 +268,95 @@ frame_init(struct frame_alloc *fa, uint64_t *bitmap, uint64_t first,
 	    cast_bits(-1, (int)(m % 64));
 	    /@ assert m / 64 < words && bit_test(bitmap[m / 64], m % 64); @/
 	  }
+	  count_none(bitmap, count);
 	*/
 }
 
-/*
- * Clips [pfn, pfn+n) to the covered range; returns 0 when nothing is left.
- * pfn + n may exceed UINT64_MAX: the range then runs to the end.
- */
-/*@ requires frame_mem(fa) && \valid(pfn) && \valid(n);
-    requires \separated(pfn, n, fa);
-    assigns *pfn, *n;
-    ensures \result == 0 ==> \forall integer f;
-      fa->first <= f < fa->first + fa->count ==> !(\old(*pfn) <= f < \old(*pfn) + \old(*n));
-    ensures \result == 1 ==> *n >= 1 && fa->first <= *pfn &&
-      *pfn + *n <= fa->first + fa->count;
-    ensures \result == 1 ==> \forall integer f;
-      fa->first <= f < fa->first + fa->count ==>
-      (\old(*pfn) <= f < \old(*pfn) + \old(*n) <==> *pfn <= f < *pfn + *n);
-    ensures \result == 0 || \result == 1; */
-static int
-clip(const struct frame_alloc *fa, uint64_t *pfn, uint64_t *n)
+/* The first frame of [pfn, ...) that the allocator covers. */
+/*@ requires frame_mem(fa);
+    assigns \nothing;
+    ensures \result == (pfn < fa->first ? fa->first : pfn); */
+static uint64_t
+clip_lo(const struct frame_alloc *fa, uint64_t pfn)
 {
-	uint64_t lo = *pfn, hi;
+	return pfn < fa->first ? fa->first : pfn;
+}
 
-	hi = *n > UINT64_MAX - lo ? UINT64_MAX : lo + *n;
-	if (lo < fa->first)
-		lo = fa->first;
-	if (hi > fa->first + fa->count)
-		hi = fa->first + fa->count;
-	if (lo >= hi)
-		return 0;
-	*pfn = lo;
-	*n = hi - lo;
-	return 1;
+/*
+ * The end of [pfn, pfn+n), cut at the end of the covered range. pfn + n
+ * may exceed UINT64_MAX: the range then runs to the end. (No pointer
+ * arguments: see take.)
+ */
+/*@ requires frame_mem(fa);
+    assigns \nothing;
+    ensures \result == (pfn + n < fa->first + fa->count ? pfn + n : fa->first + fa->count); */
+static uint64_t
+clip_end(const struct frame_alloc *fa, uint64_t pfn, uint64_t n)
+{
+	uint64_t end = fa->first + fa->count;
+
+	if (n >= end || pfn >= end - n)
+		return end;
+	return pfn + n;
 }
 
 void
 frame_add_free(struct frame_alloc *fa, uint64_t pfn, uint64_t n)
 {
-	uint64_t lo;
+	uint64_t lo = clip_lo(fa, pfn), end = clip_end(fa, pfn, n);
 
-	if (!clip(fa, &pfn, &n))
+	if (lo >= end)
 		return;
-	lo = pfn - fa->first;
-	/*@ loop invariant lo <= i <= lo + n;
-	    loop invariant frame_mem(fa) && fa->hint == \at(fa->hint, Pre);
+	lo -= fa->first;
+	end -= fa->first;
+	/*@ loop invariant lo <= i <= end;
+	    loop invariant frame_ok(fa) && frame_counted(fa);
 	    loop invariant \forall integer k; lo <= k < i ==> !bit_test(fa->bitmap[k / 64], k % 64);
 	    loop invariant \forall integer k; 0 <= k < fa->count && !(lo <= k < i) ==>
 	      (bit_test(fa->bitmap[k / 64], k % 64) <==> bit_test(\at(fa->bitmap[k / 64], Pre), k % 64));
 	    loop invariant fa->count == \at(fa->count, Pre) && fa->bitmap == \at(fa->bitmap, Pre);
-	    loop assigns i, fa->free,
+	    loop invariant fa->first == \at(fa->first, Pre);
+	    loop assigns i, fa->free, fa->hint,
 	      \at(fa->bitmap, Pre)[0 .. frame_words(\at(fa->count, Pre)) - 1];
-	    loop variant lo + n - i; */
-	for (uint64_t i = lo; i < lo + n; i++) {
+	    loop variant end - i; */
+	for (uint64_t i = lo; i < end; i++) {
 		/*@ assert i / 64 < frame_words(fa->count); */
-		if (bit_get(fa->bitmap, i)) {
-			bit_clear(fa->bitmap, i) /*@ ghost (fa->count) */;
-			fa->free++;
-		}
+		if (bit_get(fa->bitmap, i))
+			give(fa, i, 0);
 	}
-	fa->hint = 0;
 }
 
 void
 frame_reserve(struct frame_alloc *fa, uint64_t pfn, uint64_t n)
 {
-	uint64_t lo;
+	uint64_t lo = clip_lo(fa, pfn), end = clip_end(fa, pfn, n);
 
-	if (!clip(fa, &pfn, &n))
+	if (lo >= end)
 		return;
-	lo = pfn - fa->first;
-	/*@ loop invariant lo <= i <= lo + n;
-	    loop invariant frame_mem(fa) && fa->hint == \at(fa->hint, Pre);
+	lo -= fa->first;
+	end -= fa->first;
+	/*@ loop invariant lo <= i <= end;
+	    loop invariant frame_ok(fa) && frame_counted(fa);
 	    loop invariant \forall integer k; lo <= k < i ==> bit_test(fa->bitmap[k / 64], k % 64);
 	    loop invariant \forall integer k; 0 <= k < fa->count && !(lo <= k < i) ==>
 	      (bit_test(fa->bitmap[k / 64], k % 64) <==> bit_test(\at(fa->bitmap[k / 64], Pre), k % 64));
 	    loop invariant fa->count == \at(fa->count, Pre) && fa->bitmap == \at(fa->bitmap, Pre);
-	    loop assigns i, fa->free,
+	    loop invariant fa->first == \at(fa->first, Pre);
+	    loop assigns i, fa->free, fa->hint,
 	      \at(fa->bitmap, Pre)[0 .. frame_words(\at(fa->count, Pre)) - 1];
-	    loop variant lo + n - i; */
-	for (uint64_t i = lo; i < lo + n; i++) {
+	    loop variant end - i; */
+	for (uint64_t i = lo; i < end; i++) {
 		/*@ assert i / 64 < frame_words(fa->count); */
-		if (!bit_get(fa->bitmap, i)) {
-			bit_set(fa->bitmap, i) /*@ ghost (fa->count) */;
-			fa->free--;
-		}
+		if (!bit_get(fa->bitmap, i))
+			take(fa, i, fa->hint);
 	}
 }
+
+/*@ // The step at which a search of words words that starts at word h
+    // (h <= words) reaches word w: (h + step) % words == w.
+    logic integer search_step(integer h, integer words, integer w) =
+      h <= w ? w - h : w + words - h;
+*/
 
 uint64_t
 frame_alloc(struct frame_alloc *fa)
@@ -251,20 +366,31 @@ frame_alloc(struct frame_alloc *fa)
 	if (fa->free == 0)
 		return FRAME_NONE;
 	/*@ loop invariant 0 <= k <= words;
+	    loop invariant \forall integer f; 0 <= f < fa->count &&
+	      search_step(fa->hint, words, f / 64) < k ==>
+	      fa->bitmap[f / 64] == UINT64_MAX || bit_test(fa->bitmap[f / 64], f % 64);
 	    loop assigns k;
 	    loop variant words - k; */
 	for (size_t k = 0; k < words; k++) {
 		size_t w = (size_t)((fa->hint + k) % words);
+		/*@ assert w == (fa->hint + k < words ? fa->hint + k : fa->hint + k - words); */
+		/*@ assert search_step(fa->hint, words, w) == k; */
 		unsigned b = first_clear(fa->bitmap[w]);
 		uint64_t i = (uint64_t)w * 64 + b;
 
-		if (b == 64 || i >= fa->count)
+		if (b == 64 || i >= fa->count) {
+			/*@ assert \forall integer f; 0 <= f < fa->count && f / 64 == w ==>
+			      f % 64 < b &&
+			      (fa->bitmap[f / 64] == UINT64_MAX || bit_test(fa->bitmap[f / 64], f % 64)); */
 			continue;
-		bit_set(fa->bitmap, i) /*@ ghost (fa->count) */;
-		fa->free--;
-		fa->hint = w;
+		}
+		take(fa, i, w);
 		return fa->first + i;
 	}
+	/* Every word was searched: no frame is free, so free was 0. */
+	/*@ assert \forall integer f; 0 <= f < fa->count ==>
+	      search_step(fa->hint, words, f / 64) < words; */
+	/*@ ghost count_none(fa->bitmap, fa->count); */
 	return FRAME_NONE;
 }
 
@@ -293,19 +419,20 @@ frame_alloc_contig(struct frame_alloc *fa, uint64_t n, uint64_t align)
 			start = i;
 		if (run == n) {
 			/*@ loop invariant start <= j <= start + n;
-			    loop invariant frame_mem(fa) && fa->hint == \at(fa->hint, Pre);
-			    loop invariant fa->free == \at(fa->free, Pre);
+			    loop invariant frame_ok(fa) && frame_counted(fa);
 			    loop invariant \forall integer k; start <= k < j ==> bit_test(fa->bitmap[k / 64], k % 64);
+			    loop invariant \forall integer k; j <= k < start + n ==> !bit_test(fa->bitmap[k / 64], k % 64);
 			    loop invariant \forall integer k; 0 <= k < fa->count && !(start <= k < j) ==>
 			      (bit_test(fa->bitmap[k / 64], k % 64) <==> bit_test(\at(fa->bitmap[k / 64], Pre), k % 64));
 			    loop invariant fa->count == \at(fa->count, Pre) && fa->bitmap == \at(fa->bitmap, Pre);
-			    loop assigns j, \at(fa->bitmap, Pre)[0 .. frame_words(\at(fa->count, Pre)) - 1];
+			    loop invariant fa->first == \at(fa->first, Pre);
+			    loop assigns j, fa->free, fa->hint,
+			      \at(fa->bitmap, Pre)[0 .. frame_words(\at(fa->count, Pre)) - 1];
 			    loop variant start + n - j; */
 			for (uint64_t j = start; j < start + n; j++) {
 				/*@ assert j / 64 < frame_words(fa->count); */
-				bit_set(fa->bitmap, j) /*@ ghost (fa->count) */;
+				take(fa, j, fa->hint);
 			}
-			fa->free -= n;
 			return fa->first + start;
 		}
 	}
@@ -322,10 +449,7 @@ frame_free(struct frame_alloc *fa, uint64_t pfn)
 	i = pfn - fa->first;
 	if (!bit_get(fa->bitmap, i))
 		return FRAME_EDOUBLE;
-	bit_clear(fa->bitmap, i) /*@ ghost (fa->count) */;
-	fa->free++;
-	if (i / 64 < fa->hint)
-		fa->hint = i / 64;
+	give(fa, i, i / 64 < fa->hint ? i / 64 : fa->hint);
 	return FRAME_OK;
 }
 
