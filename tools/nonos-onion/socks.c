@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -474,13 +475,19 @@ static void
 ev_circ_built(void *ctx, int ci)
 {
 	const struct onion_circ *oc = &cl->circs[ci];
+	char how[80] = "";
 	int i;
 
 	(void)ctx;
+	/* A set is reported once linked, by its first leg. */
+	if (oc->cfx > 0)
+		snprintf(how, sizeof how, " (ntor v3, congestion control, "
+		    "conflux with circuit %d)", cl->cfx[oc->cfx - 1].legs[1]);
+	else if (oc->cc)
+		snprintf(how, sizeof how, " (ntor v3, congestion control)");
 	warnx_("circuit %d built in %llu ms: %s %s %s%s", ci,
 	    (unsigned long long)(oc->built_ms - oc->started_ms),
-	    oc->path[0].nick, oc->path[1].nick, oc->path[2].nick,
-	    oc->cc ? " (ntor v3, congestion control)" : "");
+	    oc->path[0].nick, oc->path[1].nick, oc->path[2].nick, how);
 	for (i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = &conns[i];
 
