@@ -399,6 +399,10 @@ def main():
                             user="slow", pause_at=4 << 20)
         ok = hashlib.sha256(body).hexdigest() == big_sha
         del body
+        # A quiet link for the keepalive (1 s here): the slow reader's
+        # pause was one only on a fast machine. A relay pads its side
+        # after 1.5 s at the soonest, so 3 s hold a quiet second.
+        time.sleep(3)
         stop_proxy(ccproxy)
         s_cc = stats(cclog)
         check("congestion control: slow reader gets XOFF then XON",
