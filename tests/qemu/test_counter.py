@@ -91,8 +91,9 @@ def boot(results, label, vars_file, arg, expect_boot, expect_after, absent=None,
         results.check(label + ": countertest reads %d" % expect_boot,
                       m.group(1) == str(expect_boot) and m.group(2) == "E_OK", m.group(0))
         m = g.wait_for(r"countertest: (\d+) passed, (\d+) failed", 60)
+        # search, not match: the monitor's prompt may begin the line.
         for line in g.out.splitlines():
-            r = re.match(r"countertest: (.*) \.\.\. (ok|FAIL.*)$", line)
+            r = re.search(r"countertest: (.*) \.\.\. (ok|FAIL.*)$", line)
             if r:
                 results.check("%s: %s" % (label, r.group(1).strip()), r.group(2) == "ok",
                               line)
