@@ -197,10 +197,12 @@ class Guest:
         earlier prompt still unread cannot be taken for this command's."""
         self.send(line)
         # Another CPU's log line ("proc: x ended") may land inside the
-        # echo, between two pieces of the line as the shell echoes them.
+        # echo, between two pieces of the line as the shell echoes them,
+        # or after its last piece, before the echo's newline.
         inserted = r"(?:[A-Za-z][\w.-]*: [^\n]*\n)*"
         echo = inserted.join(re.escape(c) for c in line)
-        self.wait_for(r"(?:(?<=\n)|(?<=\$ ))" + echo + r"(?=\r?\n)", timeout)
+        self.wait_for(r"(?:(?<=\n)|(?<=\$ ))" + echo + inserted + r"(?=\r?\n)",
+                      timeout)
         start = self.pos
         self.wait_for(SHELL_PROMPT, timeout)
         return self.out[start:self.pos - 2].lstrip("\r\n")
